@@ -1,0 +1,272 @@
+// Detection: fragment text in, findings out. Knows nothing of files, git or where bytes came from.
+// Flow per fragment: keyword prefilter -> regex of the rules whose keywords occur (on the lines where
+// they occur, or the whole fragment for multi-line rules) -> secret group -> entropy -> checksum ->
+// look-alike filters -> allowlists -> inline keyward:allow -> finding.
+import { CompiledAllowlist } from './allowlist.js';
+import { shannonEntropy } from './entropy.js';
+import { lookAlikeReason } from './filters.js';
+import { fingerprintOf, redact } from './fingerprint.js';
+import { KeywordPrefilter } from './prefilter.js';
+import { compileRegex, type CompiledRegex, type RegexBackendName } from './regex.js';
+import type { Allowlist, Finding, Fragment, Rule } from './types.js';
+import { validators, type Validator } from './validators/index.js';
+
+export const INLINE_ALLOW = 'keyward:allow';
+
+export interface DetectorOptions {
+  regexBackend?: RegexBackendName | 'auto';
+  /** Applies to every rule. */
+  allowlist?: Allowlist;
+  /** Extra allowlists for named rules, from the config file. */
+  ruleAllowlists?: Record<string, Allowlist>;
+}
+
+export interface DetectionCounts {
+  allowlist: number;
+  inline: number;
+  filtered: number;
+}
+
+interface PreparedRule {
+  rule: Rule;
+  regex: CompiledRegex;
+  secretGroup: number;
+  validator?: Validator;
+  allowlists: CompiledAllowlist[];
+  generic: boolean;
+}
+
+interface Candidate {
+  prepared: PreparedRule;
+  start: number;
+  end: number;
+  matchStart: number;
+  matchEnd: number;
+  secret: string;
+  entropy: number;
+}
+
+export class Detector {
+  readonly rules: readonly Rule[];
+  readonly backend: RegexBackendName;
+  private readonly prepared: PreparedRule[];
+  private readonly prefilter: KeywordPrefilter;
+  /** keyword index -> rules (indexes into `prepared`) that listed it */
+  private readonly keywordRules: number[][];
+  private readonly globalAllowlist: CompiledAllowlist | undefined;
+  readonly counts: DetectionCounts = { allowlist: 0, inline: 0, filtered: 0 };
+
+  constructor(rules: readonly Rule[], options: DetectorOptions = {}) {
+    this.rules = rules;
+    const backendPreference = options.regexBackend ?? 'auto';
+    this.globalAllowlist = options.allowlist ? new CompiledAllowlist(options.allowlist, backendPreference) : undefined;
+    this.prepared = rules.map((rule) => {
+      const regex = compileRegex(rule.pattern, { caseInsensitive: rule.caseInsensitive }, backendPreference);
+      const named = regex.groupIndex('secret');
+      const allowlists: CompiledAllowlist[] = [];
+      if (rule.allowlist) allowlists.push(new CompiledAllowlist(rule.allowlist, backendPreference));
+      const extra = options.ruleAllowlists?.[rule.id];
+      if (extra) allowlists.push(new CompiledAllowlist(extra, backendPreference));
+      const prepared: PreparedRule = {
+        rule,
+        regex,
+        secretGroup: named ?? (regex.groupCount >= 1 ? 1 : 0),
+        allowlists,
+        generic: rule.tags.includes('generic'),
+      };
+      if (rule.checksum) {
+        const validator = validators.get(rule.checksum);
+        if (!validator) throw new Error(`${rule.origin}: rule "${rule.id}": field "checksum": names no validator`);
+        prepared.validator = validator;
+      }
+      return prepared;
+    });
+    this.backend = this.prepared[0]?.regex.backend ?? compileRegex('x', {}, backendPreference).backend;
+    const keywordIndex = new Map<string, number>();
+    this.keywordRules = [];
+    this.prepared.forEach((p, ruleIndex) => {
+      for (const keyword of p.rule.keywords) {
+        let k = keywordIndex.get(keyword);
+        if (k === undefined) {
+          k = keywordIndex.size;
+          keywordIndex.set(keyword, k);
+          this.keywordRules.push([]);
+        }
+        const list = this.keywordRules[k]!;
+        if (!list.includes(ruleIndex)) list.push(ruleIndex);
+      }
+    });
+    this.prefilter = new KeywordPrefilter([...keywordIndex.keys()]);
+  }
+
+  /** True when the global allowlist covers this path: the source can skip reading it. */
+  allowsPath(path: string): boolean {
+    return this.globalAllowlist?.allowsPath(path) ?? false;
+  }
+
+  detect(fragment: Fragment): Finding[] {
+    const { text } = fragment;
+    if (text.length === 0) return [];
+    const hits = this.prefilter.scan(text);
+    if (hits.length === 0) return [];
+    // rule index -> line starts already queued (line scope) or true (file scope)
+    const work = new Map<number, Set<number> | true>();
+    for (const hit of hits) {
+      for (const ruleIndex of this.keywordRules[hit.keyword]!) {
+        const p = this.prepared[ruleIndex]!;
+        if (p.rule.scope === 'file') {
+          work.set(ruleIndex, true);
+          continue;
+        }
+        let starts = work.get(ruleIndex);
+        if (starts === true) continue;
+        if (!starts) {
+          starts = new Set();
+          work.set(ruleIndex, starts);
+        }
+        starts.add(text.lastIndexOf('\n', hit.end - 1) + 1);
+      }
+    }
+    const candidates: Candidate[] = [];
+    for (const [ruleIndex, scope] of work) {
+      const p = this.prepared[ruleIndex]!;
+      if (p.allowlists.some((a) => a.allowsPath(fragment.path))) {
+        this.counts.allowlist++;
+        continue;
+      }
+      if (scope === true) {
+        this.collect(p, text, 0, candidates);
+      } else {
+        for (const lineStart of scope) {
+          let lineEnd = text.indexOf('\n', lineStart);
+          if (lineEnd < 0) lineEnd = text.length;
+          this.collect(p, text.slice(lineStart, lineEnd), lineStart, candidates);
+        }
+      }
+    }
+    if (candidates.length === 0) return [];
+    return this.toFindings(fragment, candidates);
+  }
+
+  private collect(p: PreparedRule, subject: string, offset: number, out: Candidate[]): void {
+    for (const m of p.regex.matchAll(subject)) {
+      const group = m.groups[p.secretGroup] ?? m.groups[0];
+      if (!group || group.text.length === 0) continue;
+      const secret = group.text;
+      const entropy = shannonEntropy(secret);
+      if (p.rule.entropy !== undefined && entropy < p.rule.entropy) continue;
+      if (p.validator && !p.validator.validate(secret)) continue;
+      if (!p.rule.skipFilters && lookAlikeReason(secret) !== undefined) {
+        this.counts.filtered++;
+        continue;
+      }
+      out.push({
+        prepared: p,
+        start: offset + group.start,
+        end: offset + group.end,
+        matchStart: offset + m.start,
+        matchEnd: offset + m.end,
+        secret,
+        entropy,
+      });
+    }
+  }
+
+  private toFindings(fragment: Fragment, candidates: Candidate[]): Finding[] {
+    const { text } = fragment;
+    // A generic rule's hit that overlaps a provider rule's hit is the same secret, named less well.
+    const specific = candidates.filter((c) => !c.prepared.generic);
+    const kept = candidates.filter(
+      (c) => !c.prepared.generic || !specific.some((s) => s.start < c.end && c.start < s.end),
+    );
+    const seen = new Set<string>();
+    const findings: Finding[] = [];
+    const lines = new LineIndex(text);
+    for (const c of kept) {
+      const key = `${c.prepared.rule.id}:${c.start}:${c.end}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const startLine = lines.lineOf(c.start);
+      const endLine = lines.lineOf(Math.max(c.start, c.end - 1));
+      const lineText = lines.lineText(startLine);
+      const match = text.slice(c.matchStart, c.matchEnd);
+      const allowlisted =
+        (this.globalAllowlist?.allowsValue(c.secret, match, lineText) ?? false) ||
+        c.prepared.allowlists.some((a) => a.allowsValue(c.secret, match, lineText));
+      if (allowlisted) {
+        this.counts.allowlist++;
+        continue;
+      }
+      if (lineText.includes(INLINE_ALLOW) || (endLine !== startLine && lines.lineText(endLine).includes(INLINE_ALLOW))) {
+        this.counts.inline++;
+        continue;
+      }
+      const rule = c.prepared.rule;
+      const finding: Finding = {
+        ruleId: rule.id,
+        description: rule.description,
+        severity: rule.severity,
+        path: fragment.path,
+        startLine: realLine(fragment, startLine),
+        startColumn: c.start - lines.startOf(startLine) + 1,
+        endLine: realLine(fragment, endLine),
+        endColumn: c.end - lines.startOf(endLine) + 1,
+        secret: c.secret,
+        redacted: redact(c.secret),
+        fingerprint: fingerprintOf(rule.id, fragment.path, c.secret),
+        entropy: Math.round(c.entropy * 100) / 100,
+      };
+      if (fragment.commit) finding.commit = fragment.commit;
+      if (fragment.blobId) finding.blobId = fragment.blobId;
+      findings.push(finding);
+    }
+    return findings;
+  }
+}
+
+function realLine(fragment: Fragment, zeroBased: number): number {
+  return fragment.lineNumbers?.[zeroBased] ?? zeroBased + 1;
+}
+
+/** Offsets of line starts, built lazily: most fragments with findings have few of them. */
+class LineIndex {
+  private starts: number[] | undefined;
+  constructor(private readonly source: string) {}
+
+  private build(): number[] {
+    if (this.starts) return this.starts;
+    const starts = [0];
+    let i = this.source.indexOf('\n');
+    while (i >= 0) {
+      starts.push(i + 1);
+      i = this.source.indexOf('\n', i + 1);
+    }
+    this.starts = starts;
+    return starts;
+  }
+
+  /** Zero-based line holding `offset`. */
+  lineOf(offset: number): number {
+    const starts = this.build();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  startOf(line: number): number {
+    return this.build()[line] ?? this.source.length;
+  }
+
+  lineText(line: number): string {
+    const starts = this.build();
+    const start = starts[line] ?? this.source.length;
+    const next = starts[line + 1];
+    const end = next === undefined ? this.source.length : next - 1;
+    return this.source.slice(start, end).replace(/\r$/, '');
+  }
+}

@@ -1,0 +1,68 @@
+// Rule examples are committed as templates and expanded at test time, so the repository never holds
+// a realistic credential:  {{rand:<alphabet>:<length>}}  and  {{gen:<validator>[:<arg>]}}.
+import { SeededRandom } from './random.js';
+import { validators } from './validators/index.js';
+
+const NAMED_ALPHABETS: Record<string, string> = {
+  alnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+  base62: '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
+  hex: '0123456789abcdef',
+  HEX: '0123456789ABCDEF',
+  lower: 'abcdefghijklmnopqrstuvwxyz',
+  upper: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  digits: '0123456789',
+  base64: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
+  base64url: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+  base32: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567',
+  lowernum: 'abcdefghijklmnopqrstuvwxyz0123456789',
+  uppernum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
+};
+
+/** A named alphabet, or a character-class body such as `A-Za-z0-9_-` (a trailing `-` is literal). */
+export function alphabetOf(spec: string): string {
+  const named = NAMED_ALPHABETS[spec];
+  if (named) return named;
+  let out = '';
+  for (let i = 0; i < spec.length; i++) {
+    const from = spec[i]!;
+    if (spec[i + 1] === '-' && i + 2 < spec.length) {
+      const to = spec[i + 2]!;
+      for (let c = from.charCodeAt(0); c <= to.charCodeAt(0); c++) out += String.fromCharCode(c);
+      i += 2;
+    } else {
+      out += from;
+    }
+  }
+  if (!out) throw new Error(`empty alphabet "${spec}"`);
+  return out;
+}
+
+const TEMPLATE = /\{\{\s*(rand|gen)\s*:([^}]*)\}\}/g;
+
+export class ExampleTemplateError extends Error {}
+
+export function expandExample(template: string, seed: string): string {
+  const rng = new SeededRandom(seed);
+  return template.replace(TEMPLATE, (_all, kind: string, args: string) => {
+    if (kind === 'rand') {
+      const cut = args.lastIndexOf(':');
+      const length = Number(args.slice(cut + 1));
+      if (cut < 0 || !Number.isInteger(length) || length <= 0) {
+        throw new ExampleTemplateError(`{{rand:${args}}} needs {{rand:<alphabet>:<length>}}`);
+      }
+      return rng.string(alphabetOf(args.slice(0, cut)), length);
+    }
+    const cut = args.indexOf(':');
+    const name = cut < 0 ? args : args.slice(0, cut);
+    const validator = validators.get(name.trim());
+    if (!validator) throw new ExampleTemplateError(`{{gen:${args}}} names no validator "${name}"`);
+    return validator.generate(rng, cut < 0 ? undefined : args.slice(cut + 1));
+  });
+}
+
+export function isTemplate(text: string): boolean {
+  TEMPLATE.lastIndex = 0;
+  const found = TEMPLATE.test(text);
+  TEMPLATE.lastIndex = 0;
+  return found;
+}

@@ -1,0 +1,14 @@
+export * from './types.js';
+export { compileRegex, availableBackends, resolveBackend, RegexSyntaxError } from './regex.js';
+export type { CompiledRegex, RegexBackendName, RegexMatch } from './regex.js';
+export { parseRuleFile, parseRule, loadRuleDirectory, loadRuleSources, assertUniqueIds, RuleError } from './rules.js';
+export { expandExample, isTemplate, alphabetOf } from './examples.js';
+export { validators } from './validators/index.js';
+export type { Validator } from './validators/index.js';
+export { SeededRandom } from './random.js';
+export { Detector, INLINE_ALLOW } from './detector.js';
+export type { DetectorOptions } from './detector.js';
+export { KeywordPrefilter } from './prefilter.js';
+export { shannonEntropy } from './entropy.js';
+export { lookAlikeReason } from './filters.js';
+export { fingerprintOf, secretHash, redact } from './fingerprint.js';

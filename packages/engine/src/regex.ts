@@ -1,0 +1,228 @@
+// One regex adapter for every pattern keyward runs, built-in or user-supplied: RE2 semantics only
+// (linear time, no lookaround, no backreferences), so no rule or input can hang a scan.
+// Native `re2` is used where it installed; `re2js` (a pure-JS port of RE2) everywhere else, e.g. inside
+// the bundled actions on any runner OS. A pattern RE2 rejects is an error on both: never a fallback
+// to a backtracking engine.
+import { createRequire } from 'node:module';
+import { RE2JS } from 're2js';
+
+export type RegexBackendName = 're2' | 're2js';
+
+export interface RegexMatch {
+  /** Start and end (UTF-16 offsets) of the whole match. */
+  start: number;
+  end: number;
+  /** Start, end and text of each numbered group (index 0 is the whole match); undefined when it did not take part. */
+  groups: Array<{ start: number; end: number; text: string } | undefined>;
+}
+
+export interface CompiledRegex {
+  readonly source: string;
+  readonly backend: RegexBackendName;
+  /** Index of a named group, or undefined. */
+  groupIndex(name: string): number | undefined;
+  readonly groupCount: number;
+  /** Every non-overlapping match, left to right. */
+  matchAll(text: string): RegexMatch[];
+  test(text: string): boolean;
+}
+
+export class RegexSyntaxError extends Error {
+  constructor(
+    readonly pattern: string,
+    readonly reason: string,
+  ) {
+    super(`invalid RE2 pattern: ${reason}`);
+    this.name = 'RegexSyntaxError';
+  }
+}
+
+export interface CompileOptions {
+  caseInsensitive?: boolean;
+}
+
+interface NativeRe2Ctor {
+  new (pattern: string, flags?: string): NativeRe2;
+}
+interface NativeRe2 {
+  lastIndex: number;
+  exec(text: string): (RegExpExecArray & { indices?: Array<[number, number] | undefined> }) | null;
+  test(text: string): boolean;
+}
+
+let nativeRe2: NativeRe2Ctor | null | undefined;
+
+function loadNative(): NativeRe2Ctor | null {
+  if (nativeRe2 !== undefined) return nativeRe2;
+  try {
+    // createRequire keeps the native addon out of bundles: ncc cannot see this require, so bundled
+    // actions always take the portable path.
+    const require = createRequire(import.meta.url);
+    nativeRe2 = require('re2') as NativeRe2Ctor;
+  } catch {
+    nativeRe2 = null;
+  }
+  return nativeRe2;
+}
+
+/** Which backend `auto` resolves to on this machine. */
+export function availableBackends(): RegexBackendName[] {
+  return loadNative() ? ['re2', 're2js'] : ['re2js'];
+}
+
+export function resolveBackend(preference: RegexBackendName | 'auto' = 'auto'): RegexBackendName {
+  if (preference === 're2js') return 're2js';
+  const native = loadNative();
+  if (preference === 're2' && !native) {
+    throw new Error('the native re2 regex backend is not installed here; use the portable backend (re2js)');
+  }
+  return native ? 're2' : 're2js';
+}
+
+// RE2 and re2js both accept (?P<name>…); node-re2 also accepts (?<name>…). Normalise to the RE2 form.
+function normaliseNamedGroups(pattern: string): string {
+  return pattern.replace(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g, '(?P<$1>');
+}
+
+function namedGroupIndexes(pattern: string): Map<string, number> {
+  // Count capturing groups left to right: '(' not followed by '?', or '(?P<name>'.
+  const names = new Map<string, number>();
+  let index = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      // a ']' right after '[' or '[^' is a literal
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++;
+      continue;
+    }
+    if (c !== '(') continue;
+    if (pattern[i + 1] !== '?') {
+      index++;
+      continue;
+    }
+    const named = /^\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/.exec(pattern.slice(i, i + 64));
+    if (named?.[1]) {
+      index++;
+      names.set(named[1], index);
+    }
+  }
+  return names;
+}
+
+export function compileRegex(
+  pattern: string,
+  options: CompileOptions = {},
+  backend: RegexBackendName | 'auto' = 'auto',
+): CompiledRegex {
+  const source = normaliseNamedGroups(pattern);
+  const chosen = resolveBackend(backend);
+  const names = namedGroupIndexes(source);
+  // Validate with re2js on both paths so error messages and accepted syntax are identical everywhere.
+  let portable: RE2JS;
+  try {
+    portable = RE2JS.compile(source, options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
+  } catch (error) {
+    throw new RegexSyntaxError(pattern, cleanReason(error));
+  }
+  const groupCount = portable.groupCount();
+  if (chosen === 're2') {
+    const Native = loadNative();
+    if (Native) return nativeRegex(Native, source, options, names, groupCount);
+  }
+  return portableRegex(portable, source, names, groupCount);
+}
+
+function cleanReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^error parsing regexp: /, '');
+}
+
+function nativeRegex(
+  Native: NativeRe2Ctor,
+  source: string,
+  options: CompileOptions,
+  names: Map<string, number>,
+  groupCount: number,
+): CompiledRegex {
+  let re: NativeRe2;
+  try {
+    re = new Native(source, options.caseInsensitive ? 'gdi' : 'gd');
+  } catch (error) {
+    throw new RegexSyntaxError(source, cleanReason(error));
+  }
+  return {
+    source,
+    backend: 're2',
+    groupCount,
+    groupIndex: (name) => names.get(name),
+    test(text) {
+      re.lastIndex = 0;
+      const hit = re.test(text);
+      re.lastIndex = 0;
+      return hit;
+    },
+    matchAll(text) {
+      const out: RegexMatch[] = [];
+      re.lastIndex = 0;
+      for (;;) {
+        const m = re.exec(text);
+        if (!m) break;
+        const indices = m.indices ?? [];
+        const groups: RegexMatch['groups'] = [];
+        for (let g = 0; g <= groupCount; g++) {
+          const span = indices[g];
+          const value = m[g];
+          groups.push(span && value !== undefined ? { start: span[0], end: span[1], text: value } : undefined);
+        }
+        out.push({ start: m.index, end: m.index + m[0].length, groups });
+        if (m[0].length === 0) re.lastIndex = m.index + 1;
+      }
+      re.lastIndex = 0;
+      return out;
+    },
+  };
+}
+
+function portableRegex(
+  compiled: RE2JS,
+  source: string,
+  names: Map<string, number>,
+  groupCount: number,
+): CompiledRegex {
+  return {
+    source,
+    backend: 're2js',
+    groupCount,
+    groupIndex: (name) => names.get(name),
+    test: (text) => compiled.matcher(text).find(),
+    matchAll(text) {
+      const out: RegexMatch[] = [];
+      const m = compiled.matcher(text);
+      while (m.find()) {
+        const groups: RegexMatch['groups'] = [];
+        for (let g = 0; g <= groupCount; g++) {
+          const start = m.start(g);
+          if (start < 0) {
+            groups.push(undefined);
+            continue;
+          }
+          const end = m.end(g);
+          groups.push({ start, end, text: text.slice(start, end) });
+        }
+        out.push({ start: m.start(), end: m.end(), groups });
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// Plain data shared by every part of the engine. Findings carry the secret in memory only (for
+// fingerprints, baselines and filters); reporters decide what, if anything, of it is shown.
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export type Precision = 'very-high' | 'high' | 'medium' | 'low';
+
+export interface Allowlist {
+  /** picomatch globs on the repo-relative path. */
+  paths?: string[];
+  /** RE2 patterns tested against `regexTarget`. */
+  regexes?: string[];
+  regexTarget?: 'secret' | 'match' | 'line';
+  /** Case-insensitive substrings of the secret that mark it as not a secret. */
+  stopwords?: string[];
+}
+
+export interface RuleExamples {
+  /** Each must give at least one finding from this rule. `{{…}}` generators are expanded at test time. */
+  match: string[];
+  /** Each must give no finding from this rule. */
+  noMatch: string[];
+}
+
+export interface Rule {
+  id: string;
+  provider: string;
+  description: string;
+  /** RE2 pattern. The secret is the `secret` named group, else group 1, else the whole match. */
+  pattern: string;
+  keywords: string[];
+  /** Minimum Shannon entropy (bits per character) of the secret. */
+  entropy?: number;
+  /** Name of a structural validator (see validators/). */
+  checksum?: string;
+  severity: Severity;
+  precision: Precision;
+  /** Link to the provider's own documentation of the format. */
+  docs: string;
+  tags: string[];
+  /** `line`: the pattern runs on each line where a keyword occurs; `file`: on the whole fragment. */
+  scope: 'line' | 'file';
+  caseInsensitive: boolean;
+  /** Skip the generic look-alike filters (placeholders, templates) for formats that cannot be confused. */
+  skipFilters: boolean;
+  allowlist?: Allowlist;
+  examples: RuleExamples;
+  /** The file the rule was loaded from, for error messages. */
+  origin: string;
+}
+
+export interface CommitInfo {
+  sha: string;
+  author?: string;
+  email?: string;
+  date?: string;
+  message?: string;
+}
+
+/** A piece of text to scan, with where it came from. Detection never asks how it was read. */
+export interface Fragment {
+  text: string;
+  /** Repo-relative POSIX path, or a label such as `(stdin)`. */
+  path: string;
+  commit?: CommitInfo;
+  blobId?: string;
+  /**
+   * When the text is not a whole file (for example the added lines of a diff), the real 1-based line
+   * number of each line of `text`. Absent: line i of text is line i of the file.
+   */
+  lineNumbers?: number[];
+}
+
+export interface Finding {
+  ruleId: string;
+  description: string;
+  severity: Severity;
+  path: string;
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  /** Kept in memory only: reporters never print it unless the user asks with --no-redact. */
+  secret: string;
+  /** The secret with all but a short harmless prefix replaced. */
+  redacted: string;
+  fingerprint: string;
+  entropy: number;
+  commit?: CommitInfo;
+  blobId?: string;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: 'binary' | 'too-large' | 'unreadable' | 'symlink-outside-root' | 'symlink-loop';
+  detail?: string;
+}
+
+export interface ScanStats {
+  files: number;
+  bytes: number;
+  skipped: SkippedFile[];
+  durationMs: number;
+  suppressed: { allowlist: number; inline: number; ignoreFile: number; baseline: number };
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  stats: ScanStats;
+  rules: Rule[];
+}
