@@ -26,6 +26,7 @@ const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 const PRECISIONS: readonly Precision[] = ['very-high', 'high', 'medium', 'low'];
 const RULE_KEYS = new Set([
   'id',
+  'provider',
   'description',
   'pattern',
   'keywords',
@@ -86,7 +87,15 @@ export function parseAllowlist(value: unknown, fail: (field: string, reason: str
 }
 
 /** Parse and check one rule from a rule file or a config file. */
-export function parseRule(raw: unknown, origin: string, defaults: { provider: string; docs?: string }, index: number): Rule {
+export function parseRule(
+  raw: unknown,
+  origin: string,
+  defaults: { provider: string; docs?: string },
+  index: number,
+  options: { requireExamples?: boolean; requireDocs?: boolean } = {},
+): Rule {
+  const requireExamples = options.requireExamples ?? true;
+  const requireDocs = options.requireDocs ?? true;
   if (!isObject(raw)) throw new RuleError(origin, undefined, `rules[${index}]`, 'must be a mapping');
   const id = typeof raw.id === 'string' ? raw.id : undefined;
   const fail = (field: string, reason: string): never => {
@@ -119,13 +128,15 @@ export function parseRule(raw: unknown, origin: string, defaults: { provider: st
   const keywords = stringList(raw.keywords, (r) => fail('keywords', r), false).map((k) => k.toLowerCase());
   if (keywords.some((k) => k.length < 2)) fail('keywords', 'each keyword needs at least 2 characters');
   if (keywords.some((k) => /[\r\n]/.test(k))) fail('keywords', 'a keyword cannot span lines');
+  if (keywords.some((k) => /[^\x20-\x7e]/.test(k))) fail('keywords', 'keywords must be printable ASCII');
   const severity = text('severity', true) as Severity;
   if (!SEVERITIES.includes(severity)) fail('severity', `must be one of ${SEVERITIES.join(', ')}`);
   const precision = (text('precision', false) ?? 'high') as Precision;
   if (!PRECISIONS.includes(precision)) fail('precision', `must be one of ${PRECISIONS.join(', ')}`);
-  const docs = text('docs', false) ?? defaults.docs;
-  if (!docs) fail('docs', "is required: a link to the provider's documentation of the format");
-  if (!/^https:\/\/\S+$/.test(docs!)) fail('docs', 'must be an https:// link');
+  const docs = text('docs', false) ?? defaults.docs ?? (requireDocs ? undefined : '');
+  if (docs === undefined) fail('docs', "is required: a link to the provider's documentation of the format");
+  if (docs && !/^https:\/\/\S+$/.test(docs)) fail('docs', 'must be an https:// link');
+  const provider = text('provider', false) ?? defaults.provider;
   let entropy: number | undefined;
   if (raw.entropy !== undefined) {
     if (typeof raw.entropy !== 'number' || raw.entropy < 0 || raw.entropy > 8) fail('entropy', 'must be a number from 0 to 8');
@@ -141,21 +152,21 @@ export function parseRule(raw: unknown, origin: string, defaults: { provider: st
   if (typeof skipFilters !== 'boolean') fail('skipFilters', 'must be true or false');
   const tags = raw.tags === undefined ? [] : stringList(raw.tags, (r) => fail('tags', r));
   const allowlist = raw.allowlist === undefined ? undefined : parseAllowlist(raw.allowlist, fail, 'allowlist');
-  const examplesRaw = raw.examples;
+  const examplesRaw = raw.examples ?? (requireExamples ? undefined : {});
   if (!isObject(examplesRaw)) fail('examples', 'is required: a mapping with match and noMatch lists');
   const ex = examplesRaw as Raw;
   for (const key of Object.keys(ex)) if (key !== 'match' && key !== 'noMatch') fail(`examples.${key}`, 'unknown key (allowed: match, noMatch)');
-  const match = stringList(ex.match, (r) => fail('examples.match', r), false);
-  const noMatch = stringList(ex.noMatch, (r) => fail('examples.noMatch', r), false);
+  const match = ex.match === undefined && !requireExamples ? [] : stringList(ex.match, (r) => fail('examples.match', r), false);
+  const noMatch = ex.noMatch === undefined && !requireExamples ? [] : stringList(ex.noMatch, (r) => fail('examples.noMatch', r), false);
   const rule: Rule = {
     id: id!,
-    provider: defaults.provider,
+    provider,
     description,
     pattern,
     keywords,
     severity,
     precision,
-    docs: docs!,
+    docs: docs as string,
     tags,
     scope,
     caseInsensitive: caseInsensitive as boolean,

@@ -1,0 +1,298 @@
+// `keyward scan [PATH]`: read flags once into typed settings, build the detector from built-in rules
+// and the config file, run the chosen source, write the report, and return the documented exit code.
+import { existsSync } from 'node:fs';
+import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  builtinRules,
+  CONFIG_FILE_NAMES,
+  ConfigError,
+  defaultConfig,
+  Detector,
+  formatBytes,
+  IGNORE_FILE_NAME,
+  parseBaseline,
+  parseConfig,
+  parseIgnoreFile,
+  parseSize,
+  renderJson,
+  renderSarif,
+  renderText,
+  resolveRules,
+  runScan,
+  summaryLine,
+  type KeywardConfig,
+  type RegexBackendName,
+  type ScanResult,
+  type SourceEvent,
+} from '@keyward/engine';
+import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from '../io.js';
+import { sourceFor, type SourceSettings } from '../sources.js';
+import { VERSION } from '../version.js';
+
+export type ReportFormat = 'text' | 'json' | 'sarif';
+
+export interface ScanSettings {
+  source: SourceSettings;
+  format: ReportFormat;
+  output?: string;
+  configPath?: string;
+  baselinePath?: string;
+  showSecrets: boolean;
+  maxFileSize?: number;
+  respectGitignore?: boolean;
+  regexBackend: RegexBackendName | 'auto';
+  color: boolean;
+  progress: boolean;
+  /** Exit 0 even with findings (report-only runs). */
+  exitZero: boolean;
+}
+
+export const SCAN_HELP = `Usage: keyward scan [PATH] [options]
+
+Scan a directory (default: the current one), a file, git history, a diff, staged changes, or stdin (-).
+
+Sources (pick one; default: the directory PATH)
+  --history                 every commit reachable from all refs in the repository at PATH
+  --log-opts "ARGS"         limit --history with git rev-list arguments (e.g. "main~50..main")
+  --since DATE              limit --history to commits after DATE
+  --diff BASE..HEAD         only lines added between two commits (pull-request checks)
+  --staged                  the index against HEAD (pre-commit hooks)
+  -                         read text from standard input
+
+Output
+  -f, --format FORMAT       text (default), json or sarif
+  -o, --output FILE         write the report to FILE instead of standard output
+      --no-redact           show secrets in text and json output (redacted by default; never in SARIF)
+      --color / --no-color  force colour on or off (default: on when stdout is a terminal)
+      --no-progress         no progress line on stderr
+
+Configuration
+  -c, --config FILE         config file (default: .keyward.yaml in PATH, if present)
+  -b, --baseline FILE       report only findings not recorded in this baseline
+      --max-file-size SIZE  skip larger files, e.g. 25MB (default 25MB)
+      --no-gitignore        also scan files that .gitignore excludes
+      --regex-engine NAME   auto (default), re2 (native) or re2js (portable)
+      --exit-zero           exit 0 even when there are findings
+
+Exit codes: 0 no findings, 1 findings, 2 usage, config or input error.
+`;
+
+export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        config: { type: 'string', short: 'c' },
+        baseline: { type: 'string', short: 'b' },
+        redact: { type: 'boolean' },
+        'no-redact': { type: 'boolean' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        'no-progress': { type: 'boolean' },
+        'max-file-size': { type: 'string' },
+        'no-gitignore': { type: 'boolean' },
+        'regex-engine': { type: 'string' },
+        'exit-zero': { type: 'boolean' },
+        history: { type: 'boolean' },
+        'log-opts': { type: 'string' },
+        since: { type: 'string' },
+        diff: { type: 'string' },
+        staged: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw new UsageError(`scan takes one PATH, got ${positionals.length}: ${positionals.join(' ')}`);
+  const format = (values.format ?? 'text') as ReportFormat;
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${values.format}"`);
+  if (values.redact && values['no-redact']) throw new UsageError('--redact and --no-redact contradict each other');
+  const backend = (values['regex-engine'] ?? 'auto') as ScanSettings['regexBackend'];
+  if (!['auto', 're2', 're2js'].includes(backend)) throw new UsageError(`--regex-engine must be auto, re2 or re2js, not "${backend}"`);
+  let maxFileSize: number | undefined;
+  if (values['max-file-size'] !== undefined) {
+    maxFileSize = parseSize(values['max-file-size']);
+    if (maxFileSize === undefined) throw new UsageError(`--max-file-size must be a size such as 25MB, not "${values['max-file-size']}"`);
+  }
+  const target = positionals[0] ?? '.';
+  const modes = [values.history, values.diff !== undefined, values.staged, target === '-'].filter(Boolean).length;
+  if (modes > 1) throw new UsageError('choose one source: a PATH, --history, --diff, --staged or - (stdin)');
+  if ((values['log-opts'] !== undefined || values.since !== undefined) && !values.history) {
+    throw new UsageError('--log-opts and --since only apply to --history');
+  }
+  let source: SourceSettings;
+  const root = path.resolve(io.cwd, target === '-' ? '.' : target);
+  if (target === '-') source = { kind: 'stdin' };
+  else if (values.history) {
+    source = { kind: 'history', root, ...(values['log-opts'] ? { logOpts: values['log-opts'] } : {}), ...(values.since ? { since: values.since } : {}) };
+  } else if (values.diff !== undefined) {
+    const m = /^([^.\s]+)\.\.\.?([^.\s]+)$/.exec(values.diff);
+    if (!m) throw new UsageError(`--diff needs BASE..HEAD (two commits), not "${values.diff}"`);
+    source = { kind: 'diff', root, base: m[1]!, head: m[2]! };
+  } else if (values.staged) source = { kind: 'staged', root };
+  else source = { kind: 'directory', root };
+  const color = values['no-color'] ? false : values.color ? true : io.stdoutIsTTY && !values.output && io.env.NO_COLOR === undefined;
+  const settings: ScanSettings = {
+    source,
+    format,
+    showSecrets: Boolean(values['no-redact']),
+    regexBackend: backend,
+    color,
+    progress: !values['no-progress'] && io.stderrIsTTY,
+    exitZero: Boolean(values['exit-zero']),
+  };
+  if (values.output) settings.output = path.resolve(io.cwd, values.output);
+  if (values.config) settings.configPath = path.resolve(io.cwd, values.config);
+  if (values.baseline) settings.baselinePath = path.resolve(io.cwd, values.baseline);
+  if (maxFileSize !== undefined) settings.maxFileSize = maxFileSize;
+  if (values['no-gitignore']) settings.respectGitignore = false;
+  return settings;
+}
+
+async function readUserFile(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? String(error)}`);
+  }
+}
+
+function configRoot(source: SourceSettings, cwd: string): string {
+  if (source.kind === 'stdin') return cwd;
+  return source.root;
+}
+
+export async function loadConfig(settings: Pick<ScanSettings, 'configPath' | 'source'>, cwd: string): Promise<KeywardConfig> {
+  if (settings.configPath) {
+    return parseConfig(await readUserFile(settings.configPath, 'config file'), path.relative(cwd, settings.configPath) || settings.configPath);
+  }
+  const root = configRoot(settings.source, cwd);
+  for (const name of CONFIG_FILE_NAMES) {
+    const candidate = path.join(root, name);
+    if (existsSync(candidate)) return parseConfig(await readFile(candidate, 'utf8'), path.relative(cwd, candidate) || name);
+  }
+  return defaultConfig();
+}
+
+export async function buildDetector(config: KeywardConfig, backend: RegexBackendName | 'auto'): Promise<Detector> {
+  const rules = resolveRules(builtinRules(), config);
+  const options: ConstructorParameters<typeof Detector>[1] = { regexBackend: backend, ruleAllowlists: config.ruleAllowlists };
+  if (config.allowlist) options.allowlist = config.allowlist;
+  return new Detector(rules, options);
+}
+
+async function loadIgnoredFingerprints(source: SourceSettings, cwd: string): Promise<Set<string>> {
+  const file = path.join(configRoot(source, cwd), IGNORE_FILE_NAME);
+  if (!existsSync(file)) return new Set();
+  return parseIgnoreFile(await readFile(file, 'utf8'), path.relative(cwd, file) || IGNORE_FILE_NAME);
+}
+
+/** Write atomically: a report is either the old file or the whole new one, never half of one. */
+export async function writeReport(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, text);
+  await rename(temp, file);
+}
+
+export function render(result: ScanResult, settings: Pick<ScanSettings, 'format' | 'showSecrets' | 'color'>): string {
+  if (settings.format === 'json') return renderJson(result, { showSecrets: settings.showSecrets, toolVersion: VERSION });
+  if (settings.format === 'sarif') return renderSarif(result, { toolVersion: VERSION });
+  return renderText(result, { color: settings.color, showSecrets: settings.showSecrets });
+}
+
+export async function executeScan(settings: ScanSettings, io: CliIo): Promise<ScanResult> {
+  let config: KeywardConfig;
+  try {
+    config = await loadConfig(settings, io.cwd);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  let detector: Detector;
+  try {
+    detector = await buildDetector(config, settings.regexBackend);
+  } catch (error) {
+    if (error instanceof ConfigError || (error as Error).name === 'RegexSyntaxError') throw new UsageError((error as Error).message);
+    throw error;
+  }
+  const baseline = settings.baselinePath
+    ? parseBaselineOrUsage(await readUserFile(settings.baselinePath, 'baseline'), path.relative(io.cwd, settings.baselinePath))
+    : undefined;
+  const ignored = await loadIgnoredFingerprints(settings.source, io.cwd).catch((error: Error) => {
+    throw new UsageError(error.message);
+  });
+  const events: AsyncIterable<SourceEvent> = await sourceFor(settings.source, {
+    io,
+    maxFileSize: settings.maxFileSize ?? config.maxFileSize,
+    respectGitignore: settings.respectGitignore ?? config.respectGitignore,
+    skipPath: (p) => detector.allowsPath(p),
+  });
+  const progress = settings.progress ? new ProgressLine(io) : undefined;
+  try {
+    return await runScan(events, {
+      detector,
+      ignoredFingerprints: ignored,
+      ...(baseline ? { baseline } : {}),
+      ...(progress ? { onProgress: (p) => progress.update(p.files, p.bytes) } : {}),
+      now: io.now,
+    });
+  } finally {
+    progress?.clear();
+  }
+}
+
+function parseBaselineOrUsage(text: string, origin: string): Set<string> {
+  try {
+    return parseBaseline(text, origin);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** A single status line on stderr, shown only for scans that take more than a moment. */
+class ProgressLine {
+  private readonly started: number;
+  private lastDraw = 0;
+  private drawn = false;
+  constructor(private readonly io: CliIo) {
+    this.started = io.now();
+  }
+  update(files: number, bytes: number): void {
+    const now = this.io.now();
+    if (now - this.started < 1000 || now - this.lastDraw < 200) return;
+    this.lastDraw = now;
+    this.drawn = true;
+    this.io.stderr(`\r\u001b[2Kscanning: ${files.toLocaleString('en-US')} files, ${formatBytes(bytes)}`);
+  }
+  clear(): void {
+    if (this.drawn) this.io.stderr('\r\u001b[2K');
+  }
+}
+
+export async function scanCommand(argv: string[], io: CliIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(SCAN_HELP);
+    return EXIT_OK;
+  }
+  const settings = parseScanArgs(argv, io);
+  const result = await executeScan(settings, io);
+  const report = render(result, settings);
+  if (settings.output) {
+    await writeReport(settings.output, report);
+    io.stderr(`Wrote ${settings.format} report to ${path.relative(io.cwd, settings.output) || settings.output}\n${summaryLine(result)}\n`);
+  } else {
+    io.stdout(report);
+  }
+  if (result.findings.length > 0 && !settings.exitZero) return EXIT_FINDINGS;
+  return EXIT_OK;
+}

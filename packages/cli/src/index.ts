@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// The `keyward` command. Thin: wire the real process into main() and set the exit code.
+import { main } from './main.js';
+import type { CliIo } from './io.js';
+
+const io: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  stdin: () => process.stdin,
+  stdoutIsTTY: Boolean(process.stdout.isTTY),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
+  env: process.env,
+  cwd: process.cwd(),
+  now: () => performance.now(),
+};
+
+main(process.argv.slice(2), io).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`keyward: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,20 @@
+// Everything the CLI touches of the outside world, injected so tests run commands in-process.
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin: () => AsyncIterable<Buffer | string>;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  now: () => number;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+/** A user mistake (bad flag, bad config, missing file): printed without a stack, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,65 @@
+// Command dispatch and the one place errors become exit codes: usage and config errors print a single
+// clear line and exit 2; anything else is a bug and also exits 2, with its message.
+import { EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
+import { baselineCommand } from './commands/baseline.js';
+import { rulesCommand } from './commands/rules.js';
+import { scanCommand } from './commands/scan.js';
+import { VERSION } from './version.js';
+
+export interface Command {
+  name: string;
+  summary: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+const commands: Command[] = [
+  { name: 'scan', summary: 'find credentials in a directory, git history, a diff, staged changes or stdin', run: scanCommand },
+  { name: 'baseline', summary: 'baseline create: record current findings so later scans report only new ones', run: baselineCommand },
+  { name: 'rules', summary: 'rules list: print the rule table (text, json or markdown)', run: rulesCommand },
+];
+
+/** Other packages (git hooks, provision) add their commands here. */
+export function registerCommands(extra: Command[]): void {
+  for (const c of extra) if (!commands.some((k) => k.name === c.name)) commands.push(c);
+}
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    `keyward ${VERSION}: keep credentials out of places they should never be`,
+    '',
+    'Usage: keyward <command> [options]        keyward <command> --help',
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Exit codes: 0 clean, 1 findings (or a check failed), 2 usage, config or input error.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(help());
+    return name ? EXIT_OK : EXIT_USAGE;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout(`${VERSION}\n`);
+    return EXIT_OK;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`keyward: unknown command "${name}"\n\n${help()}`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`keyward ${name}: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`keyward ${name}: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT_USAGE;
+  }
+}

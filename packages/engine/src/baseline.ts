@@ -1,0 +1,58 @@
+// A baseline records known findings by content fingerprint only: sorted, with no line numbers,
+// timestamps or commit ids, so it does not churn and merges cleanly; `--baseline` then reports only
+// what is new. It holds a hash of each secret, never the secret.
+import { secretHash } from './fingerprint.js';
+import type { Finding } from './types.js';
+
+export const BASELINE_VERSION = 1;
+
+export interface BaselineEntry {
+  fingerprint: string;
+  ruleId: string;
+  path: string;
+  secretHash: string;
+}
+
+export interface Baseline {
+  version: typeof BASELINE_VERSION;
+  tool: 'keyward';
+  findings: BaselineEntry[];
+}
+
+export class BaselineError extends Error {}
+
+export function createBaseline(findings: readonly Finding[]): Baseline {
+  const byFingerprint = new Map<string, BaselineEntry>();
+  for (const f of findings) {
+    byFingerprint.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, secretHash: secretHash(f.secret) });
+  }
+  const entries = [...byFingerprint.values()].sort(
+    (a, b) => a.path.localeCompare(b.path) || a.ruleId.localeCompare(b.ruleId) || a.fingerprint.localeCompare(b.fingerprint),
+  );
+  return { version: BASELINE_VERSION, tool: 'keyward', findings: entries };
+}
+
+export function serializeBaseline(baseline: Baseline): string {
+  return `${JSON.stringify(baseline, null, 2)}\n`;
+}
+
+export function parseBaseline(text: string, origin: string): Set<string> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new BaselineError(`${origin}: not valid JSON (${(error as Error).message})`);
+  }
+  const d = doc as Partial<Baseline>;
+  if (!d || typeof d !== 'object' || d.tool !== 'keyward' || d.version !== BASELINE_VERSION || !Array.isArray(d.findings)) {
+    throw new BaselineError(`${origin}: not a keyward baseline (expected {"version": 1, "tool": "keyward", "findings": [...]}); create one with \`keyward baseline create\``);
+  }
+  const out = new Set<string>();
+  d.findings.forEach((entry, i) => {
+    if (!entry || typeof entry.fingerprint !== 'string' || !/^[0-9a-f]{32}$/.test(entry.fingerprint)) {
+      throw new BaselineError(`${origin}: findings[${i}].fingerprint must be 32 hex characters`);
+    }
+    out.add(entry.fingerprint);
+  });
+  return out;
+}

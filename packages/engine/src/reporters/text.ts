@@ -1,0 +1,95 @@
+// Text for people: findings grouped by file, each with rule, location and a redacted value, then a
+// one-line summary. Colour only when the caller says the output is a terminal.
+import type { Finding, ScanResult, Severity, SkippedFile } from '../types.js';
+
+export interface TextReportOptions {
+  color: boolean;
+  showSecrets: boolean;
+}
+
+const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low'];
+
+function paint(enabled: boolean) {
+  const wrap = (open: number, close: number) => (s: string) => (enabled ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+  return { red: wrap(31, 39), yellow: wrap(33, 39), cyan: wrap(36, 39), green: wrap(32, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
+
+function countBy<T extends string>(items: readonly T[]): Map<T, number> {
+  const m = new Map<T, number>();
+  for (const i of items) m.set(i, (m.get(i) ?? 0) + 1);
+  return m;
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function summarizeSkipped(skipped: readonly SkippedFile[]): string {
+  if (skipped.length === 0) return '';
+  const parts = [...countBy(skipped.map((s) => s.reason))].map(([reason, n]) => `${n} ${reason}`);
+  return `${plural(skipped.length, 'file')} skipped (${parts.join(', ')})`;
+}
+
+export function summaryLine(result: ScanResult): string {
+  const { stats, findings } = result;
+  const seconds = (stats.durationMs / 1000).toFixed(2);
+  const bySeverity = countBy(findings.map((f) => f.severity));
+  const severityText = SEVERITY_ORDER.filter((s) => bySeverity.has(s))
+    .map((s) => `${bySeverity.get(s)} ${s}`)
+    .join(', ');
+  const found = findings.length === 0 ? 'no findings' : `${plural(findings.length, 'finding')} (${severityText})`;
+  const skipped = summarizeSkipped(stats.skipped);
+  const suppressedTotal = Object.values(stats.suppressed).reduce((a, b) => a + b, 0);
+  const extras = [skipped, suppressedTotal ? `${suppressedTotal} suppressed` : ''].filter(Boolean).join('; ');
+  return `Scanned ${plural(stats.files, 'file')} (${formatBytes(stats.bytes)}) in ${seconds}s: ${found}${extras ? `; ${extras}` : ''}`;
+}
+
+function location(f: Finding): string {
+  return `${f.startLine}:${f.startColumn}`;
+}
+
+export function renderText(result: ScanResult, options: TextReportOptions): string {
+  const c = paint(options.color);
+  const lines: string[] = [];
+  const byPath = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const list = byPath.get(f.path) ?? [];
+    list.push(f);
+    byPath.set(f.path, list);
+  }
+  const severityColor = (s: Severity) => (s === 'critical' || s === 'high' ? c.red(s) : s === 'medium' ? c.yellow(s) : c.dim(s));
+  for (const [path, findings] of byPath) {
+    lines.push(c.bold(c.cyan(path)));
+    const locWidth = Math.max(...findings.map((f) => location(f).length));
+    for (const f of findings) {
+      const value = options.showSecrets ? f.secret : f.redacted;
+      lines.push(
+        `  ${location(f).padEnd(locWidth)}  ${severityColor(f.severity).padEnd(options.color ? 18 : 8)}  ${f.ruleId}  ${f.description}`,
+      );
+      lines.push(`  ${' '.repeat(locWidth)}  ${c.dim(`value ${value}   fingerprint ${f.fingerprint}`)}`);
+      if (f.commit) {
+        const who = [f.commit.author, f.commit.email ? `<${f.commit.email}>` : ''].filter(Boolean).join(' ');
+        lines.push(`  ${' '.repeat(locWidth)}  ${c.dim(`commit ${f.commit.sha.slice(0, 12)}  ${who}  ${f.commit.date ?? ''}`.trimEnd())}`);
+      }
+    }
+    lines.push('');
+  }
+  const summary = summaryLine(result);
+  lines.push(result.findings.length === 0 ? c.green(summary) : c.bold(summary));
+  if (result.findings.length > 0) {
+    lines.push(
+      c.dim(
+        'Rotate each credential first: removing it from the code does not un-leak it. ' +
+          'For a false positive, add "keyward:allow" on the line or put its fingerprint in .keywardignore.',
+      ),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

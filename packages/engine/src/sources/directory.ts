@@ -1,0 +1,167 @@
+// The directory source: walks a tree and yields one fragment per text file. It honours .gitignore
+// files (nested ones too), never leaves the scanned root through a symlink, and reports every file it
+// skips (binary, too large, unreadable, symlink) instead of dropping it silently.
+import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { Fragment, SkippedFile } from '../types.js';
+import { decodeText, looksBinary } from './text.js';
+
+export interface DirectorySourceOptions {
+  /** Files larger than this many bytes are skipped and reported. */
+  maxFileSize: number;
+  respectGitignore: boolean;
+  /** Paths (repo-relative, POSIX) the caller wants skipped without reading, e.g. allowlisted globs. */
+  skipPath?: (relativePath: string) => boolean;
+  /** Files read at once; reading overlaps with detection. */
+  concurrency?: number;
+}
+
+export type SourceEvent =
+  | { kind: 'fragment'; fragment: Fragment; bytes: number }
+  | { kind: 'skipped'; skipped: SkippedFile };
+
+interface IgnoreScope {
+  /** Directory (relative to root, POSIX, '' for root) whose .gitignore this is. */
+  base: string;
+  matcher: Ignore;
+}
+
+const ALWAYS_SKIPPED_DIRS = new Set(['.git', '.hg', '.svn']);
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+function isInside(root: string, candidate: string): boolean {
+  const rel = path.relative(root, candidate);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+async function readIgnoreFile(dir: string): Promise<Ignore | undefined> {
+  try {
+    const text = await readFile(path.join(dir, '.gitignore'), 'utf8');
+    return ignore().add(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function ignoredBy(scopes: IgnoreScope[], relative: string, isDir: boolean): boolean {
+  let ignored = false;
+  for (const scope of scopes) {
+    const local = scope.base ? relative.slice(scope.base.length + 1) : relative;
+    const probe = isDir ? `${local}/` : local;
+    const result = scope.matcher.test(probe);
+    if (result.ignored) ignored = true;
+    else if (result.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+/** List the files to scan, depth first in name order so output is stable. */
+async function* walk(
+  root: string,
+  realRoot: string,
+  options: DirectorySourceOptions,
+): AsyncGenerator<{ absolute: string; relative: string } | { skipped: SkippedFile }> {
+  const stack: Array<{ dir: string; relative: string; scopes: IgnoreScope[] }> = [
+    { dir: root, relative: '', scopes: [] },
+  ];
+  while (stack.length > 0) {
+    const { dir, relative, scopes: parentScopes } = stack.pop()!;
+    let scopes = parentScopes;
+    if (options.respectGitignore) {
+      const own = await readIgnoreFile(dir);
+      if (own) scopes = [...parentScopes, { base: relative, matcher: own }];
+    }
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      yield { skipped: { path: relative || '.', reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? 'error' } };
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: Array<{ dir: string; relative: string; scopes: IgnoreScope[] }> = [];
+    for (const entry of entries) {
+      const absolute = path.join(dir, entry.name);
+      const rel = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
+        if (scopes.length > 0 && ignoredBy(scopes, rel, true)) continue;
+        subdirs.push({ dir: absolute, relative: rel, scopes });
+        continue;
+      }
+      if (scopes.length > 0 && ignoredBy(scopes, rel, false)) continue;
+      if (options.skipPath?.(rel)) continue;
+      if (entry.isSymbolicLink()) {
+        // Follow a link only to a regular file inside the root; a linked directory's contents are
+        // scanned at their real path, so following it would only duplicate them or loop.
+        let target: string;
+        try {
+          target = await realpath(absolute);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          yield { skipped: { path: rel, reason: code === 'ELOOP' ? 'symlink-loop' : 'unreadable', detail: code ?? 'broken link' } };
+          continue;
+        }
+        if (!isInside(realRoot, target)) {
+          yield { skipped: { path: rel, reason: 'symlink-outside-root' } };
+          continue;
+        }
+        const info = await stat(target).catch(() => undefined);
+        if (info?.isFile()) yield { absolute, relative: rel };
+        continue;
+      }
+      if (entry.isFile()) yield { absolute, relative: rel };
+    }
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
+  }
+}
+
+async function readCandidate(
+  absolute: string,
+  relative: string,
+  maxFileSize: number,
+): Promise<SourceEvent> {
+  let handle;
+  try {
+    handle = await open(absolute, 'r');
+    const info = await handle.stat();
+    if (info.size > maxFileSize) {
+      return { kind: 'skipped', skipped: { path: relative, reason: 'too-large', detail: `${info.size} bytes` } };
+    }
+    const buffer = await handle.readFile();
+    if (looksBinary(buffer)) return { kind: 'skipped', skipped: { path: relative, reason: 'binary' } };
+    return { kind: 'fragment', fragment: { text: decodeText(buffer), path: relative }, bytes: buffer.length };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return { kind: 'skipped', skipped: { path: relative, reason: 'unreadable', detail: code } };
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Fragments and skip reports for every file under `root`, reading several files at once. */
+export async function* scanDirectory(root: string, options: DirectorySourceOptions): AsyncGenerator<SourceEvent> {
+  const absoluteRoot = path.resolve(root);
+  const info = await lstat(absoluteRoot);
+  const realRoot = await realpath(absoluteRoot);
+  if (!info.isDirectory() && !(await stat(absoluteRoot)).isDirectory()) {
+    // A single file: scan just it, named by its base name.
+    yield await readCandidate(absoluteRoot, toPosix(path.basename(absoluteRoot)), options.maxFileSize);
+    return;
+  }
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const pending: Array<Promise<SourceEvent>> = [];
+  for await (const item of walk(absoluteRoot, realRoot, options)) {
+    if ('skipped' in item) {
+      yield { kind: 'skipped', skipped: item.skipped };
+      continue;
+    }
+    pending.push(readCandidate(item.absolute, item.relative, options.maxFileSize));
+    if (pending.length >= concurrency) yield await pending.shift()!;
+  }
+  while (pending.length > 0) yield await pending.shift()!;
+}
