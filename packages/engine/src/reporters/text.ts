@@ -33,7 +33,7 @@ function plural(n: number, word: string): string {
 
 export function summarizeSkipped(skipped: readonly SkippedFile[]): string {
   if (skipped.length === 0) return '';
-  const parts = [...countBy(skipped.map((s) => s.reason))].map(([reason, n]) => `${n} ${reason}`);
+  const parts = [...countBy(skipped.map((s) => s.reason))].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => `${n} ${reason}`);
   return `${plural(skipped.length, 'file')} skipped (${parts.join(', ')})`;
 }
 
@@ -88,6 +88,15 @@ export function renderText(result: ScanResult, options: TextReportOptions): stri
       c.dim(
         'Rotate each credential first: removing it from the code does not un-leak it. ' +
           'For a false positive, add "keyward:allow" on the line or put its fingerprint in .keywardignore.',
+      ),
+    );
+  }
+  if (result.findings.some((f) => f.commit)) {
+    // A committed key sits in every clone, fork and CI cache: rewriting history alone un-leaks nothing.
+    lines.push(
+      c.bold(
+        'These credentials are in git history. Rotate the credential first, rewriting history second ' +
+          '(git filter-repo, then force-push and ask every clone to re-fetch).',
       ),
     );
   }

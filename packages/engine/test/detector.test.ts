@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { Detector, fingerprintOf } from '../src/index.js';
+import { githubToken, randomAlnum, rule } from './support.js';
+
+const ghp = rule({ id: 'test-ghp', pattern: '\\b(?P<secret>ghp_[A-Za-z0-9]{36})\\b', keywords: ['ghp_'], checksum: 'github-crc32' });
+
+describe('detector', () => {
+  it('locates the secret group with 1-based lines and columns, and fingerprints it by content', () => {
+    const token = githubToken('d1');
+    const text = `line one\r\n  token: ${token} # trailing\r\n`;
+    const [f] = new Detector([ghp]).detect({ text, path: 'conf/app.yaml' });
+    expect(f).toMatchObject({ ruleId: 'test-ghp', path: 'conf/app.yaml', startLine: 2, startColumn: 10, endLine: 2, endColumn: 10 + 40 });
+    expect(f!.secret).toBe(token);
+    expect(f!.redacted).toBe('ghp_*****');
+    expect(f!.fingerprint).toBe(fingerprintOf('test-ghp', 'conf/app.yaml', token));
+  });
+
+  it('gives the same fingerprint when the line moves, and a different one for another path or secret', () => {
+    const token = githubToken('d2');
+    const d = new Detector([ghp]);
+    const a = d.detect({ text: `x=${token}`, path: 'a.env' })[0]!;
+    const moved = d.detect({ text: `\n\n\n  y = ${token}`, path: 'a.env' })[0]!;
+    const other = d.detect({ text: `x=${token}`, path: 'b.env' })[0]!;
+    expect(moved.fingerprint).toBe(a.fingerprint);
+    expect(moved.startLine).toBe(4);
+    expect(other.fingerprint).not.toBe(a.fingerprint);
+  });
+
+  it('runs a rule only where its keyword occurs, checks the checksum, and rejects look-alikes', () => {
+    const d = new Detector([ghp]);
+    expect(d.detect({ text: `ghp_${randomAlnum('bad', 36)}`, path: 'x' })).toEqual([]); // checksum fails
+    expect(d.detect({ text: 'token = ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', path: 'x' })).toEqual([]);
+  });
+
+  it('applies the entropy floor to the secret only', () => {
+    const r = rule({ id: 'test-pw', pattern: 'pw=(\\S+)', keywords: ['pw='], entropy: 3 });
+    const d = new Detector([r]);
+    expect(d.detect({ text: 'pw=aaaaaaaabbbbbbbb', path: 'x' })).toEqual([]);
+    expect(d.detect({ text: `pw=${randomAlnum('e', 20)}`, path: 'x' })).toHaveLength(1);
+  });
+
+  it('maps fragment lines to real file lines for partial fragments such as diffs', () => {
+    const token = githubToken('d3');
+    const [f] = new Detector([ghp]).detect({ text: `added\n${token}`, path: 'x', lineNumbers: [10, 42] });
+    expect(f!.startLine).toBe(42);
+  });
+
+  it('runs file-scope rules across lines', () => {
+    const r = rule({ id: 'test-block', pattern: '(?s)BEGIN\\n(?P<secret>[A-Za-z0-9]{30,})\\nEND', keywords: ['begin'], scope: 'file' });
+    const body = randomAlnum('blk', 40);
+    const [f] = new Detector([r]).detect({ text: `x\nBEGIN\n${body}\nEND\n`, path: 'k.pem' });
+    expect(f).toMatchObject({ startLine: 3, endLine: 3 });
+  });
+
+  it('honours keyward:allow on the line', () => {
+    const token = githubToken('d4');
+    const d = new Detector([ghp]);
+    expect(d.detect({ text: `a=${token} # keyward:allow`, path: 'x' })).toEqual([]);
+    expect(d.counts.inline).toBe(1);
+  });
+
+  it('applies global and per-rule allowlists by path, regex target and stopword', () => {
+    const token = githubToken('d5');
+    const text = `fixture_token = ${token}`;
+    const byPath = new Detector([ghp], { allowlist: { paths: ['**/fixtures/**'] } });
+    expect(byPath.allowsPath('test/fixtures/a.env')).toBe(true);
+    expect(byPath.detect({ text, path: 'src/a.env' })).toHaveLength(1);
+    const byLine = new Detector([ghp], { ruleAllowlists: { 'test-ghp': { regexes: ['^fixture_'], regexTarget: 'line' } } });
+    expect(byLine.detect({ text, path: 'a' })).toEqual([]);
+    const bySecretRegex = new Detector([ghp], { allowlist: { regexes: ['^fixture_'] } }); // target: secret
+    expect(bySecretRegex.detect({ text, path: 'a' })).toHaveLength(1);
+    const byStopword = new Detector([{ ...ghp, allowlist: { stopwords: [token.slice(4, 12).toLowerCase()] } }]);
+    expect(byStopword.detect({ text, path: 'a' })).toEqual([]);
+    const rulePath = new Detector([{ ...ghp, allowlist: { paths: ['*.md'] } }]);
+    expect(rulePath.detect({ text, path: 'README.md' })).toEqual([]);
+  });
+
+  it('lets a provider rule win over a generic rule on the same secret', () => {
+    const generic = rule({ id: 'test-generic', pattern: 'token\\s*=\\s*(\\S{20,})', keywords: ['token'], tags: ['generic'] });
+    const token = githubToken('d6');
+    const findings = new Detector([generic, ghp]).detect({ text: `token = ${token}`, path: 'a' });
+    expect(findings.map((f) => f.ruleId)).toEqual(['test-ghp']);
+  });
+
+  it('copes with a minified one-line file and invalid characters', () => {
+    const token = githubToken('d7');
+    const text = `${'var a=1;'.repeat(50_000)}x="${token}";\uFFFD\uFFFD${'b();'.repeat(10_000)}`;
+    const [f] = new Detector([ghp]).detect({ text, path: 'app.min.js' });
+    expect(f).toMatchObject({ startLine: 1, startColumn: 400_004 });
+  });
+});
