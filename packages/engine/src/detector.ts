@@ -1,10 +1,12 @@
 // Detection: fragment text in, findings out. Knows nothing of files, git or where bytes came from.
 // Flow per fragment: keyword prefilter -> regex of the rules whose keywords occur (on the lines where
 // they occur, or the whole fragment for multi-line rules) -> secret group -> entropy -> checksum ->
-// look-alike filters -> allowlists -> inline keyward:allow -> finding.
+// look-alike filters -> allowlists -> inline keyward:allow -> finding. Then encoded runs (base64,
+// percent, escapes) are decoded and scanned the same way, reported at the encoded text (decode.ts).
 import { CompiledAllowlist } from './allowlist.js';
+import { DEFAULT_DECODE_BUDGET, decodedWindow, findEncodedRuns, type DecodeBudget } from './decode.js';
 import { shannonEntropy } from './entropy.js';
-import { lookAlikeReason } from './filters.js';
+import { lookAlikeReason, type FilterContext } from './filters.js';
 import { fingerprintOf, redact } from './fingerprint.js';
 import { KeywordPrefilter } from './prefilter.js';
 import { compileRegex, type CompiledRegex, type RegexBackendName } from './regex.js';
@@ -13,12 +15,27 @@ import { validators, type Validator } from './validators/index.js';
 
 export const INLINE_ALLOW = 'keyward:allow';
 
+/** Lines longer than this are searched in windows of WINDOW characters either side of each keyword. */
+const LONG_LINE = 4096;
+const WINDOW = 1024;
+
+/** Move a window's start back to a separator, so it does not begin in the middle of a token. */
+function snapBack(text: string, from: number, floor: number): number {
+  for (let i = from; i > floor && from - i < 256; i--) {
+    const c = text.charCodeAt(i - 1);
+    if (c === 32 || c === 9 || c === 34 || c === 39 || c === 96 || c === 44 || c === 59) return i;
+  }
+  return from;
+}
+
 export interface DetectorOptions {
   regexBackend?: RegexBackendName | 'auto';
   /** Applies to every rule. */
   allowlist?: Allowlist;
   /** Extra allowlists for named rules, from the config file. */
   ruleAllowlists?: Record<string, Allowlist>;
+  /** Levels of encoding to look inside (base64 in base64 is two); 0 turns decoding off. Default 2. */
+  decodeDepth?: number;
 }
 
 export interface DetectionCounts {
@@ -54,12 +71,14 @@ export class Detector {
   /** keyword index -> rules (indexes into `prepared`) that listed it */
   private readonly keywordRules: number[][];
   private readonly globalAllowlist: CompiledAllowlist | undefined;
+  private readonly decodeDepth: number;
   readonly counts: DetectionCounts = { allowlist: 0, inline: 0, filtered: 0 };
 
   constructor(rules: readonly Rule[], options: DetectorOptions = {}) {
     this.rules = rules;
     const backendPreference = options.regexBackend ?? 'auto';
     this.globalAllowlist = options.allowlist ? new CompiledAllowlist(options.allowlist, backendPreference) : undefined;
+    this.decodeDepth = options.decodeDepth ?? 2;
     this.prepared = rules.map((rule) => {
       const regex = compileRegex(rule.pattern, { caseInsensitive: rule.caseInsensitive }, backendPreference);
       const named = regex.groupIndex('secret');
@@ -107,56 +126,121 @@ export class Detector {
   detect(fragment: Fragment): Finding[] {
     const { text } = fragment;
     if (text.length === 0) return [];
+    const candidates = this.candidates(text, fragment.path, 0, { ...DEFAULT_DECODE_BUDGET });
+    if (candidates.length === 0) return [];
+    return this.toFindings(fragment, candidates);
+  }
+
+  /** Candidates in `text` as written, then in the encoded runs inside it, down to `decodeDepth` levels. */
+  private candidates(
+    text: string,
+    path: string,
+    depth: number,
+    budget: DecodeBudget,
+    focus: { start: number; end: number } = { start: 0, end: text.length },
+  ): Candidate[] {
+    const failedChecks: Array<{ start: number; end: number }> = [];
+    let candidates = this.plainCandidates(text, path, failedChecks);
+    // A generic hit on a value that failed a provider's checksum is that broken value, not a new secret.
+    if (failedChecks.length > 0) {
+      candidates = candidates.filter((c) => {
+        const broken = c.prepared.generic && failedChecks.some((f) => f.start < c.end && c.start < f.end);
+        if (broken) this.counts.filtered++;
+        return !broken;
+      });
+    }
+    if (depth >= this.decodeDepth) return candidates;
+    // Inside a decoded window only the decoded part is new; its context was searched one level up.
+    const scope = focus.start === 0 && focus.end === text.length ? text : text.slice(focus.start, focus.end);
+    for (const found of findEncodedRuns(scope, budget)) {
+      const run = { ...found, start: found.start + focus.start, end: found.end + focus.start };
+      const window = decodedWindow(text, run);
+      const inner = { start: window.decodedStart, end: window.decodedEnd };
+      for (const c of this.candidates(window.text, path, depth + 1, budget, inner)) {
+        if (c.end <= window.decodedStart || c.start >= window.decodedEnd) continue;
+        // The same rule already found it as written (a percent-encoded password in a URL, say).
+        if (candidates.some((p) => p.prepared === c.prepared && p.start < run.end && run.start < p.end)) continue;
+        candidates.push({ ...c, start: run.start, end: run.end, matchStart: run.start, matchEnd: run.end });
+      }
+    }
+    return candidates;
+  }
+
+  private plainCandidates(text: string, path: string, failedChecks: Array<{ start: number; end: number }>): Candidate[] {
     const hits = this.prefilter.scan(text);
     if (hits.length === 0) return [];
-    // rule index -> line starts already queued (line scope) or true (file scope)
-    const work = new Map<number, Set<number> | true>();
+    // rule index -> spans of text to run the rule on (line scope), or true (file scope). Hits come in
+    // order of position, so one forward cursor finds each hit's line: linear even on one-line files.
+    const work = new Map<number, Array<[number, number]> | true>();
+    let lineStart = 0;
+    let nextNewline = text.indexOf('\n');
     for (const hit of hits) {
+      const at = hit.end - 1;
+      while (nextNewline !== -1 && nextNewline < at) {
+        lineStart = nextNewline + 1;
+        nextNewline = text.indexOf('\n', lineStart);
+      }
+      const lineEnd = nextNewline === -1 ? text.length : nextNewline;
+      let spanStart = lineStart;
+      let spanEnd = lineEnd;
+      if (lineEnd - lineStart > LONG_LINE) {
+        // Minified bundles and data blobs: a window around the keyword, not the whole megabyte line.
+        spanStart = snapBack(text, Math.max(lineStart, hit.end - WINDOW), lineStart);
+        spanEnd = Math.min(lineEnd, hit.end + WINDOW);
+      }
       for (const ruleIndex of this.keywordRules[hit.keyword]!) {
         const p = this.prepared[ruleIndex]!;
         if (p.rule.scope === 'file') {
           work.set(ruleIndex, true);
           continue;
         }
-        let starts = work.get(ruleIndex);
-        if (starts === true) continue;
-        if (!starts) {
-          starts = new Set();
-          work.set(ruleIndex, starts);
+        let spans = work.get(ruleIndex);
+        if (spans === true) continue;
+        if (!spans) {
+          spans = [];
+          work.set(ruleIndex, spans);
         }
-        starts.add(text.lastIndexOf('\n', hit.end - 1) + 1);
+        const last = spans[spans.length - 1];
+        if (last && spanStart <= last[1]) last[1] = Math.max(last[1], spanEnd);
+        else spans.push([spanStart, spanEnd]);
       }
     }
     const candidates: Candidate[] = [];
     for (const [ruleIndex, scope] of work) {
       const p = this.prepared[ruleIndex]!;
-      if (p.allowlists.some((a) => a.allowsPath(fragment.path))) {
+      if (p.allowlists.some((a) => a.allowsPath(path))) {
         this.counts.allowlist++;
         continue;
       }
       if (scope === true) {
-        this.collect(p, text, 0, candidates);
+        this.collect(p, text, 0, candidates, text, path, failedChecks);
       } else {
-        for (const lineStart of scope) {
-          let lineEnd = text.indexOf('\n', lineStart);
-          if (lineEnd < 0) lineEnd = text.length;
-          this.collect(p, text.slice(lineStart, lineEnd), lineStart, candidates);
-        }
+        for (const [start, end] of scope) this.collect(p, text.slice(start, end), start, candidates, text, path, failedChecks);
       }
     }
-    if (candidates.length === 0) return [];
-    return this.toFindings(fragment, candidates);
+    return candidates;
   }
 
-  private collect(p: PreparedRule, subject: string, offset: number, out: Candidate[]): void {
+  private collect(
+    p: PreparedRule,
+    subject: string,
+    offset: number,
+    out: Candidate[],
+    text: string,
+    path: string,
+    failedChecks: Array<{ start: number; end: number }>,
+  ): void {
     for (const m of p.regex.matchAll(subject)) {
       const group = m.groups[p.secretGroup] ?? m.groups[0];
       if (!group || group.text.length === 0) continue;
       const secret = group.text;
       const entropy = shannonEntropy(secret);
       if (p.rule.entropy !== undefined && entropy < p.rule.entropy) continue;
-      if (p.validator && !p.validator.validate(secret)) continue;
-      if (!p.rule.skipFilters && lookAlikeReason(secret) !== undefined) {
+      if (p.validator && !p.validator.validate(secret)) {
+        failedChecks.push({ start: offset + group.start, end: offset + group.end });
+        continue;
+      }
+      if (!p.rule.skipFilters && lookAlikeReason(secret, filterContext(text, offset + group.start, path, p.generic)) !== undefined) {
         this.counts.filtered++;
         continue;
       }
@@ -222,6 +306,14 @@ export class Detector {
     }
     return findings;
   }
+}
+
+/** The line around `start` (capped for minified text), for filters that judge by surroundings. */
+function filterContext(text: string, start: number, path: string, generic: boolean): FilterContext {
+  const lineStart = Math.max(text.lastIndexOf('\n', start - 1) + 1, start - 4096);
+  let lineEnd = text.indexOf('\n', start);
+  if (lineEnd < 0 || lineEnd - start > 4096) lineEnd = Math.min(text.length, start + 4096);
+  return { line: text.slice(lineStart, lineEnd).replace(/\r$/, ''), column: start - lineStart, path, generic };
 }
 
 function realLine(fragment: Fragment, zeroBased: number): number {

@@ -1,7 +1,41 @@
 // Filters for values that only look like secrets. Each returns the name of the reason it rejected a
 // candidate, or undefined. They run after the rule's regex, entropy and checksum, and before allowlists.
+// Filters that judge a value by its shape alone (UUIDs, hex digests, identifiers, words) apply only to
+// generic rules: a provider format that is hex or UUID by design has already proved itself by prefix,
+// length and checksum. Filters that judge by where the value sits (lockfiles, go.sum, data URIs, source
+// map mappings, SOPS and Vault envelopes, public keys and certificates) apply to every rule.
 
-export type FilterReason = 'placeholder' | 'template' | 'env-reference' | 'documented-example' | 'redacted';
+export type FilterReason =
+  | 'placeholder'
+  | 'template'
+  | 'env-reference'
+  | 'documented-example'
+  | 'redacted'
+  | 'uuid'
+  | 'hex-digest'
+  | 'integrity'
+  | 'go-sum'
+  | 'lockfile'
+  | 'data-uri'
+  | 'minified-code'
+  | 'source-map'
+  | 'public-by-design'
+  | 'public-key'
+  | 'encrypted'
+  | 'identifier'
+  | 'natural-language';
+
+/** Where the candidate sits. Without it only the value-shape filters run. */
+export interface FilterContext {
+  /** The line holding the start of the secret (for multi-line secrets, its first line). */
+  line: string;
+  /** Offset of the secret's first character in `line`. */
+  column: number;
+  /** Repo-relative POSIX path of the fragment. */
+  path: string;
+  /** The rule is a generic fallback (tag `generic`), not a provider format. */
+  generic: boolean;
+}
 
 // Words that real keys do not contain but documentation, samples and tests do.
 const PLACEHOLDER_WORDS = [
@@ -98,12 +132,219 @@ export function isRedacted(secret: string): boolean {
   return REDACTED.test(secret);
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Shapes that are identifiers, digests and words (generic rules only)
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+export function isUuid(secret: string): boolean {
+  return UUID.test(secret);
+}
+
+// What a hex value is when the line names it: a digest, a commit, a content hash.
+const DIGEST_CONTEXT = /sha-?(?:1|224|256|384|512)?\b|sha\d*sum|md5|digest|checksum|hash|fingerprint|etag|commit|revision|\brev\b|integrity|crc32|git[_.-]?(?:head|ref)/i;
+const DIGEST_LENGTHS = new Set([32, 40, 56, 64, 96, 128]);
+
+/**
+ * A git SHA or content digest: hex of a digest's length where the line calls it one (`sha256:`,
+ * `checksum =`, `commit:`), or hex carrying an algorithm prefix (`sha256:…`, `md5-…`). A hex secret
+ * under a secret's name (`SECRET_KEY = <64 hex>`, as `secrets.token_hex()` makes) is not a digest.
+ */
+export function isHexDigest(secret: string, line = ''): boolean {
+  if (/^(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1)[:-][0-9a-fA-F]{32,}$/i.test(secret)) return true;
+  if (!/^[0-9a-fA-F]+$/.test(secret) || !DIGEST_LENGTHS.has(secret.length)) return false;
+  return DIGEST_CONTEXT.test(line);
+}
+
+/**
+ * Code, not a value: a member chain (`user.password`, `this.apiKey`), or a name built only of words
+ * (`getApiKey`, `SECRET_KEY_NAME`, `password_field`, `billing-db-credentials`). Real secrets carry digits
+ * or a random mix of cases; names are words joined by a convention.
+ */
+export function isCodeIdentifier(secret: string): boolean {
+  if (/^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+(?:\(\))?$/.test(secret) && !/\d{3,}/.test(secret)) return true;
+  if (/^[a-z][a-z]+(?:[A-Z][a-z]+)+$/.test(secret)) return true; // camelCase words
+  if (/^(?:[A-Z][a-z]+){2,}$/.test(secret)) return true; // PascalCase words
+  if (/^[A-Z]{2,}(?:_[A-Z]{2,})+$/.test(secret)) return true; // CONSTANT_CASE words
+  if (/^[a-z]{2,}(?:[_-][a-z]{2,})+$/.test(secret)) return true; // snake_case / kebab-case words
+  return false;
+}
+
+// Folders and files that hold translations rather than configuration.
+const I18N_PATH = /(?:^|\/)(?:locales?|i18n|l10n|lang|languages|translations?|messages)(?:\/|$)|(?:^|\/)messages[_.-][\w-]*\.properties$|\.(?:po|pot|xliff|xlf|resx|strings|arb)$/i;
+
+/**
+ * A word or phrase of a human language: letters (any script) with the punctuation prose uses and no
+ * digits. Generic rules already require a mix of letters and non-letters, so what reaches here is
+ * `Mot-de-passe`, `API-Schlüssel`, `Passwort:`, or any digit-free text in a translation file.
+ */
+export function isNaturalLanguage(secret: string, path = ''): boolean {
+  if (/\d/.test(secret)) return false;
+  if (/^[\p{L}][\p{L}\p{M}'’-]*[\p{L}\p{M}][?!.:…]?$/u.test(secret) && /[^\x00-\x7f]/.test(secret)) return true;
+  if (/^[\p{Lu}]?[\p{Ll}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*[?!.:…]?$/u.test(secret) && secret.length <= 24) return true;
+  return I18N_PATH.test(path) && !/[A-Z].*[A-Z].*[a-z].*\d|[+/=]{2}/.test(secret) && /^[\p{L}\p{M}\s'’.,:;!?…-]+$/u.test(secret);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Where the value sits (every rule)
+
+const LOCKFILE = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lock|Cargo\.lock|poetry\.lock|Pipfile\.lock|pdm\.lock|uv\.lock|composer\.lock|Gemfile\.lock|packages\.lock\.json|flake\.lock|mix\.lock|pubspec\.lock|Podfile\.lock|gradle\.lockfile|go\.sum)$/;
+const SRI = /^(?:sha(?:1|256|384|512))-[A-Za-z0-9+/]{20,}={0,2}$/;
+
+/** A subresource-integrity or lockfile hash: `sha512-…`, or a hash field of a lockfile. */
+export function isIntegrityHash(secret: string, line = '', path = ''): boolean {
+  if (SRI.test(secret)) return true;
+  if (/\bintegrity\b/i.test(line) && spanOf(line, /\bsha(?:1|256|384|512)-[A-Za-z0-9+/]+={0,2}/g).some(([s, e]) => s <= line.indexOf(secret) && line.indexOf(secret) < e)) {
+    return true;
+  }
+  return LOCKFILE.test(path) && /\b(?:integrity|checksum|shasum|hash|content-hash|reference|resolved|sha\d*)\b/i.test(line) && !/:\/\/[^/\s:@]+:[^/\s@]+@/.test(line);
+}
+
+/** A go.sum line: `module version[/go.mod] h1:<base64>=`. */
+export function isGoSumLine(line: string, path: string): boolean {
+  return /(?:^|\/)go\.sum$/.test(path) && /^\S+ v\S+ h1:[A-Za-z0-9+/]{43}=\s*$/.test(line);
+}
+
+/** Lockfiles list packages, versions and hashes; a generic rule's hit there is one of those unless it is a URL credential. */
+export function isLockfileLine(line: string, path: string): boolean {
+  return LOCKFILE.test(path) && !/:\/\/[^/\s:@]+:[^/\s@]+@/.test(line);
+}
+
+function spanOf(line: string, re: RegExp): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const m of line.matchAll(re)) out.push([m.index!, m.index! + m[0].length]);
+  return out;
+}
+
+function within(spans: Array<[number, number]>, column: number): boolean {
+  return spans.some(([s, e]) => s <= column && column < e);
+}
+
+/** Inside a `data:<type>;base64,<payload>` URI. Decoding looks inside text payloads on its own. */
+export function isInDataUri(line: string, column: number): boolean {
+  if (!line.includes('data:')) return false;
+  return within(spanOf(line, /data:[\w.+-]+\/[\w.+-]+(?:;[\w.+-]+=[\w.+-]+)*;base64,[A-Za-z0-9+/]*={0,2}/g), column);
+}
+
+/** Inside a source map's `"mappings"` (base64 VLQ, letters and digits by construction). */
+export function isInSourceMapMappings(line: string, column: number, path: string): boolean {
+  if (!/\.map$/.test(path) && !line.includes('"mappings"')) return false;
+  return within(spanOf(line, /"mappings"\s*:\s*"[A-Za-z0-9+/,;]*"/g), column);
+}
+
+const MINIFIED_PATH = /\.min\.(?:js|mjs|cjs|css)$|(?:^|\/)(?:dist|build|public|static|assets|vendor)\/.*\.(?:js|mjs|cjs)$|[.-](?:bundle|chunk)\.[\w.-]*js$/;
+
+/**
+ * Minified code: a generic rule's unquoted value there is an expression (`password:e.password`,
+ * `token:t`), never a literal; quoted literals are still judged like any other value.
+ */
+export function isMinifiedCode(line: string, column: number, path: string): boolean {
+  const minified = MINIFIED_PATH.test(path) || (line.length >= 1000 && /\.(?:js|mjs|cjs|css|html?|map)$/.test(path));
+  if (!minified) return false;
+  const before = line[column - 1];
+  return before !== '"' && before !== "'" && before !== '`';
+}
+
+// Public by design: shipped to browsers and apps, safe to publish.
+//   Stripe publishable keys, Mapbox public tokens, PostHog project keys, JWTs with the `anon` role
+//   (Supabase), Firebase client config API keys, and the public key of a Sentry DSN.
+export function isPublicByDesign(secret: string, line = '', column = 0): boolean {
+  if (/^pk_(?:live|test)_[A-Za-z0-9]{20,}$/.test(secret)) return true;
+  if (/^pk\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(secret)) return true;
+  if (/^phc_[A-Za-z0-9]{30,}$/.test(secret)) return true;
+  if (/^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(secret)) {
+    const payload = decodeBase64Url(secret.split('.')[1]!);
+    if (payload && /"role"\s*:\s*"anon"/.test(payload)) return true;
+  }
+  if (/^AIza[0-9A-Za-z_-]{35}$/.test(secret)) {
+    const around = line.slice(Math.max(0, column - 300), column + secret.length + 300);
+    if (/firebase|authDomain|messagingSenderId|storageBucket|current_key/i.test(around)) return true;
+  }
+  // https://<public key>@o123.ingest.sentry.io/456: the DSN's key only lets clients send events.
+  if (/sentry/i.test(line)) {
+    const dsn = spanOf(line, /https?:\/\/[0-9a-f]{32}(?::[0-9a-f]{32})?@[\w.-]*sentry[\w.-]*(?::\d+)?\/\d+/g);
+    if (within(dsn, column) && !line.slice(column, column + secret.length + 1).includes(':')) return true;
+    if (within(dsn, column) && /^[0-9a-f]{32}$/.test(secret) && line[column - 1] === '/') return true;
+  }
+  return false;
+}
+
+function decodeBase64Url(text: string): string | undefined {
+  try {
+    return Buffer.from(text, 'base64url').toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+const PUBLIC_PEM = /-----BEGIN (?:PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE|TRUSTED CERTIFICATE|CERTIFICATE REQUEST|NEW CERTIFICATE REQUEST|X509 CRL|PGP PUBLIC KEY BLOCK|SSH2 PUBLIC KEY)-----/;
+
+/**
+ * A public key or certificate: OpenSSH public keys, age recipients, PEM blocks of public material,
+ * and base64 DER whose structure is a SubjectPublicKeyInfo or a certificate (a SEQUENCE opening with a
+ * SEQUENCE; private keys open with an INTEGER version).
+ */
+export function isPublicKeyMaterial(secret: string, line = '', column = 0): boolean {
+  if (/^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)\s/.test(secret)) return true;
+  if (/^AAAA(?:B3NzaC1yc2E|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|B3NzaC1kc3M)/.test(secret)) return true;
+  if (/^age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}$/.test(secret)) return true;
+  if (PUBLIC_PEM.test(secret) && !/PRIVATE KEY/.test(secret)) return true;
+  if (derIsPublic(secret)) return true;
+  // Inside a one-line (JSON-escaped) PEM block of public material.
+  const begin = line.lastIndexOf('-----BEGIN ', column);
+  if (begin >= 0 && PUBLIC_PEM.test(line.slice(begin, begin + 50))) {
+    const end = line.indexOf('-----END ', begin);
+    if (end < 0 || end >= column) return true;
+  }
+  return false;
+}
+
+function derIsPublic(secret: string): boolean {
+  if (!/^MI[A-Za-z0-9+/]{60,}={0,2}$|^M[C-F][A-Za-z0-9+/]{40,}={0,2}$/.test(secret)) return false;
+  const der = Buffer.from(secret.slice(0, 16), 'base64');
+  if (der[0] !== 0x30) return false;
+  const lengthBytes = der[1]! & 0x80 ? der[1]! & 0x7f : 0;
+  return der[2 + lengthBytes] === 0x30;
+}
+
+/**
+ * An encrypted value: SOPS `ENC[AES256_GCM,…]`, Ansible Vault, age- or PGP-armoured messages,
+ * Bitnami SealedSecrets (`AgB…` ciphertext). Encrypted is what a secret in git should be.
+ */
+export function isEncryptedValue(secret: string, line = '', column = 0): boolean {
+  if (/^ENC\[[A-Z0-9_]+,/.test(secret) || secret.includes('$ANSIBLE_VAULT') || /^!vault\b/.test(secret)) return true;
+  if (/-----BEGIN (?:AGE ENCRYPTED FILE|PGP MESSAGE)-----/.test(secret)) return true;
+  if (/^Ag[A-D][A-Za-z0-9+/]{300,}={0,2}$/.test(secret)) return true;
+  if (line.includes('ENC[') && within(spanOf(line, /ENC\[[A-Z0-9_]+,[^\]]*\]/g), column)) return true;
+  return /\$ANSIBLE_VAULT;\d/.test(line);
+}
+
 /** The first reason this candidate is not a real secret, or undefined. */
-export function lookAlikeReason(secret: string): FilterReason | undefined {
+export function lookAlikeReason(secret: string, context?: FilterContext): FilterReason | undefined {
   if (isDocumentedExample(secret)) return 'documented-example';
   if (isRedacted(secret)) return 'redacted';
   if (isTemplateReference(secret)) return 'template';
   if (isEnvReference(secret)) return 'env-reference';
   if (isPlaceholder(secret)) return 'placeholder';
+  const line = context?.line ?? '';
+  const column = context?.column ?? 0;
+  const path = context?.path ?? '';
+  if (isEncryptedValue(secret, line, column)) return 'encrypted';
+  if (isPublicByDesign(secret, line, column)) return 'public-by-design';
+  if (isPublicKeyMaterial(secret, line, column)) return 'public-key';
+  if (isIntegrityHash(secret, line, path)) return 'integrity';
+  if (context) {
+    if (isGoSumLine(line, path)) return 'go-sum';
+    if (isInDataUri(line, column)) return 'data-uri';
+    if (isInSourceMapMappings(line, column, path)) return 'source-map';
+  }
+  if (!context?.generic) return undefined;
+  // A UUID given as a password (Heroku API keys in .netrc) is a credential; under any other name, an id.
+  if (isUuid(secret) && !/\bpassword\b/i.test(line)) return 'uuid';
+  if (isHexDigest(secret, line)) return 'hex-digest';
+  if (isLockfileLine(line, path)) return 'lockfile';
+  if (isCodeIdentifier(secret)) return 'identifier';
+  if (isNaturalLanguage(secret, path)) return 'natural-language';
+  if (isMinifiedCode(line, column, path)) return 'minified-code';
   return undefined;
 }

@@ -1,0 +1,32 @@
+// `pnpm bench [scan|history|eval|provision|all]`: benchmarks print figures; they never fail a build
+// for being slow. Each one is also runnable on its own (see its file).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SUITES = {
+  scan: 'scan.mjs',
+  history: 'history/run.mjs',
+  eval: 'eval/run.mjs',
+  provision: 'provision/run.mjs',
+};
+const wanted = process.argv[2] ?? 'scan';
+const names = wanted === 'all' ? Object.keys(SUITES) : [wanted];
+let failed = false;
+for (const name of names) {
+  const file = SUITES[name];
+  if (!file) {
+    console.error(`unknown benchmark "${name}"; choose ${Object.keys(SUITES).join(', ')} or all`);
+    process.exit(2);
+  }
+  if (!existsSync(path.join(here, file))) {
+    console.log(`\n== ${name}: not present (${file})`);
+    continue;
+  }
+  console.log(`\n== ${name}`);
+  const r = spawnSync(process.execPath, [path.join(here, file), ...process.argv.slice(3)], { stdio: 'inherit' });
+  if (r.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,225 @@
+// Encoded text: credentials inside base64 (Kubernetes Secret `data:`, Docker `auth`, Basic headers),
+// percent-encoding (URLs, query strings) and `\uXXXX` / `\xXX` / `\/` escapes (JSON and JS strings).
+// This module only finds runs of encoded text and decodes the ones that decode to text; the detector
+// scans each decoded run in a window of its line (so `NAME: <value>` context survives decoding) and
+// reports what it finds at the encoded run's place in the original file.
+//
+// Bounded by design: runs are found by one linear pass; a run is decoded only when it is a plausible
+// length; runs that do not decode to printable text cost one decode; and a budget caps how many decoded
+// characters and runs one fragment may feed back to the detector, so a 50 MB minified file cannot make
+// decoding the expensive part of a scan.
+
+export type Encoding = 'base64' | 'percent' | 'escape';
+
+export interface EncodedRun {
+  /** Offsets of the encoded text in the scanned text. */
+  start: number;
+  end: number;
+  encoding: Encoding;
+  decoded: string;
+}
+
+export interface DecodeBudget {
+  /** Decoded characters the fragment may still hand back for scanning. */
+  chars: number;
+  /** Decoded runs the fragment may still hand back. */
+  runs: number;
+}
+
+export const DEFAULT_DECODE_BUDGET: Readonly<DecodeBudget> = { chars: 2_000_000, runs: 20_000 };
+
+const MIN_BASE64 = 16;
+const MAX_RUN = 256 * 1024;
+const MIN_DECODED = 8;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Text a person or a config could hold: valid UTF-8, no control characters but tab, CR and LF. */
+function printable(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  // eslint-disable-next-line no-control-regex
+  if (text.length < MIN_DECODED || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.test(text)) return undefined;
+  return text;
+}
+
+/** Decode one base64 or base64url run to text, or undefined when it is not base64 of text. */
+export function decodeBase64Text(run: string): string | undefined {
+  const body = run.replace(/=+$/, '');
+  if (body.length % 4 === 1) return undefined;
+  if (/[+/]/.test(body) && /[-_]/.test(body)) return undefined;
+  // Hex and decimal strings are valid base64 of nothing anyone wrote; skip the decode.
+  if (/^[0-9a-fA-F]+$/.test(body)) return undefined;
+  return printable(Buffer.from(body, /[-_]/.test(body) ? 'base64url' : 'base64'));
+}
+
+/** Decode %XX escapes; undefined when there are none or they do not form UTF-8 text. */
+export function decodePercent(run: string): string | undefined {
+  if (!/%[0-9A-Fa-f]{2}/.test(run)) return undefined;
+  try {
+    const text = decodeURIComponent(run);
+    return text === run ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Decode `\uXXXX`, `\xXX` and `\/` escapes; undefined when there are none. */
+export function decodeEscapes(run: string): string | undefined {
+  if (!/\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|\/)/.test(run)) return undefined;
+  const text = run.replace(/\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})|\\\//g, (_m, u: string | undefined, x: string | undefined) =>
+    u ? String.fromCharCode(parseInt(u, 16)) : x ? String.fromCharCode(parseInt(x, 16)) : '/',
+  );
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text) ? undefined : text;
+}
+
+// Runs are found by plain character scans (no regex), so the cost is one pass per kind however long
+// a line or token is; minified bundles are one long line and must not make this quadratic.
+
+/** base64/base64url alphabet value of a character code, or -1. */
+const B64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) {
+  B64_VALUE['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+}
+B64_VALUE[45] = 62; // '-' (base64url)
+B64_VALUE[95] = 63; // '_' (base64url)
+
+/**
+ * Whether a base64 character at position `i` of a run is possible when the encoded bytes are ASCII
+ * (top bit clear): each 4-character group's first character encodes bits 7..2 of a byte, the second
+ * bits 7..4 of the next, the third bits 7..6 of the one after. Identifiers and random tokens fail this
+ * within a few characters, so they are rejected without decoding.
+ */
+function asciiCompatible(value: number, i: number): boolean {
+  switch (i & 3) {
+    case 0:
+      return value < 32;
+    case 1:
+      return (value & 8) === 0;
+    case 2:
+      return (value & 2) === 0;
+    default:
+      return true;
+  }
+}
+
+const PERCENT_STOP = new Set([32, 9, 10, 13, 34, 39, 96, 60, 62, 40, 41, 92]); // whitespace " ' ` < > ( ) \
+/** Characters that travel inside an escaped string run: [A-Za-z0-9+=_.~:@!$&*%-]. */
+const ESCAPE_SIMPLE = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+=_.~:@!$&*%-') ESCAPE_SIMPLE[c.charCodeAt(0)] = 1;
+
+function isHex(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
+/** Length of the escape sequence at `i` (\uXXXX, \xXX, \/), or 0. */
+function escapeLength(text: string, i: number): number {
+  if (text.charCodeAt(i) !== 92) return 0;
+  const kind = text.charCodeAt(i + 1);
+  if (kind === 47) return 2;
+  const digits = kind === 117 ? 4 : kind === 120 ? 2 : 0;
+  if (digits === 0 || i + 2 + digits > text.length) return 0;
+  for (let k = 0; k < digits; k++) if (!isHex(text.charCodeAt(i + 2 + k))) return 0;
+  return 2 + digits;
+}
+
+/**
+ * Every encoded run in `text` that decodes to printable text, in order, charging `budget` for each.
+ * Stops early when the budget runs out.
+ */
+export function findEncodedRuns(text: string, budget: DecodeBudget): EncodedRun[] {
+  const runs: EncodedRun[] = [];
+  const take = (start: number, end: number, encoding: Encoding, decoded: string | undefined): boolean => {
+    if (decoded === undefined) return true;
+    if (budget.runs <= 0 || budget.chars < decoded.length) return false;
+    budget.runs--;
+    budget.chars -= decoded.length;
+    runs.push({ start, end, encoding, decoded });
+    return true;
+  };
+  const n = text.length;
+  scan: {
+    // base64: maximal runs of the alphabet, kept only while every character fits ASCII-encoding bytes
+    let runStart = -1;
+    let ascii = true;
+    for (let i = 0; i <= n; i++) {
+      const code = i < n ? text.charCodeAt(i) : 0;
+      const value = code < 128 ? B64_VALUE[code]! : -1;
+      if (value >= 0) {
+        if (runStart < 0) {
+          runStart = i;
+          ascii = true;
+        }
+        if (ascii && !asciiCompatible(value, i - runStart)) ascii = false;
+        continue;
+      }
+      if (runStart >= 0) {
+        let end = i;
+        while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++; // '=' padding
+        const length = i - runStart;
+        if (ascii && length >= MIN_BASE64 && length <= MAX_RUN) {
+          if (!take(runStart, end, 'base64', decodeBase64Text(text.slice(runStart, end)))) break scan;
+        }
+        runStart = -1;
+      }
+    }
+    // percent-encoding: each token (between separators) that holds a %XX escape
+    for (let at = text.indexOf('%'); at >= 0 && at < n; at = text.indexOf('%', at + 1)) {
+      if (!isHex(text.charCodeAt(at + 1)) || !isHex(text.charCodeAt(at + 2))) continue;
+      let start = at;
+      while (start > 0 && !PERCENT_STOP.has(text.charCodeAt(start - 1))) start--;
+      let end = at + 3;
+      while (end < n && !PERCENT_STOP.has(text.charCodeAt(end))) end++;
+      if (end - start <= MAX_RUN && !take(start, end, 'percent', decodePercent(text.slice(start, end)))) break scan;
+      at = end;
+    }
+    // \u, \x and \/ escapes: runs of escapes and the characters that travel with them
+    if (text.includes('\\')) {
+      let start = -1;
+      let hasEscape = false;
+      for (let i = 0; i <= n; ) {
+        const escape = i < n ? escapeLength(text, i) : 0;
+        const code = i < n ? text.charCodeAt(i) : 0;
+        const simple = escape === 0 && code < 128 && ESCAPE_SIMPLE[code] === 1;
+        if (escape > 0 || simple) {
+          if (start < 0) {
+            start = i;
+            hasEscape = false;
+          }
+          if (escape > 0) hasEscape = true;
+          i += escape > 0 ? escape : 1;
+          continue;
+        }
+        if (start >= 0 && hasEscape && i - start <= MAX_RUN) {
+          if (!take(start, i, 'escape', decodeEscapes(text.slice(start, i)))) break scan;
+        }
+        start = -1;
+        i++;
+      }
+    }
+  }
+  return runs.sort((a, b) => a.start - b.start);
+}
+
+export interface DecodedWindow {
+  /** Up to `context` characters of the run's line before it, the decoded text, and as many after. */
+  text: string;
+  /** Where the decoded text sits in `text`. */
+  decodedStart: number;
+  decodedEnd: number;
+}
+
+/** The run's line around it with the run replaced by its decoded text, bounded to `context` each side. */
+export function decodedWindow(text: string, run: EncodedRun, context = 200): DecodedWindow {
+  const lineStart = text.lastIndexOf('\n', run.start - 1) + 1;
+  let lineEnd = text.indexOf('\n', run.end);
+  if (lineEnd < 0) lineEnd = text.length;
+  const before = text.slice(Math.max(lineStart, run.start - context), run.start);
+  const after = text.slice(run.end, Math.min(lineEnd, run.end + context));
+  return { text: before + run.decoded + after, decodedStart: before.length, decodedEnd: before.length + run.decoded.length };
+}

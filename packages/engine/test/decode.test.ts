@@ -1,0 +1,121 @@
+// Decoding: credentials inside base64, percent-encoding and \u / \x escapes are found, and reported at
+// the encoded text's place in the original file. Secrets are generated from a seed at test time.
+import { describe, expect, it } from 'vitest';
+import { Detector, SeededRandom, validators, type Rule } from '../src/index.js';
+import { decodeBase64Text, decodeEscapes, decodePercent, findEncodedRuns } from '../src/decode.js';
+
+const rng = new SeededRandom('decode.test');
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+const base = {
+  provider: 'Test',
+  description: 'test',
+  severity: 'high' as const,
+  precision: 'high' as const,
+  docs: 'https://example.test',
+  scope: 'line' as const,
+  caseInsensitive: false,
+  skipFilters: false,
+  examples: { match: ['x'], noMatch: ['x'] },
+  origin: 'test',
+};
+const githubPat: Rule = { ...base, id: 'test-github-pat', pattern: '\\b(?P<secret>ghp_[A-Za-z0-9]{36})\\b', keywords: ['ghp_'], tags: [], checksum: 'github-crc32' };
+const awsSecret: Rule = {
+  ...base,
+  id: 'test-aws-secret',
+  pattern: '(?i:aws_?secret_?access_?key)["\']?\\s*[:=]\\s*["\']?(?P<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)',
+  keywords: ['secret'],
+  tags: [],
+};
+const pat = () => validators.get('github-crc32')!.generate(rng, 'ghp_');
+const detector = new Detector([githubPat, awsSecret]);
+
+/** 1-based line and column of `needle` in `text`, and its exclusive end column. */
+function place(text: string, needle: string) {
+  const offset = text.indexOf(needle);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return { startLine: line, startColumn: column, endColumn: column + needle.length };
+}
+
+describe('decoders', () => {
+  it('decode base64 of text, and refuse binary, hex and identifiers', () => {
+    expect(decodeBase64Text(b64('user:hunter2-but-longer'))).toBe('user:hunter2-but-longer');
+    expect(decodeBase64Text(Buffer.from('{"a":"b"}?>').toString('base64url'))).toBe('{"a":"b"}?>');
+    expect(decodeBase64Text(Buffer.from(Array.from({ length: 48 }, (_, i) => (i * 37) % 256)).toString('base64'))).toBeUndefined();
+    expect(decodeBase64Text('0123456789abcdef0123456789abcdef')).toBeUndefined();
+    expect(decodeBase64Text('getElementsByClassName')).toBeUndefined();
+  });
+
+  it('decode percent-encoding and escapes, and leave plain text alone', () => {
+    expect(decodePercent('a%2Fb%2Bc')).toBe('a/b+c');
+    expect(decodePercent('plain')).toBeUndefined();
+    expect(decodePercent('%E0%A4%A')).toBeUndefined();
+    expect(decodeEscapes('\\x67\\x68p_\\u0041b\\/c')).toBe('ghp_Ab/c');
+    expect(decodeEscapes('no escapes')).toBeUndefined();
+  });
+});
+
+describe('detector: findings inside encoded text', () => {
+  it('finds a token in a Kubernetes Secret data value and reports the base64 text', () => {
+    const token = pat();
+    const encoded = b64(token);
+    const text = `apiVersion: v1\nkind: Secret\ndata:\n  GITHUB_TOKEN: ${encoded}\n`;
+    const [finding, ...rest] = detector.detect({ text, path: 'k8s/secret.yaml' });
+    expect(rest).toEqual([]);
+    expect(finding!.ruleId).toBe('test-github-pat');
+    expect(finding!.secret).toBe(token);
+    expect({ startLine: finding!.startLine, startColumn: finding!.startColumn, endColumn: finding!.endColumn }).toEqual(place(text, encoded));
+  });
+
+  it('keeps the line context a rule needs: the name stays, the value is decoded in place', () => {
+    const secret = rng.string(`${ALNUM}/+`, 40);
+    const text = `data:\n  aws_secret_access_key: ${b64(secret)}\n`;
+    expect(detector.detect({ text, path: 'k8s/secret.yaml' }).map((f) => f.secret)).toEqual([secret]);
+  });
+
+  it('looks two levels deep: docker auth inside a base64 .dockerconfigjson', () => {
+    const token = pat();
+    const auth = b64(`bot:${token}`);
+    const config = b64(JSON.stringify({ auths: { 'ghcr.io': { auth } } }));
+    const text = `data:\n  .dockerconfigjson: ${config}\n`;
+    const found = detector.detect({ text, path: 'k8s/pull-secret.yaml' });
+    expect(found.map((f) => f.secret)).toEqual([token]);
+    expect(found[0]!.startColumn).toBe(place(text, config).startColumn);
+    expect(new Detector([githubPat], { decodeDepth: 1 }).detect({ text, path: 'x' })).toEqual([]);
+  });
+
+  it('finds a percent-encoded secret in a query string and a \\u-escaped one in JSON', () => {
+    const secret = `${rng.string(ALNUM, 18)}/${rng.string(ALNUM, 10)}+${rng.string(ALNUM, 10)}`;
+    const query = `curl "https://x.test/hook?aws_secret_access_key=${encodeURIComponent(secret)}&a=b"`;
+    const [q] = detector.detect({ text: query, path: 'a.sh' });
+    expect(q?.secret).toBe(secret);
+    expect(q!.startColumn).toBeLessThanOrEqual(query.indexOf('%2F'));
+    const json = `{ "aws_secret_access_key": "${secret.replace('+', '\\u002B').replace('/', '\\/')}" }`;
+    expect(detector.detect({ text: json, path: 'a.json' }).map((f) => f.secret)).toEqual([secret]);
+  });
+
+  it('finds a \\x-escaped token in a minified bundle', () => {
+    const token = pat();
+    const escaped = [...token].map((c) => `\\x${c.charCodeAt(0).toString(16)}`).join('');
+    const text = `var _0xa1=["${escaped}"];`;
+    const [f] = detector.detect({ text, path: 'dist/v.js' });
+    expect(f?.secret).toBe(token);
+    expect(f!.startColumn).toBe(place(text, escaped).startColumn);
+  });
+
+  it('reports nothing for base64 that hides no secret, and nothing twice', () => {
+    const text = `icon: ${b64('just some harmless words in a sentence')}\nGITHUB_TOKEN=${pat()}\n`;
+    expect(detector.detect({ text, path: 'a.yaml' })).toHaveLength(1);
+  });
+
+  it('stays within its budget on a huge minified line', () => {
+    const blob = Array.from({ length: 20_000 }, () => b64(`k${rng.string(ALNUM, 20)}`)).join(',');
+    const runs = findEncodedRuns(blob, { chars: 10_000, runs: 100 });
+    expect(runs.length).toBeLessThanOrEqual(100);
+    expect(runs.reduce((n, r) => n + r.decoded.length, 0)).toBeLessThanOrEqual(10_000);
+    expect(detector.detect({ text: blob, path: 'dist/app.min.js' })).toEqual([]);
+  });
+});

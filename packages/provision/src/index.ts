@@ -1,0 +1,43 @@
+export type { ProvisionRunner, JobContext, Clock } from './runner.js';
+export { systemClock } from './runner.js';
+export { parseDuration, formatDuration } from './duration.js';
+export { MIN_MASKABLE_LENGTH, MaskingRefusedError, maskingForms, registerMasks } from './masking.js';
+export { StateKey } from './state-keys.js';
+export { RevocationLedger, type BackendName, type LedgerEntry, type NewLedgerEntry, type EntryStatus } from './ledger.js';
+export { PermanentError, withRetries, errorMessage, type RetryOptions } from './retry.js';
+export {
+  AuditTrail,
+  GENESIS,
+  hashLine,
+  verifyAuditText,
+  verifyAuditTrail,
+  type AuditEvent,
+  type AuditRecord,
+  type AuditVerification,
+  type AuditProblem,
+} from './audit.js';
+export type { CredentialBackend, CredentialField, MintContext, RevokeOutcome } from './backends/backend.js';
+export { PostgresBackend, ciRoleName, CI_ROLE_PATTERN, type PostgresBackendConfig } from './backends/postgres.js';
+export { scramSha256Verifier } from './backends/scram.js';
+export { GitHubAppBackend, tokenId, type GitHubAppBackendConfig } from './backends/github-app.js';
+export { VaultBackend, parseVaultSecrets, type VaultBackendConfig, type VaultSecretRequest } from './backends/vault.js';
+export {
+  parsePolicy,
+  evaluatePolicy,
+  claimsFromIdToken,
+  globMatch,
+  PolicyDeniedError,
+  type Policy,
+  type PolicyRule,
+  type JobClaims,
+  type PolicyDecision,
+} from './policy.js';
+export { exportFields, loadExportRecord, assertExportName, CREDENTIALS_FILE_VARIABLE, type ExportMode, type ExportRecord } from './export.js';
+export { revokeAll, POST_RETRY, CANCEL_RETRY, type RetryPolicy, type RevokeDeps, type RevokeReport } from './revocation.js';
+export { provision, oidcTokenSource, CancelledError, type ProvisionRequest, type ProvisionDeps, type ProvisionResult } from './provision.js';
+export { postStep, type PostDeps, type PostReport } from './post.js';
+export { renderSummary } from './summary.js';
+export { jobHasFailed, type JobOutcomeQuery } from './job-outcome.js';
+export { runJanitor, DEFAULT_LEASE_MIN_AGE_MS, type JanitorOptions, type JanitorDeps, type JanitorResult } from './janitor.js';
+export { provisionCommands, type ProvisionCommand, type CommandIo } from './cli-commands.js';
+export { generatePassword } from './random.js';
