@@ -1,0 +1,10 @@
+export type { AnnotationProperties, Logger } from './logger.js';
+export { silentLogger } from './logger.js';
+export { createGitHubClient, parseRepository, DEFAULT_API_URL } from './client.js';
+export type { GitHubClient, GitHubClientOptions } from './client.js';
+export { fitSarifToLimits, severityScore, GITHUB_SARIF_LIMITS } from './sarif-limits.js';
+export type { FittedSarif, SarifLimits } from './sarif-limits.js';
+export { uploadSarif, withCategory, automationId, encodeSarif, SarifUploadError } from './sarif-upload.js';
+export type { SarifUploadOptions, SarifUploadResult, SarifUploadTarget } from './sarif-upload.js';
+export { annotateFindings, findingAnnotation } from './annotations.js';
+export type { AnnotateOptions, FindingAnnotation } from './annotations.js';
