@@ -1,8 +1,15 @@
 #!/usr/bin/env node
 // The `keyward` command. Thin: wire the real process into main() and set the exit code.
+import { availableParallelism } from 'node:os';
+import { isDetectorWorker, serveDetector } from '@keyward/engine';
 import { main } from './main.js';
 import type { CliIo } from './io.js';
 
+// Large scans start this same file again as detection worker threads.
+if (isDetectorWorker()) serveDetector();
+else run();
+
+function run(): void {
 const io: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
@@ -12,6 +19,8 @@ const io: CliIo = {
   env: process.env,
   cwd: process.cwd(),
   now: () => performance.now(),
+  workerEntry: new URL(import.meta.url),
+  cores: availableParallelism(),
 };
 
 main(process.argv.slice(2), io).then(
@@ -23,3 +32,4 @@ main(process.argv.slice(2), io).then(
     process.exitCode = 2;
   },
 );
+}

@@ -8,6 +8,10 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   cwd: string;
   now: () => number;
+  /** The script detection workers run (the CLI's own bundle); absent in-process, e.g. in tests. */
+  workerEntry?: URL;
+  /** Cores to use for detection on large scans (default 1). */
+  cores?: number;
 }
 
 export const EXIT_OK = 0;

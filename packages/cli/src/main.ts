@@ -2,6 +2,7 @@
 // clear line and exit 2; anything else is a bug and also exits 2, with its message.
 import { EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { baselineCommand } from './commands/baseline.js';
+import { hookCommand } from './commands/hook.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 import { VERSION } from './version.js';
@@ -16,6 +17,7 @@ const commands: Command[] = [
   { name: 'scan', summary: 'find credentials in a directory, git history, a diff, staged changes or stdin', run: scanCommand },
   { name: 'baseline', summary: 'baseline create: record current findings so later scans report only new ones', run: baselineCommand },
   { name: 'rules', summary: 'rules list: print the rule table (text, json or markdown)', run: rulesCommand },
+  { name: 'hook', summary: 'hook install: a git pre-commit hook that blocks commits adding a credential', run: hookCommand },
 ];
 
 /** Other packages (git hooks, provision) add their commands here. */

@@ -1,14 +1,14 @@
 // Turns the chosen source into the engine's stream of fragments and skip reports.
-import { scanDirectory, decodeText, type SourceEvent } from '@keyward/engine';
+import { scanDirectory, scanGitDiff, scanGitHistory, scanGitStaged, decodeText, GitError, type SourceEvent } from '@keyward/engine';
 import type { CliIo } from './io.js';
 import { UsageError } from './io.js';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 
 export type SourceSettings =
   | { kind: 'directory'; root: string }
   | { kind: 'stdin' }
   | { kind: 'history'; root: string; logOpts?: string; since?: string }
-  | { kind: 'diff'; root: string; base: string; head: string }
+  | { kind: 'diff'; root: string; base: string; head: string; mergeBase?: boolean }
   | { kind: 'staged'; root: string };
 
 export interface SourceContext {
@@ -36,7 +36,40 @@ export async function sourceFor(source: SourceSettings, context: SourceContext):
         respectGitignore: context.respectGitignore,
         skipPath: context.skipPath,
       });
-    default:
-      throw new UsageError(`--${source.kind} is not available yet`);
+    case 'history':
+    case 'diff':
+    case 'staged':
+      return gitSource(source, context);
+  }
+}
+
+/** A directory that exists, for git to run in. */
+function gitCwd(root: string): string {
+  if (!existsSync(root)) throw new UsageError(`no such directory: ${root}`);
+  if (!statSync(root).isDirectory()) throw new UsageError(`not a directory: ${root} (git sources take the repository's folder)`);
+  return root;
+}
+
+/** Git failures the user can act on (not a repository, a missing commit, a bad --log-opts) become usage errors. */
+async function* asUsageErrors(events: AsyncIterable<SourceEvent>): AsyncGenerator<SourceEvent> {
+  try {
+    yield* events;
+  } catch (error) {
+    if (error instanceof GitError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function gitSource(source: Extract<SourceSettings, { kind: 'history' | 'diff' | 'staged' }>, context: SourceContext): AsyncIterable<SourceEvent> {
+  const common = { cwd: gitCwd(source.root), env: context.io.env, maxFileSize: context.maxFileSize, skipPath: context.skipPath };
+  switch (source.kind) {
+    case 'history':
+      return asUsageErrors(
+        scanGitHistory({ ...common, ...(source.logOpts ? { logOpts: source.logOpts } : {}), ...(source.since ? { since: source.since } : {}) }),
+      );
+    case 'diff':
+      return asUsageErrors(scanGitDiff({ ...common, base: source.base, head: source.head, ...(source.mergeBase ? { mergeBase: true } : {}) }));
+    case 'staged':
+      return asUsageErrors(scanGitStaged(common));
   }
 }

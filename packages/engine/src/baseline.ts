@@ -26,10 +26,15 @@ export function createBaseline(findings: readonly Finding[]): Baseline {
   for (const f of findings) {
     byFingerprint.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, secretHash: secretHash(f.secret) });
   }
+  // Code-point order, not localeCompare: the file must be byte-identical on every machine and locale.
   const entries = [...byFingerprint.values()].sort(
-    (a, b) => a.path.localeCompare(b.path) || a.ruleId.localeCompare(b.ruleId) || a.fingerprint.localeCompare(b.fingerprint),
+    (a, b) => byCodePoint(a.path, b.path) || byCodePoint(a.ruleId, b.ruleId) || byCodePoint(a.fingerprint, b.fingerprint),
   );
   return { version: BASELINE_VERSION, tool: 'keyward', findings: entries };
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function serializeBaseline(baseline: Baseline): string {

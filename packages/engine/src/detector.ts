@@ -74,7 +74,10 @@ export class Detector {
   private readonly decodeDepth: number;
   readonly counts: DetectionCounts = { allowlist: 0, inline: 0, filtered: 0 };
 
-  constructor(rules: readonly Rule[], options: DetectorOptions = {}) {
+  constructor(
+    rules: readonly Rule[],
+    readonly options: DetectorOptions = {},
+  ) {
     this.rules = rules;
     const backendPreference = options.regexBackend ?? 'auto';
     this.globalAllowlist = options.allowlist ? new CompiledAllowlist(options.allowlist, backendPreference) : undefined;

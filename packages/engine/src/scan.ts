@@ -1,6 +1,7 @@
 // Runs a source through the detector and applies the suppressions that need the whole finding:
 // the .keywardignore list and a baseline. Sources and detection stay unaware of each other.
 import type { Detector } from './detector.js';
+import type { DetectorPool } from './worker-pool.js';
 import type { SourceEvent } from './sources/directory.js';
 import type { Finding, ScanResult, ScanStats } from './types.js';
 
@@ -17,9 +18,17 @@ export interface ScanOptions {
   /** Fingerprints from a baseline: known findings, reported only as a count. */
   baseline?: ReadonlySet<string>;
   onProgress?: (progress: ScanProgress) => void;
+  /**
+   * Detection on worker threads for large scans: the pool starts once `afterBytes` have been scanned
+   * on this thread, so small scans never pay for starting workers. Results are taken in source order.
+   */
+  parallel?: { start: () => DetectorPool; afterBytes: number };
   /** Milliseconds; injected so tests need no fake timers. */
   now?: () => number;
 }
+
+const MAX_IN_FLIGHT = 64;
+const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 
 export function compareFindings(a: Finding, b: Finding): number {
   return (
@@ -43,14 +52,11 @@ export async function runScan(events: AsyncIterable<SourceEvent>, options: ScanO
   };
   const before = { ...options.detector.counts };
   const findings: Finding[] = [];
-  for await (const event of events) {
-    if (event.kind === 'skipped') {
-      stats.skipped.push(event.skipped);
-      continue;
-    }
-    stats.files++;
-    stats.bytes += event.bytes;
-    for (const finding of options.detector.detect(event.fragment)) {
+  // History sources yield blobs oldest first; a key kept through later edits of its file sits in every
+  // later version with the same fingerprint, and is one leak, reported at the commit that added it.
+  const reportedInHistory = new Set<string>();
+  const take = (found: readonly Finding[]): void => {
+    for (const finding of found) {
       if (options.ignoredFingerprints?.has(finding.fingerprint)) {
         stats.suppressed.ignoreFile++;
         continue;
@@ -59,12 +65,48 @@ export async function runScan(events: AsyncIterable<SourceEvent>, options: ScanO
         stats.suppressed.baseline++;
         continue;
       }
+      if (finding.commit) {
+        if (reportedInHistory.has(finding.fingerprint)) continue;
+        reportedInHistory.add(finding.fingerprint);
+      }
       findings.push(finding);
     }
-    options.onProgress?.({ files: stats.files, bytes: stats.bytes, findings: findings.length });
+  };
+  let pool: DetectorPool | undefined;
+  // In flight on the pool, oldest first, with their sizes: bounded in count and bytes.
+  const inFlight: Array<{ bytes: number; result: Promise<Finding[]> }> = [];
+  let inFlightBytes = 0;
+  const takeOldest = async (): Promise<void> => {
+    const oldest = inFlight.shift()!;
+    inFlightBytes -= oldest.bytes;
+    take(await oldest.result);
+  };
+  try {
+    for await (const event of events) {
+      if (event.kind === 'skipped') {
+        stats.skipped.push(event.skipped);
+        continue;
+      }
+      stats.files++;
+      stats.bytes += event.bytes;
+      if (!pool && options.parallel && stats.bytes > options.parallel.afterBytes) pool = options.parallel.start();
+      if (pool) {
+        const result = pool.detect(event.fragment);
+        result.catch(() => undefined); // observed when its turn comes; avoid an unhandled rejection meanwhile
+        inFlight.push({ bytes: event.bytes, result });
+        inFlightBytes += event.bytes;
+        while (inFlight.length > MAX_IN_FLIGHT || inFlightBytes > MAX_IN_FLIGHT_BYTES) await takeOldest();
+      } else {
+        take(options.detector.detect(event.fragment));
+      }
+      options.onProgress?.({ files: stats.files, bytes: stats.bytes, findings: findings.length });
+    }
+    while (inFlight.length > 0) await takeOldest();
+  } finally {
+    await pool?.close();
   }
-  stats.suppressed.allowlist = options.detector.counts.allowlist - before.allowlist;
-  stats.suppressed.inline = options.detector.counts.inline - before.inline;
+  stats.suppressed.allowlist = options.detector.counts.allowlist - before.allowlist + (pool?.counts.allowlist ?? 0);
+  stats.suppressed.inline = options.detector.counts.inline - before.inline + (pool?.counts.inline ?? 0);
   stats.durationMs = now() - started;
   findings.sort(compareFindings);
   return { findings, stats, rules: [...options.detector.rules] };

@@ -10,6 +10,7 @@ import {
   ConfigError,
   defaultConfig,
   Detector,
+  DetectorPool,
   formatBytes,
   IGNORE_FILE_NAME,
   parseBaseline,
@@ -33,6 +34,8 @@ import { VERSION } from '../version.js';
 
 export type ReportFormat = 'text' | 'json' | 'sarif';
 
+const PARALLEL_AFTER_BYTES = 16 * 1024 * 1024;
+
 export interface ScanSettings {
   source: SourceSettings;
   format: ReportFormat;
@@ -47,6 +50,8 @@ export interface ScanSettings {
   progress: boolean;
   /** Exit 0 even with findings (report-only runs). */
   exitZero: boolean;
+  /** Detection threads for large scans; 1 keeps everything on the main thread. */
+  threads?: number;
 }
 
 export const SCAN_HELP = `Usage: keyward scan [PATH] [options]
@@ -75,6 +80,7 @@ Configuration
       --no-gitignore        also scan files that .gitignore excludes
       --regex-engine NAME   auto (default), re2 (native) or re2js (portable)
       --exit-zero           exit 0 even when there are findings
+      --threads N           detection threads for large scans (default: one per core)
 
 Exit codes: 0 no findings, 1 findings, 2 usage, config or input error.
 `;
@@ -105,6 +111,7 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
         since: { type: 'string' },
         diff: { type: 'string' },
         staged: { type: 'boolean' },
+        threads: { type: 'string' },
       },
     });
   } catch (error) {
@@ -134,9 +141,17 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
   else if (values.history) {
     source = { kind: 'history', root, ...(values['log-opts'] ? { logOpts: values['log-opts'] } : {}), ...(values.since ? { since: values.since } : {}) };
   } else if (values.diff !== undefined) {
-    const m = /^([^.\s]+)\.\.\.?([^.\s]+)$/.exec(values.diff);
-    if (!m) throw new UsageError(`--diff needs BASE..HEAD (two commits), not "${values.diff}"`);
-    source = { kind: 'diff', root, base: m[1]!, head: m[2]! };
+    // Refs may contain single dots (v1.2); `...` means "since the merge base", as in git.
+    const spec = values.diff;
+    const three = spec.indexOf('...');
+    const two = spec.indexOf('..');
+    const cut = three >= 0 ? three : two;
+    const base = cut >= 0 ? spec.slice(0, cut) : '';
+    const head = cut >= 0 ? spec.slice(cut + (three >= 0 ? 3 : 2)) : '';
+    if (!base || !head || /\s/.test(spec) || head.includes('..')) {
+      throw new UsageError(`--diff needs BASE..HEAD or BASE...HEAD (two commits), not "${spec}"`);
+    }
+    source = { kind: 'diff', root, base, head, ...(three >= 0 ? { mergeBase: true } : {}) };
   } else if (values.staged) source = { kind: 'staged', root };
   else source = { kind: 'directory', root };
   const color = values['no-color'] ? false : values.color ? true : io.stdoutIsTTY && !values.output && io.env.NO_COLOR === undefined;
@@ -154,6 +169,11 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
   if (values.baseline) settings.baselinePath = path.resolve(io.cwd, values.baseline);
   if (maxFileSize !== undefined) settings.maxFileSize = maxFileSize;
   if (values['no-gitignore']) settings.respectGitignore = false;
+  if (values.threads !== undefined) {
+    const threads = Number(values.threads);
+    if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`--threads must be a whole number from 1 to 64, not "${values.threads}"`);
+    settings.threads = threads;
+  }
   return settings;
 }
 
@@ -238,9 +258,20 @@ export async function executeScan(settings: ScanSettings, io: CliIo): Promise<Sc
     skipPath: (p) => detector.allowsPath(p),
   });
   const progress = settings.progress ? new ProgressLine(io) : undefined;
+  const threads = settings.threads ?? io.cores ?? 1;
+  const workerEntry = io.workerEntry;
   try {
     return await runScan(events, {
       detector,
+      ...(workerEntry && threads > 1
+        ? {
+            parallel: {
+              // Starting workers costs a rule compile each: worth it only once a scan proves large.
+              afterBytes: PARALLEL_AFTER_BYTES,
+              start: () => new DetectorPool({ rules: [...detector.rules], options: detector.options }, workerEntry, threads),
+            },
+          }
+        : {}),
       ignoredFingerprints: ignored,
       ...(baseline ? { baseline } : {}),
       ...(progress ? { onProgress: (p) => progress.update(p.files, p.bytes) } : {}),

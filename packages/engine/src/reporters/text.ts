@@ -84,21 +84,19 @@ export function renderText(result: ScanResult, options: TextReportOptions): stri
   const summary = summaryLine(result);
   lines.push(result.findings.length === 0 ? c.green(summary) : c.bold(summary));
   if (result.findings.length > 0) {
-    lines.push(
-      c.dim(
-        'Rotate each credential first: removing it from the code does not un-leak it. ' +
-          'For a false positive, add "keyward:allow" on the line or put its fingerprint in .keywardignore.',
-      ),
-    );
-  }
-  if (result.findings.some((f) => f.commit)) {
-    // A committed key sits in every clone, fork and CI cache: rewriting history alone un-leaks nothing.
-    lines.push(
-      c.bold(
-        'These credentials are in git history. Rotate the credential first, rewriting history second ' +
-          '(git filter-repo, then force-push and ask every clone to re-fetch).',
-      ),
-    );
+    const allow = 'For a false positive, add "keyward:allow" on the line or put its fingerprint in .keywardignore.';
+    if (result.findings.some((f) => f.commit)) {
+      // A committed key sits in every clone, fork and CI cache: rewriting history alone un-leaks nothing.
+      lines.push(
+        c.bold(
+          'These credentials are in git history, so every clone holds them. Rotate the credential first, ' +
+            'rewriting history second (git filter-repo, then force-push and have every clone re-fetch).',
+        ),
+      );
+      lines.push(c.dim(allow));
+    } else {
+      lines.push(c.dim(`Rotate each credential first: removing it from the code does not un-leak it. ${allow}`));
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,192 @@
+// The git history source: every blob ever committed, each read once however many commits hold it,
+// and attributed to the commit, author, date and path that first introduced it.
+//
+// Two git processes, both streamed:
+//   git log --reverse --date-order --raw -m --root   parents before children, so the first commit that
+//                                                    lists a blob as new is the one that introduced it;
+//                                                    -m lists what a merge's conflict resolution added
+//   git cat-file --batch                             reads the new blobs, a window of requests ahead
+// Memory holds the set of blob ids already read (compact, see git-object-set.ts) and one window of
+// pending blobs; never the history. Deleted files are covered because their blobs were added once;
+// a rename lists the same blob again, so it is not read twice.
+import type { CommitInfo, SkippedFile } from '../types.js';
+import type { SourceEvent } from './directory.js';
+import { ObjectIdSet } from './git-object-set.js';
+import { ByteReader, GitError, GitRunner, splitArguments, stopGit, type GitRunnerOptions } from './git-runner.js';
+import { decodeText, looksBinary } from './text.js';
+
+export interface GitHistoryOptions extends GitRunnerOptions {
+  /** Files larger than this many bytes are skipped and reported. */
+  maxFileSize: number;
+  /** Extra `git log` arguments (revisions, ranges, --since, paths); default: every ref (`--all`). */
+  logOpts?: string;
+  /** Only commits after this date (`git log --since`). */
+  since?: string;
+  /** Paths the caller wants skipped without reading, e.g. allowlisted globs. */
+  skipPath?: (relativePath: string) => boolean;
+  /** Blob requests kept in flight to cat-file; bounds memory and keeps git busy while detection runs. */
+  window?: number;
+}
+
+interface PendingBlob {
+  id: string;
+  path: string;
+  commit: CommitInfo;
+}
+
+const HEADER = 0x01;
+const COMMIT_FIELDS = 5; // sha, author, email, date, subject
+const LOG_FORMAT = '%x01%H%x00%an%x00%ae%x00%aI%x00%s';
+
+/** Arguments for the history walk; exported for the error messages and tests. */
+export function historyLogArgs(options: Pick<GitHistoryOptions, 'logOpts' | 'since'>): string[] {
+  const user = options.logOpts ? splitArguments(options.logOpts) : [];
+  // Without a revision of the user's own, walk every ref. A path limit after `--` is not a revision.
+  const dashDash = user.indexOf('--');
+  const revisionPart = dashDash >= 0 ? user.slice(0, dashDash) : user;
+  const hasRevision = revisionPart.some((a) => !a.startsWith('-') || ['--all', '--branches', '--tags', '--remotes', '--glob'].some((o) => a === o || a.startsWith(`${o}=`)));
+  return [
+    'log',
+    '--reverse',
+    '--date-order',
+    '--root',
+    '-m',
+    '--raw',
+    '--no-abbrev',
+    '--no-renames',
+    '--no-ext-diff',
+    '--no-textconv',
+    '-z',
+    `--format=${LOG_FORMAT}`,
+    ...(options.since ? [`--since=${options.since}`] : []),
+    ...(hasRevision ? [] : ['--all']),
+    ...user,
+  ];
+}
+
+/**
+ * Parses `git log -z --raw` output into (blob, path, commit) entries: tokens are NUL-separated; a
+ * token starting with \x01 opens a commit (five fields), a token starting with ':' is a raw diff
+ * line whose path is the next token.
+ */
+async function* changedBlobs(reader: ByteReader): AsyncGenerator<PendingBlob> {
+  let commit: CommitInfo | undefined;
+  for (;;) {
+    const raw = await reader.readUntil(0);
+    if (raw === undefined) return;
+    let start = 0;
+    while (start < raw.length && raw[start] === 0x0a) start++;
+    if (start >= raw.length) continue;
+    if (raw[start] === HEADER) {
+      const fields = [raw.subarray(start + 1).toString('utf8')];
+      for (let i = 1; i < COMMIT_FIELDS; i++) fields.push((await reader.readUntil(0))?.toString('utf8') ?? '');
+      const [sha, author, email, date, message] = fields as [string, string, string, string, string];
+      commit = { sha, author, email, date, message };
+      continue;
+    }
+    if (raw[start] !== 0x3a /* ':' */) continue;
+    const meta = raw.subarray(start).toString('latin1');
+    const pathBytes = await reader.readUntil(0);
+    if (pathBytes === undefined || !commit) return;
+    // ":<old mode> <new mode> <old id> <new id> <status>"
+    const parts = meta.split(' ');
+    const newMode = parts[1] ?? '';
+    const id = parts[3] ?? '';
+    if (newMode.startsWith('160') || newMode === '000000' || /^0+$/.test(id)) continue; // submodule or deleted
+    yield { id, path: pathBytes.toString('utf8'), commit };
+  }
+}
+
+/** Every unique blob reachable from the selected history, as fragments attributed to their first commit. */
+export async function* scanGitHistory(options: GitHistoryOptions): AsyncGenerator<SourceEvent> {
+  const git = new GitRunner(options);
+  const topLevel = await git.probe(['rev-parse', '--show-toplevel']);
+  if (topLevel === undefined) throw new GitError(`not a git repository (or inside one): ${options.cwd}`);
+  const logArgs = historyLogArgs(options);
+  const log = git.spawn(logArgs);
+  const logDone = git.finished(log, logArgs);
+  log.stdin.end();
+  const catArgs = ['cat-file', '--batch'];
+  const cat = git.spawn(catArgs);
+  const catDone = git.finished(cat, catArgs);
+  // A failure surfaces where it is awaited below; until then, keep Node from reporting it as unhandled.
+  logDone.catch(() => undefined);
+  catDone.catch(() => undefined);
+  const window = Math.max(1, options.window ?? 256);
+  const seen = new ObjectIdSet();
+  const pending: PendingBlob[] = [];
+  let unsent: string[] = [];
+  const output = new ByteReader(cat.stdout);
+  const flush = () => {
+    if (unsent.length === 0) return;
+    cat.stdin.write(`${unsent.join('\n')}\n`);
+    unsent = [];
+  };
+  const readOne = async (blob: PendingBlob): Promise<SourceEvent> => {
+    const header = (await output.readUntil(0x0a))?.toString('latin1');
+    if (header === undefined) throw new GitError('git cat-file --batch stopped early');
+    // "<id> blob <size>" or "<id> missing" (a shallow or partial clone)
+    const [, type, sizeText] = header.split(' ');
+    if (type === 'missing' || type === undefined) {
+      return { kind: 'skipped', skipped: skippedAt(blob, 'unreadable', 'blob missing from this clone') };
+    }
+    const size = Number(sizeText);
+    if (size > options.maxFileSize) {
+      await output.read(size + 1, false);
+      return { kind: 'skipped', skipped: skippedAt(blob, 'too-large', `${size} bytes`) };
+    }
+    const bytes = await output.read(size + 1);
+    const body = bytes.subarray(0, size);
+    if (type !== 'blob') return { kind: 'skipped', skipped: skippedAt(blob, 'unreadable', `a ${type}, not a blob`) };
+    if (looksBinary(body)) return { kind: 'skipped', skipped: skippedAt(blob, 'binary') };
+    return {
+      kind: 'fragment',
+      fragment: { text: decodeText(body), path: blob.path, commit: blob.commit, blobId: blob.id },
+      bytes: size,
+    };
+  };
+  // Detection is synchronous, and Node reads pipes only between tasks: a macrotask turn after every
+  // ~64 KB consumed lets the reader drain cat-file's output, so git keeps working on the next blobs
+  // (on another core) instead of blocking on a full pipe.
+  let sinceTurn = 0;
+  const next = async (blob: PendingBlob): Promise<SourceEvent> => {
+    const event = await readOne(blob);
+    sinceTurn += event.kind === 'fragment' ? event.bytes : 4096;
+    if (sinceTurn >= 65_536) {
+      sinceTurn = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return event;
+  };
+  let completed = false;
+  try {
+    for await (const blob of changedBlobs(new ByteReader(log.stdout))) {
+      if (seen.has(blob.id)) continue;
+      // An allowlisted path is not read, and not marked seen: the same blob may appear elsewhere.
+      if (options.skipPath?.(blob.path)) continue;
+      seen.add(blob.id);
+      unsent.push(blob.id);
+      pending.push(blob);
+      if (unsent.length >= 64) flush();
+      if (pending.length >= window) {
+        flush();
+        yield await next(pending.shift()!);
+      }
+    }
+    await logDone;
+    flush();
+    cat.stdin.end();
+    while (pending.length > 0) yield await next(pending.shift()!);
+    await catDone;
+    completed = true;
+  } finally {
+    if (!completed) {
+      await Promise.all([stopGit(log), stopGit(cat)]);
+    }
+  }
+}
+
+function skippedAt(blob: PendingBlob, reason: SkippedFile['reason'], detail?: string): SkippedFile {
+  const where = `${blob.path} @ ${blob.commit.sha.slice(0, 12)}`;
+  return detail === undefined ? { path: where, reason } : { path: where, reason, detail };
+}
