@@ -154,7 +154,7 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
     const main = await job.main(inputs({ ttl: 'soon' }));
     expect(main.code).toBe(1);
     expect(main.log).toContain('::error::input "ttl": "soon" is not a duration');
-    const bad = await newJob().main(inputs({ 'postgres-admin-url': 'mysql://root:hunter2hunter2@db/x' }));
+    const bad = await newJob().main(inputs({ 'postgres-admin-url': 'mysql://root:hunter2hunter2@db/x' })); // keyward:allow (an obviously fake admin URL for a malformed-input test)
     expect(bad.log).toContain('::error::input "postgres-admin-url": is not a postgres:// or postgresql:// URL');
     expect(bad.log).not.toContain('hunter2');
     expect(await ciRoles()).toEqual(before);

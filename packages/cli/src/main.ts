@@ -5,6 +5,7 @@ import { baselineCommand } from './commands/baseline.js';
 import { hookCommand } from './commands/hook.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
+import { provisionCommands } from '@keyward/provision';
 import { VERSION } from './version.js';
 
 export interface Command {
@@ -18,12 +19,9 @@ const commands: Command[] = [
   { name: 'baseline', summary: 'baseline create: record current findings so later scans report only new ones', run: baselineCommand },
   { name: 'rules', summary: 'rules list: print the rule table (text, json or markdown)', run: rulesCommand },
   { name: 'hook', summary: 'hook install: a git pre-commit hook that blocks commits adding a credential', run: hookCommand },
+  // janitor and audit verify live with the provision half; their io is a subset of ours
+  ...provisionCommands.map((c): Command => ({ name: c.name, summary: c.summary, run: (argv, io) => c.run(argv, io) })),
 ];
-
-/** Other packages (git hooks, provision) add their commands here. */
-export function registerCommands(extra: Command[]): void {
-  for (const c of extra) if (!commands.some((k) => k.name === c.name)) commands.push(c);
-}
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
