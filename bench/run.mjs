@@ -10,7 +10,8 @@ const SUITES = {
   scan: 'scan.mjs',
   history: 'history/run.mjs',
   eval: 'eval/run.mjs',
-  provision: 'provision/run.mjs',
+  // TypeScript, run through vite-node (a dev dependency of @keyward/provision)
+  provision: 'provision/bench.ts',
 };
 const wanted = process.argv[2] ?? 'scan';
 const names = wanted === 'all' ? Object.keys(SUITES) : [wanted];
@@ -26,7 +27,9 @@ for (const name of names) {
     continue;
   }
   console.log(`\n== ${name}`);
-  const r = spawnSync(process.execPath, [path.join(here, file), ...process.argv.slice(3)], { stdio: 'inherit' });
+  const r = file.endsWith('.ts')
+    ? spawnSync('pnpm', ['--filter', '@keyward/provision', 'exec', 'vite-node', path.join(here, file)], { stdio: 'inherit', cwd: path.join(here, '..') })
+    : spawnSync(process.execPath, [path.join(here, file), ...process.argv.slice(3)], { stdio: 'inherit' });
   if (r.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);
