@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, validators } from '../../packages/engine/src/index.js';
+import { validateSarif } from '../support/sarif-schema.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(root, 'packages/cli/dist/index.js');
@@ -59,6 +60,7 @@ describe('keyward scan (bundle)', () => {
     const text = readFileSync(out, 'utf8');
     expect(text).not.toContain(secret);
     const log = JSON.parse(text);
+    expect(validateSarif(log)).toEqual([]);
     expect(log.version).toBe('2.1.0');
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('config/app.env');
   });

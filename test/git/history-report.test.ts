@@ -3,6 +3,7 @@
 // and through the real bundle; stdin too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commit, git, githubToken, initRepo, removeTempDirs } from '../../packages/engine/test/git-fixtures.js';
+import { validateSarif } from '../support/sarif-schema.js';
 import { runBundle, runCli } from './cli.js';
 
 afterAll(removeTempDirs);
@@ -42,6 +43,14 @@ describe('keyward scan --history', () => {
     const report = JSON.parse(run.stdout) as { findings: Array<{ path: string; startLine: number; commit: { sha: string; author: string; date: string } }> };
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]).toMatchObject({ path: 'deploy/.env', startLine: 2, commit: { sha: added, author: 'Dana Dev' } });
+  });
+
+  it('SARIF for a history scan is valid, carries the commit and never the secret', async () => {
+    const run = await runCli(['scan', '--history', '--format', 'sarif'], repo);
+    const log = JSON.parse(run.stdout);
+    expect(validateSarif(log)).toEqual([]);
+    expect(log.runs[0].results[0].properties.commitSha).toBe(added);
+    expect(run.stdout.includes(deleted)).toBe(false);
   });
 
   it('works through the real bundle, with PATH as an argument', () => {

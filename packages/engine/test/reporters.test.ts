@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildSarif, renderJson, renderSarif, renderText, type Finding, type ScanResult } from '../src/index.js';
+import { validateSarif } from '../../../test/support/sarif-schema.js';
 import { rule } from './support.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -71,7 +72,11 @@ function golden(name: string, actual: string): void {
 describe('reporters', () => {
   it('text', () => golden('report.txt', renderText(result, { color: false, showSecrets: false })));
   it('json', () => golden('report.json', renderJson(result, { showSecrets: false, toolVersion: '0.0.0-test' })));
-  it('sarif', () => golden('report.sarif', renderSarif(result, { toolVersion: '0.0.0-test' })));
+  it('sarif', () => {
+    const text = renderSarif(result, { toolVersion: '0.0.0-test' });
+    expect(validateSarif(JSON.parse(text))).toEqual([]);
+    golden('report.sarif', text);
+  });
 
   it('never carry the secret unless asked, and SARIF never', () => {
     for (const out of [
