@@ -1641,6 +1641,6047 @@ define(module.exports, Symbol.for('setupWindows'), setupWindows)
 
 /***/ }),
 
+/***/ 9451:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+// This is an empty module that is served up when outside of a workerd environment
+// See the `exports` field in package.json
+exports["default"] = {};
+//# sourceMappingURL=empty.js.map
+
+/***/ }),
+
+/***/ 513:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+//Parse method copied from https://github.com/brianc/node-postgres
+//Copyright (c) 2010-2014 Brian Carlson (brian.m.carlson@gmail.com)
+//MIT License
+
+//parses a connection string
+function parse(str, options = {}) {
+  //unix socket
+  if (str.charAt(0) === '/') {
+    const config = str.split(' ')
+    return { host: config[0], database: config[1] }
+  }
+
+  // Check for empty host in URL
+
+  const config = Object.create(null)
+  let result
+  let dummyHost = false
+  if (/ |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(str)) {
+    // Ensure spaces are encoded as %20
+    str = encodeURI(str).replace(/%25(\d\d)/g, '%$1')
+  }
+
+  try {
+    try {
+      result = new URL(str, 'postgres://base')
+    } catch (e) {
+      // The URL is invalid so try again with a dummy host
+      result = new URL(str.replace('@/', '@___DUMMY___/'), 'postgres://base')
+      dummyHost = true
+    }
+  } catch (err) {
+    // Remove the input from the error message to avoid leaking sensitive information
+    err.input && (err.input = '*****REDACTED*****')
+    throw err
+  }
+
+  // We'd like to use Object.fromEntries() here but Node.js 10 does not support it
+  for (const entry of result.searchParams.entries()) {
+    config[entry[0]] = entry[1]
+  }
+
+  config.user = config.user || decodeURIComponent(result.username)
+  config.password = config.password || decodeURIComponent(result.password)
+
+  if (result.protocol == 'socket:') {
+    config.host = decodeURI(result.pathname)
+    config.database = result.searchParams.get('db')
+    config.client_encoding = result.searchParams.get('encoding')
+    return config
+  }
+  const hostname = (dummyHost ? '' : result.hostname).replace(/^\[(.+)\]$/, '$1')
+  if (!config.host) {
+    // Only set the host if there is no equivalent query param.
+    config.host = decodeURIComponent(hostname)
+  } else if (hostname && /^%2f/i.test(hostname)) {
+    // Only prepend the hostname to the pathname if it is not a URL encoded Unix socket host.
+    result.pathname = hostname + result.pathname
+  }
+  if (!config.port) {
+    // Only set the port if there is no equivalent query param.
+    config.port = result.port
+  }
+
+  const pathname = result.pathname.slice(1) || null
+  config.database = pathname ? decodeURI(pathname) : null
+
+  if (config.ssl === 'true' || config.ssl === '1') {
+    config.ssl = true
+  }
+
+  if (config.ssl === '0') {
+    config.ssl = false
+  }
+
+  if (config.sslcert || config.sslkey || config.sslrootcert || config.sslmode) {
+    config.ssl = {}
+  }
+
+  // sslnegotiation=direct implies SSL is in use (libpq requires sslmode>=require),
+  // so enable SSL if the connection string did not otherwise configure it.
+  if (config.sslnegotiation === 'direct' && config.ssl === undefined) {
+    config.ssl = true
+  }
+
+  // Only try to load fs if we expect to read from the disk
+  const fs = config.sslcert || config.sslkey || config.sslrootcert ? __nccwpck_require__(9896) : null
+
+  if (config.sslcert) {
+    config.ssl.cert = fs.readFileSync(config.sslcert).toString()
+  }
+
+  if (config.sslkey) {
+    config.ssl.key = fs.readFileSync(config.sslkey).toString()
+  }
+
+  if (config.sslrootcert) {
+    config.ssl.ca = fs.readFileSync(config.sslrootcert).toString()
+  }
+
+  if (options.useLibpqCompat && config.uselibpqcompat) {
+    throw new Error('Both useLibpqCompat and uselibpqcompat are set. Please use only one of them.')
+  }
+
+  if (config.uselibpqcompat === 'true' || options.useLibpqCompat) {
+    switch (config.sslmode) {
+      case 'disable': {
+        config.ssl = false
+        break
+      }
+      case 'prefer': {
+        config.ssl.rejectUnauthorized = false
+        break
+      }
+      case 'require': {
+        if (config.sslrootcert) {
+          // If a root CA is specified, behavior of `sslmode=require` will be the same as that of `verify-ca`
+          config.ssl.checkServerIdentity = function () {}
+        } else {
+          config.ssl.rejectUnauthorized = false
+        }
+        break
+      }
+      case 'verify-ca': {
+        if (!config.ssl.ca) {
+          throw new Error(
+            'SECURITY WARNING: Using sslmode=verify-ca requires specifying a CA with sslrootcert. If a public CA is used, verify-ca allows connections to a server that somebody else may have registered with the CA, making you vulnerable to Man-in-the-Middle attacks. Either specify a custom CA certificate with sslrootcert parameter or use sslmode=verify-full for proper security.'
+          )
+        }
+        config.ssl.checkServerIdentity = function () {}
+        break
+      }
+      case 'verify-full': {
+        break
+      }
+    }
+  } else {
+    switch (config.sslmode) {
+      case 'disable': {
+        config.ssl = false
+        break
+      }
+      case 'prefer':
+      case 'require':
+      case 'verify-ca':
+      case 'verify-full': {
+        if (config.sslmode !== 'verify-full') {
+          deprecatedSslModeWarning(config.sslmode)
+        }
+        break
+      }
+      case 'no-verify': {
+        config.ssl.rejectUnauthorized = false
+        break
+      }
+    }
+  }
+
+  return config
+}
+
+// convert pg-connection-string ssl config to a ClientConfig.ConnectionOptions
+function toConnectionOptions(sslConfig) {
+  const connectionOptions = Object.entries(sslConfig).reduce((c, [key, value]) => {
+    // we explicitly check for undefined and null instead of `if (value)` because some
+    // options accept falsy values. Example: `ssl.rejectUnauthorized = false`
+    if (value !== undefined && value !== null) {
+      c[key] = value
+    }
+
+    return c
+  }, Object.create(null))
+
+  return connectionOptions
+}
+
+// convert pg-connection-string config to a ClientConfig
+function toClientConfig(config) {
+  const poolConfig = Object.entries(config).reduce((c, [key, value]) => {
+    if (key === 'ssl') {
+      const sslConfig = value
+
+      if (typeof sslConfig === 'boolean') {
+        c[key] = sslConfig
+      }
+
+      if (typeof sslConfig === 'object') {
+        c[key] = toConnectionOptions(sslConfig)
+      }
+    } else if (value !== undefined && value !== null) {
+      if (key === 'port') {
+        // when port is not specified, it is converted into an empty string
+        // we want to avoid NaN or empty string as a values in ClientConfig
+        if (value !== '') {
+          const v = parseInt(value, 10)
+          if (isNaN(v)) {
+            throw new Error(`Invalid ${key}: ${value}`)
+          }
+
+          c[key] = v
+        }
+      } else {
+        c[key] = value
+      }
+    }
+
+    return c
+  }, Object.create(null))
+
+  return poolConfig
+}
+
+// parses a connection string into ClientConfig
+function parseIntoClientConfig(str) {
+  return toClientConfig(parse(str))
+}
+
+function deprecatedSslModeWarning(sslmode) {
+  if (!deprecatedSslModeWarning.warned && typeof process !== 'undefined' && process.emitWarning) {
+    deprecatedSslModeWarning.warned = true
+    process.emitWarning(`SECURITY WARNING: The SSL modes 'prefer', 'require', and 'verify-ca' are treated as aliases for 'verify-full'.
+In the next major version (pg-connection-string v3.0.0 and pg v9.0.0), these modes will adopt standard libpq semantics, which have weaker security guarantees.
+
+To prepare for this change:
+- If you want the current behavior, explicitly use 'sslmode=verify-full'
+- If you want libpq compatibility now, use 'uselibpqcompat=true&sslmode=${sslmode}'
+
+See https://www.postgresql.org/docs/current/libpq-ssl.html for libpq SSL mode definitions.`)
+  }
+}
+
+module.exports = parse
+
+parse.parse = parse
+parse.toClientConfig = toClientConfig
+parse.parseIntoClientConfig = parseIntoClientConfig
+
+
+/***/ }),
+
+/***/ 8481:
+/***/ ((module) => {
+
+
+
+// selected so (BASE - 1) * 0x100000000 + 0xffffffff is a safe integer
+var BASE = 1000000;
+
+function readInt8(buffer) {
+	var high = buffer.readInt32BE(0);
+	var low = buffer.readUInt32BE(4);
+	var sign = '';
+
+	if (high < 0) {
+		high = ~high + (low === 0);
+		low = (~low + 1) >>> 0;
+		sign = '-';
+	}
+
+	var result = '';
+	var carry;
+	var t;
+	var digits;
+	var pad;
+	var l;
+	var i;
+
+	{
+		carry = high % BASE;
+		high = high / BASE >>> 0;
+
+		t = 0x100000000 * carry + low;
+		low = t / BASE >>> 0;
+		digits = '' + (t - BASE * low);
+
+		if (low === 0 && high === 0) {
+			return sign + digits + result;
+		}
+
+		pad = '';
+		l = 6 - digits.length;
+
+		for (i = 0; i < l; i++) {
+			pad += '0';
+		}
+
+		result = pad + digits + result;
+	}
+
+	{
+		carry = high % BASE;
+		high = high / BASE >>> 0;
+
+		t = 0x100000000 * carry + low;
+		low = t / BASE >>> 0;
+		digits = '' + (t - BASE * low);
+
+		if (low === 0 && high === 0) {
+			return sign + digits + result;
+		}
+
+		pad = '';
+		l = 6 - digits.length;
+
+		for (i = 0; i < l; i++) {
+			pad += '0';
+		}
+
+		result = pad + digits + result;
+	}
+
+	{
+		carry = high % BASE;
+		high = high / BASE >>> 0;
+
+		t = 0x100000000 * carry + low;
+		low = t / BASE >>> 0;
+		digits = '' + (t - BASE * low);
+
+		if (low === 0 && high === 0) {
+			return sign + digits + result;
+		}
+
+		pad = '';
+		l = 6 - digits.length;
+
+		for (i = 0; i < l; i++) {
+			pad += '0';
+		}
+
+		result = pad + digits + result;
+	}
+
+	{
+		carry = high % BASE;
+		t = 0x100000000 * carry + low;
+		digits = '' + t % BASE;
+
+		return sign + digits + result;
+	}
+}
+
+module.exports = readInt8;
+
+
+/***/ }),
+
+/***/ 6647:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
+
+const NOOP = function () {}
+
+const removeWhere = (list, predicate) => {
+  const i = list.findIndex(predicate)
+
+  return i === -1 ? undefined : list.splice(i, 1)[0]
+}
+
+class IdleItem {
+  constructor(client, idleListener, timeoutId) {
+    this.client = client
+    this.idleListener = idleListener
+    this.timeoutId = timeoutId
+  }
+}
+
+class PendingItem {
+  constructor(callback) {
+    this.callback = callback
+  }
+}
+
+function throwOnDoubleRelease() {
+  throw new Error('Release called on client which has already been released to the pool.')
+}
+
+function promisify(Promise, callback) {
+  if (callback) {
+    return { callback: callback, result: undefined }
+  }
+  let rej
+  let res
+  const cb = function (err, client) {
+    err ? rej(err) : res(client)
+  }
+  const result = new Promise(function (resolve, reject) {
+    res = resolve
+    rej = reject
+  }).catch((err) => {
+    // replace the stack trace that leads to `TCP.onStreamRead` with one that leads back to the
+    // application that created the query
+    Error.captureStackTrace(err)
+    throw err
+  })
+  return { callback: cb, result: result }
+}
+
+function makeIdleListener(pool, client) {
+  return function idleListener(err) {
+    err.client = client
+
+    client.removeListener('error', idleListener)
+    client.on('error', () => {
+      pool.log('additional client error after disconnection due to error', err)
+    })
+    pool._remove(client)
+    // TODO - document that once the pool emits an error
+    // the client has already been closed & purged and is unusable
+    pool.emit('error', err, client)
+  }
+}
+
+class Pool extends EventEmitter {
+  constructor(options, Client) {
+    super()
+    this.options = Object.assign({}, options)
+
+    if (options != null && 'password' in options) {
+      // "hiding" the password so it doesn't show up in stack traces
+      // or if the client is console.logged
+      Object.defineProperty(this.options, 'password', {
+        configurable: true,
+        enumerable: false,
+        writable: true,
+        value: options.password,
+      })
+    }
+    if (options != null && options.ssl && options.ssl.key) {
+      // "hiding" the ssl->key so it doesn't show up in stack traces
+      // or if the client is console.logged
+      Object.defineProperty(this.options.ssl, 'key', {
+        enumerable: false,
+      })
+    }
+
+    this.options.max = this.options.max || this.options.poolSize || 10
+    this.options.min = this.options.min || 0
+    this.options.maxUses = this.options.maxUses || Infinity
+    this.options.allowExitOnIdle = this.options.allowExitOnIdle || false
+    this.options.maxLifetimeSeconds = this.options.maxLifetimeSeconds || 0
+    this.log = this.options.log || function () {}
+    this.Client = this.options.Client || Client || (__nccwpck_require__(1775).Client)
+    this.Promise = this.options.Promise || global.Promise
+
+    if (typeof this.options.idleTimeoutMillis === 'undefined') {
+      this.options.idleTimeoutMillis = 10000
+    }
+
+    this._clients = []
+    this._idle = []
+    this._expired = new WeakSet()
+    this._pendingQueue = []
+    this._endCallback = undefined
+    this.ending = false
+    this.ended = false
+  }
+
+  _promiseTry(f) {
+    const Promise = this.Promise
+    if (typeof Promise.try === 'function') {
+      return Promise.try(f)
+    }
+    return new Promise((resolve) => resolve(f()))
+  }
+
+  _isFull() {
+    return this._clients.length >= this.options.max
+  }
+
+  _isAboveMin() {
+    return this._clients.length > this.options.min
+  }
+
+  _pulseQueue() {
+    this.log('pulse queue')
+    if (this.ended) {
+      this.log('pulse queue ended')
+      return
+    }
+    if (this.ending) {
+      this.log('pulse queue on ending')
+      if (this._idle.length) {
+        this._idle.slice().map((item) => {
+          this._remove(item.client)
+        })
+      }
+      if (!this._clients.length) {
+        this.ended = true
+        this._endCallback()
+      }
+      return
+    }
+
+    // if we don't have any waiting, do nothing
+    if (!this._pendingQueue.length) {
+      this.log('no queued requests')
+      return
+    }
+    // if we don't have any idle clients and we have no more room do nothing
+    if (!this._idle.length && this._isFull()) {
+      return
+    }
+    const pendingItem = this._pendingQueue.shift()
+    if (this._idle.length) {
+      const idleItem = this._idle.pop()
+      clearTimeout(idleItem.timeoutId)
+      const client = idleItem.client
+      client.ref && client.ref()
+      const idleListener = idleItem.idleListener
+
+      return this._acquireClient(client, pendingItem, idleListener, false)
+    }
+    if (!this._isFull()) {
+      return this.newClient(pendingItem)
+    }
+    throw new Error('unexpected condition')
+  }
+
+  _remove(client, callback) {
+    const removed = removeWhere(this._idle, (item) => item.client === client)
+
+    if (removed !== undefined) {
+      clearTimeout(removed.timeoutId)
+    }
+
+    this._clients = this._clients.filter((c) => c !== client)
+    const context = this
+    client.end(() => {
+      context.emit('remove', client)
+
+      if (typeof callback === 'function') {
+        callback()
+      }
+    })
+  }
+
+  connect(cb) {
+    if (this.ending) {
+      const err = new Error('Cannot use a pool after calling end on the pool')
+      return cb ? cb(err) : this.Promise.reject(err)
+    }
+
+    const response = promisify(this.Promise, cb)
+    const result = response.result
+
+    // if we don't have to connect a new client, don't do so
+    if (this._isFull() || this._idle.length) {
+      // if we have idle clients schedule a pulse immediately
+      if (this._idle.length) {
+        process.nextTick(() => this._pulseQueue())
+      }
+
+      if (!this.options.connectionTimeoutMillis) {
+        this._pendingQueue.push(new PendingItem(response.callback))
+        return result
+      }
+
+      const queueCallback = (err, res, done) => {
+        clearTimeout(tid)
+        response.callback(err, res, done)
+      }
+
+      const pendingItem = new PendingItem(queueCallback)
+
+      // set connection timeout on checking out an existing client
+      const tid = setTimeout(() => {
+        // remove the callback from pending waiters because
+        // we're going to call it with a timeout error
+        removeWhere(this._pendingQueue, (i) => i.callback === queueCallback)
+        pendingItem.timedOut = true
+        response.callback(new Error('timeout exceeded when trying to connect'))
+      }, this.options.connectionTimeoutMillis)
+
+      if (tid.unref) {
+        tid.unref()
+      }
+
+      this._pendingQueue.push(pendingItem)
+      return result
+    }
+
+    this.newClient(new PendingItem(response.callback))
+
+    return result
+  }
+
+  newClient(pendingItem) {
+    const client = new this.Client(this.options)
+    this._clients.push(client)
+    const idleListener = makeIdleListener(this, client)
+
+    this.log('checking client timeout')
+
+    // connection timeout logic
+    let tid
+    let timeoutHit = false
+    if (this.options.connectionTimeoutMillis) {
+      tid = setTimeout(() => {
+        if (client.connection) {
+          this.log('ending client due to timeout')
+          timeoutHit = true
+          client.connection.stream.destroy()
+        } else if (!client.isConnected()) {
+          this.log('ending client due to timeout')
+          timeoutHit = true
+          // force kill the node driver, and let libpq do its teardown
+          client.end()
+        }
+      }, this.options.connectionTimeoutMillis)
+    }
+
+    this.log('connecting new client')
+    client.connect((err) => {
+      if (tid) {
+        clearTimeout(tid)
+      }
+      client.on('error', idleListener)
+      if (err) {
+        this.log('client failed to connect', err)
+        // remove the dead client from our list of clients
+        this._clients = this._clients.filter((c) => c !== client)
+        if (timeoutHit) {
+          err = new Error('Connection terminated due to connection timeout', { cause: err })
+        }
+
+        // this client won’t be released, so move on immediately
+        this._pulseQueue()
+
+        if (!pendingItem.timedOut) {
+          pendingItem.callback(err, undefined, NOOP)
+        }
+      } else {
+        this.log('new client connected')
+
+        if (this.options.onConnect) {
+          this._promiseTry(() => this.options.onConnect(client)).then(
+            () => {
+              this._afterConnect(client, pendingItem, idleListener)
+            },
+            (hookErr) => {
+              this._clients = this._clients.filter((c) => c !== client)
+              client.end(() => {
+                this._pulseQueue()
+                if (!pendingItem.timedOut) {
+                  pendingItem.callback(hookErr, undefined, NOOP)
+                }
+              })
+            }
+          )
+          return
+        }
+
+        return this._afterConnect(client, pendingItem, idleListener)
+      }
+    })
+  }
+
+  _afterConnect(client, pendingItem, idleListener) {
+    if (this.options.maxLifetimeSeconds !== 0) {
+      const maxLifetimeTimeout = setTimeout(() => {
+        this.log('ending client due to expired lifetime')
+        this._expired.add(client)
+        const idleIndex = this._idle.findIndex((idleItem) => idleItem.client === client)
+        if (idleIndex !== -1) {
+          this._acquireClient(
+            client,
+            new PendingItem((err, client, clientRelease) => clientRelease()),
+            idleListener,
+            false
+          )
+        }
+      }, this.options.maxLifetimeSeconds * 1000)
+
+      maxLifetimeTimeout.unref()
+      client.once('end', () => clearTimeout(maxLifetimeTimeout))
+    }
+
+    return this._acquireClient(client, pendingItem, idleListener, true)
+  }
+
+  // acquire a client for a pending work item
+  _acquireClient(client, pendingItem, idleListener, isNew) {
+    if (isNew) {
+      this.emit('connect', client)
+    }
+
+    this.emit('acquire', client)
+
+    client.release = this._releaseOnce(client, idleListener)
+
+    client.removeListener('error', idleListener)
+
+    if (!pendingItem.timedOut) {
+      if (isNew && this.options.verify) {
+        this.options.verify(client, (err) => {
+          if (err) {
+            client.release(err)
+            return pendingItem.callback(err, undefined, NOOP)
+          }
+
+          pendingItem.callback(undefined, client, client.release)
+        })
+      } else {
+        pendingItem.callback(undefined, client, client.release)
+      }
+    } else {
+      if (isNew && this.options.verify) {
+        this.options.verify(client, client.release)
+      } else {
+        client.release()
+      }
+    }
+  }
+
+  // returns a function that wraps _release and throws if called more than once
+  _releaseOnce(client, idleListener) {
+    let released = false
+
+    return (err) => {
+      if (released) {
+        throwOnDoubleRelease()
+      }
+
+      released = true
+      this._release(client, idleListener, err)
+    }
+  }
+
+  // release a client back to the poll, include an error
+  // to remove it from the pool
+  _release(client, idleListener, err) {
+    client.on('error', idleListener)
+
+    client._poolUseCount = (client._poolUseCount || 0) + 1
+
+    this.emit('release', err, client)
+
+    // TODO(bmc): expose a proper, public interface _queryable and _ending
+    if (err || this.ending || !client._queryable || client._ending || client._poolUseCount >= this.options.maxUses) {
+      if (client._poolUseCount >= this.options.maxUses) {
+        this.log('remove expended client')
+      }
+
+      return this._remove(client, this._pulseQueue.bind(this))
+    }
+
+    const isExpired = this._expired.has(client)
+    if (isExpired) {
+      this.log('remove expired client')
+      this._expired.delete(client)
+      return this._remove(client, this._pulseQueue.bind(this))
+    }
+
+    // idle timeout
+    let tid
+    if (this.options.idleTimeoutMillis && this._isAboveMin()) {
+      tid = setTimeout(() => {
+        if (this._isAboveMin()) {
+          this.log('remove idle client')
+          this._remove(client, this._pulseQueue.bind(this))
+        }
+      }, this.options.idleTimeoutMillis)
+
+      if (this.options.allowExitOnIdle) {
+        // allow Node to exit if this is all that's left
+        tid.unref()
+      }
+    }
+
+    if (this.options.allowExitOnIdle) {
+      client.unref()
+    }
+
+    this._idle.push(new IdleItem(client, idleListener, tid))
+    this._pulseQueue()
+  }
+
+  query(text, values, cb) {
+    // guard clause against passing a function as the first parameter
+    if (typeof text === 'function') {
+      const response = promisify(this.Promise, text)
+      setImmediate(function () {
+        return response.callback(new Error('Passing a function as the first parameter to pool.query is not supported'))
+      })
+      return response.result
+    }
+
+    // allow plain text query without values, but callback
+    if (typeof values === 'function') {
+      cb = values
+      values = undefined
+    }
+    const response = promisify(this.Promise, cb)
+    cb = response.callback
+
+    this.connect((err, client) => {
+      if (err) {
+        return cb(err)
+      }
+
+      let clientReleased = false
+      const onError = (err) => {
+        if (clientReleased) {
+          return
+        }
+        clientReleased = true
+        client.release(err)
+        cb(err)
+      }
+
+      client.once('error', onError)
+      this.log('dispatching query')
+      try {
+        client.query(text, values, (err, res) => {
+          this.log('query dispatched')
+          client.removeListener('error', onError)
+          if (clientReleased) {
+            return
+          }
+          clientReleased = true
+          client.release(err)
+          if (err) {
+            return cb(err)
+          }
+          return cb(undefined, res)
+        })
+      } catch (err) {
+        client.release(err)
+        return cb(err)
+      }
+    })
+    return response.result
+  }
+
+  end(cb) {
+    this.log('ending')
+    if (this.ending) {
+      const err = new Error('Called end on pool more than once')
+      return cb ? cb(err) : this.Promise.reject(err)
+    }
+    this.ending = true
+    const promised = promisify(this.Promise, cb)
+    this._endCallback = promised.callback
+    this._pulseQueue()
+    return promised.result
+  }
+
+  get waitingCount() {
+    return this._pendingQueue.length
+  }
+
+  get idleCount() {
+    return this._idle.length
+  }
+
+  get expiredCount() {
+    return this._clients.reduce((acc, client) => acc + (this._expired.has(client) ? 1 : 0), 0)
+  }
+
+  get totalCount() {
+    return this._clients.length
+  }
+}
+module.exports = Pool
+
+
+/***/ }),
+
+/***/ 8449:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BufferReader = void 0;
+class BufferReader {
+    constructor(offset = 0) {
+        this.offset = offset;
+        this.buffer = Buffer.allocUnsafe(0);
+        // TODO(bmc): support non-utf8 encoding?
+        this.encoding = 'utf-8';
+    }
+    setBuffer(offset, buffer) {
+        this.offset = offset;
+        this.buffer = buffer;
+    }
+    int16() {
+        const result = this.buffer.readInt16BE(this.offset);
+        this.offset += 2;
+        return result;
+    }
+    byte() {
+        const result = this.buffer[this.offset];
+        this.offset++;
+        return result;
+    }
+    int32() {
+        const result = this.buffer.readInt32BE(this.offset);
+        this.offset += 4;
+        return result;
+    }
+    uint32() {
+        const result = this.buffer.readUInt32BE(this.offset);
+        this.offset += 4;
+        return result;
+    }
+    string(length) {
+        const result = this.buffer.toString(this.encoding, this.offset, this.offset + length);
+        this.offset += length;
+        return result;
+    }
+    cstring() {
+        const start = this.offset;
+        let end = start;
+        // eslint-disable-next-line no-empty
+        while (this.buffer[end++]) { }
+        this.offset = end;
+        return this.buffer.toString(this.encoding, start, end - 1);
+    }
+    bytes(length) {
+        const result = this.buffer.slice(this.offset, this.offset + length);
+        this.offset += length;
+        return result;
+    }
+}
+exports.BufferReader = BufferReader;
+//# sourceMappingURL=buffer-reader.js.map
+
+/***/ }),
+
+/***/ 2173:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+//binary data writer tuned for encoding binary specific to the postgres binary protocol
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Writer = void 0;
+class Writer {
+    constructor(size = 256) {
+        this.size = size;
+        this.offset = 5;
+        this.headerPosition = 0;
+        this.buffer = Buffer.allocUnsafe(size);
+    }
+    ensure(size) {
+        const remaining = this.buffer.length - this.offset;
+        if (remaining < size) {
+            const oldBuffer = this.buffer;
+            // exponential growth factor of around ~ 1.5
+            // https://stackoverflow.com/questions/2269063/buffer-growth-strategy
+            const newSize = oldBuffer.length + (oldBuffer.length >> 1) + size;
+            this.buffer = Buffer.allocUnsafe(newSize);
+            oldBuffer.copy(this.buffer, 0, 0, this.offset);
+        }
+    }
+    addInt32(num) {
+        this.ensure(4);
+        this.buffer[this.offset++] = (num >>> 24) & 0xff;
+        this.buffer[this.offset++] = (num >>> 16) & 0xff;
+        this.buffer[this.offset++] = (num >>> 8) & 0xff;
+        this.buffer[this.offset++] = (num >>> 0) & 0xff;
+        return this;
+    }
+    addInt16(num) {
+        this.ensure(2);
+        this.buffer[this.offset++] = (num >>> 8) & 0xff;
+        this.buffer[this.offset++] = (num >>> 0) & 0xff;
+        return this;
+    }
+    addCString(string) {
+        if (!string) {
+            this.ensure(1);
+        }
+        else {
+            const len = Buffer.byteLength(string);
+            this.ensure(len + 1); // +1 for null terminator
+            this.buffer.write(string, this.offset, 'utf-8');
+            this.offset += len;
+        }
+        this.buffer[this.offset++] = 0; // null terminator
+        return this;
+    }
+    addString(string = '') {
+        const len = Buffer.byteLength(string);
+        this.ensure(len);
+        this.buffer.write(string, this.offset);
+        this.offset += len;
+        return this;
+    }
+    // Write an Int32 byte-length prefix immediately followed by the string's UTF-8
+    // bytes. Postgres' Bind wire format prefixes every parameter with its length,
+    // and doing it in one method computes Buffer.byteLength ONCE — the previous
+    // `addInt32(Buffer.byteLength(s)).addString(s)` pairing scanned the string
+    // three times (byteLength for the prefix, byteLength again inside addString,
+    // then the encode), which is costly for large text parameters.
+    addInt32PrefixedString(string) {
+        const len = Buffer.byteLength(string);
+        this.ensure(4 + len);
+        const buffer = this.buffer;
+        let offset = this.offset;
+        buffer[offset++] = (len >>> 24) & 0xff;
+        buffer[offset++] = (len >>> 16) & 0xff;
+        buffer[offset++] = (len >>> 8) & 0xff;
+        buffer[offset++] = (len >>> 0) & 0xff;
+        buffer.write(string, offset, 'utf-8');
+        this.offset = offset + len;
+        return this;
+    }
+    add(otherBuffer) {
+        this.ensure(otherBuffer.length);
+        otherBuffer.copy(this.buffer, this.offset);
+        this.offset += otherBuffer.length;
+        return this;
+    }
+    /**
+     * Appends an uninitialized block of {@link size} bytes to the buffer and returns its offset.
+     */
+    reserveUnsafe(size) {
+        const offset = this.offset;
+        this.ensure(size);
+        this.offset += size;
+        return offset;
+    }
+    join(code) {
+        if (code) {
+            this.buffer[this.headerPosition] = code;
+            //length is everything in this packet minus the code
+            const length = this.offset - (this.headerPosition + 1);
+            this.buffer.writeInt32BE(length, this.headerPosition + 1);
+        }
+        return this.buffer.slice(code ? 0 : 5, this.offset);
+    }
+    flush(code) {
+        const result = this.join(code);
+        this.offset = 5;
+        this.headerPosition = 0;
+        this.buffer = Buffer.allocUnsafe(this.size);
+        return result;
+    }
+    clear() {
+        this.offset = 5;
+        this.headerPosition = 0;
+    }
+}
+exports.Writer = Writer;
+//# sourceMappingURL=buffer-writer.js.map
+
+/***/ }),
+
+/***/ 1371:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DatabaseError = exports.serialize = void 0;
+exports.parse = parse;
+const messages_1 = __nccwpck_require__(1915);
+Object.defineProperty(exports, "DatabaseError", ({ enumerable: true, get: function () { return messages_1.DatabaseError; } }));
+const serializer_1 = __nccwpck_require__(5027);
+Object.defineProperty(exports, "serialize", ({ enumerable: true, get: function () { return serializer_1.serialize; } }));
+const parser_1 = __nccwpck_require__(2180);
+function parse(stream, callback) {
+    const parser = new parser_1.Parser();
+    stream.on('data', (buffer) => parser.parse(buffer, callback));
+    return new Promise((resolve) => stream.on('end', () => resolve()));
+}
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 1915:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.NoticeMessage = exports.DataRowMessage = exports.CommandCompleteMessage = exports.ReadyForQueryMessage = exports.NotificationResponseMessage = exports.BackendKeyDataMessage = exports.AuthenticationMD5Password = exports.ParameterStatusMessage = exports.ParameterDescriptionMessage = exports.RowDescriptionMessage = exports.Field = exports.CopyResponse = exports.CopyDataMessage = exports.DatabaseError = exports.copyDone = exports.emptyQuery = exports.replicationStart = exports.portalSuspended = exports.noData = exports.closeComplete = exports.bindComplete = exports.parseComplete = void 0;
+exports.parseComplete = {
+    name: 'parseComplete',
+    length: 5,
+};
+exports.bindComplete = {
+    name: 'bindComplete',
+    length: 5,
+};
+exports.closeComplete = {
+    name: 'closeComplete',
+    length: 5,
+};
+exports.noData = {
+    name: 'noData',
+    length: 5,
+};
+exports.portalSuspended = {
+    name: 'portalSuspended',
+    length: 5,
+};
+exports.replicationStart = {
+    name: 'replicationStart',
+    length: 4,
+};
+exports.emptyQuery = {
+    name: 'emptyQuery',
+    length: 4,
+};
+exports.copyDone = {
+    name: 'copyDone',
+    length: 4,
+};
+class DatabaseError extends Error {
+    constructor(message, length, name) {
+        super(message);
+        this.length = length;
+        this.name = name;
+    }
+}
+exports.DatabaseError = DatabaseError;
+class CopyDataMessage {
+    constructor(length, chunk) {
+        this.length = length;
+        this.chunk = chunk;
+        this.name = 'copyData';
+    }
+}
+exports.CopyDataMessage = CopyDataMessage;
+class CopyResponse {
+    constructor(length, name, binary, columnCount) {
+        this.length = length;
+        this.name = name;
+        this.binary = binary;
+        this.columnTypes = new Array(columnCount);
+    }
+}
+exports.CopyResponse = CopyResponse;
+class Field {
+    constructor(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, format) {
+        this.name = name;
+        this.tableID = tableID;
+        this.columnID = columnID;
+        this.dataTypeID = dataTypeID;
+        this.dataTypeSize = dataTypeSize;
+        this.dataTypeModifier = dataTypeModifier;
+        this.format = format;
+    }
+}
+exports.Field = Field;
+class RowDescriptionMessage {
+    constructor(length, fieldCount) {
+        this.length = length;
+        this.fieldCount = fieldCount;
+        this.name = 'rowDescription';
+        this.fields = new Array(this.fieldCount);
+    }
+}
+exports.RowDescriptionMessage = RowDescriptionMessage;
+class ParameterDescriptionMessage {
+    constructor(length, parameterCount) {
+        this.length = length;
+        this.parameterCount = parameterCount;
+        this.name = 'parameterDescription';
+        this.dataTypeIDs = new Array(this.parameterCount);
+    }
+}
+exports.ParameterDescriptionMessage = ParameterDescriptionMessage;
+class ParameterStatusMessage {
+    constructor(length, parameterName, parameterValue) {
+        this.length = length;
+        this.parameterName = parameterName;
+        this.parameterValue = parameterValue;
+        this.name = 'parameterStatus';
+    }
+}
+exports.ParameterStatusMessage = ParameterStatusMessage;
+class AuthenticationMD5Password {
+    constructor(length, salt) {
+        this.length = length;
+        this.salt = salt;
+        this.name = 'authenticationMD5Password';
+    }
+}
+exports.AuthenticationMD5Password = AuthenticationMD5Password;
+class BackendKeyDataMessage {
+    constructor(length, processID, secretKey) {
+        this.length = length;
+        this.processID = processID;
+        this.secretKey = secretKey;
+        this.name = 'backendKeyData';
+    }
+}
+exports.BackendKeyDataMessage = BackendKeyDataMessage;
+class NotificationResponseMessage {
+    constructor(length, processId, channel, payload) {
+        this.length = length;
+        this.processId = processId;
+        this.channel = channel;
+        this.payload = payload;
+        this.name = 'notification';
+    }
+}
+exports.NotificationResponseMessage = NotificationResponseMessage;
+class ReadyForQueryMessage {
+    constructor(length, status) {
+        this.length = length;
+        this.status = status;
+        this.name = 'readyForQuery';
+    }
+}
+exports.ReadyForQueryMessage = ReadyForQueryMessage;
+class CommandCompleteMessage {
+    constructor(length, text) {
+        this.length = length;
+        this.text = text;
+        this.name = 'commandComplete';
+    }
+}
+exports.CommandCompleteMessage = CommandCompleteMessage;
+class DataRowMessage {
+    constructor(length, fields) {
+        this.length = length;
+        this.fields = fields;
+        this.name = 'dataRow';
+        this.fieldCount = fields.length;
+    }
+}
+exports.DataRowMessage = DataRowMessage;
+class NoticeMessage {
+    constructor(length, message) {
+        this.length = length;
+        this.message = message;
+        this.name = 'notice';
+    }
+}
+exports.NoticeMessage = NoticeMessage;
+//# sourceMappingURL=messages.js.map
+
+/***/ }),
+
+/***/ 2180:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Parser = void 0;
+const messages_1 = __nccwpck_require__(1915);
+const buffer_reader_1 = __nccwpck_require__(8449);
+// every message is prefixed with a single byte
+const CODE_LENGTH = 1;
+// every message has an int32 length which includes itself but does
+// NOT include the code in the length
+const LEN_LENGTH = 4;
+const HEADER_LENGTH = CODE_LENGTH + LEN_LENGTH;
+// A placeholder for a `BackendMessage`’s length value that will be set after construction.
+const LATEINIT_LENGTH = -1;
+const emptyBuffer = Buffer.allocUnsafe(0);
+class Parser {
+    constructor(opts) {
+        this.buffer = emptyBuffer;
+        this.bufferLength = 0;
+        this.bufferOffset = 0;
+        this.reader = new buffer_reader_1.BufferReader();
+        if ((opts === null || opts === void 0 ? void 0 : opts.mode) === 'binary') {
+            throw new Error('Binary mode not supported yet');
+        }
+        this.mode = (opts === null || opts === void 0 ? void 0 : opts.mode) || 'text';
+    }
+    parse(buffer, callback) {
+        this.mergeBuffer(buffer);
+        const bufferFullLength = this.bufferOffset + this.bufferLength;
+        let offset = this.bufferOffset;
+        while (offset + HEADER_LENGTH <= bufferFullLength) {
+            // code is 1 byte long - it identifies the message type
+            const code = this.buffer[offset];
+            // length is 1 Uint32BE - it is the length of the message EXCLUDING the code
+            const length = this.buffer.readUInt32BE(offset + CODE_LENGTH);
+            const fullMessageLength = CODE_LENGTH + length;
+            if (fullMessageLength + offset <= bufferFullLength) {
+                const message = this.handlePacket(offset + HEADER_LENGTH, code, length, this.buffer);
+                callback(message);
+                offset += fullMessageLength;
+            }
+            else {
+                break;
+            }
+        }
+        if (offset === bufferFullLength) {
+            // No more use for the buffer
+            this.buffer = emptyBuffer;
+            this.bufferLength = 0;
+            this.bufferOffset = 0;
+        }
+        else {
+            // Adjust the cursors of remainingBuffer
+            this.bufferLength = bufferFullLength - offset;
+            this.bufferOffset = offset;
+        }
+    }
+    mergeBuffer(buffer) {
+        if (this.bufferLength > 0) {
+            const newLength = this.bufferLength + buffer.byteLength;
+            const newFullLength = newLength + this.bufferOffset;
+            if (newFullLength > this.buffer.byteLength) {
+                // We can't concat the new buffer with the remaining one
+                let newBuffer;
+                if (newLength <= this.buffer.byteLength && this.bufferOffset >= this.bufferLength) {
+                    // We can move the relevant part to the beginning of the buffer instead of allocating a new buffer
+                    newBuffer = this.buffer;
+                }
+                else {
+                    // Allocate a new larger buffer
+                    let newBufferLength = this.buffer.byteLength * 2;
+                    while (newLength >= newBufferLength) {
+                        newBufferLength *= 2;
+                    }
+                    newBuffer = Buffer.allocUnsafe(newBufferLength);
+                }
+                // Move the remaining buffer to the new one
+                this.buffer.copy(newBuffer, 0, this.bufferOffset, this.bufferOffset + this.bufferLength);
+                this.buffer = newBuffer;
+                this.bufferOffset = 0;
+            }
+            // Concat the new buffer with the remaining one
+            buffer.copy(this.buffer, this.bufferOffset + this.bufferLength);
+            this.bufferLength = newLength;
+        }
+        else {
+            this.buffer = buffer;
+            this.bufferOffset = 0;
+            this.bufferLength = buffer.byteLength;
+        }
+    }
+    handlePacket(offset, code, length, bytes) {
+        const { reader } = this;
+        // NOTE: This undesirably retains the buffer in `this.reader` if the `parse*Message` calls below throw. However, those should only throw in the case of a protocol error, which normally results in the reader being discarded.
+        reader.setBuffer(offset, bytes);
+        let message;
+        switch (code) {
+            case 50 /* MessageCodes.BindComplete */:
+                message = messages_1.bindComplete;
+                break;
+            case 49 /* MessageCodes.ParseComplete */:
+                message = messages_1.parseComplete;
+                break;
+            case 51 /* MessageCodes.CloseComplete */:
+                message = messages_1.closeComplete;
+                break;
+            case 110 /* MessageCodes.NoData */:
+                message = messages_1.noData;
+                break;
+            case 115 /* MessageCodes.PortalSuspended */:
+                message = messages_1.portalSuspended;
+                break;
+            case 99 /* MessageCodes.CopyDone */:
+                message = messages_1.copyDone;
+                break;
+            case 87 /* MessageCodes.ReplicationStart */:
+                message = messages_1.replicationStart;
+                break;
+            case 73 /* MessageCodes.EmptyQuery */:
+                message = messages_1.emptyQuery;
+                break;
+            case 68 /* MessageCodes.DataRow */:
+                message = parseDataRowMessage(reader);
+                break;
+            case 67 /* MessageCodes.CommandComplete */:
+                message = parseCommandCompleteMessage(reader);
+                break;
+            case 90 /* MessageCodes.ReadyForQuery */:
+                message = parseReadyForQueryMessage(reader);
+                break;
+            case 65 /* MessageCodes.NotificationResponse */:
+                message = parseNotificationMessage(reader);
+                break;
+            case 82 /* MessageCodes.AuthenticationResponse */:
+                message = parseAuthenticationResponse(reader, length);
+                break;
+            case 83 /* MessageCodes.ParameterStatus */:
+                message = parseParameterStatusMessage(reader);
+                break;
+            case 75 /* MessageCodes.BackendKeyData */:
+                message = parseBackendKeyData(reader);
+                break;
+            case 69 /* MessageCodes.ErrorMessage */:
+                message = parseErrorMessage(reader, 'error');
+                break;
+            case 78 /* MessageCodes.NoticeMessage */:
+                message = parseErrorMessage(reader, 'notice');
+                break;
+            case 84 /* MessageCodes.RowDescriptionMessage */:
+                message = parseRowDescriptionMessage(reader);
+                break;
+            case 116 /* MessageCodes.ParameterDescriptionMessage */:
+                message = parseParameterDescriptionMessage(reader);
+                break;
+            case 71 /* MessageCodes.CopyIn */:
+                message = parseCopyInMessage(reader);
+                break;
+            case 72 /* MessageCodes.CopyOut */:
+                message = parseCopyOutMessage(reader);
+                break;
+            case 100 /* MessageCodes.CopyData */:
+                message = parseCopyData(reader, length);
+                break;
+            default:
+                return new messages_1.DatabaseError('received invalid response: ' + code.toString(16), length, 'error');
+        }
+        reader.setBuffer(0, emptyBuffer);
+        message.length = length;
+        return message;
+    }
+}
+exports.Parser = Parser;
+const parseReadyForQueryMessage = (reader) => {
+    const status = reader.string(1);
+    return new messages_1.ReadyForQueryMessage(LATEINIT_LENGTH, status);
+};
+const parseCommandCompleteMessage = (reader) => {
+    const text = reader.cstring();
+    return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text);
+};
+const parseCopyData = (reader, length) => {
+    const chunk = reader.bytes(length - 4);
+    return new messages_1.CopyDataMessage(LATEINIT_LENGTH, chunk);
+};
+const parseCopyInMessage = (reader) => parseCopyMessage(reader, 'copyInResponse');
+const parseCopyOutMessage = (reader) => parseCopyMessage(reader, 'copyOutResponse');
+const parseCopyMessage = (reader, messageName) => {
+    const isBinary = reader.byte() !== 0;
+    const columnCount = reader.int16();
+    const message = new messages_1.CopyResponse(LATEINIT_LENGTH, messageName, isBinary, columnCount);
+    for (let i = 0; i < columnCount; i++) {
+        message.columnTypes[i] = reader.int16();
+    }
+    return message;
+};
+const parseNotificationMessage = (reader) => {
+    const processId = reader.int32();
+    const channel = reader.cstring();
+    const payload = reader.cstring();
+    return new messages_1.NotificationResponseMessage(LATEINIT_LENGTH, processId, channel, payload);
+};
+const parseRowDescriptionMessage = (reader) => {
+    const fieldCount = reader.int16();
+    const message = new messages_1.RowDescriptionMessage(LATEINIT_LENGTH, fieldCount);
+    for (let i = 0; i < fieldCount; i++) {
+        message.fields[i] = parseField(reader);
+    }
+    return message;
+};
+const parseField = (reader) => {
+    const name = reader.cstring();
+    const tableID = reader.uint32();
+    const columnID = reader.int16();
+    const dataTypeID = reader.uint32();
+    const dataTypeSize = reader.int16();
+    const dataTypeModifier = reader.int32();
+    const mode = reader.int16() === 0 ? 'text' : 'binary';
+    return new messages_1.Field(name, tableID, columnID, dataTypeID, dataTypeSize, dataTypeModifier, mode);
+};
+const parseParameterDescriptionMessage = (reader) => {
+    const parameterCount = reader.int16();
+    const message = new messages_1.ParameterDescriptionMessage(LATEINIT_LENGTH, parameterCount);
+    for (let i = 0; i < parameterCount; i++) {
+        // OIDs are unsigned, same as dataTypeID in parseField above
+        message.dataTypeIDs[i] = reader.uint32();
+    }
+    return message;
+};
+const parseDataRowMessage = (reader) => {
+    const fieldCount = reader.int16();
+    const fields = new Array(fieldCount);
+    for (let i = 0; i < fieldCount; i++) {
+        const len = reader.int32();
+        // a -1 for length means the value of the field is null
+        fields[i] = len === -1 ? null : reader.string(len);
+    }
+    return new messages_1.DataRowMessage(LATEINIT_LENGTH, fields);
+};
+const parseParameterStatusMessage = (reader) => {
+    const name = reader.cstring();
+    const value = reader.cstring();
+    return new messages_1.ParameterStatusMessage(LATEINIT_LENGTH, name, value);
+};
+const parseBackendKeyData = (reader) => {
+    const processID = reader.int32();
+    const secretKey = reader.int32();
+    return new messages_1.BackendKeyDataMessage(LATEINIT_LENGTH, processID, secretKey);
+};
+const parseAuthenticationResponse = (reader, length) => {
+    const code = reader.int32();
+    // TODO(bmc): maybe better types here
+    const message = {
+        name: 'authenticationOk',
+        length,
+    };
+    switch (code) {
+        case 0: // AuthenticationOk
+            break;
+        case 3: // AuthenticationCleartextPassword
+            if (message.length === 8) {
+                message.name = 'authenticationCleartextPassword';
+            }
+            break;
+        case 5: // AuthenticationMD5Password
+            if (message.length === 12) {
+                message.name = 'authenticationMD5Password';
+                const salt = reader.bytes(4);
+                return new messages_1.AuthenticationMD5Password(LATEINIT_LENGTH, salt);
+            }
+            break;
+        case 10: // AuthenticationSASL
+            {
+                message.name = 'authenticationSASL';
+                message.mechanisms = [];
+                let mechanism;
+                do {
+                    mechanism = reader.cstring();
+                    if (mechanism) {
+                        message.mechanisms.push(mechanism);
+                    }
+                } while (mechanism);
+            }
+            break;
+        case 11: // AuthenticationSASLContinue
+            message.name = 'authenticationSASLContinue';
+            message.data = reader.string(length - 8);
+            break;
+        case 12: // AuthenticationSASLFinal
+            message.name = 'authenticationSASLFinal';
+            message.data = reader.string(length - 8);
+            break;
+        default:
+            throw new Error('Unknown authenticationOk message type ' + code);
+    }
+    return message;
+};
+const parseErrorMessage = (reader, name) => {
+    const fields = {};
+    let fieldType = reader.string(1);
+    while (fieldType !== '\0') {
+        fields[fieldType] = reader.cstring();
+        fieldType = reader.string(1);
+    }
+    const messageValue = fields.M;
+    const message = name === 'notice'
+        ? new messages_1.NoticeMessage(LATEINIT_LENGTH, messageValue)
+        : new messages_1.DatabaseError(messageValue, LATEINIT_LENGTH, name);
+    message.severity = fields.S;
+    message.code = fields.C;
+    message.detail = fields.D;
+    message.hint = fields.H;
+    message.position = fields.P;
+    message.internalPosition = fields.p;
+    message.internalQuery = fields.q;
+    message.where = fields.W;
+    message.schema = fields.s;
+    message.table = fields.t;
+    message.column = fields.c;
+    message.dataType = fields.d;
+    message.constraint = fields.n;
+    message.file = fields.F;
+    message.line = fields.L;
+    message.routine = fields.R;
+    return message;
+};
+//# sourceMappingURL=parser.js.map
+
+/***/ }),
+
+/***/ 5027:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.serialize = void 0;
+const buffer_writer_1 = __nccwpck_require__(2173);
+const writer = new buffer_writer_1.Writer();
+const startup = (opts) => {
+    // protocol version
+    writer.addInt16(3).addInt16(0);
+    for (const key of Object.keys(opts)) {
+        writer.addCString(key).addCString(opts[key]);
+    }
+    writer.addCString('client_encoding').addCString('UTF8');
+    const bodyBuffer = writer.addCString('').flush();
+    // this message is sent without a code
+    const length = bodyBuffer.length + 4;
+    return new buffer_writer_1.Writer().addInt32(length).add(bodyBuffer).flush();
+};
+const requestSsl = () => {
+    const response = Buffer.allocUnsafe(8);
+    response.writeInt32BE(8, 0);
+    response.writeInt32BE(80877103, 4);
+    return response;
+};
+const password = (password) => {
+    return writer.addCString(password).flush(112 /* code.startup */);
+};
+const sendSASLInitialResponseMessage = function (mechanism, initialResponse) {
+    // 0x70 = 'p'
+    writer.addCString(mechanism).addInt32PrefixedString(initialResponse);
+    return writer.flush(112 /* code.startup */);
+};
+const sendSCRAMClientFinalMessage = function (additionalData) {
+    return writer.addString(additionalData).flush(112 /* code.startup */);
+};
+const query = (text) => {
+    return writer.addCString(text).flush(81 /* code.query */);
+};
+const emptyArray = [];
+const parse = (query) => {
+    // expect something like this:
+    // { name: 'queryName',
+    //   text: 'select * from blah',
+    //   types: ['int8', 'bool'] }
+    // normalize missing query names to allow for null
+    const name = query.name || '';
+    if (name.length > 63) {
+        console.error('Warning! Postgres only supports 63 characters for query names.');
+        console.error('You supplied %s (%s)', name, name.length);
+        console.error('This can cause conflicts and silent errors executing queries');
+    }
+    const types = query.types || emptyArray;
+    const len = types.length;
+    const buffer = writer
+        .addCString(name) // name of query
+        .addCString(query.text) // actual query text
+        .addInt16(len);
+    for (let i = 0; i < len; i++) {
+        buffer.addInt32(types[i]);
+    }
+    return writer.flush(80 /* code.parse */);
+};
+const writeValues = function (values, valueMapper, formatsOffset) {
+    const len = values.length;
+    for (let i = 0; i < len; i++) {
+        const mappedVal = valueMapper ? valueMapper(values[i], i) : values[i];
+        let formatByte = 0 /* ParamType.STRING */;
+        if (mappedVal == null) {
+            // write -1 to indicate null
+            writer.addInt32(-1);
+        }
+        else if (mappedVal instanceof Buffer) {
+            formatByte = 1 /* ParamType.BINARY */;
+            // add the buffer to the param writer
+            writer.addInt32(mappedVal.length);
+            writer.add(mappedVal);
+        }
+        else {
+            // length prefix + UTF-8 bytes in one pass (Buffer.byteLength computed once)
+            writer.addInt32PrefixedString(mappedVal);
+        }
+        // beware: `writer` operations can replace `writer.buffer` with a new buffer
+        const buf = writer.buffer;
+        buf[formatsOffset++] = 0;
+        buf[formatsOffset++] = formatByte;
+    }
+};
+const bind = (config = {}) => {
+    // normalize config
+    const portal = config.portal || '';
+    const statement = config.statement || '';
+    const binary = config.binary || false;
+    const values = config.values || emptyArray;
+    const len = values.length;
+    writer.addCString(portal).addCString(statement);
+    // number of parameter format codes
+    writer.addInt16(len);
+    // space for those codes, filled by `writeValues`
+    const formatsOffset = writer.reserveUnsafe(len * 2);
+    // number of parameter values
+    writer.addInt16(len);
+    try {
+        writeValues(values, config.valueMapper, formatsOffset);
+    }
+    catch (err) {
+        writer.clear();
+        throw err;
+    }
+    // all results use the same format code
+    writer.addInt16(1);
+    // format code
+    writer.addInt16(binary ? 1 /* ParamType.BINARY */ : 0 /* ParamType.STRING */);
+    return writer.flush(66 /* code.bind */);
+};
+const emptyExecute = Buffer.from([69 /* code.execute */, 0x00, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00, 0x00, 0x00]);
+const execute = (config) => {
+    // this is the happy path for most queries
+    if (!config || (!config.portal && !config.rows)) {
+        return emptyExecute;
+    }
+    const portal = config.portal || '';
+    const rows = config.rows || 0;
+    const portalLength = Buffer.byteLength(portal);
+    const len = 4 + portalLength + 1 + 4;
+    // one extra bit for code
+    const buff = Buffer.allocUnsafe(1 + len);
+    buff[0] = 69 /* code.execute */;
+    buff.writeInt32BE(len, 1);
+    buff.write(portal, 5, 'utf-8');
+    buff[portalLength + 5] = 0; // null terminate portal cString
+    buff.writeUInt32BE(rows, buff.length - 4);
+    return buff;
+};
+const cancel = (processID, secretKey) => {
+    const buffer = Buffer.allocUnsafe(16);
+    buffer.writeInt32BE(16, 0);
+    buffer.writeInt16BE(1234, 4);
+    buffer.writeInt16BE(5678, 6);
+    buffer.writeInt32BE(processID, 8);
+    buffer.writeInt32BE(secretKey, 12);
+    return buffer;
+};
+const cstringMessage = (code, string) => {
+    const stringLen = Buffer.byteLength(string);
+    const len = 4 + stringLen + 1;
+    // one extra bit for code
+    const buffer = Buffer.allocUnsafe(1 + len);
+    buffer[0] = code;
+    buffer.writeInt32BE(len, 1);
+    buffer.write(string, 5, 'utf-8');
+    buffer[len] = 0; // null terminate cString
+    return buffer;
+};
+const emptyDescribePortal = writer.addCString('P').flush(68 /* code.describe */);
+const emptyDescribeStatement = writer.addCString('S').flush(68 /* code.describe */);
+const describe = (msg) => {
+    return msg.name
+        ? cstringMessage(68 /* code.describe */, `${msg.type}${msg.name || ''}`)
+        : msg.type === 'P'
+            ? emptyDescribePortal
+            : emptyDescribeStatement;
+};
+const close = (msg) => {
+    const text = `${msg.type}${msg.name || ''}`;
+    return cstringMessage(67 /* code.close */, text);
+};
+const copyData = (chunk) => {
+    return writer.add(chunk).flush(100 /* code.copyFromChunk */);
+};
+const copyFail = (message) => {
+    return cstringMessage(102 /* code.copyFail */, message);
+};
+const codeOnlyBuffer = (code) => Buffer.from([code, 0x00, 0x00, 0x00, 0x04]);
+const flushBuffer = codeOnlyBuffer(72 /* code.flush */);
+const syncBuffer = codeOnlyBuffer(83 /* code.sync */);
+const endBuffer = codeOnlyBuffer(88 /* code.end */);
+const copyDoneBuffer = codeOnlyBuffer(99 /* code.copyDone */);
+const serialize = {
+    startup,
+    password,
+    requestSsl,
+    sendSASLInitialResponseMessage,
+    sendSCRAMClientFinalMessage,
+    query,
+    parse,
+    bind,
+    execute,
+    describe,
+    close,
+    flush: () => flushBuffer,
+    sync: () => syncBuffer,
+    end: () => endBuffer,
+    copyData,
+    copyDone: () => copyDoneBuffer,
+    copyFail,
+    cancel,
+};
+exports.serialize = serialize;
+//# sourceMappingURL=serializer.js.map
+
+/***/ }),
+
+/***/ 279:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var textParsers = __nccwpck_require__(6638);
+var binaryParsers = __nccwpck_require__(9700);
+var arrayParser = __nccwpck_require__(281);
+var builtinTypes = __nccwpck_require__(5983);
+
+exports.getTypeParser = getTypeParser;
+exports.setTypeParser = setTypeParser;
+exports.arrayParser = arrayParser;
+exports.builtins = builtinTypes;
+
+var typeParsers = {
+  text: {},
+  binary: {}
+};
+
+//the empty parse function
+function noParse (val) {
+  return String(val);
+};
+
+//returns a function used to convert a specific type (specified by
+//oid) into a result javascript type
+//note: the oid can be obtained via the following sql query:
+//SELECT oid FROM pg_type WHERE typname = 'TYPE_NAME_HERE';
+function getTypeParser (oid, format) {
+  format = format || 'text';
+  if (!typeParsers[format]) {
+    return noParse;
+  }
+  return typeParsers[format][oid] || noParse;
+};
+
+function setTypeParser (oid, format, parseFn) {
+  if(typeof format == 'function') {
+    parseFn = format;
+    format = 'text';
+  }
+  typeParsers[format][oid] = parseFn;
+};
+
+textParsers.init(function(oid, converter) {
+  typeParsers.text[oid] = converter;
+});
+
+binaryParsers.init(function(oid, converter) {
+  typeParsers.binary[oid] = converter;
+});
+
+
+/***/ }),
+
+/***/ 281:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var array = __nccwpck_require__(613);
+
+module.exports = {
+  create: function (source, transform) {
+    return {
+      parse: function() {
+        return array.parse(source, transform);
+      }
+    };
+  }
+};
+
+
+/***/ }),
+
+/***/ 9700:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var parseInt64 = __nccwpck_require__(8481);
+
+var parseBits = function(data, bits, offset, invert, callback) {
+  offset = offset || 0;
+  invert = invert || false;
+  callback = callback || function(lastValue, newValue, bits) { return (lastValue * Math.pow(2, bits)) + newValue; };
+  var offsetBytes = offset >> 3;
+
+  var inv = function(value) {
+    if (invert) {
+      return ~value & 0xff;
+    }
+
+    return value;
+  };
+
+  // read first (maybe partial) byte
+  var mask = 0xff;
+  var firstBits = 8 - (offset % 8);
+  if (bits < firstBits) {
+    mask = (0xff << (8 - bits)) & 0xff;
+    firstBits = bits;
+  }
+
+  if (offset) {
+    mask = mask >> (offset % 8);
+  }
+
+  var result = 0;
+  if ((offset % 8) + bits >= 8) {
+    result = callback(0, inv(data[offsetBytes]) & mask, firstBits);
+  }
+
+  // read bytes
+  var bytes = (bits + offset) >> 3;
+  for (var i = offsetBytes + 1; i < bytes; i++) {
+    result = callback(result, inv(data[i]), 8);
+  }
+
+  // bits to read, that are not a complete byte
+  var lastBits = (bits + offset) % 8;
+  if (lastBits > 0) {
+    result = callback(result, inv(data[bytes]) >> (8 - lastBits), lastBits);
+  }
+
+  return result;
+};
+
+var parseFloatFromBits = function(data, precisionBits, exponentBits) {
+  var bias = Math.pow(2, exponentBits - 1) - 1;
+  var sign = parseBits(data, 1);
+  var exponent = parseBits(data, exponentBits, 1);
+
+  if (exponent === 0) {
+    return 0;
+  }
+
+  // parse mantissa
+  var precisionBitsCounter = 1;
+  var parsePrecisionBits = function(lastValue, newValue, bits) {
+    if (lastValue === 0) {
+      lastValue = 1;
+    }
+
+    for (var i = 1; i <= bits; i++) {
+      precisionBitsCounter /= 2;
+      if ((newValue & (0x1 << (bits - i))) > 0) {
+        lastValue += precisionBitsCounter;
+      }
+    }
+
+    return lastValue;
+  };
+
+  var mantissa = parseBits(data, precisionBits, exponentBits + 1, false, parsePrecisionBits);
+
+  // special cases
+  if (exponent == (Math.pow(2, exponentBits + 1) - 1)) {
+    if (mantissa === 0) {
+      return (sign === 0) ? Infinity : -Infinity;
+    }
+
+    return NaN;
+  }
+
+  // normale number
+  return ((sign === 0) ? 1 : -1) * Math.pow(2, exponent - bias) * mantissa;
+};
+
+var parseInt16 = function(value) {
+  if (parseBits(value, 1) == 1) {
+    return -1 * (parseBits(value, 15, 1, true) + 1);
+  }
+
+  return parseBits(value, 15, 1);
+};
+
+var parseInt32 = function(value) {
+  if (parseBits(value, 1) == 1) {
+    return -1 * (parseBits(value, 31, 1, true) + 1);
+  }
+
+  return parseBits(value, 31, 1);
+};
+
+var parseFloat32 = function(value) {
+  return parseFloatFromBits(value, 23, 8);
+};
+
+var parseFloat64 = function(value) {
+  return parseFloatFromBits(value, 52, 11);
+};
+
+var parseNumeric = function(value) {
+  var sign = parseBits(value, 16, 32);
+  if (sign == 0xc000) {
+    return NaN;
+  }
+
+  var weight = Math.pow(10000, parseBits(value, 16, 16));
+  var result = 0;
+
+  var digits = [];
+  var ndigits = parseBits(value, 16);
+  for (var i = 0; i < ndigits; i++) {
+    result += parseBits(value, 16, 64 + (16 * i)) * weight;
+    weight /= 10000;
+  }
+
+  var scale = Math.pow(10, parseBits(value, 16, 48));
+  return ((sign === 0) ? 1 : -1) * Math.round(result * scale) / scale;
+};
+
+var parseDate = function(isUTC, value) {
+  var sign = parseBits(value, 1);
+  var rawValue = parseBits(value, 63, 1);
+
+  // discard usecs and shift from 2000 to 1970
+  var result = new Date((((sign === 0) ? 1 : -1) * rawValue / 1000) + 946684800000);
+
+  if (!isUTC) {
+    result.setTime(result.getTime() + result.getTimezoneOffset() * 60000);
+  }
+
+  // add microseconds to the date
+  result.usec = rawValue % 1000;
+  result.getMicroSeconds = function() {
+    return this.usec;
+  };
+  result.setMicroSeconds = function(value) {
+    this.usec = value;
+  };
+  result.getUTCMicroSeconds = function() {
+    return this.usec;
+  };
+
+  return result;
+};
+
+var parseArray = function(value) {
+  var dim = parseBits(value, 32);
+
+  var flags = parseBits(value, 32, 32);
+  var elementType = parseBits(value, 32, 64);
+
+  var offset = 96;
+  var dims = [];
+  for (var i = 0; i < dim; i++) {
+    // parse dimension
+    dims[i] = parseBits(value, 32, offset);
+    offset += 32;
+
+    // ignore lower bounds
+    offset += 32;
+  }
+
+  var parseElement = function(elementType) {
+    // parse content length
+    var length = parseBits(value, 32, offset);
+    offset += 32;
+
+    // parse null values
+    if (length == 0xffffffff) {
+      return null;
+    }
+
+    var result;
+    if ((elementType == 0x17) || (elementType == 0x14)) {
+      // int/bigint
+      result = parseBits(value, length * 8, offset);
+      offset += length * 8;
+      return result;
+    }
+    else if (elementType == 0x19) {
+      // string
+      result = value.toString(this.encoding, offset >> 3, (offset += (length << 3)) >> 3);
+      return result;
+    }
+    else {
+      console.log("ERROR: ElementType not implemented: " + elementType);
+    }
+  };
+
+  var parse = function(dimension, elementType) {
+    var array = [];
+    var i;
+
+    if (dimension.length > 1) {
+      var count = dimension.shift();
+      for (i = 0; i < count; i++) {
+        array[i] = parse(dimension, elementType);
+      }
+      dimension.unshift(count);
+    }
+    else {
+      for (i = 0; i < dimension[0]; i++) {
+        array[i] = parseElement(elementType);
+      }
+    }
+
+    return array;
+  };
+
+  return parse(dims, elementType);
+};
+
+var parseText = function(value) {
+  return value.toString('utf8');
+};
+
+var parseBool = function(value) {
+  if(value === null) return null;
+  return (parseBits(value, 8) > 0);
+};
+
+var init = function(register) {
+  register(20, parseInt64);
+  register(21, parseInt16);
+  register(23, parseInt32);
+  register(26, parseInt32);
+  register(1700, parseNumeric);
+  register(700, parseFloat32);
+  register(701, parseFloat64);
+  register(16, parseBool);
+  register(1114, parseDate.bind(null, false));
+  register(1184, parseDate.bind(null, true));
+  register(1000, parseArray);
+  register(1007, parseArray);
+  register(1016, parseArray);
+  register(1008, parseArray);
+  register(1009, parseArray);
+  register(25, parseText);
+};
+
+module.exports = {
+  init: init
+};
+
+
+/***/ }),
+
+/***/ 5983:
+/***/ ((module) => {
+
+/**
+ * Following query was used to generate this file:
+
+ SELECT json_object_agg(UPPER(PT.typname), PT.oid::int4 ORDER BY pt.oid)
+ FROM pg_type PT
+ WHERE typnamespace = (SELECT pgn.oid FROM pg_namespace pgn WHERE nspname = 'pg_catalog') -- Take only builting Postgres types with stable OID (extension types are not guaranted to be stable)
+ AND typtype = 'b' -- Only basic types
+ AND typelem = 0 -- Ignore aliases
+ AND typisdefined -- Ignore undefined types
+ */
+
+module.exports = {
+    BOOL: 16,
+    BYTEA: 17,
+    CHAR: 18,
+    INT8: 20,
+    INT2: 21,
+    INT4: 23,
+    REGPROC: 24,
+    TEXT: 25,
+    OID: 26,
+    TID: 27,
+    XID: 28,
+    CID: 29,
+    JSON: 114,
+    XML: 142,
+    PG_NODE_TREE: 194,
+    SMGR: 210,
+    PATH: 602,
+    POLYGON: 604,
+    CIDR: 650,
+    FLOAT4: 700,
+    FLOAT8: 701,
+    ABSTIME: 702,
+    RELTIME: 703,
+    TINTERVAL: 704,
+    CIRCLE: 718,
+    MACADDR8: 774,
+    MONEY: 790,
+    MACADDR: 829,
+    INET: 869,
+    ACLITEM: 1033,
+    BPCHAR: 1042,
+    VARCHAR: 1043,
+    DATE: 1082,
+    TIME: 1083,
+    TIMESTAMP: 1114,
+    TIMESTAMPTZ: 1184,
+    INTERVAL: 1186,
+    TIMETZ: 1266,
+    BIT: 1560,
+    VARBIT: 1562,
+    NUMERIC: 1700,
+    REFCURSOR: 1790,
+    REGPROCEDURE: 2202,
+    REGOPER: 2203,
+    REGOPERATOR: 2204,
+    REGCLASS: 2205,
+    REGTYPE: 2206,
+    UUID: 2950,
+    TXID_SNAPSHOT: 2970,
+    PG_LSN: 3220,
+    PG_NDISTINCT: 3361,
+    PG_DEPENDENCIES: 3402,
+    TSVECTOR: 3614,
+    TSQUERY: 3615,
+    GTSVECTOR: 3642,
+    REGCONFIG: 3734,
+    REGDICTIONARY: 3769,
+    JSONB: 3802,
+    REGNAMESPACE: 4089,
+    REGROLE: 4096
+};
+
+
+/***/ }),
+
+/***/ 6638:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var array = __nccwpck_require__(613)
+var arrayParser = __nccwpck_require__(281);
+var parseDate = __nccwpck_require__(8405);
+var parseInterval = __nccwpck_require__(1622);
+var parseByteA = __nccwpck_require__(1491);
+
+function allowNull (fn) {
+  return function nullAllowed (value) {
+    if (value === null) return value
+    return fn(value)
+  }
+}
+
+function parseBool (value) {
+  if (value === null) return value
+  return value === 'TRUE' ||
+    value === 't' ||
+    value === 'true' ||
+    value === 'y' ||
+    value === 'yes' ||
+    value === 'on' ||
+    value === '1';
+}
+
+function parseBoolArray (value) {
+  if (!value) return null
+  return array.parse(value, parseBool)
+}
+
+function parseBaseTenInt (string) {
+  return parseInt(string, 10)
+}
+
+function parseIntegerArray (value) {
+  if (!value) return null
+  return array.parse(value, allowNull(parseBaseTenInt))
+}
+
+function parseBigIntegerArray (value) {
+  if (!value) return null
+  return array.parse(value, allowNull(function (entry) {
+    return parseBigInteger(entry).trim()
+  }))
+}
+
+var parsePointArray = function(value) {
+  if(!value) { return null; }
+  var p = arrayParser.create(value, function(entry) {
+    if(entry !== null) {
+      entry = parsePoint(entry);
+    }
+    return entry;
+  });
+
+  return p.parse();
+};
+
+var parseFloatArray = function(value) {
+  if(!value) { return null; }
+  var p = arrayParser.create(value, function(entry) {
+    if(entry !== null) {
+      entry = parseFloat(entry);
+    }
+    return entry;
+  });
+
+  return p.parse();
+};
+
+var parseStringArray = function(value) {
+  if(!value) { return null; }
+
+  var p = arrayParser.create(value);
+  return p.parse();
+};
+
+var parseDateArray = function(value) {
+  if (!value) { return null; }
+
+  var p = arrayParser.create(value, function(entry) {
+    if (entry !== null) {
+      entry = parseDate(entry);
+    }
+    return entry;
+  });
+
+  return p.parse();
+};
+
+var parseIntervalArray = function(value) {
+  if (!value) { return null; }
+
+  var p = arrayParser.create(value, function(entry) {
+    if (entry !== null) {
+      entry = parseInterval(entry);
+    }
+    return entry;
+  });
+
+  return p.parse();
+};
+
+var parseByteAArray = function(value) {
+  if (!value) { return null; }
+
+  return array.parse(value, allowNull(parseByteA));
+};
+
+var parseInteger = function(value) {
+  return parseInt(value, 10);
+};
+
+var parseBigInteger = function(value) {
+  var valStr = String(value);
+  if (/^\d+$/.test(valStr)) { return valStr; }
+  return value;
+};
+
+var parseJsonArray = function(value) {
+  if (!value) { return null; }
+
+  return array.parse(value, allowNull(JSON.parse));
+};
+
+var parsePoint = function(value) {
+  if (value[0] !== '(') { return null; }
+
+  value = value.substring( 1, value.length - 1 ).split(',');
+
+  return {
+    x: parseFloat(value[0])
+  , y: parseFloat(value[1])
+  };
+};
+
+var parseCircle = function(value) {
+  if (value[0] !== '<' && value[1] !== '(') { return null; }
+
+  var point = '(';
+  var radius = '';
+  var pointParsed = false;
+  for (var i = 2; i < value.length - 1; i++){
+    if (!pointParsed) {
+      point += value[i];
+    }
+
+    if (value[i] === ')') {
+      pointParsed = true;
+      continue;
+    } else if (!pointParsed) {
+      continue;
+    }
+
+    if (value[i] === ','){
+      continue;
+    }
+
+    radius += value[i];
+  }
+  var result = parsePoint(point);
+  result.radius = parseFloat(radius);
+
+  return result;
+};
+
+var init = function(register) {
+  register(20, parseBigInteger); // int8
+  register(21, parseInteger); // int2
+  register(23, parseInteger); // int4
+  register(26, parseInteger); // oid
+  register(700, parseFloat); // float4/real
+  register(701, parseFloat); // float8/double
+  register(16, parseBool);
+  register(1082, parseDate); // date
+  register(1114, parseDate); // timestamp without timezone
+  register(1184, parseDate); // timestamp
+  register(600, parsePoint); // point
+  register(651, parseStringArray); // cidr[]
+  register(718, parseCircle); // circle
+  register(1000, parseBoolArray);
+  register(1001, parseByteAArray);
+  register(1005, parseIntegerArray); // _int2
+  register(1007, parseIntegerArray); // _int4
+  register(1028, parseIntegerArray); // oid[]
+  register(1016, parseBigIntegerArray); // _int8
+  register(1017, parsePointArray); // point[]
+  register(1021, parseFloatArray); // _float4
+  register(1022, parseFloatArray); // _float8
+  register(1231, parseFloatArray); // _numeric
+  register(1014, parseStringArray); //char
+  register(1015, parseStringArray); //varchar
+  register(1008, parseStringArray);
+  register(1009, parseStringArray);
+  register(1040, parseStringArray); // macaddr[]
+  register(1041, parseStringArray); // inet[]
+  register(1115, parseDateArray); // timestamp without time zone[]
+  register(1182, parseDateArray); // _date
+  register(1185, parseDateArray); // timestamp with time zone[]
+  register(1186, parseInterval);
+  register(1187, parseIntervalArray);
+  register(17, parseByteA);
+  register(114, JSON.parse.bind(JSON)); // json
+  register(3802, JSON.parse.bind(JSON)); // jsonb
+  register(199, parseJsonArray); // json[]
+  register(3807, parseJsonArray); // jsonb[]
+  register(3907, parseStringArray); // numrange[]
+  register(2951, parseStringArray); // uuid[]
+  register(791, parseStringArray); // money[]
+  register(1183, parseStringArray); // time[]
+  register(1270, parseStringArray); // timetz[]
+};
+
+module.exports = {
+  init: init
+};
+
+
+/***/ }),
+
+/***/ 5608:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
+const utils = __nccwpck_require__(3210)
+const nodeUtils = __nccwpck_require__(9023)
+const sasl = __nccwpck_require__(4070)
+const TypeOverrides = __nccwpck_require__(1159)
+
+const ConnectionParameters = __nccwpck_require__(9312)
+const Query = __nccwpck_require__(3399)
+const defaults = __nccwpck_require__(3881)
+const Connection = __nccwpck_require__(9155)
+const crypto = __nccwpck_require__(5872)
+
+const activeQueryDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'Client.activeQuery is deprecated and will be removed in pg@9.0'
+)
+
+const queryQueueDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'Client.queryQueue is deprecated and will be removed in pg@9.0.'
+)
+
+const pgPassDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'pgpass support is deprecated and will be removed in pg@9.0. ' +
+    'You can provide an async function as the password property to the Client/Pool constructor that returns a password instead. Within this function you can call the pgpass module in your own code.'
+)
+
+const byoPromiseDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'Passing a custom Promise implementation to the Client/Pool constructor is deprecated and will be removed in pg@9.0.'
+)
+
+const queryQueueLengthDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'Calling client.query() when the client is already executing a query is deprecated and will be removed in pg@9.0. Use async/await or an external async flow control mechanism instead.'
+)
+
+function coerceNumberOrDefault(value, defaultValue) {
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? value : defaultValue
+  }
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value)
+    return Number.isFinite(n) ? n : defaultValue
+  }
+  return defaultValue
+}
+
+class Client extends EventEmitter {
+  constructor(config) {
+    super()
+
+    this.connectionParameters = new ConnectionParameters(config)
+    this.user = this.connectionParameters.user
+    this.database = this.connectionParameters.database
+    this.port = this.connectionParameters.port
+    this.host = this.connectionParameters.host
+
+    // "hiding" the password so it doesn't show up in stack traces
+    // or if the client is console.logged
+    Object.defineProperty(this, 'password', {
+      configurable: true,
+      enumerable: false,
+      writable: true,
+      value: this.connectionParameters.password,
+    })
+
+    this.replication = this.connectionParameters.replication
+
+    const c = config || {}
+
+    if (c.Promise) {
+      byoPromiseDeprecationNotice()
+    }
+    this._Promise = c.Promise || global.Promise
+    this._types = new TypeOverrides(c.types)
+    this._ending = false
+    this._ended = false
+    this._connecting = false
+    this._connected = false
+    this._connectionError = false
+    this._queryable = true
+    this._activeQuery = null
+    this._txStatus = null
+
+    this.enableChannelBinding = Boolean(c.enableChannelBinding) // set true to use SCRAM-SHA-256-PLUS when offered
+    this.scramMaxIterations = coerceNumberOrDefault(c.scramMaxIterations, sasl.DEFAULT_MAX_SCRAM_ITERATIONS)
+    this.connection =
+      c.connection ||
+      new Connection({
+        stream: c.stream,
+        ssl: this.connectionParameters.ssl,
+        sslNegotiation: this.connectionParameters.sslnegotiation,
+        keepAlive: c.keepAlive || false,
+        keepAliveInitialDelayMillis: c.keepAliveInitialDelayMillis || 0,
+        encoding: this.connectionParameters.client_encoding || 'utf8',
+      })
+    this._queryQueue = []
+    this._sentQueryQueue = []
+    this.pipeline = Boolean(c.pipeline)
+    this.binary = c.binary || defaults.binary
+    this.processID = null
+    this.secretKey = null
+    this.ssl = this.connectionParameters.ssl || false
+    this.sslNegotiation = this.connectionParameters.sslnegotiation || 'postgres'
+    // As with Password, make SSL->Key (the private key) non-enumerable.
+    // It won't show up in stack traces
+    // or if the client is console.logged
+    if (this.ssl && this.ssl.key) {
+      Object.defineProperty(this.ssl, 'key', {
+        enumerable: false,
+      })
+    }
+
+    this._connectionTimeoutMillis = c.connectionTimeoutMillis || 0
+  }
+
+  get activeQuery() {
+    activeQueryDeprecationNotice()
+    return this._activeQuery
+  }
+
+  set activeQuery(val) {
+    activeQueryDeprecationNotice()
+    this._activeQuery = val
+  }
+
+  _getActiveQuery() {
+    return this._activeQuery
+  }
+
+  _errorAllQueries(err) {
+    const enqueueError = (query) => {
+      process.nextTick(() => {
+        query.handleError(err, this.connection)
+      })
+    }
+
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery) {
+      enqueueError(activeQuery)
+      this._activeQuery = null
+    }
+
+    this._sentQueryQueue.forEach(enqueueError)
+    this._sentQueryQueue.length = 0
+
+    this._queryQueue.forEach(enqueueError)
+    this._queryQueue.length = 0
+  }
+
+  _connect(callback) {
+    const self = this
+    const con = this.connection
+    this._connectionCallback = callback
+
+    if (this._connecting || this._connected) {
+      const err = new Error('Client has already been connected. You cannot reuse a client.')
+      process.nextTick(() => {
+        callback(err)
+      })
+      return
+    }
+    this._connecting = true
+
+    if (this._connectionTimeoutMillis > 0) {
+      this.connectionTimeoutHandle = setTimeout(() => {
+        con._ending = true
+        con.stream.destroy(new Error('timeout expired'))
+      }, this._connectionTimeoutMillis)
+
+      if (this.connectionTimeoutHandle.unref) {
+        this.connectionTimeoutHandle.unref()
+      }
+    }
+
+    if (this.host && this.host.indexOf('/') === 0) {
+      con.connect(this.host + '/.s.PGSQL.' + this.port)
+    } else {
+      con.connect(this.port, this.host)
+    }
+
+    // once connection is established send startup message
+    con.on('connect', function () {
+      if (self.ssl) {
+        // With direct SSL negotiation the connection upgrades to TLS without an
+        // SSLRequest packet, so the startup message is sent after 'sslconnect'.
+        if (self.sslNegotiation !== 'direct') {
+          con.requestSsl()
+        }
+      } else {
+        con.startup(self.getStartupConf())
+      }
+    })
+
+    con.on('sslconnect', function () {
+      con.startup(self.getStartupConf())
+    })
+
+    this._attachListeners(con)
+
+    con.once('end', () => {
+      const error = this._ending ? new Error('Connection terminated') : new Error('Connection terminated unexpectedly')
+
+      clearTimeout(this.connectionTimeoutHandle)
+      this._errorAllQueries(error)
+      this._ended = true
+
+      if (!this._ending) {
+        // if the connection is ended without us calling .end()
+        // on this client then we have an unexpected disconnection
+        // treat this as an error unless we've already emitted an error
+        // during connection.
+        if (this._connecting && !this._connectionError) {
+          if (this._connectionCallback) {
+            this._connectionCallback(error)
+          } else {
+            this._handleErrorEvent(error)
+          }
+        } else if (!this._connectionError) {
+          this._handleErrorEvent(error)
+        }
+      }
+
+      process.nextTick(() => {
+        this.emit('end')
+      })
+    })
+  }
+
+  connect(callback) {
+    if (callback) {
+      this._connect(callback)
+      return
+    }
+
+    return new this._Promise((resolve, reject) => {
+      this._connect((error) => {
+        if (error) {
+          reject(error)
+        } else {
+          resolve(this)
+        }
+      })
+    })
+  }
+
+  _attachListeners(con) {
+    // password request handling
+    con.on('authenticationCleartextPassword', this._handleAuthCleartextPassword.bind(this))
+    // password request handling
+    con.on('authenticationMD5Password', this._handleAuthMD5Password.bind(this))
+    // password request handling (SASL)
+    con.on('authenticationSASL', this._handleAuthSASL.bind(this))
+    con.on('authenticationSASLContinue', this._handleAuthSASLContinue.bind(this))
+    con.on('authenticationSASLFinal', this._handleAuthSASLFinal.bind(this))
+    con.on('backendKeyData', this._handleBackendKeyData.bind(this))
+    con.on('error', this._handleErrorEvent.bind(this))
+    con.on('errorMessage', this._handleErrorMessage.bind(this))
+    con.on('readyForQuery', this._handleReadyForQuery.bind(this))
+    con.on('notice', this._handleNotice.bind(this))
+    con.on('rowDescription', this._handleRowDescription.bind(this))
+    con.on('dataRow', this._handleDataRow.bind(this))
+    con.on('portalSuspended', this._handlePortalSuspended.bind(this))
+    con.on('emptyQuery', this._handleEmptyQuery.bind(this))
+    con.on('commandComplete', this._handleCommandComplete.bind(this))
+    con.on('parseComplete', this._handleParseComplete.bind(this))
+    con.on('copyInResponse', this._handleCopyInResponse.bind(this))
+    con.on('copyData', this._handleCopyData.bind(this))
+    con.on('notification', this._handleNotification.bind(this))
+  }
+
+  _getPassword(cb) {
+    const con = this.connection
+    if (typeof this.password === 'function') {
+      this._Promise
+        .resolve()
+        .then(() => this.password(this.connectionParameters))
+        .then((pass) => {
+          if (pass !== undefined) {
+            if (typeof pass !== 'string') {
+              con.emit('error', new TypeError('Password must be a string'))
+              return
+            }
+            this.connectionParameters.password = this.password = pass
+          } else {
+            this.connectionParameters.password = this.password = null
+          }
+          cb()
+        })
+        .catch((err) => {
+          con.emit('error', err)
+        })
+    } else if (this.password !== null) {
+      cb()
+    } else {
+      try {
+        const pgPass = __nccwpck_require__(127)
+        pgPass(this.connectionParameters, (pass) => {
+          if (undefined !== pass) {
+            pgPassDeprecationNotice()
+            this.connectionParameters.password = this.password = pass
+          }
+          cb()
+        })
+      } catch (e) {
+        this.emit('error', e)
+      }
+    }
+  }
+
+  _handleAuthCleartextPassword(msg) {
+    this._getPassword(() => {
+      this.connection.password(this.password)
+    })
+  }
+
+  _handleAuthMD5Password(msg) {
+    this._getPassword(async () => {
+      try {
+        const hashedPassword = await crypto.postgresMd5PasswordHash(this.user, this.password, msg.salt)
+        this.connection.password(hashedPassword)
+      } catch (e) {
+        this.emit('error', e)
+      }
+    })
+  }
+
+  _handleAuthSASL(msg) {
+    this._getPassword(() => {
+      try {
+        this.saslSession = sasl.startSession(
+          msg.mechanisms,
+          this.enableChannelBinding && this.connection.stream,
+          this.scramMaxIterations
+        )
+        this.connection.sendSASLInitialResponseMessage(this.saslSession.mechanism, this.saslSession.response)
+      } catch (err) {
+        this.connection.emit('error', err)
+      }
+    })
+  }
+
+  async _handleAuthSASLContinue(msg) {
+    try {
+      await sasl.continueSession(
+        this.saslSession,
+        this.password,
+        msg.data,
+        this.enableChannelBinding && this.connection.stream
+      )
+      this.connection.sendSCRAMClientFinalMessage(this.saslSession.response)
+    } catch (err) {
+      this.connection.emit('error', err)
+    }
+  }
+
+  _handleAuthSASLFinal(msg) {
+    try {
+      sasl.finalizeSession(this.saslSession, msg.data)
+      this.saslSession = null
+    } catch (err) {
+      this.connection.emit('error', err)
+    }
+  }
+
+  _handleBackendKeyData(msg) {
+    this.processID = msg.processID
+    this.secretKey = msg.secretKey
+  }
+
+  _handleReadyForQuery(msg) {
+    if (this._connecting) {
+      this._connecting = false
+      this._connected = true
+      clearTimeout(this.connectionTimeoutHandle)
+
+      // process possible callback argument to Client#connect
+      if (this._connectionCallback) {
+        this._connectionCallback(null, this)
+        // remove callback for proper error handling
+        // after the connect event
+        this._connectionCallback = null
+      }
+      this.emit('connect')
+    }
+    const activeQuery = this._getActiveQuery()
+    this._activeQuery = null
+    this._txStatus = msg?.status ?? null
+    this.readyForQuery = true
+    if (activeQuery) {
+      activeQuery.handleReadyForQuery(this.connection)
+    }
+    this._pulseQueryQueue()
+  }
+
+  // if we receive an error event or error message
+  // during the connection process we handle it here
+  _handleErrorWhileConnecting(err) {
+    if (this._connectionError) {
+      // TODO(bmc): this is swallowing errors - we shouldn't do this
+      return
+    }
+    this._connectionError = true
+    clearTimeout(this.connectionTimeoutHandle)
+    if (this._connectionCallback) {
+      return this._connectionCallback(err)
+    }
+    this.emit('error', err)
+  }
+
+  // if we're connected and we receive an error event from the connection
+  // this means the socket is dead - do a hard abort of all queries and emit
+  // the socket error on the client as well
+  _handleErrorEvent(err) {
+    if (this._connecting) {
+      return this._handleErrorWhileConnecting(err)
+    }
+    this._queryable = false
+    this._errorAllQueries(err)
+    this.emit('error', err)
+  }
+
+  // handle error messages from the postgres backend
+  _handleErrorMessage(msg) {
+    if (this._connecting) {
+      return this._handleErrorWhileConnecting(msg)
+    }
+    const activeQuery = this._getActiveQuery()
+
+    if (!activeQuery) {
+      this._handleErrorEvent(msg)
+      return
+    }
+
+    this._activeQuery = null
+    if (activeQuery.name) {
+      delete this.connection.submittedNamedStatements[activeQuery.name]
+    }
+    activeQuery.handleError(msg, this.connection)
+  }
+
+  _handleRowDescription(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected rowDescription message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    // delegate rowDescription to active query
+    activeQuery.handleRowDescription(msg)
+  }
+
+  _handleDataRow(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected dataRow message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    // delegate dataRow to active query
+    activeQuery.handleDataRow(msg)
+  }
+
+  _handlePortalSuspended(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected portalSuspended message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    // delegate portalSuspended to active query
+    activeQuery.handlePortalSuspended(this.connection)
+  }
+
+  _handleEmptyQuery(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected emptyQuery message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    // delegate emptyQuery to active query
+    activeQuery.handleEmptyQuery(this.connection)
+  }
+
+  _handleCommandComplete(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected commandComplete message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    // delegate commandComplete to active query
+    activeQuery.handleCommandComplete(msg, this.connection)
+  }
+
+  _handleParseComplete() {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected parseComplete message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    // if a prepared statement has a name and properly parses
+    // we track that its already been executed so we don't parse
+    // it again on the same client
+    if (activeQuery.name) {
+      this.connection.parsedStatements[activeQuery.name] = activeQuery.text
+      delete this.connection.submittedNamedStatements[activeQuery.name]
+    }
+  }
+
+  _handleCopyInResponse(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected copyInResponse message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    activeQuery.handleCopyInResponse(this.connection)
+  }
+
+  _handleCopyData(msg) {
+    const activeQuery = this._getActiveQuery()
+    if (activeQuery == null) {
+      const error = new Error('Received unexpected copyData message from backend.')
+      this._handleErrorEvent(error)
+      return
+    }
+    activeQuery.handleCopyData(msg, this.connection)
+  }
+
+  _handleNotification(msg) {
+    this.emit('notification', msg)
+  }
+
+  _handleNotice(msg) {
+    this.emit('notice', msg)
+  }
+
+  getStartupConf() {
+    const params = this.connectionParameters
+
+    const data = {
+      user: params.user,
+      database: params.database,
+    }
+
+    const appName = params.application_name || params.fallback_application_name
+    if (appName) {
+      data.application_name = appName
+    }
+    if (params.replication) {
+      data.replication = '' + params.replication
+    }
+    if (params.statement_timeout) {
+      data.statement_timeout = String(parseInt(params.statement_timeout, 10))
+    }
+    if (params.lock_timeout) {
+      data.lock_timeout = String(parseInt(params.lock_timeout, 10))
+    }
+    if (params.idle_in_transaction_session_timeout) {
+      data.idle_in_transaction_session_timeout = String(parseInt(params.idle_in_transaction_session_timeout, 10))
+    }
+    if (params.options) {
+      data.options = params.options
+    }
+
+    return data
+  }
+
+  cancel(client, query) {
+    if (client.activeQuery === query) {
+      const con = this.connection
+
+      if (this.host && this.host.indexOf('/') === 0) {
+        con.connect(this.host + '/.s.PGSQL.' + this.port)
+      } else {
+        con.connect(this.port, this.host)
+      }
+
+      // once connection is established send cancel message
+      con.on('connect', function () {
+        con.cancel(client.processID, client.secretKey)
+      })
+    } else if (client._queryQueue.indexOf(query) !== -1) {
+      client._queryQueue.splice(client._queryQueue.indexOf(query), 1)
+    } else if (client._sentQueryQueue.indexOf(query) !== -1) {
+      // Query already sent on wire — can't remove it without corrupting the
+      // pipeline. No-op the callback so the result is silently discarded.
+      query.callback = () => {}
+    }
+  }
+
+  setTypeParser(oid, format, parseFn) {
+    return this._types.setTypeParser(oid, format, parseFn)
+  }
+
+  getTypeParser(oid, format) {
+    return this._types.getTypeParser(oid, format)
+  }
+
+  // escapeIdentifier and escapeLiteral moved to utility functions & exported
+  // on PG
+  // re-exported here for backwards compatibility
+  escapeIdentifier(str) {
+    return utils.escapeIdentifier(str)
+  }
+
+  escapeLiteral(str) {
+    return utils.escapeLiteral(str)
+  }
+
+  _pulseQueryQueue() {
+    if (this.pipeline) {
+      this._pulsePipelinedQueryQueue()
+      return
+    }
+    if (this.readyForQuery === true) {
+      this._activeQuery = this._queryQueue.shift()
+      const activeQuery = this._getActiveQuery()
+      if (activeQuery) {
+        this.readyForQuery = false
+        this.hasExecuted = true
+
+        const queryError = activeQuery.submit(this.connection)
+        if (queryError) {
+          process.nextTick(() => {
+            activeQuery.handleError(queryError, this.connection)
+            this.readyForQuery = true
+            this._pulseQueryQueue()
+          })
+        }
+      } else if (this.hasExecuted) {
+        this._activeQuery = null
+        this.emit('drain')
+      }
+    }
+  }
+
+  _pulsePipelinedQueryQueue() {
+    if (!this._connected || !this._queryable) {
+      return
+    }
+    while (this._queryQueue.length > 0) {
+      const query = this._queryQueue.shift()
+      this.hasExecuted = true
+      const queryError = query.submit(this.connection)
+      if (queryError) {
+        process.nextTick(() => {
+          query.handleError(queryError, this.connection)
+        })
+        continue
+      }
+      this._sentQueryQueue.push(query)
+    }
+    if (this.readyForQuery && !this._activeQuery && this._sentQueryQueue.length > 0) {
+      this._activeQuery = this._sentQueryQueue.shift()
+      this.readyForQuery = false
+    }
+    if (!this._activeQuery && this._sentQueryQueue.length === 0 && this._queryQueue.length === 0 && this.hasExecuted) {
+      this.emit('drain')
+    }
+  }
+
+  query(config, values, callback) {
+    // can take in strings, config object or query object
+    let query
+    let result
+
+    if (config == null) {
+      throw new TypeError('Client was passed a null or undefined query')
+    }
+
+    if (typeof config.submit === 'function') {
+      result = query = config
+      if (!query.callback) {
+        if (typeof values === 'function') {
+          query.callback = values
+        } else if (callback) {
+          query.callback = callback
+        }
+      }
+    } else {
+      query = new Query(config, values, callback)
+      if (!query.callback) {
+        result = new this._Promise((resolve, reject) => {
+          query.callback = (err, res) => (err ? reject(err) : resolve(res))
+        }).catch((err) => {
+          // replace the stack trace that leads to `TCP.onStreamRead` with one that leads back to the
+          // application that created the query
+          Error.captureStackTrace(err)
+          throw err
+        })
+      } else if (typeof query.callback !== 'function') {
+        throw new TypeError('callback is not a function')
+      }
+    }
+
+    const readTimeout = config.query_timeout || this.connectionParameters.query_timeout
+    if (readTimeout) {
+      const queryCallback = query.callback || (() => {})
+
+      const readTimeoutTimer = setTimeout(() => {
+        const error = new Error('Query read timeout')
+
+        process.nextTick(() => {
+          query.handleError(error, this.connection)
+        })
+
+        queryCallback(error)
+
+        // we already returned an error,
+        // just do nothing if query completes
+        query.callback = () => {}
+
+        // Remove from queue (only safe if not yet sent)
+        const index = this._queryQueue.indexOf(query)
+        if (index > -1) {
+          this._queryQueue.splice(index, 1)
+        } else if (this.pipeline) {
+          // Query already sent — the pipeline is blocked until it completes.
+          // Destroy the connection to unblock all remaining pipelined queries.
+          this.connection.stream.destroy()
+          return
+        }
+
+        this._pulseQueryQueue()
+      }, readTimeout)
+
+      query.callback = (err, res) => {
+        clearTimeout(readTimeoutTimer)
+        queryCallback(err, res)
+      }
+    }
+
+    if (this.binary && !query.binary) {
+      query.binary = true
+    }
+
+    if (query._result && !query._result._types) {
+      query._result._types = this._types
+    }
+
+    // A query that keeps a portal open across round trips cannot share a pipelined connection: the
+    // queries written behind it are answered out of its portal, so rows land on the wrong query and
+    // the reads that follow fail with 'portal does not exist'. Refuse it instead of corrupting.
+    if (this.pipeline) {
+      const portalQuery =
+        typeof config.submit === 'function' && !(query instanceof Query)
+          ? 'Custom query classes such as pg-cursor and pg-query-stream are'
+          : query.rows
+          ? 'The `rows` option is'
+          : null
+      if (portalQuery) {
+        process.nextTick(() => {
+          query.handleError(new Error(`${portalQuery} not supported in pipeline mode`), this.connection)
+        })
+        return result
+      }
+    }
+
+    if (!this._queryable) {
+      process.nextTick(() => {
+        query.handleError(new Error('Client has encountered a connection error and is not queryable'), this.connection)
+      })
+      return result
+    }
+
+    if (this._ending) {
+      process.nextTick(() => {
+        query.handleError(new Error('Client was closed and is not queryable'), this.connection)
+      })
+      return result
+    }
+
+    if (this._queryQueue.length > 0 && !this.pipeline) {
+      queryQueueLengthDeprecationNotice()
+    }
+    this._queryQueue.push(query)
+    this._pulseQueryQueue()
+    return result
+  }
+
+  ref() {
+    this.connection.ref()
+  }
+
+  unref() {
+    this.connection.unref()
+  }
+
+  getTransactionStatus() {
+    return this._txStatus
+  }
+
+  end(cb) {
+    this._ending = true
+
+    // if we have never connected, then end is a noop, callback immediately
+    if (!this.connection._connecting || this._ended) {
+      if (cb) {
+        cb()
+        return
+      } else {
+        return this._Promise.resolve()
+      }
+    }
+
+    if (!this._queryable) {
+      // socket is dead — force close
+      this.connection.stream.destroy()
+    } else if (
+      this.pipeline &&
+      (this._getActiveQuery() || this._sentQueryQueue.length > 0 || this._queryQueue.length > 0)
+    ) {
+      // pipelined queries are already on the wire (or queued to send) and will
+      // complete normally; wait for drain then do a graceful goodbye
+      this.once('drain', () => this.connection.end())
+    } else if (this._getActiveQuery()) {
+      // non-pipeline: a hung query could block end forever — force disconnect
+      this.connection.stream.destroy()
+    } else {
+      this.connection.end()
+    }
+
+    if (cb) {
+      this.connection.once('end', cb)
+    } else {
+      return new this._Promise((resolve) => {
+        this.connection.once('end', resolve)
+      })
+    }
+  }
+  get queryQueue() {
+    queryQueueDeprecationNotice()
+    return this._queryQueue
+  }
+}
+
+// expose a Query constructor
+Client.Query = Query
+
+module.exports = Client
+
+
+/***/ }),
+
+/***/ 9312:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const dns = __nccwpck_require__(2250)
+
+const defaults = __nccwpck_require__(3881)
+
+const parse = (__nccwpck_require__(513).parse) // parses a connection string
+
+const val = function (key, config, envVar) {
+  if (config[key]) {
+    return config[key]
+  }
+
+  if (envVar === undefined) {
+    envVar = process.env['PG' + key.toUpperCase()]
+  } else if (envVar === false) {
+    // do nothing ... use false
+  } else {
+    envVar = process.env[envVar]
+  }
+
+  return envVar || defaults[key]
+}
+
+const readSSLConfigFromEnvironment = function () {
+  switch (process.env.PGSSLMODE) {
+    case 'disable':
+      return false
+    case 'prefer':
+    case 'require':
+    case 'verify-ca':
+    case 'verify-full':
+      return true
+    case 'no-verify':
+      return { rejectUnauthorized: false }
+  }
+  return defaults.ssl
+}
+
+// Convert arg to a string, surround in single quotes, and escape single quotes and backslashes
+const quoteParamValue = function (value) {
+  return "'" + ('' + value).replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "'"
+}
+
+const add = function (params, config, paramName) {
+  const value = config[paramName]
+  if (value !== undefined && value !== null) {
+    params.push(paramName + '=' + quoteParamValue(value))
+  }
+}
+
+class ConnectionParameters {
+  constructor(config) {
+    // if a string is passed, it is a raw connection string so we parse it into a config
+    config = typeof config === 'string' ? parse(config) : config || {}
+
+    // if the config has a connectionString defined, parse IT into the config we use
+    // this will override other default values with what is stored in connectionString
+    if (config.connectionString) {
+      config = Object.assign({}, config, parse(config.connectionString))
+    }
+
+    this.user = val('user', config)
+    this.database = val('database', config)
+
+    if (this.database === undefined) {
+      this.database = this.user
+    }
+
+    this.port = parseInt(val('port', config), 10)
+    this.host = val('host', config)
+
+    // "hiding" the password so it doesn't show up in stack traces
+    // or if the client is console.logged
+    Object.defineProperty(this, 'password', {
+      configurable: true,
+      enumerable: false,
+      writable: true,
+      value: val('password', config),
+    })
+
+    this.binary = val('binary', config)
+    this.options = val('options', config)
+
+    this.ssl = typeof config.ssl === 'undefined' ? readSSLConfigFromEnvironment() : config.ssl
+
+    if (typeof this.ssl === 'string') {
+      if (this.ssl === 'true') {
+        this.ssl = true
+      }
+    }
+    // support passing in ssl=no-verify via connection string
+    if (this.ssl === 'no-verify') {
+      this.ssl = { rejectUnauthorized: false }
+    }
+    if (this.ssl && this.ssl.key) {
+      Object.defineProperty(this.ssl, 'key', {
+        enumerable: false,
+      })
+    }
+
+    // How to negotiate SSL: 'postgres' (default, the traditional SSLRequest
+    // handshake) or 'direct' (start the TLS handshake immediately on connect).
+    this.sslnegotiation = val('sslnegotiation', config, 'PGSSLNEGOTIATION')
+    if (this.sslnegotiation !== undefined && this.sslnegotiation !== 'postgres' && this.sslnegotiation !== 'direct') {
+      throw new Error(
+        `Invalid sslnegotiation value: "${this.sslnegotiation}". Valid values are "postgres" and "direct".`
+      )
+    }
+    if (this.sslnegotiation === 'direct' && !this.ssl) {
+      throw new Error('sslnegotiation=direct requires SSL to be enabled')
+    }
+
+    this.client_encoding = val('client_encoding', config)
+    this.replication = val('replication', config)
+    // a domain socket begins with '/'
+    this.isDomainSocket = !(this.host || '').indexOf('/')
+
+    this.application_name = val('application_name', config, 'PGAPPNAME')
+    this.fallback_application_name = val('fallback_application_name', config, false)
+    this.statement_timeout = val('statement_timeout', config, false)
+    this.lock_timeout = val('lock_timeout', config, false)
+    this.idle_in_transaction_session_timeout = val('idle_in_transaction_session_timeout', config, false)
+    this.query_timeout = val('query_timeout', config, false)
+
+    if (config.connectionTimeoutMillis === undefined) {
+      this.connect_timeout = process.env.PGCONNECT_TIMEOUT || 0
+    } else {
+      this.connect_timeout = Math.floor(config.connectionTimeoutMillis / 1000)
+    }
+
+    if (config.keepAlive === false) {
+      this.keepalives = 0
+    } else if (config.keepAlive === true) {
+      this.keepalives = 1
+    }
+
+    if (typeof config.keepAliveInitialDelayMillis === 'number') {
+      this.keepalives_idle = Math.floor(config.keepAliveInitialDelayMillis / 1000)
+    }
+  }
+
+  getLibpqConnectionString(cb) {
+    const params = []
+    add(params, this, 'user')
+    add(params, this, 'password')
+    add(params, this, 'port')
+    add(params, this, 'application_name')
+    add(params, this, 'fallback_application_name')
+    add(params, this, 'connect_timeout')
+    add(params, this, 'options')
+
+    const ssl = typeof this.ssl === 'object' ? this.ssl : this.ssl ? { sslmode: this.ssl } : {}
+    add(params, ssl, 'sslmode')
+    add(params, ssl, 'sslca')
+    add(params, ssl, 'sslkey')
+    add(params, ssl, 'sslcert')
+    add(params, ssl, 'sslrootcert')
+    add(params, this, 'sslnegotiation')
+
+    if (this.database) {
+      params.push('dbname=' + quoteParamValue(this.database))
+    }
+    if (this.replication) {
+      params.push('replication=' + quoteParamValue(this.replication))
+    }
+    if (this.host) {
+      params.push('host=' + quoteParamValue(this.host))
+    }
+    if (this.isDomainSocket) {
+      return cb(null, params.join(' '))
+    }
+    if (this.client_encoding) {
+      params.push('client_encoding=' + quoteParamValue(this.client_encoding))
+    }
+    dns.lookup(this.host, function (err, address) {
+      if (err) return cb(err, null)
+      params.push('hostaddr=' + quoteParamValue(address))
+      return cb(null, params.join(' '))
+    })
+  }
+}
+
+module.exports = ConnectionParameters
+
+
+/***/ }),
+
+/***/ 9155:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
+
+const { parse, serialize } = __nccwpck_require__(1371)
+const stream = __nccwpck_require__(5963)
+const { getStream } = stream
+
+const flushBuffer = serialize.flush()
+const syncBuffer = serialize.sync()
+const endBuffer = serialize.end()
+
+// TODO(bmc) support binary mode at some point
+class Connection extends EventEmitter {
+  constructor(config) {
+    super()
+    config = config || {}
+
+    this.stream = config.stream || getStream(config.ssl)
+    if (typeof this.stream === 'function') {
+      this.stream = this.stream(config)
+    }
+
+    this._keepAlive = config.keepAlive
+    this._keepAliveInitialDelayMillis = config.keepAliveInitialDelayMillis
+    this.parsedStatements = {}
+    this.submittedNamedStatements = {}
+    this.ssl = config.ssl || false
+    this.sslNegotiation = config.sslNegotiation || 'postgres'
+    this._ending = false
+    this._emitMessage = false
+    const self = this
+    this.on('newListener', function (eventName) {
+      if (eventName === 'message') {
+        self._emitMessage = true
+      }
+    })
+  }
+
+  connect(port, host) {
+    const self = this
+
+    this._connecting = true
+    this.stream.setNoDelay(true)
+    this.stream.connect(port, host)
+
+    this.stream.once('connect', function () {
+      if (self._keepAlive) {
+        self.stream.setKeepAlive(true, self._keepAliveInitialDelayMillis)
+      }
+      self.emit('connect')
+    })
+
+    const reportStreamError = function (error) {
+      // errors about disconnections should be ignored during disconnect
+      if (self._ending && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+        return
+      }
+      self.emit('error', error)
+    }
+    this.stream.on('error', reportStreamError)
+
+    this.stream.on('close', function () {
+      self.emit('end')
+    })
+
+    if (!this.ssl) {
+      return this.attachListeners(this.stream)
+    }
+
+    // With direct SSL negotiation the TLS handshake starts immediately on the
+    // raw socket, skipping the SSLRequest packet and the server's 'S'/'N' reply.
+    if (this.sslNegotiation === 'direct') {
+      return this.stream.once('connect', function () {
+        self.upgradeToSSL(host, reportStreamError)
+      })
+    }
+
+    this.stream.once('data', function (buffer) {
+      const responseCode = buffer.toString('utf8')
+      switch (responseCode) {
+        case 'S': // Server supports SSL connections, continue with a secure connection
+          break
+        case 'N': // Server does not support SSL connections
+          self.stream.end()
+          return self.emit('error', new Error('The server does not support SSL connections'))
+        default:
+          // Any other response byte, including 'E' (ErrorResponse) indicating a server error
+          self.stream.end()
+          return self.emit('error', new Error('There was an error establishing an SSL connection'))
+      }
+      self.upgradeToSSL(host, reportStreamError)
+    })
+  }
+
+  upgradeToSSL(host, reportStreamError) {
+    const self = this
+    const options = {
+      socket: self.stream,
+      // tls.connect checks the server identity against `servername`, falling
+      // back to `host` and then to 'localhost'. `servername` must stay unset
+      // for IP addresses (see below), so `host` is needed to keep certificate
+      // validation working when connecting to an IP address.
+      host,
+    }
+
+    if (self.ssl !== true) {
+      Object.assign(options, self.ssl)
+
+      if ('key' in self.ssl) {
+        options.key = self.ssl.key
+      }
+    }
+
+    // Direct SSL negotiation requires ALPN so the server can confirm it is
+    // speaking the PostgreSQL protocol over the TLS connection.
+    if (self.sslNegotiation === 'direct') {
+      options.ALPNProtocols = ['postgresql']
+    }
+
+    // SNI must not be set to an IP address (RFC 6066 section 3)
+    const net = __nccwpck_require__(9278)
+    if (net.isIP && net.isIP(host) === 0) {
+      options.servername = host
+    }
+    try {
+      self.stream = stream.getSecureStream(options)
+    } catch (err) {
+      return self.emit('error', err)
+    }
+    self.attachListeners(self.stream)
+    self.stream.on('error', reportStreamError)
+
+    self.emit('sslconnect')
+  }
+
+  attachListeners(stream) {
+    parse(stream, (msg) => {
+      const eventName = msg.name === 'error' ? 'errorMessage' : msg.name
+      if (this._emitMessage) {
+        this.emit('message', msg)
+      }
+      this.emit(eventName, msg)
+    })
+  }
+
+  requestSsl() {
+    this.stream.write(serialize.requestSsl())
+  }
+
+  startup(config) {
+    this.stream.write(serialize.startup(config))
+  }
+
+  cancel(processID, secretKey) {
+    this._send(serialize.cancel(processID, secretKey))
+  }
+
+  password(password) {
+    this._send(serialize.password(password))
+  }
+
+  sendSASLInitialResponseMessage(mechanism, initialResponse) {
+    this._send(serialize.sendSASLInitialResponseMessage(mechanism, initialResponse))
+  }
+
+  sendSCRAMClientFinalMessage(additionalData) {
+    this._send(serialize.sendSCRAMClientFinalMessage(additionalData))
+  }
+
+  _send(buffer) {
+    if (!this.stream.writable) {
+      return false
+    }
+    return this.stream.write(buffer)
+  }
+
+  query(text) {
+    this._send(serialize.query(text))
+  }
+
+  // send parse message
+  parse(query) {
+    this._send(serialize.parse(query))
+  }
+
+  // send bind message
+  bind(config) {
+    this._send(serialize.bind(config))
+  }
+
+  // send execute message
+  execute(config) {
+    this._send(serialize.execute(config))
+  }
+
+  flush() {
+    if (this.stream.writable) {
+      this.stream.write(flushBuffer)
+    }
+  }
+
+  sync() {
+    // Sync is the extended-query protocol barrier, not a disconnect.
+    // Only end()/Terminate (and connect-timeout teardown) should set _ending.
+    this._send(syncBuffer)
+  }
+
+  ref() {
+    this.stream.ref()
+  }
+
+  unref() {
+    this.stream.unref()
+  }
+
+  end() {
+    // 0x58 = 'X'
+    this._ending = true
+    if (!this._connecting || !this.stream.writable) {
+      this.stream.end()
+      return
+    }
+    return this.stream.write(endBuffer, () => {
+      this.stream.end()
+    })
+  }
+
+  close(msg) {
+    this._send(serialize.close(msg))
+  }
+
+  describe(msg) {
+    this._send(serialize.describe(msg))
+  }
+
+  sendCopyFromChunk(chunk) {
+    this._send(serialize.copyData(chunk))
+  }
+
+  endCopyFrom() {
+    this._send(serialize.copyDone())
+  }
+
+  sendCopyFail(msg) {
+    this._send(serialize.copyFail(msg))
+  }
+}
+
+module.exports = Connection
+
+
+/***/ }),
+
+/***/ 4215:
+/***/ ((module) => {
+
+function x509Error(msg, cert) {
+  return new Error('SASL channel binding: ' + msg + ' when parsing public certificate ' + cert.toString('base64'))
+}
+
+function readASN1Length(data, index) {
+  let length = data[index++]
+  if (length < 0x80) return { length, index }
+
+  const lengthBytes = length & 0x7f
+  if (lengthBytes > 4) throw x509Error('bad length', data)
+
+  length = 0
+  for (let i = 0; i < lengthBytes; i++) {
+    length = (length << 8) | data[index++]
+  }
+
+  return { length, index }
+}
+
+function readASN1OID(data, index) {
+  if (data[index++] !== 0x6) throw x509Error('non-OID data', data) // 6 = OID
+
+  const { length: OIDLength, index: indexAfterOIDLength } = readASN1Length(data, index)
+  index = indexAfterOIDLength
+  const lastIndex = index + OIDLength
+
+  const byte1 = data[index++]
+  let oid = ((byte1 / 40) >> 0) + '.' + (byte1 % 40)
+
+  while (index < lastIndex) {
+    // loop over numbers in OID
+    let value = 0
+    while (index < lastIndex) {
+      // loop over bytes in number
+      const nextByte = data[index++]
+      value = (value << 7) | (nextByte & 0x7f)
+      if (nextByte < 0x80) break
+    }
+    oid += '.' + value
+  }
+
+  return { oid, index }
+}
+
+function expectASN1Seq(data, index) {
+  if (data[index++] !== 0x30) throw x509Error('non-sequence data', data) // 30 = Sequence
+  return readASN1Length(data, index)
+}
+
+function signatureAlgorithmHashFromCertificate(data, index) {
+  // read this thread: https://www.postgresql.org/message-id/17760-b6c61e752ec07060%40postgresql.org
+  if (index === undefined) index = 0
+  index = expectASN1Seq(data, index).index
+  const { length: certInfoLength, index: indexAfterCertInfoLength } = expectASN1Seq(data, index)
+  index = indexAfterCertInfoLength + certInfoLength // skip over certificate info
+  index = expectASN1Seq(data, index).index // skip over signature length field
+  const { oid, index: indexAfterOID } = readASN1OID(data, index)
+  switch (oid) {
+    // RSA
+    case '1.2.840.113549.1.1.4':
+      return 'MD5'
+    case '1.2.840.113549.1.1.5':
+      return 'SHA-1'
+    case '1.2.840.113549.1.1.11':
+      return 'SHA-256'
+    case '1.2.840.113549.1.1.12':
+      return 'SHA-384'
+    case '1.2.840.113549.1.1.13':
+      return 'SHA-512'
+    case '1.2.840.113549.1.1.14':
+      return 'SHA-224'
+    case '1.2.840.113549.1.1.15':
+      return 'SHA512-224'
+    case '1.2.840.113549.1.1.16':
+      return 'SHA512-256'
+    // ECDSA
+    case '1.2.840.10045.4.1':
+      return 'SHA-1'
+    case '1.2.840.10045.4.3.1':
+      return 'SHA-224'
+    case '1.2.840.10045.4.3.2':
+      return 'SHA-256'
+    case '1.2.840.10045.4.3.3':
+      return 'SHA-384'
+    case '1.2.840.10045.4.3.4':
+      return 'SHA-512'
+    // RSASSA-PSS: hash is indicated separately
+    case '1.2.840.113549.1.1.10': {
+      index = indexAfterOID
+      index = expectASN1Seq(data, index).index
+      if (data[index++] !== 0xa0) throw x509Error('non-tag data', data) // a0 = constructed tag 0
+      index = readASN1Length(data, index).index // skip over tag length field
+      index = expectASN1Seq(data, index).index // skip over sequence length field
+      const { oid: hashOID } = readASN1OID(data, index)
+      switch (hashOID) {
+        // standalone hash OIDs
+        case '1.2.840.113549.2.5':
+          return 'MD5'
+        case '1.3.14.3.2.26':
+          return 'SHA-1'
+        case '2.16.840.1.101.3.4.2.1':
+          return 'SHA-256'
+        case '2.16.840.1.101.3.4.2.2':
+          return 'SHA-384'
+        case '2.16.840.1.101.3.4.2.3':
+          return 'SHA-512'
+      }
+      throw x509Error('unknown hash OID ' + hashOID, data)
+    }
+    // Ed25519 -- see https://github.com/openssl/openssl/issues/15477
+    case '1.3.101.110':
+    case '1.3.101.112': // ph
+      return 'SHA-512'
+    // Ed448 -- still not in pg 17.2 (if supported, digest would be SHAKE256 x 64 bytes)
+    case '1.3.101.111':
+    case '1.3.101.113': // ph
+      throw x509Error('Ed448 certificate channel binding is not currently supported by Postgres')
+  }
+  throw x509Error('unknown OID ' + oid, data)
+}
+
+module.exports = { signatureAlgorithmHashFromCertificate }
+
+
+/***/ }),
+
+/***/ 4070:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+const crypto = __nccwpck_require__(5872)
+const { signatureAlgorithmHashFromCertificate } = __nccwpck_require__(4215)
+
+// SASLprep (RFC 4013) — minimal in-tree implementation.
+//
+// Per RFC 5802 §2.2, the SCRAM-SHA-256 client must normalize the password via
+// SASLprep before feeding it into PBKDF2. PostgreSQL's server applies the same
+// SASLprep when computing the stored verifier, and libpq does the same client
+// side, so passwords whose NFKC form differs from the raw form
+// would otherwise authenticate against psql/libpq but fail against pg with `28P01`.
+//
+// We deliberately implement only the three steps that change the byte content:
+//   1. RFC 3454 Table C.1.2 (non-ASCII space) → U+0020 SPACE.
+//   2. RFC 3454 Table B.1 (commonly mapped to nothing) → empty.
+//   3. NFKC normalization.
+// We skip the prohibition (RFC 4013 §2.3) and bidi (RFC 3454 §6) checks.
+// libpq is forgiving on those paths and Postgres's own SASLprep matches that
+// leniency for legacy roles, so omitting the rejection logic keeps existing
+// roles working without adding complexity.
+function saslprep(password) {
+  // RFC 3454 Table C.1.2 — non-ASCII space characters, mapped to U+0020.
+  const nonAsciiSpace = /[\u00A0\u1680\u2000-\u200B\u202F\u205F\u3000]/g
+  // RFC 3454 Table B.1 — "commonly mapped to nothing". The set intentionally
+  // contains zero-width joiners and variation selectors — the very characters
+  // ESLint's no-misleading-character-class warns about — because they combine
+  // with their neighbors and the RFC strips them for that reason.
+  // eslint-disable-next-line no-misleading-character-class
+  const mappedToNothing = /[\u00AD\u034F\u1806\u180B\u180C\u180D\u200C\u200D\u2060\uFE00-\uFE0F\uFEFF]/g
+  return password.replace(nonAsciiSpace, ' ').replace(mappedToNothing, '').normalize('NFKC')
+}
+
+const DEFAULT_MAX_SCRAM_ITERATIONS = 100000
+
+function startSession(mechanisms, stream, scramMaxIterations = DEFAULT_MAX_SCRAM_ITERATIONS) {
+  const candidates = ['SCRAM-SHA-256']
+  if (stream) candidates.unshift('SCRAM-SHA-256-PLUS') // higher-priority, so placed first
+
+  const mechanism = candidates.find((candidate) => mechanisms.includes(candidate))
+
+  if (!mechanism) {
+    throw new Error('SASL: Only mechanism(s) ' + candidates.join(' and ') + ' are supported')
+  }
+
+  if (mechanism === 'SCRAM-SHA-256-PLUS' && typeof stream.getPeerCertificate !== 'function') {
+    // this should never happen if we are really talking to a Postgres server
+    throw new Error('SASL: Mechanism SCRAM-SHA-256-PLUS requires a certificate')
+  }
+
+  const clientNonce = crypto.randomBytes(18).toString('base64')
+  const gs2Header = mechanism === 'SCRAM-SHA-256-PLUS' ? 'p=tls-server-end-point' : stream ? 'y' : 'n'
+
+  return {
+    mechanism,
+    clientNonce,
+    response: gs2Header + ',,n=*,r=' + clientNonce,
+    message: 'SASLInitialResponse',
+    scramMaxIterations,
+  }
+}
+
+async function continueSession(session, password, serverData, stream) {
+  if (session.message !== 'SASLInitialResponse') {
+    throw new Error('SASL: Last message was not SASLInitialResponse')
+  }
+  if (typeof password !== 'string') {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string')
+  }
+  if (password === '') {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a non-empty string')
+  }
+  if (typeof serverData !== 'string') {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: serverData must be a string')
+  }
+
+  const sv = parseServerFirstMessage(serverData)
+
+  if (!sv.nonce.startsWith(session.clientNonce)) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: server nonce does not start with client nonce')
+  } else if (sv.nonce.length === session.clientNonce.length) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: server nonce is too short')
+  }
+
+  const scramMaxIterations =
+    typeof session.scramMaxIterations === 'number' ? session.scramMaxIterations : DEFAULT_MAX_SCRAM_ITERATIONS
+  // a value of 0 disables the iteration count check
+  if (scramMaxIterations !== 0 && sv.iteration > scramMaxIterations) {
+    throw new Error(
+      'SASL: SCRAM-SERVER-FIRST-MESSAGE: iteration count ' +
+        sv.iteration +
+        ' exceeds scramMaxIterations of ' +
+        scramMaxIterations
+    )
+  }
+
+  const clientFirstMessageBare = 'n=*,r=' + session.clientNonce
+  const serverFirstMessage = 'r=' + sv.nonce + ',s=' + sv.salt + ',i=' + sv.iteration
+
+  // without channel binding:
+  let channelBinding = stream ? 'eSws' : 'biws' // 'y,,' or 'n,,', base64-encoded
+
+  // override if channel binding is in use:
+  if (session.mechanism === 'SCRAM-SHA-256-PLUS') {
+    const peerCert = stream.getPeerCertificate().raw
+    let hashName = signatureAlgorithmHashFromCertificate(peerCert)
+    if (hashName === 'MD5' || hashName === 'SHA-1') hashName = 'SHA-256'
+    const certHash = await crypto.hashByName(hashName, peerCert)
+    const bindingData = Buffer.concat([Buffer.from('p=tls-server-end-point,,'), Buffer.from(certHash)])
+    channelBinding = bindingData.toString('base64')
+  }
+
+  const clientFinalMessageWithoutProof = 'c=' + channelBinding + ',r=' + sv.nonce
+  const authMessage = clientFirstMessageBare + ',' + serverFirstMessage + ',' + clientFinalMessageWithoutProof
+
+  const saltBytes = Buffer.from(sv.salt, 'base64')
+  const saltedPassword = await crypto.deriveKey(saslprep(password), saltBytes, sv.iteration)
+  const clientKey = await crypto.hmacSha256(saltedPassword, 'Client Key')
+  const storedKey = await crypto.sha256(clientKey)
+  const clientSignature = await crypto.hmacSha256(storedKey, authMessage)
+  const clientProof = xorBuffers(Buffer.from(clientKey), Buffer.from(clientSignature)).toString('base64')
+  const serverKey = await crypto.hmacSha256(saltedPassword, 'Server Key')
+  const serverSignatureBytes = await crypto.hmacSha256(serverKey, authMessage)
+
+  session.message = 'SASLResponse'
+  session.serverSignature = Buffer.from(serverSignatureBytes).toString('base64')
+  session.response = clientFinalMessageWithoutProof + ',p=' + clientProof
+}
+
+function finalizeSession(session, serverData) {
+  if (session.message !== 'SASLResponse') {
+    throw new Error('SASL: Last message was not SASLResponse')
+  }
+  if (typeof serverData !== 'string') {
+    throw new Error('SASL: SCRAM-SERVER-FINAL-MESSAGE: serverData must be a string')
+  }
+
+  const { serverSignature } = parseServerFinalMessage(serverData)
+
+  if (serverSignature !== session.serverSignature) {
+    throw new Error('SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature does not match')
+  }
+}
+
+/**
+ * printable       = %x21-2B / %x2D-7E
+ *                   ;; Printable ASCII except ",".
+ *                   ;; Note that any "printable" is also
+ *                   ;; a valid "value".
+ */
+function isPrintableChars(text) {
+  if (typeof text !== 'string') {
+    throw new TypeError('SASL: text must be a string')
+  }
+  return text
+    .split('')
+    .map((_, i) => text.charCodeAt(i))
+    .every((c) => (c >= 0x21 && c <= 0x2b) || (c >= 0x2d && c <= 0x7e))
+}
+
+/**
+ * base64-char     = ALPHA / DIGIT / "/" / "+"
+ *
+ * base64-4        = 4base64-char
+ *
+ * base64-3        = 3base64-char "="
+ *
+ * base64-2        = 2base64-char "=="
+ *
+ * base64          = *base64-4 [base64-3 / base64-2]
+ */
+function isBase64(text) {
+  return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text)
+}
+
+function parseAttributePairs(text) {
+  if (typeof text !== 'string') {
+    throw new TypeError('SASL: attribute pairs text must be a string')
+  }
+
+  return new Map(
+    text.split(',').map((attrValue) => {
+      if (!/^.=/.test(attrValue)) {
+        throw new Error('SASL: Invalid attribute pair entry')
+      }
+      const name = attrValue[0]
+      const value = attrValue.substring(2)
+      return [name, value]
+    })
+  )
+}
+
+function parseServerFirstMessage(data) {
+  const attrPairs = parseAttributePairs(data)
+
+  const nonce = attrPairs.get('r')
+  if (!nonce) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: nonce missing')
+  } else if (!isPrintableChars(nonce)) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: nonce must only contain printable characters')
+  }
+  const salt = attrPairs.get('s')
+  if (!salt) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: salt missing')
+  } else if (!isBase64(salt)) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: salt must be base64')
+  }
+  const iterationText = attrPairs.get('i')
+  if (!iterationText) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: iteration missing')
+  } else if (!/^[1-9][0-9]*$/.test(iterationText)) {
+    throw new Error('SASL: SCRAM-SERVER-FIRST-MESSAGE: invalid iteration count')
+  }
+  const iteration = parseInt(iterationText, 10)
+
+  return {
+    nonce,
+    salt,
+    iteration,
+  }
+}
+
+function parseServerFinalMessage(serverData) {
+  const attrPairs = parseAttributePairs(serverData)
+  const error = attrPairs.get('e')
+  const serverSignature = attrPairs.get('v')
+
+  if (error) {
+    throw new Error(`SASL: SCRAM-SERVER-FINAL-MESSAGE: server returned error: "${error}"`)
+  }
+
+  if (!serverSignature) {
+    throw new Error('SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature is missing')
+  } else if (!isBase64(serverSignature)) {
+    throw new Error('SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature must be base64')
+  }
+  return {
+    serverSignature,
+  }
+}
+
+function xorBuffers(a, b) {
+  if (!Buffer.isBuffer(a)) {
+    throw new TypeError('first argument must be a Buffer')
+  }
+  if (!Buffer.isBuffer(b)) {
+    throw new TypeError('second argument must be a Buffer')
+  }
+  if (a.length !== b.length) {
+    throw new Error('Buffer lengths must match')
+  }
+  if (a.length === 0) {
+    throw new Error('Buffers cannot be empty')
+  }
+  return Buffer.from(a.map((_, i) => a[i] ^ b[i]))
+}
+
+module.exports = {
+  startSession,
+  continueSession,
+  finalizeSession,
+  DEFAULT_MAX_SCRAM_ITERATIONS,
+}
+
+
+/***/ }),
+
+/***/ 5872:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const nodeCrypto = __nccwpck_require__(6982)
+
+module.exports = {
+  postgresMd5PasswordHash,
+  randomBytes,
+  deriveKey,
+  sha256,
+  hashByName,
+  hmacSha256,
+  md5,
+}
+
+/**
+ * The Web Crypto API - grabbed from the Node.js library or the global
+ * @type Crypto
+ */
+// eslint-disable-next-line no-undef
+const webCrypto = nodeCrypto.webcrypto || globalThis.crypto
+/**
+ * The SubtleCrypto API for low level crypto operations.
+ * @type SubtleCrypto
+ */
+const subtleCrypto = webCrypto.subtle
+const textEncoder = new TextEncoder()
+
+/**
+ *
+ * @param {*} length
+ * @returns
+ */
+function randomBytes(length) {
+  return webCrypto.getRandomValues(Buffer.alloc(length))
+}
+
+async function md5(string) {
+  try {
+    return nodeCrypto.createHash('md5').update(string, 'utf-8').digest('hex')
+  } catch (e) {
+    // `createHash()` failed so we are probably not in Node.js, use the WebCrypto API instead.
+    // Note that the MD5 algorithm on WebCrypto is not available in Node.js.
+    // This is why we cannot just use WebCrypto in all environments.
+    const data = typeof string === 'string' ? textEncoder.encode(string) : string
+    const hash = await subtleCrypto.digest('MD5', data)
+    return Array.from(new Uint8Array(hash))
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join('')
+  }
+}
+
+// See AuthenticationMD5Password at https://www.postgresql.org/docs/current/static/protocol-flow.html
+async function postgresMd5PasswordHash(user, password, salt) {
+  const inner = await md5(password + user)
+  const outer = await md5(Buffer.concat([Buffer.from(inner), salt]))
+  return 'md5' + outer
+}
+
+/**
+ * Create a SHA-256 digest of the given data
+ * @param {Buffer} data
+ */
+async function sha256(text) {
+  return await subtleCrypto.digest('SHA-256', text)
+}
+
+async function hashByName(hashName, text) {
+  return await subtleCrypto.digest(hashName, text)
+}
+
+/**
+ * Sign the message with the given key
+ * @param {ArrayBuffer} keyBuffer
+ * @param {string} msg
+ */
+async function hmacSha256(keyBuffer, msg) {
+  const key = await subtleCrypto.importKey('raw', keyBuffer, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  return await subtleCrypto.sign('HMAC', key, textEncoder.encode(msg))
+}
+
+/**
+ * Derive a key from the password and salt
+ * @param {string} password
+ * @param {Uint8Array} salt
+ * @param {number} iterations
+ */
+async function deriveKey(password, salt, iterations) {
+  const key = await subtleCrypto.importKey('raw', textEncoder.encode(password), 'PBKDF2', false, ['deriveBits'])
+  const params = { name: 'PBKDF2', hash: 'SHA-256', salt: salt, iterations: iterations }
+  return await subtleCrypto.deriveBits(params, key, 32 * 8, ['deriveBits'])
+}
+
+
+/***/ }),
+
+/***/ 3881:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+let user
+try {
+  user = process.platform === 'win32' ? process.env.USERNAME : process.env.USER
+} catch {
+  // ignore, e.g., Deno without --allow-env
+}
+
+module.exports = {
+  // database host. defaults to localhost
+  host: 'localhost',
+
+  // database user's name
+  user,
+
+  // name of database to connect
+  database: undefined,
+
+  // database user's password
+  password: null,
+
+  // a Postgres connection string to be used instead of setting individual connection items
+  // NOTE:  Setting this value will cause it to override any other value (such as database or user) defined
+  // in the defaults object.
+  connectionString: undefined,
+
+  // database port
+  port: 5432,
+
+  // number of rows to return at a time from a prepared statement's
+  // portal. 0 will return all rows at once
+  rows: 0,
+
+  // binary result mode
+  binary: false,
+
+  // Connection pool options - see https://github.com/brianc/node-pg-pool
+
+  // number of connections to use in connection pool
+  // 0 will disable connection pooling
+  max: 10,
+
+  // max milliseconds a client can go unused before it is removed
+  // from the pool and destroyed
+  idleTimeoutMillis: 30000,
+
+  client_encoding: '',
+
+  ssl: false,
+
+  // SSL negotiation style: 'postgres' (traditional SSLRequest) or 'direct'
+  sslnegotiation: undefined,
+
+  application_name: undefined,
+
+  fallback_application_name: undefined,
+
+  options: undefined,
+
+  parseInputDatesAsUTC: false,
+
+  // max milliseconds any query using this connection will execute for before timing out in error.
+  // false=unlimited
+  statement_timeout: false,
+
+  // Abort any statement that waits longer than the specified duration in milliseconds while attempting to acquire a lock.
+  // false=unlimited
+  lock_timeout: false,
+
+  // Terminate any session with an open transaction that has been idle for longer than the specified duration in milliseconds
+  // false=unlimited
+  idle_in_transaction_session_timeout: false,
+
+  // max milliseconds to wait for query to complete (client side)
+  query_timeout: false,
+
+  connect_timeout: 0,
+
+  keepalives: 1,
+
+  keepalives_idle: 0,
+}
+
+const pgTypes = __nccwpck_require__(279)
+// save default parsers
+const parseBigInteger = pgTypes.getTypeParser(20, 'text')
+const parseBigIntegerArray = pgTypes.getTypeParser(1016, 'text')
+
+// parse int8 so you can get your count values as actual numbers
+module.exports.__defineSetter__('parseInt8', function (val) {
+  pgTypes.setTypeParser(20, 'text', val ? pgTypes.getTypeParser(23, 'text') : parseBigInteger)
+  pgTypes.setTypeParser(1016, 'text', val ? pgTypes.getTypeParser(1007, 'text') : parseBigIntegerArray)
+})
+
+
+/***/ }),
+
+/***/ 1775:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Client = __nccwpck_require__(5608)
+const defaults = __nccwpck_require__(3881)
+const Connection = __nccwpck_require__(9155)
+const Result = __nccwpck_require__(5070)
+const utils = __nccwpck_require__(3210)
+const Pool = __nccwpck_require__(6647)
+const TypeOverrides = __nccwpck_require__(1159)
+const { DatabaseError } = __nccwpck_require__(1371)
+const { escapeIdentifier, escapeLiteral } = __nccwpck_require__(3210)
+
+const poolFactory = (Client) => {
+  return class BoundPool extends Pool {
+    constructor(options) {
+      super(options, Client)
+    }
+  }
+}
+
+const PG = function (clientConstructor) {
+  this.defaults = defaults
+  this.Client = clientConstructor
+  this.Query = this.Client.Query
+  this.Pool = poolFactory(this.Client)
+  this._pools = []
+  this.Connection = Connection
+  this.types = __nccwpck_require__(279)
+  this.DatabaseError = DatabaseError
+  this.TypeOverrides = TypeOverrides
+  this.escapeIdentifier = escapeIdentifier
+  this.escapeLiteral = escapeLiteral
+  this.Result = Result
+  this.utils = utils
+}
+
+let clientConstructor = Client
+
+let forceNative = false
+try {
+  forceNative = !!process.env.NODE_PG_FORCE_NATIVE
+} catch {
+  // ignore, e.g., Deno without --allow-env
+}
+
+if (forceNative) {
+  clientConstructor = __nccwpck_require__(4739)
+}
+
+module.exports = new PG(clientConstructor)
+
+// lazy require native module...the native module may not have installed
+Object.defineProperty(module.exports, "native", ({
+  configurable: true,
+  enumerable: false,
+  get() {
+    let native = null
+    try {
+      native = new PG(__nccwpck_require__(4739))
+    } catch (err) {
+      if (err.code !== 'MODULE_NOT_FOUND') {
+        throw err
+      }
+    }
+
+    // overwrite module.exports.native so that getter is never called again
+    Object.defineProperty(module.exports, "native", ({
+      value: native,
+    }))
+
+    return native
+  },
+}))
+
+
+/***/ }),
+
+/***/ 5212:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const nodeUtils = __nccwpck_require__(9023)
+// eslint-disable-next-line
+var Native
+// eslint-disable-next-line no-useless-catch
+try {
+  // Wrap this `require()` in a try-catch to avoid upstream bundlers from complaining that this might not be available since it is an optional import
+  Native = __nccwpck_require__(7939)
+} catch (e) {
+  throw e
+}
+const TypeOverrides = __nccwpck_require__(1159)
+const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
+const util = __nccwpck_require__(9023)
+const ConnectionParameters = __nccwpck_require__(9312)
+
+const NativeQuery = __nccwpck_require__(5539)
+
+const queryQueueLengthDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'Calling client.query() when the client is already executing a query is deprecated and will be removed in pg@9.0. Use async/await or an external async flow control mechanism instead.'
+)
+
+const Client = (module.exports = function (config) {
+  EventEmitter.call(this)
+  config = config || {}
+
+  this._Promise = config.Promise || global.Promise
+  this._types = new TypeOverrides(config.types)
+
+  this.native = new Native({
+    types: this._types,
+  })
+
+  this._queryQueue = []
+  this._ending = false
+  this._connecting = false
+  this._connected = false
+  this._queryable = true
+  this.pipeline = Boolean(config.pipeline)
+  this._pipelineInFlight = false
+
+  // keep these on the object for legacy reasons
+  // for the time being. TODO: deprecate all this jazz
+  const cp = (this.connectionParameters = new ConnectionParameters(config))
+  if (config.nativeConnectionString) cp.nativeConnectionString = config.nativeConnectionString
+  this.user = cp.user
+
+  // "hiding" the password so it doesn't show up in stack traces
+  // or if the client is console.logged
+  Object.defineProperty(this, 'password', {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value: cp.password,
+  })
+  this.database = cp.database
+  this.host = cp.host
+  this.port = cp.port
+
+  // a hash to hold named queries
+  this.namedQueries = {}
+})
+
+Client.Query = NativeQuery
+
+util.inherits(Client, EventEmitter)
+
+Client.prototype._errorAllQueries = function (err) {
+  const enqueueError = (query) => {
+    process.nextTick(() => {
+      query.native = this.native
+      query.handleError(err)
+    })
+  }
+
+  if (this._hasActiveQuery()) {
+    enqueueError(this._activeQuery)
+    this._activeQuery = null
+  }
+
+  this._queryQueue.forEach(enqueueError)
+  this._queryQueue.length = 0
+}
+
+// connect to the backend
+// pass an optional callback to be called once connected
+// or with an error if there was a connection error
+Client.prototype._connect = function (cb) {
+  const self = this
+
+  if (this._connecting) {
+    process.nextTick(() => cb(new Error('Client has already been connected. You cannot reuse a client.')))
+    return
+  }
+
+  this._connecting = true
+
+  this.connectionParameters.getLibpqConnectionString(function (err, conString) {
+    if (self.connectionParameters.nativeConnectionString) conString = self.connectionParameters.nativeConnectionString
+    if (err) return cb(err)
+    self.native.connect(conString, function (err) {
+      if (err) {
+        self.native.end()
+        return cb(err)
+      }
+
+      // set internal states to connected
+      self._connected = true
+
+      // handle connection errors from the native layer
+      self.native.on('error', function (err) {
+        self._queryable = false
+        self._errorAllQueries(err)
+        self.emit('error', err)
+      })
+
+      self.native.on('notification', function (msg) {
+        self.emit('notification', {
+          channel: msg.relname,
+          payload: msg.extra,
+        })
+      })
+
+      // signal we are connected now
+      self.emit('connect')
+      self._pulseQueryQueue(true)
+
+      cb(null, this)
+    })
+  })
+}
+
+Client.prototype.connect = function (callback) {
+  if (callback) {
+    this._connect(callback)
+    return
+  }
+
+  return new this._Promise((resolve, reject) => {
+    this._connect((error) => {
+      if (error) {
+        reject(error)
+      } else {
+        resolve(this)
+      }
+    })
+  })
+}
+
+// send a query to the server
+// this method is highly overloaded to take
+// 1) string query, optional array of parameters, optional function callback
+// 2) object query with {
+//    string query
+//    optional array values,
+//    optional function callback instead of as a separate parameter
+//    optional string name to name & cache the query plan
+//    optional string rowMode = 'array' for an array of results
+//  }
+Client.prototype.query = function (config, values, callback) {
+  let query
+  let result
+  let readTimeout
+  let readTimeoutTimer
+  let queryCallback
+
+  if (config === null || config === undefined) {
+    throw new TypeError('Client was passed a null or undefined query')
+  } else if (typeof config.submit === 'function') {
+    readTimeout = config.query_timeout || this.connectionParameters.query_timeout
+    result = query = config
+    // accept query(new Query(...), (err, res) => { }) style
+    if (typeof values === 'function') {
+      config.callback = values
+    }
+  } else {
+    readTimeout = config.query_timeout || this.connectionParameters.query_timeout
+    query = new NativeQuery(config, values, callback)
+    if (!query.callback) {
+      let resolveOut, rejectOut
+      result = new this._Promise((resolve, reject) => {
+        resolveOut = resolve
+        rejectOut = reject
+      }).catch((err) => {
+        Error.captureStackTrace(err)
+        throw err
+      })
+      query.callback = (err, res) => (err ? rejectOut(err) : resolveOut(res))
+    }
+  }
+
+  if (readTimeout) {
+    queryCallback = query.callback || (() => {})
+
+    readTimeoutTimer = setTimeout(() => {
+      const error = new Error('Query read timeout')
+
+      process.nextTick(() => {
+        query.handleError(error, this.connection)
+      })
+
+      queryCallback(error)
+
+      // we already returned an error,
+      // just do nothing if query completes
+      query.callback = () => {}
+
+      // Remove from queue
+      const index = this._queryQueue.indexOf(query)
+      if (index > -1) {
+        this._queryQueue.splice(index, 1)
+      }
+
+      this._pulseQueryQueue()
+    }, readTimeout)
+
+    query.callback = (err, res) => {
+      clearTimeout(readTimeoutTimer)
+      queryCallback(err, res)
+    }
+  }
+
+  if (!this._queryable) {
+    query.native = this.native
+    process.nextTick(() => {
+      query.handleError(new Error('Client has encountered a connection error and is not queryable'))
+    })
+    return result
+  }
+
+  if (this._ending) {
+    query.native = this.native
+    process.nextTick(() => {
+      query.handleError(new Error('Client was closed and is not queryable'))
+    })
+    return result
+  }
+
+  if (this._queryQueue.length > 0 && !this.pipeline) {
+    queryQueueLengthDeprecationNotice()
+  }
+
+  this._queryQueue.push(query)
+  this._pulseQueryQueue()
+  return result
+}
+
+// disconnect from the backend server
+Client.prototype.end = function (cb) {
+  const self = this
+
+  this._ending = true
+
+  if (this._connecting && !this._connected) {
+    this.once('connect', () => {
+      this.end(() => {})
+    })
+  }
+  let result
+  if (!cb) {
+    result = new this._Promise(function (resolve, reject) {
+      cb = (err) => (err ? reject(err) : resolve())
+    })
+  }
+
+  const doEnd = function () {
+    self.native.end(function () {
+      self._connected = false
+
+      self._errorAllQueries(new Error('Connection terminated'))
+
+      process.nextTick(() => {
+        self.emit('end')
+        if (cb) cb()
+      })
+    })
+  }
+
+  // If pipeline has in-flight or queued queries, wait for them to drain before closing
+  if (this.pipeline && (this._pipelineInFlight || this._queryQueue.length > 0)) {
+    this.once('drain', doEnd)
+  } else {
+    doEnd()
+  }
+  return result
+}
+
+Client.prototype._hasActiveQuery = function () {
+  return this._activeQuery && this._activeQuery.state !== 'error' && this._activeQuery.state !== 'end'
+}
+
+Client.prototype._pulseQueryQueue = function (initialConnection) {
+  if (!this._connected) {
+    return
+  }
+  if (this.pipeline && !initialConnection) {
+    return this._pulsePipelinedQueryQueue()
+  }
+  if (this._hasActiveQuery()) {
+    return
+  }
+  const query = this._queryQueue.shift()
+  if (!query) {
+    if (!initialConnection) {
+      this.emit('drain')
+    }
+    return
+  }
+  this._activeQuery = query
+  query.submit(this)
+  const self = this
+  query.once('_done', function () {
+    self._pulseQueryQueue()
+  })
+}
+
+Client.prototype._pulsePipelinedQueryQueue = function () {
+  if (!this._connected || this._pipelineInFlight) {
+    return
+  }
+  if (this._queryQueue.length === 0) {
+    if (this.hasExecuted) {
+      this.emit('drain')
+    }
+    return
+  }
+
+  this._pipelineInFlight = true
+  const self = this
+  const queries = []
+  const nativeQueries = []
+  const utils = __nccwpck_require__(3210)
+
+  while (this._queryQueue.length > 0) {
+    const query = this._queryQueue.shift()
+    this.hasExecuted = true
+    nativeQueries.push(query)
+
+    const values = query.values ? query.values.map(utils.prepareValue) : null
+    const pipelineEntry = { text: query.text, name: query.name, arrayMode: query._arrayMode }
+    if (values) {
+      pipelineEntry.values = values
+    }
+    if (query.name && this.namedQueries[query.name]) {
+      pipelineEntry._alreadyPrepared = true
+    }
+    queries.push(pipelineEntry)
+  }
+
+  this.native.pipeline(queries, function (err, results) {
+    self._pipelineInFlight = false
+
+    if (err) {
+      // Total pipeline failure. Per-query errors arrive on results[i].err, so reaching here means
+      // the connection itself is gone: mark it unusable and say so, the way the JS client and the
+      // non-pipelined native path both do. Without this the client looks healthy after losing its
+      // backend, a Pool never discards it, and everything routed to it fails one query at a time
+      // for the life of the process.
+      self._connected = false
+      self._queryable = false
+      for (let i = 0; i < nativeQueries.length; i++) {
+        const q = nativeQueries[i]
+        q.native = self.native
+        q.handleError(err)
+      }
+      self._errorAllQueries(err)
+      self.emit('error', err)
+      self.emit('end')
+      return
+    }
+
+    // Deliver results to each query
+    for (let i = 0; i < nativeQueries.length; i++) {
+      const q = nativeQueries[i]
+      const r = results[i]
+      q.native = self.native
+
+      if (r.err) {
+        q.handleError(r.err)
+      } else {
+        // Track named queries on success
+        if (q.name) {
+          self.namedQueries[q.name] = q.text
+        }
+        q.state = 'end'
+        q.emit('end', r.result)
+        if (q.callback) {
+          q.callback(null, r.result)
+        }
+      }
+
+      setImmediate(function () {
+        q.emit('_done')
+      })
+    }
+
+    // Process any queries that arrived while we were reading
+    self._pulsePipelinedQueryQueue()
+  })
+}
+
+// attempt to cancel an in-progress query
+Client.prototype.cancel = function (query) {
+  if (this._activeQuery === query) {
+    this.native.cancel(function () {})
+  } else if (this._queryQueue.indexOf(query) !== -1) {
+    this._queryQueue.splice(this._queryQueue.indexOf(query), 1)
+  }
+}
+
+Client.prototype.ref = function () {}
+Client.prototype.unref = function () {}
+
+Client.prototype.setTypeParser = function (oid, format, parseFn) {
+  return this._types.setTypeParser(oid, format, parseFn)
+}
+
+Client.prototype.getTypeParser = function (oid, format) {
+  return this._types.getTypeParser(oid, format)
+}
+
+Client.prototype.isConnected = function () {
+  return this._connected
+}
+
+Client.prototype.getTransactionStatus = function () {
+  return this.native.getTransactionStatus()
+}
+
+
+/***/ }),
+
+/***/ 4739:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = __nccwpck_require__(5212)
+
+
+/***/ }),
+
+/***/ 5539:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const EventEmitter = (__nccwpck_require__(4434).EventEmitter)
+const util = __nccwpck_require__(9023)
+const utils = __nccwpck_require__(3210)
+
+const NativeQuery = (module.exports = function (config, values, callback) {
+  EventEmitter.call(this)
+  config = utils.normalizeQueryConfig(config, values, callback)
+  this.text = config.text
+  this.values = config.values
+  this.name = config.name
+  this.queryMode = config.queryMode
+  this.callback = config.callback
+  this.state = 'new'
+  this._arrayMode = config.rowMode === 'array'
+
+  // if the 'row' event is listened for
+  // then emit them as they come in
+  // without setting singleRowMode to true
+  // this has almost no meaning because libpq
+  // reads all rows into memory before returning any
+  this._emitRowEvents = false
+  this.on(
+    'newListener',
+    function (event) {
+      if (event === 'row') this._emitRowEvents = true
+    }.bind(this)
+  )
+})
+
+util.inherits(NativeQuery, EventEmitter)
+
+const errorFieldMap = {
+  sqlState: 'code',
+  statementPosition: 'position',
+  messagePrimary: 'message',
+  messageDetail: 'detail',
+  messageHint: 'hint',
+  context: 'where',
+  schemaName: 'schema',
+  tableName: 'table',
+  columnName: 'column',
+  dataTypeName: 'dataType',
+  constraintName: 'constraint',
+  sourceFile: 'file',
+  sourceLine: 'line',
+  sourceFunction: 'routine',
+}
+
+NativeQuery.prototype.handleError = function (err) {
+  // copy pq error fields into the error object
+  const fields = this.native && this.native.pq.resultErrorFields()
+  if (fields) {
+    for (const key in fields) {
+      const normalizedFieldName = errorFieldMap[key] || key
+      err[normalizedFieldName] = fields[key]
+    }
+  }
+  if (this.callback) {
+    this.callback(err)
+  } else {
+    this.emit('error', err)
+  }
+  this.state = 'error'
+}
+
+NativeQuery.prototype.then = function (onSuccess, onFailure) {
+  return this._getPromise().then(onSuccess, onFailure)
+}
+
+NativeQuery.prototype.catch = function (callback) {
+  return this._getPromise().catch(callback)
+}
+
+NativeQuery.prototype._getPromise = function () {
+  if (this._promise) return this._promise
+  this._promise = new Promise(
+    function (resolve, reject) {
+      this._once('end', resolve)
+      this._once('error', reject)
+    }.bind(this)
+  )
+  return this._promise
+}
+
+NativeQuery.prototype.submit = function (client) {
+  this.state = 'running'
+  const self = this
+  this.native = client.native
+  client.native.arrayMode = this._arrayMode
+
+  let after = function (err, rows, results) {
+    client.native.arrayMode = false
+    setImmediate(function () {
+      self.emit('_done')
+    })
+
+    // handle possible query error
+    if (err) {
+      return self.handleError(err)
+    }
+
+    // emit row events for each row in the result
+    if (self._emitRowEvents) {
+      if (results.length > 1) {
+        rows.forEach((rowOfRows, i) => {
+          rowOfRows.forEach((row) => {
+            self.emit('row', row, results[i])
+          })
+        })
+      } else {
+        rows.forEach(function (row) {
+          self.emit('row', row, results)
+        })
+      }
+    }
+
+    // handle successful result
+    self.state = 'end'
+    self.emit('end', results)
+    if (self.callback) {
+      self.callback(null, results)
+    }
+  }
+
+  if (process.domain) {
+    after = process.domain.bind(after)
+  }
+
+  // named query
+  if (this.name) {
+    if (this.name.length > 63) {
+      console.error('Warning! Postgres only supports 63 characters for query names.')
+      console.error('You supplied %s (%s)', this.name, this.name.length)
+      console.error('This can cause conflicts and silent errors executing queries')
+    }
+    const values = (this.values || []).map(utils.prepareValue)
+
+    // check if the client has already executed this named query
+    // if so...just execute it again - skip the planning phase
+    if (client.namedQueries[this.name] !== undefined) {
+      if (this.text && client.namedQueries[this.name] !== this.text) {
+        const err = new Error(`Prepared statements must be unique - '${this.name}' was used for a different statement`)
+        return after(err)
+      }
+      return client.native.execute(this.name, values, after)
+    }
+    // plan the named query the first time, then execute it
+    return client.native.prepare(this.name, this.text, values.length, function (err) {
+      if (err) return after(err)
+      client.namedQueries[self.name] = self.text
+      return self.native.execute(self.name, values, after)
+    })
+  } else if (this.values) {
+    if (!Array.isArray(this.values)) {
+      const err = new Error('Query values must be an array')
+      return after(err)
+    }
+    const vals = this.values.map(utils.prepareValue)
+    client.native.query(this.text, vals, after)
+  } else if (this.queryMode === 'extended') {
+    client.native.query(this.text, [], after)
+  } else {
+    client.native.query(this.text, after)
+  }
+}
+
+
+/***/ }),
+
+/***/ 3399:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const { EventEmitter } = __nccwpck_require__(4434)
+
+const Result = __nccwpck_require__(5070)
+const utils = __nccwpck_require__(3210)
+
+class Query extends EventEmitter {
+  constructor(config, values, callback) {
+    super()
+
+    config = utils.normalizeQueryConfig(config, values, callback)
+
+    this.text = config.text
+    this.values = config.values
+    this.rows = config.rows
+    this.types = config.types
+    this.name = config.name
+    this.queryMode = config.queryMode
+    this.binary = config.binary
+    // use unique portal name each time
+    this.portal = config.portal || ''
+    this.callback = config.callback
+    this._rowMode = config.rowMode
+    if (process.domain && config.callback) {
+      this.callback = process.domain.bind(config.callback)
+    }
+    this._result = new Result(this._rowMode, this.types)
+
+    // potential for multiple results
+    this._results = this._result
+    this._canceledDueToError = false
+  }
+
+  requiresPreparation() {
+    if (this.queryMode === 'extended') {
+      return true
+    }
+
+    // named queries must always be prepared
+    if (this.name) {
+      return true
+    }
+    // always prepare if there are max number of rows expected per
+    // portal execution
+    if (this.rows) {
+      return true
+    }
+    // don't prepare empty text queries
+    if (!this.text) {
+      return false
+    }
+    // prepare if there are values
+    if (!this.values) {
+      return false
+    }
+    return this.values.length > 0
+  }
+
+  _checkForMultirow() {
+    // if we already have a result with a command property
+    // then we've already executed one query in a multi-statement simple query
+    // turn our results into an array of results
+    if (this._result.command) {
+      if (!Array.isArray(this._results)) {
+        this._results = [this._result]
+      }
+      this._result = new Result(this._rowMode, this._result._types)
+      this._results.push(this._result)
+    }
+  }
+
+  // associates row metadata from the supplied
+  // message with this query object
+  // metadata used when parsing row results
+  handleRowDescription(msg) {
+    this._checkForMultirow()
+    this._result.addFields(msg.fields)
+    this._accumulateRows = this.callback || !this.listeners('row').length
+  }
+
+  handleDataRow(msg) {
+    let row
+
+    if (this._canceledDueToError) {
+      return
+    }
+
+    try {
+      row = this._result.parseRow(msg.fields)
+    } catch (err) {
+      this._canceledDueToError = err
+      return
+    }
+
+    this.emit('row', row, this._result)
+    if (this._accumulateRows) {
+      this._result.addRow(row)
+    }
+  }
+
+  handleCommandComplete(msg, connection) {
+    this._checkForMultirow()
+    this._result.addCommandComplete(msg)
+    // need to sync after each command complete of a prepared statement
+    // if we were using a row count which results in multiple calls to _getRows
+    if (this.rows) {
+      connection.sync()
+    }
+  }
+
+  // if a named prepared statement is created with empty query text
+  // the backend will send an emptyQuery message but *not* a command complete message
+  // since we pipeline sync immediately after execute we don't need to do anything here
+  // unless we have rows specified, in which case we did not pipeline the initial sync call
+  handleEmptyQuery(connection) {
+    if (this.rows) {
+      connection.sync()
+    }
+  }
+
+  handleError(err, connection) {
+    // need to sync after error during a prepared statement
+    if (this._canceledDueToError) {
+      err = this._canceledDueToError
+      this._canceledDueToError = false
+    }
+    // if callback supplied do not emit error event as uncaught error
+    // events will bubble up to node process
+    if (this.callback) {
+      return this.callback(err)
+    }
+    this.emit('error', err)
+  }
+
+  handleReadyForQuery(con) {
+    if (this._canceledDueToError) {
+      return this.handleError(this._canceledDueToError, con)
+    }
+    if (this.callback) {
+      try {
+        this.callback(null, this._results)
+      } catch (err) {
+        process.nextTick(() => {
+          throw err
+        })
+      }
+    }
+    this.emit('end', this._results)
+  }
+
+  submit(connection) {
+    if (typeof this.text !== 'string' && typeof this.name !== 'string') {
+      return new Error('A query must have either text or a name. Supplying neither is unsupported.')
+    }
+    const previous = connection.parsedStatements[this.name] || connection.submittedNamedStatements[this.name]
+    if (this.text && previous && this.text !== previous) {
+      return new Error(`Prepared statements must be unique - '${this.name}' was used for a different statement`)
+    }
+    if (this.values && !Array.isArray(this.values)) {
+      return new Error('Query values must be an array')
+    }
+    if (this.requiresPreparation()) {
+      // If we're using the extended query protocol we fire off several separate commands
+      // to the backend. On some versions of node & some operating system versions
+      // the network stack writes each message separately instead of buffering them together
+      // causing the client & network to send more slowly. Corking & uncorking the stream
+      // allows node to buffer up the messages internally before sending them all off at once.
+      // note: we're checking for existence of cork/uncork because some versions of streams
+      // might not have this (cloudflare?)
+      connection.stream.cork && connection.stream.cork()
+      try {
+        this.prepare(connection)
+      } finally {
+        // while unlikely for this.prepare to throw, if it does & we don't uncork this stream
+        // this client becomes unresponsive, so put in finally block "just in case"
+        connection.stream.uncork && connection.stream.uncork()
+      }
+    } else {
+      connection.query(this.text)
+    }
+    return null
+  }
+
+  hasBeenParsed(connection) {
+    return (
+      this.name &&
+      (connection.parsedStatements[this.name] !== undefined ||
+        connection.submittedNamedStatements[this.name] !== undefined)
+    )
+  }
+
+  handlePortalSuspended(connection) {
+    this._getRows(connection, this.rows)
+  }
+
+  _getRows(connection, rows) {
+    connection.execute({
+      portal: this.portal,
+      rows: rows,
+    })
+    // if we're not reading pages of rows send the sync command
+    // to indicate the pipeline is finished
+    if (!rows) {
+      connection.sync()
+    } else {
+      // otherwise flush the call out to read more rows
+      connection.flush()
+    }
+  }
+
+  // http://developer.postgresql.org/pgdocs/postgres/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY
+  prepare(connection) {
+    // TODO refactor this poor encapsulation
+    if (!this.hasBeenParsed(connection)) {
+      connection.parse({
+        text: this.text,
+        name: this.name,
+        types: this.types,
+      })
+      if (this.name) {
+        connection.submittedNamedStatements[this.name] = this.text
+      }
+    }
+
+    // because we're mapping user supplied values to
+    // postgres wire protocol compatible values it could
+    // throw an exception, so try/catch this section
+    try {
+      connection.bind({
+        portal: this.portal,
+        statement: this.name,
+        values: this.values,
+        binary: this.binary,
+        valueMapper: utils.prepareValue,
+      })
+    } catch (err) {
+      // we should close parse to avoid leaking connections
+      connection.close({ type: 'S', name: this.name })
+      connection.sync()
+
+      this.handleError(err, connection)
+      return
+    }
+
+    connection.describe({
+      type: 'P',
+      name: this.portal || '',
+    })
+
+    this._getRows(connection, this.rows)
+  }
+
+  handleCopyInResponse(connection) {
+    connection.sendCopyFail('No source stream defined')
+  }
+
+  handleCopyData(msg, connection) {
+    // noop
+  }
+}
+
+module.exports = Query
+
+
+/***/ }),
+
+/***/ 5070:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const types = __nccwpck_require__(279)
+
+const matchRegexp = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/
+
+// result object returned from query
+// in the 'end' event and also
+// passed as second argument to provided callback
+class Result {
+  constructor(rowMode, types) {
+    this.command = null
+    this.rowCount = null
+    this.oid = null
+    this.rows = []
+    this.fields = []
+    this._parsers = undefined
+    this._types = types
+    this.RowCtor = null
+    this.rowAsArray = rowMode === 'array'
+    if (this.rowAsArray) {
+      this.parseRow = this._parseRowAsArray
+    }
+    this._prebuiltEmptyResultObject = null
+  }
+
+  // adds a command complete message
+  addCommandComplete(msg) {
+    let match
+    if (msg.text) {
+      // pure javascript
+      match = matchRegexp.exec(msg.text)
+    } else {
+      // native bindings
+      match = matchRegexp.exec(msg.command)
+    }
+    if (match) {
+      this.command = match[1]
+      if (match[3]) {
+        // COMMAND OID ROWS
+        this.oid = parseInt(match[2], 10)
+        this.rowCount = parseInt(match[3], 10)
+      } else if (match[2]) {
+        // COMMAND ROWS
+        this.rowCount = parseInt(match[2], 10)
+      }
+    }
+  }
+
+  _parseRowAsArray(rowData) {
+    const row = new Array(rowData.length)
+    for (let i = 0, len = rowData.length; i < len; i++) {
+      const rawValue = rowData[i]
+      if (rawValue !== null) {
+        row[i] = this._parsers[i](rawValue)
+      } else {
+        row[i] = null
+      }
+    }
+    return row
+  }
+
+  parseRow(rowData) {
+    const row = { ...this._prebuiltEmptyResultObject }
+    for (let i = 0, len = rowData.length; i < len; i++) {
+      const rawValue = rowData[i]
+      const field = this.fields[i].name
+      if (rawValue !== null) {
+        const v = this.fields[i].format === 'binary' ? Buffer.from(rawValue) : rawValue
+        row[field] = this._parsers[i](v)
+      } else {
+        row[field] = null
+      }
+    }
+    return row
+  }
+
+  addRow(row) {
+    this.rows.push(row)
+  }
+
+  addFields(fieldDescriptions) {
+    // clears field definitions
+    // multiple query statements in 1 action can result in multiple sets
+    // of rowDescriptions...eg: 'select NOW(); select 1::int;'
+    // you need to reset the fields
+    this.fields = fieldDescriptions
+    if (this.fields.length) {
+      this._parsers = new Array(fieldDescriptions.length)
+    }
+
+    const row = Object.create(null)
+
+    for (let i = 0; i < fieldDescriptions.length; i++) {
+      const desc = fieldDescriptions[i]
+      row[desc.name] = null
+
+      if (this._types) {
+        this._parsers[i] = this._types.getTypeParser(desc.dataTypeID, desc.format || 'text')
+      } else {
+        this._parsers[i] = types.getTypeParser(desc.dataTypeID, desc.format || 'text')
+      }
+    }
+
+    this._prebuiltEmptyResultObject = { ...row }
+  }
+}
+
+module.exports = Result
+
+
+/***/ }),
+
+/***/ 5963:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { getStream, getSecureStream } = getStreamFuncs()
+
+module.exports = {
+  /**
+   * Get a socket stream compatible with the current runtime environment.
+   * @returns {Duplex}
+   */
+  getStream,
+  /**
+   * Get a TLS secured socket, compatible with the current environment,
+   * using the socket and other settings given in `options`.
+   * @returns {Duplex}
+   */
+  getSecureStream,
+}
+
+/**
+ * The stream functions that work in Node.js
+ */
+function getNodejsStreamFuncs() {
+  function getStream(ssl) {
+    const net = __nccwpck_require__(9278)
+    return new net.Socket()
+  }
+
+  function getSecureStream(options) {
+    const tls = __nccwpck_require__(4756)
+    return tls.connect(options)
+  }
+  return {
+    getStream,
+    getSecureStream,
+  }
+}
+
+/**
+ * The stream functions that work in Cloudflare Workers
+ */
+function getCloudflareStreamFuncs() {
+  function getStream(ssl) {
+    const { CloudflareSocket } = __nccwpck_require__(9451)
+    return new CloudflareSocket(ssl)
+  }
+
+  function getSecureStream(options) {
+    options.socket.startTls(options)
+    return options.socket
+  }
+  return {
+    getStream,
+    getSecureStream,
+  }
+}
+
+/**
+ * Are we running in a Cloudflare Worker?
+ *
+ * @returns true if the code is currently running inside a Cloudflare Worker.
+ */
+function isCloudflareRuntime() {
+  // Since 2022-03-21 the `global_navigator` compatibility flag is on for Cloudflare Workers
+  // which means that `navigator.userAgent` will be defined.
+  // eslint-disable-next-line no-undef
+  if (typeof navigator === 'object' && navigator !== null && typeof navigator.userAgent === 'string') {
+    // eslint-disable-next-line no-undef
+    return navigator.userAgent === 'Cloudflare-Workers'
+  }
+  // In case `navigator` or `navigator.userAgent` is not defined then try a more sneaky approach
+  if (typeof Response === 'function') {
+    const resp = new Response(null, { cf: { thing: true } })
+    if (typeof resp.cf === 'object' && resp.cf !== null && resp.cf.thing) {
+      return true
+    }
+  }
+  return false
+}
+
+function getStreamFuncs() {
+  if (isCloudflareRuntime()) {
+    return getCloudflareStreamFuncs()
+  }
+  return getNodejsStreamFuncs()
+}
+
+
+/***/ }),
+
+/***/ 1159:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const types = __nccwpck_require__(279)
+
+function TypeOverrides(userTypes) {
+  this._types = userTypes || types
+  this.text = {}
+  this.binary = {}
+}
+
+TypeOverrides.prototype.getOverrides = function (format) {
+  switch (format) {
+    case 'text':
+      return this.text
+    case 'binary':
+      return this.binary
+    default:
+      return {}
+  }
+}
+
+TypeOverrides.prototype.setTypeParser = function (oid, format, parseFn) {
+  if (typeof format === 'function') {
+    parseFn = format
+    format = 'text'
+  }
+  this.getOverrides(format)[oid] = parseFn
+}
+
+TypeOverrides.prototype.getTypeParser = function (oid, format) {
+  format = format || 'text'
+  return this.getOverrides(format)[oid] || this._types.getTypeParser(oid, format)
+}
+
+module.exports = TypeOverrides
+
+
+/***/ }),
+
+/***/ 3210:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const defaults = __nccwpck_require__(3881)
+const nodeUtils = __nccwpck_require__(9023)
+
+const { isDate } = __nccwpck_require__(8253)
+
+const invalidDateDeprecationNotice = nodeUtils.deprecate(
+  () => {},
+  'Sending an invalid date to Postgres is deprecated and will throw an error in the next major version of pg. Ensure any Date object passed as a query parameter is valid.',
+  'PG_INVALID_DATE'
+)
+
+function escapeElement(elementRepresentation) {
+  const escaped = elementRepresentation.replace(/\\/g, '\\\\').replace(/"/g, '\\"')
+
+  return '"' + escaped + '"'
+}
+
+// convert a JS array to a postgres array literal
+// uses comma separator so won't work for types like box that use
+// a different array separator.
+function arrayString(val) {
+  let result = '{'
+  for (let i = 0; i < val.length; i++) {
+    if (i > 0) {
+      result += ','
+    }
+    let item = val[i]
+    if (item == null) {
+      result += 'NULL'
+    } else if (Array.isArray(item)) {
+      result += arrayString(item)
+    } else if (ArrayBuffer.isView(item)) {
+      if (!(item instanceof Buffer)) {
+        item = Buffer.from(item.buffer, item.byteOffset, item.byteLength)
+      }
+      result += '\\\\x' + item.toString('hex')
+    } else {
+      result += escapeElement(prepareValue(item))
+    }
+  }
+  result += '}'
+  return result
+}
+
+// converts values from javascript types
+// to their 'raw' counterparts for use as a postgres parameter
+// note: you can override this function to provide your own conversion mechanism
+// for complex types, etc...
+const prepareValue = function (val, seen) {
+  // null and undefined are both null for postgres
+  if (val == null) {
+    return null
+  }
+  if (typeof val === 'object') {
+    if (val instanceof Buffer) {
+      return val
+    }
+    if (ArrayBuffer.isView(val)) {
+      return Buffer.from(val.buffer, val.byteOffset, val.byteLength)
+    }
+    if (isDate(val)) {
+      if (isNaN(val.getTime())) {
+        invalidDateDeprecationNotice()
+      }
+      if (defaults.parseInputDatesAsUTC) {
+        return dateToStringUTC(val)
+      } else {
+        return dateToString(val)
+      }
+    }
+    if (Array.isArray(val)) {
+      return arrayString(val)
+    }
+
+    return prepareObject(val, seen)
+  }
+  return val.toString()
+}
+
+function prepareObject(val, seen) {
+  if (val && typeof val.toPostgres === 'function') {
+    seen = seen || []
+    if (seen.indexOf(val) !== -1) {
+      throw new Error('circular reference detected while preparing "' + val + '" for query')
+    }
+    seen.push(val)
+
+    return prepareValue(val.toPostgres(prepareValue), seen)
+  }
+  return JSON.stringify(val)
+}
+
+function dateToString(date) {
+  let offset = -date.getTimezoneOffset()
+
+  let year = date.getFullYear()
+  const isBCYear = year < 1
+  if (isBCYear) year = Math.abs(year) + 1 // negative years are 1 off their BC representation
+
+  let ret =
+    String(year).padStart(4, '0') +
+    '-' +
+    String(date.getMonth() + 1).padStart(2, '0') +
+    '-' +
+    String(date.getDate()).padStart(2, '0') +
+    'T' +
+    String(date.getHours()).padStart(2, '0') +
+    ':' +
+    String(date.getMinutes()).padStart(2, '0') +
+    ':' +
+    String(date.getSeconds()).padStart(2, '0') +
+    '.' +
+    String(date.getMilliseconds()).padStart(3, '0')
+
+  if (offset < 0) {
+    ret += '-'
+    offset *= -1
+  } else {
+    ret += '+'
+  }
+
+  ret += String(Math.floor(offset / 60)).padStart(2, '0') + ':' + String(offset % 60).padStart(2, '0')
+  if (isBCYear) ret += ' BC'
+  return ret
+}
+
+function dateToStringUTC(date) {
+  let year = date.getUTCFullYear()
+  const isBCYear = year < 1
+  if (isBCYear) year = Math.abs(year) + 1 // negative years are 1 off their BC representation
+
+  let ret =
+    String(year).padStart(4, '0') +
+    '-' +
+    String(date.getUTCMonth() + 1).padStart(2, '0') +
+    '-' +
+    String(date.getUTCDate()).padStart(2, '0') +
+    'T' +
+    String(date.getUTCHours()).padStart(2, '0') +
+    ':' +
+    String(date.getUTCMinutes()).padStart(2, '0') +
+    ':' +
+    String(date.getUTCSeconds()).padStart(2, '0') +
+    '.' +
+    String(date.getUTCMilliseconds()).padStart(3, '0')
+
+  ret += '+00:00'
+  if (isBCYear) ret += ' BC'
+  return ret
+}
+
+function normalizeQueryConfig(config, values, callback) {
+  // can take in strings or config objects
+  // Copy config so normalization does not mutate the caller's object.
+  config = typeof config === 'string' ? { text: config } : cloneQueryConfig(config)
+  if (values) {
+    if (typeof values === 'function') {
+      config.callback = values
+    } else {
+      config.values = values
+    }
+  }
+  if (callback) {
+    config.callback = callback
+  }
+  return config
+}
+
+function cloneQueryConfig(config) {
+  if (config == null) {
+    return config
+  }
+  return Object.defineProperties(Object.create(Object.getPrototypeOf(config)), Object.getOwnPropertyDescriptors(config))
+}
+
+// Ported from PostgreSQL 9.2.4 source code in src/interfaces/libpq/fe-exec.c
+const escapeIdentifier = function (str) {
+  return '"' + str.replace(/"/g, '""') + '"'
+}
+
+const escapeLiteral = function (str) {
+  let hasBackslash = false
+  let escaped = "'"
+
+  if (str == null) {
+    return "''"
+  }
+
+  if (typeof str !== 'string') {
+    return "''"
+  }
+
+  for (let i = 0; i < str.length; i++) {
+    const c = str[i]
+    if (c === "'") {
+      escaped += c + c
+    } else if (c === '\\') {
+      escaped += c + c
+      hasBackslash = true
+    } else {
+      escaped += c
+    }
+  }
+
+  escaped += "'"
+
+  if (hasBackslash === true) {
+    escaped = ' E' + escaped
+  }
+
+  return escaped
+}
+
+module.exports = {
+  prepareValue: function prepareValueWrapper(value) {
+    // this ensures that extra arguments do not get passed into prepareValue
+    // by accident, eg: from calling values.map(utils.prepareValue)
+    return prepareValue(value)
+  },
+  normalizeQueryConfig,
+  escapeIdentifier,
+  escapeLiteral,
+}
+
+
+/***/ }),
+
+/***/ 2523:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var path = __nccwpck_require__(6928)
+  , Stream = (__nccwpck_require__(2203).Stream)
+  , split = __nccwpck_require__(3217)
+  , util = __nccwpck_require__(9023)
+  , defaultPort = 5432
+  , isWin = (process.platform === 'win32')
+  , warnStream = process.stderr
+;
+
+
+var S_IRWXG = 56     //    00070(8)
+  , S_IRWXO = 7      //    00007(8)
+  , S_IFMT  = 61440  // 00170000(8)
+  , S_IFREG = 32768  //  0100000(8)
+;
+function isRegFile(mode) {
+    return ((mode & S_IFMT) == S_IFREG);
+}
+
+var fieldNames = [ 'host', 'port', 'database', 'user', 'password' ];
+var nrOfFields = fieldNames.length;
+var passKey = fieldNames[ nrOfFields -1 ];
+
+
+function warn() {
+    var isWritable = (
+        warnStream instanceof Stream &&
+          true === warnStream.writable
+    );
+
+    if (isWritable) {
+        var args = Array.prototype.slice.call(arguments).concat("\n");
+        warnStream.write( util.format.apply(util, args) );
+    }
+}
+
+
+Object.defineProperty(module.exports, "isWin", ({
+    get : function() {
+        return isWin;
+    } ,
+    set : function(val) {
+        isWin = val;
+    }
+}));
+
+
+module.exports.warnTo = function(stream) {
+    var old = warnStream;
+    warnStream = stream;
+    return old;
+};
+
+module.exports.getFileName = function(rawEnv){
+    var env = rawEnv || process.env;
+    var file = env.PGPASSFILE || (
+        isWin ?
+          path.join( env.APPDATA || './' , 'postgresql', 'pgpass.conf' ) :
+          path.join( env.HOME || './', '.pgpass' )
+    );
+    return file;
+};
+
+module.exports.usePgPass = function(stats, fname) {
+    if (Object.prototype.hasOwnProperty.call(process.env, 'PGPASSWORD')) {
+        return false;
+    }
+
+    if (isWin) {
+        return true;
+    }
+
+    fname = fname || '<unkn>';
+
+    if (! isRegFile(stats.mode)) {
+        warn('WARNING: password file "%s" is not a plain file', fname);
+        return false;
+    }
+
+    if (stats.mode & (S_IRWXG | S_IRWXO)) {
+        /* If password file is insecure, alert the user and ignore it. */
+        warn('WARNING: password file "%s" has group or world access; permissions should be u=rw (0600) or less', fname);
+        return false;
+    }
+
+    return true;
+};
+
+
+var matcher = module.exports.match = function(connInfo, entry) {
+    return fieldNames.slice(0, -1).reduce(function(prev, field, idx){
+        if (idx == 1) {
+            // the port
+            if ( Number( connInfo[field] || defaultPort ) === Number( entry[field] ) ) {
+                return prev && true;
+            }
+        }
+        return prev && (
+            entry[field] === '*' ||
+              entry[field] === connInfo[field]
+        );
+    }, true);
+};
+
+
+module.exports.getPassword = function(connInfo, stream, cb) {
+    var pass;
+    var lineStream = stream.pipe(split());
+
+    function onLine(line) {
+        var entry = parseLine(line);
+        if (entry && isValidEntry(entry) && matcher(connInfo, entry)) {
+            pass = entry[passKey];
+            lineStream.end(); // -> calls onEnd(), but pass is set now
+        }
+    }
+
+    var onEnd = function() {
+        stream.destroy();
+        cb(pass);
+    };
+
+    var onErr = function(err) {
+        stream.destroy();
+        warn('WARNING: error on reading file: %s', err);
+        cb(undefined);
+    };
+
+    stream.on('error', onErr);
+    lineStream
+        .on('data', onLine)
+        .on('end', onEnd)
+        .on('error', onErr)
+    ;
+
+};
+
+
+var parseLine = module.exports.parseLine = function(line) {
+    if (line.length < 11 || line.match(/^\s+#/)) {
+        return null;
+    }
+
+    var curChar = '';
+    var prevChar = '';
+    var fieldIdx = 0;
+    var startIdx = 0;
+    var endIdx = 0;
+    var obj = {};
+    var isLastField = false;
+    var addToObj = function(idx, i0, i1) {
+        var field = line.substring(i0, i1);
+
+        if (! Object.hasOwnProperty.call(process.env, 'PGPASS_NO_DEESCAPE')) {
+            field = field.replace(/\\([:\\])/g, '$1');
+        }
+
+        obj[ fieldNames[idx] ] = field;
+    };
+
+    for (var i = 0 ; i < line.length-1 ; i += 1) {
+        curChar = line.charAt(i+1);
+        prevChar = line.charAt(i);
+
+        isLastField = (fieldIdx == nrOfFields-1);
+
+        if (isLastField) {
+            addToObj(fieldIdx, startIdx);
+            break;
+        }
+
+        if (i >= 0 && curChar == ':' && prevChar !== '\\') {
+            addToObj(fieldIdx, startIdx, i+1);
+
+            startIdx = i+2;
+            fieldIdx += 1;
+        }
+    }
+
+    obj = ( Object.keys(obj).length === nrOfFields ) ? obj : null;
+
+    return obj;
+};
+
+
+var isValidEntry = module.exports.isValidEntry = function(entry){
+    var rules = {
+        // host
+        0 : function(x){
+            return x.length > 0;
+        } ,
+        // port
+        1 : function(x){
+            if (x === '*') {
+                return true;
+            }
+            x = Number(x);
+            return (
+                isFinite(x) &&
+                  x > 0 &&
+                  x < 9007199254740992 &&
+                  Math.floor(x) === x
+            );
+        } ,
+        // database
+        2 : function(x){
+            return x.length > 0;
+        } ,
+        // username
+        3 : function(x){
+            return x.length > 0;
+        } ,
+        // password
+        4 : function(x){
+            return x.length > 0;
+        }
+    };
+
+    for (var idx = 0 ; idx < fieldNames.length ; idx += 1) {
+        var rule = rules[idx];
+        var value = entry[ fieldNames[idx] ] || '';
+
+        var res = rule(value);
+        if (!res) {
+            return false;
+        }
+    }
+
+    return true;
+};
+
+
+
+/***/ }),
+
+/***/ 127:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var path = __nccwpck_require__(6928)
+  , fs = __nccwpck_require__(9896)
+  , helper = __nccwpck_require__(2523)
+;
+
+
+module.exports = function(connInfo, cb) {
+    var file = helper.getFileName();
+    
+    fs.stat(file, function(err, stat){
+        if (err || !helper.usePgPass(stat, file)) {
+            return cb(undefined);
+        }
+
+        var st = fs.createReadStream(file);
+
+        helper.getPassword(connInfo, st, cb);
+    });
+};
+
+module.exports.warnTo = helper.warnTo;
+
+
+/***/ }),
+
 /***/ 6004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -4145,6 +10186,577 @@ exports.basename = (path, { windows } = {}) => {
 
 /***/ }),
 
+/***/ 613:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+exports.parse = function (source, transform) {
+  return new ArrayParser(source, transform).parse()
+}
+
+class ArrayParser {
+  constructor (source, transform) {
+    this.source = source
+    this.transform = transform || identity
+    this.position = 0
+    this.entries = []
+    this.recorded = []
+    this.dimension = 0
+  }
+
+  isEof () {
+    return this.position >= this.source.length
+  }
+
+  nextCharacter () {
+    var character = this.source[this.position++]
+    if (character === '\\') {
+      return {
+        value: this.source[this.position++],
+        escaped: true
+      }
+    }
+    return {
+      value: character,
+      escaped: false
+    }
+  }
+
+  record (character) {
+    this.recorded.push(character)
+  }
+
+  newEntry (includeEmpty) {
+    var entry
+    if (this.recorded.length > 0 || includeEmpty) {
+      entry = this.recorded.join('')
+      if (entry === 'NULL' && !includeEmpty) {
+        entry = null
+      }
+      if (entry !== null) entry = this.transform(entry)
+      this.entries.push(entry)
+      this.recorded = []
+    }
+  }
+
+  consumeDimensions () {
+    if (this.source[0] === '[') {
+      while (!this.isEof()) {
+        var char = this.nextCharacter()
+        if (char.value === '=') break
+      }
+    }
+  }
+
+  parse (nested) {
+    var character, parser, quote
+    this.consumeDimensions()
+    while (!this.isEof()) {
+      character = this.nextCharacter()
+      if (character.value === '{' && !quote) {
+        this.dimension++
+        if (this.dimension > 1) {
+          parser = new ArrayParser(this.source.substr(this.position - 1), this.transform)
+          this.entries.push(parser.parse(true))
+          this.position += parser.position - 2
+        }
+      } else if (character.value === '}' && !quote) {
+        this.dimension--
+        if (!this.dimension) {
+          this.newEntry()
+          if (nested) return this.entries
+        }
+      } else if (character.value === '"' && !character.escaped) {
+        if (quote) this.newEntry(true)
+        quote = !quote
+      } else if (character.value === ',' && !quote) {
+        this.newEntry()
+      } else {
+        this.record(character.value)
+      }
+    }
+    if (this.dimension !== 0) {
+      throw new Error('array dimension not balanced')
+    }
+    return this.entries
+  }
+}
+
+function identity (value) {
+  return value
+}
+
+
+/***/ }),
+
+/***/ 1491:
+/***/ ((module) => {
+
+
+
+var bufferFrom = Buffer.from || Buffer
+
+module.exports = function parseBytea (input) {
+  if (/^\\x/.test(input)) {
+    // new 'hex' style response (pg >9.0)
+    return bufferFrom(input.substr(2), 'hex')
+  }
+  var output = ''
+  var i = 0
+  while (i < input.length) {
+    if (input[i] !== '\\') {
+      output += input[i]
+      ++i
+    } else {
+      if (/[0-7]{3}/.test(input.substr(i + 1, 3))) {
+        output += String.fromCharCode(parseInt(input.substr(i + 1, 3), 8))
+        i += 4
+      } else {
+        var backslashes = 1
+        while (i + backslashes < input.length && input[i + backslashes] === '\\') {
+          backslashes++
+        }
+        for (var k = 0; k < Math.floor(backslashes / 2); ++k) {
+          output += '\\'
+        }
+        i += Math.floor(backslashes / 2) * 2
+      }
+    }
+  }
+  return bufferFrom(output, 'binary')
+}
+
+
+/***/ }),
+
+/***/ 8405:
+/***/ ((module) => {
+
+
+
+var DATE_TIME = /(\d{1,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,})?.*?( BC)?$/
+var DATE = /^(\d{1,})-(\d{2})-(\d{2})( BC)?$/
+var TIME_ZONE = /([Z+-])(\d{2})?:?(\d{2})?:?(\d{2})?/
+var INFINITY = /^-?infinity$/
+
+module.exports = function parseDate (isoDate) {
+  if (INFINITY.test(isoDate)) {
+    // Capitalize to Infinity before passing to Number
+    return Number(isoDate.replace('i', 'I'))
+  }
+  var matches = DATE_TIME.exec(isoDate)
+
+  if (!matches) {
+    // Force YYYY-MM-DD dates to be parsed as local time
+    return getDate(isoDate) || null
+  }
+
+  var isBC = !!matches[8]
+  var year = parseInt(matches[1], 10)
+  if (isBC) {
+    year = bcYearToNegativeYear(year)
+  }
+
+  var month = parseInt(matches[2], 10) - 1
+  var day = matches[3]
+  var hour = parseInt(matches[4], 10)
+  var minute = parseInt(matches[5], 10)
+  var second = parseInt(matches[6], 10)
+
+  var ms = matches[7]
+  ms = ms ? 1000 * parseFloat(ms) : 0
+
+  var date
+  var offset = timeZoneOffset(isoDate)
+  if (offset != null) {
+    date = new Date(Date.UTC(year, month, day, hour, minute, second, ms))
+
+    // Account for years from 0 to 99 being interpreted as 1900-1999
+    // by Date.UTC / the multi-argument form of the Date constructor
+    if (is0To99(year)) {
+      date.setUTCFullYear(year)
+    }
+
+    if (offset !== 0) {
+      date.setTime(date.getTime() - offset)
+    }
+  } else {
+    date = new Date(year, month, day, hour, minute, second, ms)
+
+    if (is0To99(year)) {
+      date.setFullYear(year)
+    }
+  }
+
+  return date
+}
+
+function getDate (isoDate) {
+  var matches = DATE.exec(isoDate)
+  if (!matches) {
+    return
+  }
+
+  var year = parseInt(matches[1], 10)
+  var isBC = !!matches[4]
+  if (isBC) {
+    year = bcYearToNegativeYear(year)
+  }
+
+  var month = parseInt(matches[2], 10) - 1
+  var day = matches[3]
+  // YYYY-MM-DD will be parsed as local time
+  var date = new Date(year, month, day)
+
+  if (is0To99(year)) {
+    date.setFullYear(year)
+  }
+
+  return date
+}
+
+// match timezones:
+// Z (UTC)
+// -05
+// +06:30
+function timeZoneOffset (isoDate) {
+  if (isoDate.endsWith('+00')) {
+    return 0
+  }
+
+  var zone = TIME_ZONE.exec(isoDate.split(' ')[1])
+  if (!zone) return
+  var type = zone[1]
+
+  if (type === 'Z') {
+    return 0
+  }
+  var sign = type === '-' ? -1 : 1
+  var offset = parseInt(zone[2], 10) * 3600 +
+    parseInt(zone[3] || 0, 10) * 60 +
+    parseInt(zone[4] || 0, 10)
+
+  return offset * sign * 1000
+}
+
+function bcYearToNegativeYear (year) {
+  // Account for numerical difference between representations of BC years
+  // See: https://github.com/bendrucker/postgres-date/issues/5
+  return -(year - 1)
+}
+
+function is0To99 (num) {
+  return num >= 0 && num < 100
+}
+
+
+/***/ }),
+
+/***/ 1622:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var extend = __nccwpck_require__(7741)
+
+module.exports = PostgresInterval
+
+function PostgresInterval (raw) {
+  if (!(this instanceof PostgresInterval)) {
+    return new PostgresInterval(raw)
+  }
+  extend(this, parse(raw))
+}
+var properties = ['seconds', 'minutes', 'hours', 'days', 'months', 'years']
+PostgresInterval.prototype.toPostgres = function () {
+  var filtered = properties.filter(this.hasOwnProperty, this)
+
+  // In addition to `properties`, we need to account for fractions of seconds.
+  if (this.milliseconds && filtered.indexOf('seconds') < 0) {
+    filtered.push('seconds')
+  }
+
+  if (filtered.length === 0) return '0'
+  return filtered
+    .map(function (property) {
+      var value = this[property] || 0
+
+      // Account for fractional part of seconds,
+      // remove trailing zeroes.
+      if (property === 'seconds' && this.milliseconds) {
+        value = (value + this.milliseconds / 1000).toFixed(6).replace(/\.?0+$/, '')
+      }
+
+      return value + ' ' + property
+    }, this)
+    .join(' ')
+}
+
+var propertiesISOEquivalent = {
+  years: 'Y',
+  months: 'M',
+  days: 'D',
+  hours: 'H',
+  minutes: 'M',
+  seconds: 'S'
+}
+var dateProperties = ['years', 'months', 'days']
+var timeProperties = ['hours', 'minutes', 'seconds']
+// according to ISO 8601
+PostgresInterval.prototype.toISOString = PostgresInterval.prototype.toISO = function () {
+  var datePart = dateProperties
+    .map(buildProperty, this)
+    .join('')
+
+  var timePart = timeProperties
+    .map(buildProperty, this)
+    .join('')
+
+  return 'P' + datePart + 'T' + timePart
+
+  function buildProperty (property) {
+    var value = this[property] || 0
+
+    // Account for fractional part of seconds,
+    // remove trailing zeroes.
+    if (property === 'seconds' && this.milliseconds) {
+      value = (value + this.milliseconds / 1000).toFixed(6).replace(/0+$/, '')
+    }
+
+    return value + propertiesISOEquivalent[property]
+  }
+}
+
+var NUMBER = '([+-]?\\d+)'
+var YEAR = NUMBER + '\\s+years?'
+var MONTH = NUMBER + '\\s+mons?'
+var DAY = NUMBER + '\\s+days?'
+var TIME = '([+-])?([\\d]*):(\\d\\d):(\\d\\d)\\.?(\\d{1,6})?'
+var INTERVAL = new RegExp([YEAR, MONTH, DAY, TIME].map(function (regexString) {
+  return '(' + regexString + ')?'
+})
+  .join('\\s*'))
+
+// Positions of values in regex match
+var positions = {
+  years: 2,
+  months: 4,
+  days: 6,
+  hours: 9,
+  minutes: 10,
+  seconds: 11,
+  milliseconds: 12
+}
+// We can use negative time
+var negatives = ['hours', 'minutes', 'seconds', 'milliseconds']
+
+function parseMilliseconds (fraction) {
+  // add omitted zeroes
+  var microseconds = fraction + '000000'.slice(fraction.length)
+  return parseInt(microseconds, 10) / 1000
+}
+
+function parse (interval) {
+  if (!interval) return {}
+  var matches = INTERVAL.exec(interval)
+  var isNegative = matches[8] === '-'
+  return Object.keys(positions)
+    .reduce(function (parsed, property) {
+      var position = positions[property]
+      var value = matches[position]
+      // no empty string
+      if (!value) return parsed
+      // milliseconds are actually microseconds (up to 6 digits)
+      // with omitted trailing zeroes.
+      value = property === 'milliseconds'
+        ? parseMilliseconds(value)
+        : parseInt(value, 10)
+      // no zeros
+      if (!value) return parsed
+      if (isNegative && ~negatives.indexOf(property)) {
+        value *= -1
+      }
+      parsed[property] = value
+      return parsed
+    }, {})
+}
+
+
+/***/ }),
+
+/***/ 3217:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+/*
+Copyright (c) 2014-2021, Matteo Collina <hello@matteocollina.com>
+
+Permission to use, copy, modify, and/or distribute this software for any
+purpose with or without fee is hereby granted, provided that the above
+copyright notice and this permission notice appear in all copies.
+
+THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF OR
+IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+*/
+
+
+
+const { Transform } = __nccwpck_require__(2203)
+const { StringDecoder } = __nccwpck_require__(3193)
+const kLast = Symbol('last')
+const kDecoder = Symbol('decoder')
+
+function transform (chunk, enc, cb) {
+  let list
+  if (this.overflow) { // Line buffer is full. Skip to start of next line.
+    const buf = this[kDecoder].write(chunk)
+    list = buf.split(this.matcher)
+
+    if (list.length === 1) return cb() // Line ending not found. Discard entire chunk.
+
+    // Line ending found. Discard trailing fragment of previous line and reset overflow state.
+    list.shift()
+    this.overflow = false
+  } else {
+    this[kLast] += this[kDecoder].write(chunk)
+    list = this[kLast].split(this.matcher)
+  }
+
+  this[kLast] = list.pop()
+
+  for (let i = 0; i < list.length; i++) {
+    try {
+      push(this, this.mapper(list[i]))
+    } catch (error) {
+      return cb(error)
+    }
+  }
+
+  this.overflow = this[kLast].length > this.maxLength
+  if (this.overflow && !this.skipOverflow) {
+    cb(new Error('maximum buffer reached'))
+    return
+  }
+
+  cb()
+}
+
+function flush (cb) {
+  // forward any gibberish left in there
+  this[kLast] += this[kDecoder].end()
+
+  if (this[kLast]) {
+    try {
+      push(this, this.mapper(this[kLast]))
+    } catch (error) {
+      return cb(error)
+    }
+  }
+
+  cb()
+}
+
+function push (self, val) {
+  if (val !== undefined) {
+    self.push(val)
+  }
+}
+
+function noop (incoming) {
+  return incoming
+}
+
+function split (matcher, mapper, options) {
+  // Set defaults for any arguments not supplied.
+  matcher = matcher || /\r?\n/
+  mapper = mapper || noop
+  options = options || {}
+
+  // Test arguments explicitly.
+  switch (arguments.length) {
+    case 1:
+      // If mapper is only argument.
+      if (typeof matcher === 'function') {
+        mapper = matcher
+        matcher = /\r?\n/
+      // If options is only argument.
+      } else if (typeof matcher === 'object' && !(matcher instanceof RegExp) && !matcher[Symbol.split]) {
+        options = matcher
+        matcher = /\r?\n/
+      }
+      break
+
+    case 2:
+      // If mapper and options are arguments.
+      if (typeof matcher === 'function') {
+        options = mapper
+        mapper = matcher
+        matcher = /\r?\n/
+      // If matcher and options are arguments.
+      } else if (typeof mapper === 'object') {
+        options = mapper
+        mapper = noop
+      }
+  }
+
+  options = Object.assign({}, options)
+  options.autoDestroy = true
+  options.transform = transform
+  options.flush = flush
+  options.readableObjectMode = true
+
+  const stream = new Transform(options)
+
+  stream[kLast] = ''
+  stream[kDecoder] = new StringDecoder('utf8')
+  stream.matcher = matcher
+  stream.mapper = mapper
+  stream.maxLength = options.maxLength
+  stream.skipOverflow = options.skipOverflow || false
+  stream.overflow = false
+  stream._destroy = function (err, cb) {
+    // Weird Node v12 bug that we need to work around
+    this._writableState.errorEmitted = false
+    cb(err)
+  }
+
+  return stream
+}
+
+module.exports = split
+
+
+/***/ }),
+
+/***/ 7741:
+/***/ ((module) => {
+
+module.exports = extend
+
+var hasOwnProperty = Object.prototype.hasOwnProperty;
+
+function extend(target) {
+    for (var i = 1; i < arguments.length; i++) {
+        var source = arguments[i]
+
+        for (var key in source) {
+            if (hasOwnProperty.call(source, key)) {
+                target[key] = source[key]
+            }
+        }
+    }
+
+    return target
+}
+
+
+/***/ }),
+
 /***/ 4173:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -4176,6 +10788,146 @@ async function baselineCommand(argv, io) {
 
 /***/ }),
 
+/***/ 7429:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HOOK_HELP = exports.HOOK_MARKER = void 0;
+exports.hookScript = hookScript;
+exports.hookCommand = hookCommand;
+// `keyward hook install|uninstall [PATH]`: a plain git pre-commit hook that runs `keyward scan --staged`
+// and blocks the commit when the staged changes add a credential. (Users of the pre-commit framework
+// use .pre-commit-hooks.yaml at the repository root instead.)
+const promises_1 = __nccwpck_require__(1455);
+const node_path_1 = __importDefault(__nccwpck_require__(6760));
+const engine_1 = __nccwpck_require__(9261);
+const io_js_1 = __nccwpck_require__(229);
+exports.HOOK_MARKER = '# keyward pre-commit hook';
+const BACKUP_SUFFIX = '.keyward-backup';
+exports.HOOK_HELP = `Usage: keyward hook install [PATH] [--force] [--command "CMD"]
+       keyward hook uninstall [PATH]
+
+Install a git pre-commit hook in the repository at PATH (default: the current one) that runs
+\`keyward scan --staged\` and blocks a commit that adds a credential. Honours core.hooksPath.
+
+  --force          replace a pre-commit hook that keyward did not write (it is kept as pre-commit${BACKUP_SUFFIX})
+  --command "CMD"  how the hook runs keyward, e.g. "node tools/keyward.js"
+                   (default: keyward on PATH, else node_modules/.bin/keyward, else npx keyward)
+
+With the pre-commit framework, add this repository to .pre-commit-config.yaml (hook id: keyward) instead.
+`;
+function shellQuote(word) {
+    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+function hookScript(command) {
+    const choose = command
+        ? `set -- ${(0, engine_1.splitArguments)(command).map(shellQuote).join(' ')}`
+        : [
+            'if command -v keyward >/dev/null 2>&1; then set -- keyward',
+            'elif [ -x node_modules/.bin/keyward ]; then set -- node_modules/.bin/keyward',
+            'else set -- npx --yes keyward',
+            'fi',
+        ].join('\n');
+    return `#!/bin/sh
+${exports.HOOK_MARKER} (installed by \`keyward hook install\`; remove with \`keyward hook uninstall\`).
+# Blocks a commit whose staged changes add a credential.
+${choose}
+"$@" scan --staged --no-progress
+status=$?
+if [ "$status" -ne 0 ]; then
+  {
+    echo
+    if [ "$status" -eq 1 ]; then
+      echo "keyward: commit blocked: the staged changes add a credential (listed above)."
+      echo "  A real credential: remove it from the staged files and rotate it; it may already be copied elsewhere."
+    else
+      echo "keyward: commit blocked: the scan could not run (exit $status, see above)."
+    fi
+    echo "  A false positive: add \\"keyward:allow\\" in a comment on that line, or put the finding's"
+    echo "  fingerprint in .keywardignore; then commit again."
+    echo "  To skip the check for one commit: git commit --no-verify"
+  } >&2
+fi
+exit "$status"
+`;
+}
+async function hookFile(root, io) {
+    const git = new engine_1.GitRunner({ cwd: root, env: io.env });
+    let hooks;
+    try {
+        // --git-path follows core.hooksPath and worktrees.
+        hooks = (await git.run(['rev-parse', '--git-path', 'hooks'])).trim();
+    }
+    catch (error) {
+        if (error instanceof engine_1.GitError)
+            throw new io_js_1.UsageError(`not a git repository (or inside one): ${root}`);
+        throw error;
+    }
+    return node_path_1.default.join(node_path_1.default.resolve(root, hooks), 'pre-commit');
+}
+async function readIfExists(file) {
+    try {
+        return await (0, promises_1.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+async function hookCommand(argv, io) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+        io.stdout(exports.HOOK_HELP);
+        return io_js_1.EXIT_OK;
+    }
+    const parsed = (0, io_js_1.parseCommandArgs)({
+        args: argv,
+        allowPositionals: true,
+        strict: true,
+        options: { force: { type: 'boolean' }, command: { type: 'string' } },
+    });
+    const [sub, target, ...extra] = parsed.positionals;
+    if ((sub !== 'install' && sub !== 'uninstall') || extra.length > 0)
+        throw new io_js_1.UsageError(`usage: keyward hook install|uninstall [PATH]\n\n${exports.HOOK_HELP}`);
+    const root = node_path_1.default.resolve(io.cwd, target ?? '.');
+    const file = await hookFile(root, io);
+    const existing = await readIfExists(file);
+    const ours = existing?.includes(exports.HOOK_MARKER) ?? false;
+    const shown = node_path_1.default.relative(io.cwd, file) || file;
+    if (sub === 'uninstall') {
+        if (!ours) {
+            io.stderr(existing === undefined ? `no pre-commit hook at ${shown}\n` : `${shown} was not written by keyward; left as it is\n`);
+            return io_js_1.EXIT_OK;
+        }
+        await (0, promises_1.unlink)(file);
+        const backup = await readIfExists(file + BACKUP_SUFFIX);
+        if (backup !== undefined)
+            await (0, promises_1.rename)(file + BACKUP_SUFFIX, file);
+        io.stderr(`removed the keyward pre-commit hook${backup !== undefined ? ' and restored the previous one' : ''}: ${shown}\n`);
+        return io_js_1.EXIT_OK;
+    }
+    if (existing !== undefined && !ours) {
+        if (!parsed.values.force) {
+            throw new io_js_1.UsageError(`${shown} already exists and was not written by keyward; rerun with --force to replace it (it is kept as pre-commit${BACKUP_SUFFIX})`);
+        }
+        await (0, promises_1.rename)(file, file + BACKUP_SUFFIX);
+    }
+    if (parsed.values.command !== undefined && (0, engine_1.splitArguments)(parsed.values.command).length === 0)
+        throw new io_js_1.UsageError('--command is empty');
+    await (0, promises_1.mkdir)(node_path_1.default.dirname(file), { recursive: true });
+    await (0, promises_1.writeFile)(file, hookScript(parsed.values.command));
+    await (0, promises_1.chmod)(file, 0o755);
+    io.stderr(`installed the keyward pre-commit hook: ${shown}\nIt runs \`keyward scan --staged\` before each commit and blocks one that adds a credential.\n`);
+    return io_js_1.EXIT_OK;
+}
+
+
+/***/ }),
+
 /***/ 971:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -4184,7 +10936,6 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.rulesMarkdown = rulesMarkdown;
 exports.rulesCommand = rulesCommand;
 // `keyward rules list [--format text|json|markdown]`: the rule table; markdown is docs/rules.md.
-const node_util_1 = __nccwpck_require__(7975);
 const engine_1 = __nccwpck_require__(9261);
 const io_js_1 = __nccwpck_require__(229);
 function checks(rule) {
@@ -4220,13 +10971,7 @@ async function rulesCommand(argv, io) {
     const [sub, ...rest] = argv;
     if (sub !== 'list')
         throw new io_js_1.UsageError('usage: keyward rules list [--format text|json|markdown]');
-    let values;
-    try {
-        ({ values } = (0, node_util_1.parseArgs)({ args: rest, options: { format: { type: 'string', short: 'f' } }, strict: true }));
-    }
-    catch (error) {
-        throw new io_js_1.UsageError(error.message);
-    }
+    const { values } = (0, io_js_1.parseCommandArgs)({ args: rest, options: { format: { type: 'string', short: 'f' } }, strict: true });
     const format = values.format ?? 'text';
     const rules = (0, engine_1.builtinRules)();
     if (format === 'markdown')
@@ -4269,11 +11014,11 @@ exports.scanCommand = scanCommand;
 const node_fs_1 = __nccwpck_require__(3024);
 const promises_1 = __nccwpck_require__(1455);
 const node_path_1 = __importDefault(__nccwpck_require__(6760));
-const node_util_1 = __nccwpck_require__(7975);
 const engine_1 = __nccwpck_require__(9261);
 const io_js_1 = __nccwpck_require__(229);
 const sources_js_1 = __nccwpck_require__(2259);
 const version_js_1 = __nccwpck_require__(3989);
+const PARALLEL_AFTER_BYTES = 16 * 1024 * 1024;
 exports.SCAN_HELP = `Usage: keyward scan [PATH] [options]
 
 Scan a directory (default: the current one), a file, git history, a diff, staged changes, or stdin (-).
@@ -4300,41 +11045,37 @@ Configuration
       --no-gitignore        also scan files that .gitignore excludes
       --regex-engine NAME   auto (default), re2 (native) or re2js (portable)
       --exit-zero           exit 0 even when there are findings
+      --threads N           detection threads for large scans (default: one per core)
 
 Exit codes: 0 no findings, 1 findings, 2 usage, config or input error.
 `;
 function parseScanArgs(argv, io) {
-    let parsed;
-    try {
-        parsed = (0, node_util_1.parseArgs)({
-            args: argv,
-            allowPositionals: true,
-            strict: true,
-            options: {
-                format: { type: 'string', short: 'f' },
-                output: { type: 'string', short: 'o' },
-                config: { type: 'string', short: 'c' },
-                baseline: { type: 'string', short: 'b' },
-                redact: { type: 'boolean' },
-                'no-redact': { type: 'boolean' },
-                color: { type: 'boolean' },
-                'no-color': { type: 'boolean' },
-                'no-progress': { type: 'boolean' },
-                'max-file-size': { type: 'string' },
-                'no-gitignore': { type: 'boolean' },
-                'regex-engine': { type: 'string' },
-                'exit-zero': { type: 'boolean' },
-                history: { type: 'boolean' },
-                'log-opts': { type: 'string' },
-                since: { type: 'string' },
-                diff: { type: 'string' },
-                staged: { type: 'boolean' },
-            },
-        });
-    }
-    catch (error) {
-        throw new io_js_1.UsageError(error.message);
-    }
+    const parsed = (0, io_js_1.parseCommandArgs)({
+        args: argv,
+        allowPositionals: true,
+        strict: true,
+        options: {
+            format: { type: 'string', short: 'f' },
+            output: { type: 'string', short: 'o' },
+            config: { type: 'string', short: 'c' },
+            baseline: { type: 'string', short: 'b' },
+            redact: { type: 'boolean' },
+            'no-redact': { type: 'boolean' },
+            color: { type: 'boolean' },
+            'no-color': { type: 'boolean' },
+            'no-progress': { type: 'boolean' },
+            'max-file-size': { type: 'string' },
+            'no-gitignore': { type: 'boolean' },
+            'regex-engine': { type: 'string' },
+            'exit-zero': { type: 'boolean' },
+            history: { type: 'boolean' },
+            'log-opts': { type: 'string' },
+            since: { type: 'string' },
+            diff: { type: 'string' },
+            staged: { type: 'boolean' },
+            threads: { type: 'string' },
+        },
+    });
     const { values, positionals } = parsed;
     if (positionals.length > 1)
         throw new io_js_1.UsageError(`scan takes one PATH, got ${positionals.length}: ${positionals.join(' ')}`);
@@ -4367,10 +11108,17 @@ function parseScanArgs(argv, io) {
         source = { kind: 'history', root, ...(values['log-opts'] ? { logOpts: values['log-opts'] } : {}), ...(values.since ? { since: values.since } : {}) };
     }
     else if (values.diff !== undefined) {
-        const m = /^([^.\s]+)\.\.\.?([^.\s]+)$/.exec(values.diff);
-        if (!m)
-            throw new io_js_1.UsageError(`--diff needs BASE..HEAD (two commits), not "${values.diff}"`);
-        source = { kind: 'diff', root, base: m[1], head: m[2] };
+        // Refs may contain single dots (v1.2); `...` means "since the merge base", as in git.
+        const spec = values.diff;
+        const three = spec.indexOf('...');
+        const two = spec.indexOf('..');
+        const cut = three >= 0 ? three : two;
+        const base = cut >= 0 ? spec.slice(0, cut) : '';
+        const head = cut >= 0 ? spec.slice(cut + (three >= 0 ? 3 : 2)) : '';
+        if (!base || !head || /\s/.test(spec) || head.includes('..')) {
+            throw new io_js_1.UsageError(`--diff needs BASE..HEAD or BASE...HEAD (two commits), not "${spec}"`);
+        }
+        source = { kind: 'diff', root, base, head, ...(three >= 0 ? { mergeBase: true } : {}) };
     }
     else if (values.staged)
         source = { kind: 'staged', root };
@@ -4396,6 +11144,12 @@ function parseScanArgs(argv, io) {
         settings.maxFileSize = maxFileSize;
     if (values['no-gitignore'])
         settings.respectGitignore = false;
+    if (values.threads !== undefined) {
+        const threads = Number(values.threads);
+        if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+            throw new io_js_1.UsageError(`--threads must be a whole number from 1 to 64, not "${values.threads}"`);
+        settings.threads = threads;
+    }
     return settings;
 }
 async function readUserFile(file, what) {
@@ -4483,9 +11237,20 @@ async function executeScan(settings, io) {
         skipPath: (p) => detector.allowsPath(p),
     });
     const progress = settings.progress ? new ProgressLine(io) : undefined;
+    const threads = settings.threads ?? io.cores ?? 1;
+    const workerEntry = io.workerEntry;
     try {
         return await (0, engine_1.runScan)(events, {
             detector,
+            ...(workerEntry && threads > 1
+                ? {
+                    parallel: {
+                        // Starting workers costs a rule compile each: worth it only once a scan proves large.
+                        afterBytes: PARALLEL_AFTER_BYTES,
+                        start: () => new engine_1.DetectorPool({ rules: [...detector.rules], options: detector.options }, workerEntry, threads),
+                    },
+                }
+                : {}),
             ignoredFingerprints: ignored,
             ...(baseline ? { baseline } : {}),
             ...(progress ? { onProgress: (p) => progress.update(p.files, p.bytes) } : {}),
@@ -4551,11 +11316,13 @@ async function scanCommand(argv, io) {
 /***/ }),
 
 /***/ 229:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UsageError = exports.EXIT_USAGE = exports.EXIT_FINDINGS = exports.EXIT_OK = void 0;
+exports.parseCommandArgs = parseCommandArgs;
+const node_util_1 = __nccwpck_require__(7975);
 exports.EXIT_OK = 0;
 exports.EXIT_FINDINGS = 1;
 exports.EXIT_USAGE = 2;
@@ -4564,6 +11331,15 @@ class UsageError extends Error {
     name = 'UsageError';
 }
 exports.UsageError = UsageError;
+/** node:util parseArgs, with its errors (unknown option, missing value) turned into usage errors. */
+function parseCommandArgs(config) {
+    try {
+        return (0, node_util_1.parseArgs)(config);
+    }
+    catch (error) {
+        throw new UsageError(error.message);
+    }
+}
 
 
 /***/ }),
@@ -4573,26 +11349,24 @@ exports.UsageError = UsageError;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.registerCommands = registerCommands;
 exports.main = main;
 // Command dispatch and the one place errors become exit codes: usage and config errors print a single
 // clear line and exit 2; anything else is a bug and also exits 2, with its message.
 const io_js_1 = __nccwpck_require__(229);
 const baseline_js_1 = __nccwpck_require__(4173);
+const hook_js_1 = __nccwpck_require__(7429);
 const rules_js_1 = __nccwpck_require__(971);
 const scan_js_1 = __nccwpck_require__(1843);
+const provision_1 = __nccwpck_require__(6380);
 const version_js_1 = __nccwpck_require__(3989);
 const commands = [
     { name: 'scan', summary: 'find credentials in a directory, git history, a diff, staged changes or stdin', run: scan_js_1.scanCommand },
     { name: 'baseline', summary: 'baseline create: record current findings so later scans report only new ones', run: baseline_js_1.baselineCommand },
     { name: 'rules', summary: 'rules list: print the rule table (text, json or markdown)', run: rules_js_1.rulesCommand },
+    { name: 'hook', summary: 'hook install: a git pre-commit hook that blocks commits adding a credential', run: hook_js_1.hookCommand },
+    // janitor and audit verify live with the provision half; their io is a subset of ours
+    ...provision_1.provisionCommands.map((c) => ({ name: c.name, summary: c.summary, run: (argv, io) => c.run(argv, io) })),
 ];
-/** Other packages (git hooks, provision) add their commands here. */
-function registerCommands(extra) {
-    for (const c of extra)
-        if (!commands.some((k) => k.name === c.name))
-            commands.push(c);
-}
 function help() {
     const width = Math.max(...commands.map((c) => c.name.length));
     return [
@@ -4666,8 +11440,40 @@ async function sourceFor(source, context) {
                 respectGitignore: context.respectGitignore,
                 skipPath: context.skipPath,
             });
-        default:
-            throw new io_js_1.UsageError(`--${source.kind} is not available yet`);
+        case 'history':
+        case 'diff':
+        case 'staged':
+            return gitSource(source, context);
+    }
+}
+/** A directory that exists, for git to run in. */
+function gitCwd(root) {
+    if (!(0, node_fs_1.existsSync)(root))
+        throw new io_js_1.UsageError(`no such directory: ${root}`);
+    if (!(0, node_fs_1.statSync)(root).isDirectory())
+        throw new io_js_1.UsageError(`not a directory: ${root} (git sources take the repository's folder)`);
+    return root;
+}
+/** Git failures the user can act on (not a repository, a missing commit, a bad --log-opts) become usage errors. */
+async function* asUsageErrors(events) {
+    try {
+        yield* events;
+    }
+    catch (error) {
+        if (error instanceof engine_1.GitError)
+            throw new io_js_1.UsageError(error.message);
+        throw error;
+    }
+}
+function gitSource(source, context) {
+    const common = { cwd: gitCwd(source.root), env: context.io.env, maxFileSize: context.maxFileSize, skipPath: context.skipPath };
+    switch (source.kind) {
+        case 'history':
+            return asUsageErrors((0, engine_1.scanGitHistory)({ ...common, ...(source.logOpts ? { logOpts: source.logOpts } : {}), ...(source.since ? { since: source.since } : {}) }));
+        case 'diff':
+            return asUsageErrors((0, engine_1.scanGitDiff)({ ...common, base: source.base, head: source.head, ...(source.mergeBase ? { mergeBase: true } : {}) }));
+        case 'staged':
+            return asUsageErrors((0, engine_1.scanGitStaged)(common));
     }
 }
 
@@ -4754,8 +11560,12 @@ function createBaseline(findings) {
     for (const f of findings) {
         byFingerprint.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, secretHash: (0, fingerprint_js_1.secretHash)(f.secret) });
     }
-    const entries = [...byFingerprint.values()].sort((a, b) => a.path.localeCompare(b.path) || a.ruleId.localeCompare(b.ruleId) || a.fingerprint.localeCompare(b.fingerprint));
+    // Code-point order, not localeCompare: the file must be byte-identical on every machine and locale.
+    const entries = [...byFingerprint.values()].sort((a, b) => byCodePoint(a.path, b.path) || byCodePoint(a.ruleId, b.ruleId) || byCodePoint(a.fingerprint, b.fingerprint));
     return { version: exports.BASELINE_VERSION, tool: 'keyward', findings: entries };
+}
+function byCodePoint(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 function serializeBaseline(baseline) {
     return `${JSON.stringify(baseline, null, 2)}\n`;
@@ -4970,6 +11780,230 @@ function resolveRules(builtin, config) {
 
 /***/ }),
 
+/***/ 9483:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+// Encoded text: credentials inside base64 (Kubernetes Secret `data:`, Docker `auth`, Basic headers),
+// percent-encoding (URLs, query strings) and `\uXXXX` / `\xXX` / `\/` escapes (JSON and JS strings).
+// This module only finds runs of encoded text and decodes the ones that decode to text; the detector
+// scans each decoded run in a window of its line (so `NAME: <value>` context survives decoding) and
+// reports what it finds at the encoded run's place in the original file.
+//
+// Bounded by design: runs are found by one linear pass; a run is decoded only when it is a plausible
+// length; runs that do not decode to printable text cost one decode; and a budget caps how many decoded
+// characters and runs one fragment may feed back to the detector, so a 50 MB minified file cannot make
+// decoding the expensive part of a scan.
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_DECODE_BUDGET = void 0;
+exports.decodeBase64Text = decodeBase64Text;
+exports.decodePercent = decodePercent;
+exports.decodeEscapes = decodeEscapes;
+exports.findEncodedRuns = findEncodedRuns;
+exports.decodedWindow = decodedWindow;
+exports.DEFAULT_DECODE_BUDGET = { chars: 2_000_000, runs: 20_000 };
+const MIN_BASE64 = 16;
+const MAX_RUN = 256 * 1024;
+const MIN_DECODED = 8;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Text a person or a config could hold: valid UTF-8, no control characters but tab, CR and LF. */
+function printable(bytes) {
+    let text;
+    try {
+        text = utf8.decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+    // eslint-disable-next-line no-control-regex
+    if (text.length < MIN_DECODED || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.test(text))
+        return undefined;
+    return text;
+}
+/** Decode one base64 or base64url run to text, or undefined when it is not base64 of text. */
+function decodeBase64Text(run) {
+    const body = run.replace(/=+$/, '');
+    if (body.length % 4 === 1)
+        return undefined;
+    if (/[+/]/.test(body) && /[-_]/.test(body))
+        return undefined;
+    // Hex and decimal strings are valid base64 of nothing anyone wrote; skip the decode.
+    if (/^[0-9a-fA-F]+$/.test(body))
+        return undefined;
+    return printable(Buffer.from(body, /[-_]/.test(body) ? 'base64url' : 'base64'));
+}
+/** Decode %XX escapes; undefined when there are none or they do not form UTF-8 text. */
+function decodePercent(run) {
+    if (!/%[0-9A-Fa-f]{2}/.test(run))
+        return undefined;
+    try {
+        const text = decodeURIComponent(run);
+        return text === run ? undefined : text;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Decode `\uXXXX`, `\xXX` and `\/` escapes; undefined when there are none. */
+function decodeEscapes(run) {
+    if (!/\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|\/)/.test(run))
+        return undefined;
+    const text = run.replace(/\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})|\\\//g, (_m, u, x) => u ? String.fromCharCode(parseInt(u, 16)) : x ? String.fromCharCode(parseInt(x, 16)) : '/');
+    // eslint-disable-next-line no-control-regex
+    return /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text) ? undefined : text;
+}
+// Runs are found by plain character scans (no regex), so the cost is one pass per kind however long
+// a line or token is; minified bundles are one long line and must not make this quadratic.
+/** base64/base64url alphabet value of a character code, or -1. */
+const B64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) {
+    B64_VALUE['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+}
+B64_VALUE[45] = 62; // '-' (base64url)
+B64_VALUE[95] = 63; // '_' (base64url)
+/**
+ * Whether a base64 character at position `i` of a run is possible when the encoded bytes are ASCII
+ * (top bit clear): each 4-character group's first character encodes bits 7..2 of a byte, the second
+ * bits 7..4 of the next, the third bits 7..6 of the one after. Identifiers and random tokens fail this
+ * within a few characters, so they are rejected without decoding.
+ */
+function asciiCompatible(value, i) {
+    switch (i & 3) {
+        case 0:
+            return value < 32;
+        case 1:
+            return (value & 8) === 0;
+        case 2:
+            return (value & 2) === 0;
+        default:
+            return true;
+    }
+}
+const PERCENT_STOP = new Set([32, 9, 10, 13, 34, 39, 96, 60, 62, 40, 41, 92]); // whitespace " ' ` < > ( ) \
+/** Characters that travel inside an escaped string run: [A-Za-z0-9+=_.~:@!$&*%-]. */
+const ESCAPE_SIMPLE = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+=_.~:@!$&*%-')
+    ESCAPE_SIMPLE[c.charCodeAt(0)] = 1;
+function isHex(code) {
+    return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+/** Length of the escape sequence at `i` (\uXXXX, \xXX, \/), or 0. */
+function escapeLength(text, i) {
+    if (text.charCodeAt(i) !== 92)
+        return 0;
+    const kind = text.charCodeAt(i + 1);
+    if (kind === 47)
+        return 2;
+    const digits = kind === 117 ? 4 : kind === 120 ? 2 : 0;
+    if (digits === 0 || i + 2 + digits > text.length)
+        return 0;
+    for (let k = 0; k < digits; k++)
+        if (!isHex(text.charCodeAt(i + 2 + k)))
+            return 0;
+    return 2 + digits;
+}
+/**
+ * Every encoded run in `text` that decodes to printable text, in order, charging `budget` for each.
+ * Stops early when the budget runs out.
+ */
+function findEncodedRuns(text, budget) {
+    const runs = [];
+    const take = (start, end, encoding, decoded) => {
+        if (decoded === undefined)
+            return true;
+        if (budget.runs <= 0 || budget.chars < decoded.length)
+            return false;
+        budget.runs--;
+        budget.chars -= decoded.length;
+        runs.push({ start, end, encoding, decoded });
+        return true;
+    };
+    const n = text.length;
+    scan: {
+        // base64: maximal runs of the alphabet, kept only while every character fits ASCII-encoding bytes
+        let runStart = -1;
+        let ascii = true;
+        for (let i = 0; i <= n; i++) {
+            const code = i < n ? text.charCodeAt(i) : 0;
+            const value = code < 128 ? B64_VALUE[code] : -1;
+            if (value >= 0) {
+                if (runStart < 0) {
+                    runStart = i;
+                    ascii = true;
+                }
+                if (ascii && !asciiCompatible(value, i - runStart))
+                    ascii = false;
+                continue;
+            }
+            if (runStart >= 0) {
+                let end = i;
+                while (end < n && end - i < 2 && text.charCodeAt(end) === 61)
+                    end++; // '=' padding
+                const length = i - runStart;
+                if (ascii && length >= MIN_BASE64 && length <= MAX_RUN) {
+                    if (!take(runStart, end, 'base64', decodeBase64Text(text.slice(runStart, end))))
+                        break scan;
+                }
+                runStart = -1;
+            }
+        }
+        // percent-encoding: each token (between separators) that holds a %XX escape
+        for (let at = text.indexOf('%'); at >= 0 && at < n; at = text.indexOf('%', at + 1)) {
+            if (!isHex(text.charCodeAt(at + 1)) || !isHex(text.charCodeAt(at + 2)))
+                continue;
+            let start = at;
+            while (start > 0 && !PERCENT_STOP.has(text.charCodeAt(start - 1)))
+                start--;
+            let end = at + 3;
+            while (end < n && !PERCENT_STOP.has(text.charCodeAt(end)))
+                end++;
+            if (end - start <= MAX_RUN && !take(start, end, 'percent', decodePercent(text.slice(start, end))))
+                break scan;
+            at = end;
+        }
+        // \u, \x and \/ escapes: runs of escapes and the characters that travel with them
+        if (text.includes('\\')) {
+            let start = -1;
+            let hasEscape = false;
+            for (let i = 0; i <= n;) {
+                const escape = i < n ? escapeLength(text, i) : 0;
+                const code = i < n ? text.charCodeAt(i) : 0;
+                const simple = escape === 0 && code < 128 && ESCAPE_SIMPLE[code] === 1;
+                if (escape > 0 || simple) {
+                    if (start < 0) {
+                        start = i;
+                        hasEscape = false;
+                    }
+                    if (escape > 0)
+                        hasEscape = true;
+                    i += escape > 0 ? escape : 1;
+                    continue;
+                }
+                if (start >= 0 && hasEscape && i - start <= MAX_RUN) {
+                    if (!take(start, i, 'escape', decodeEscapes(text.slice(start, i))))
+                        break scan;
+                }
+                start = -1;
+                i++;
+            }
+        }
+    }
+    return runs.sort((a, b) => a.start - b.start);
+}
+/** The run's line around it with the run replaced by its decoded text, bounded to `context` each side. */
+function decodedWindow(text, run, context = 200) {
+    const lineStart = text.lastIndexOf('\n', run.start - 1) + 1;
+    let lineEnd = text.indexOf('\n', run.end);
+    if (lineEnd < 0)
+        lineEnd = text.length;
+    const before = text.slice(Math.max(lineStart, run.start - context), run.start);
+    const after = text.slice(run.end, Math.min(lineEnd, run.end + context));
+    return { text: before + run.decoded + after, decodedStart: before.length, decodedEnd: before.length + run.decoded.length };
+}
+
+
+/***/ }),
+
 /***/ 7647:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -4979,8 +12013,11 @@ exports.Detector = exports.INLINE_ALLOW = void 0;
 // Detection: fragment text in, findings out. Knows nothing of files, git or where bytes came from.
 // Flow per fragment: keyword prefilter -> regex of the rules whose keywords occur (on the lines where
 // they occur, or the whole fragment for multi-line rules) -> secret group -> entropy -> checksum ->
-// look-alike filters -> allowlists -> inline keyward:allow -> finding.
+// look-alike filters -> allowlists -> inline keyward:allow -> finding. Then encoded runs (base64,
+// percent, escapes) are decoded and scanned the same way, reported at the encoded text (decode.ts).
 const allowlist_js_1 = __nccwpck_require__(3356);
+const pairs_js_1 = __nccwpck_require__(7500);
+const decode_js_1 = __nccwpck_require__(9483);
 const entropy_js_1 = __nccwpck_require__(6608);
 const filters_js_1 = __nccwpck_require__(6858);
 const fingerprint_js_1 = __nccwpck_require__(4037);
@@ -4988,7 +12025,20 @@ const prefilter_js_1 = __nccwpck_require__(8418);
 const regex_js_1 = __nccwpck_require__(6806);
 const index_js_1 = __nccwpck_require__(2021);
 exports.INLINE_ALLOW = 'keyward:allow';
+/** Lines longer than this are searched in windows of WINDOW characters either side of each keyword. */
+const LONG_LINE = 4096;
+const WINDOW = 1024;
+/** Move a window's start back to a separator, so it does not begin in the middle of a token. */
+function snapBack(text, from, floor) {
+    for (let i = from; i > floor && from - i < 256; i--) {
+        const c = text.charCodeAt(i - 1);
+        if (c === 32 || c === 9 || c === 34 || c === 39 || c === 96 || c === 44 || c === 59)
+            return i;
+    }
+    return from;
+}
 class Detector {
+    options;
     rules;
     backend;
     prepared;
@@ -4996,11 +12046,14 @@ class Detector {
     /** keyword index -> rules (indexes into `prepared`) that listed it */
     keywordRules;
     globalAllowlist;
+    decodeDepth;
     counts = { allowlist: 0, inline: 0, filtered: 0 };
     constructor(rules, options = {}) {
+        this.options = options;
         this.rules = rules;
         const backendPreference = options.regexBackend ?? 'auto';
         this.globalAllowlist = options.allowlist ? new allowlist_js_1.CompiledAllowlist(options.allowlist, backendPreference) : undefined;
+        this.decodeDepth = options.decodeDepth ?? 2;
         this.prepared = rules.map((rule) => {
             const regex = (0, regex_js_1.compileRegex)(rule.pattern, { caseInsensitive: rule.caseInsensitive }, backendPreference);
             const named = regex.groupIndex('secret');
@@ -5051,52 +12104,130 @@ class Detector {
         const { text } = fragment;
         if (text.length === 0)
             return [];
+        const candidates = this.candidates(text, fragment.path, 0, { ...decode_js_1.DEFAULT_DECODE_BUDGET });
+        if (candidates.length === 0)
+            return [];
+        return this.toFindings(fragment, candidates);
+    }
+    /** Candidates in `text` as written, then in the encoded runs inside it, down to `decodeDepth` levels. */
+    candidates(text, path, depth, budget, focus = { start: 0, end: text.length }) {
+        const failedChecks = [];
+        let candidates = this.plainCandidates(text, path, failedChecks);
+        // A generic hit on a value that failed a provider's checksum is that broken value, not a new secret.
+        if (failedChecks.length > 0) {
+            candidates = candidates.filter((c) => {
+                const broken = c.prepared.generic && failedChecks.some((f) => f.start < c.end && c.start < f.end);
+                if (broken)
+                    this.counts.filtered++;
+                return !broken;
+            });
+        }
+        if (depth === 0)
+            this.addSplitPairs(text, path, candidates);
+        if (depth >= this.decodeDepth)
+            return candidates;
+        // Inside a decoded window only the decoded part is new; its context was searched one level up.
+        const scope = focus.start === 0 && focus.end === text.length ? text : text.slice(focus.start, focus.end);
+        for (const found of (0, decode_js_1.findEncodedRuns)(scope, budget)) {
+            const run = { ...found, start: found.start + focus.start, end: found.end + focus.start };
+            const window = (0, decode_js_1.decodedWindow)(text, run);
+            const inner = { start: window.decodedStart, end: window.decodedEnd };
+            for (const c of this.candidates(window.text, path, depth + 1, budget, inner)) {
+                if (c.end <= window.decodedStart || c.start >= window.decodedEnd)
+                    continue;
+                // The same rule already found it as written (a percent-encoded password in a URL, say).
+                if (candidates.some((p) => p.prepared === c.prepared && p.start < run.end && run.start < p.end))
+                    continue;
+                candidates.push({ ...c, start: run.start, end: run.end, matchStart: run.start, matchEnd: run.end });
+            }
+        }
+        return candidates;
+    }
+    /**
+     * Name and value written apart (Kubernetes `- name:` / `value:`, Terraform `set {}`, ECS JSON): each pair
+     * is searched as one `NAME=value` line, and what it finds is placed at the value in the real text.
+     */
+    addSplitPairs(text, path, candidates) {
+        for (const pair of (0, pairs_js_1.findSplitPairs)(text)) {
+            const shift = pair.offset - pair.valueStart;
+            const failedChecks = [];
+            const found = this.plainCandidates(pair.text, path, failedChecks);
+            for (const c of found) {
+                if (c.end <= pair.valueStart)
+                    continue;
+                if (c.prepared.generic && failedChecks.some((f) => f.start < c.end && c.start < f.end)) {
+                    this.counts.filtered++;
+                    continue;
+                }
+                const start = Math.max(c.start, pair.valueStart) + shift;
+                const end = c.end + shift;
+                if (candidates.some((p) => p.prepared === c.prepared && p.start < end && start < p.end))
+                    continue;
+                candidates.push({ ...c, start, end, matchStart: start, matchEnd: end });
+            }
+        }
+    }
+    plainCandidates(text, path, failedChecks) {
         const hits = this.prefilter.scan(text);
         if (hits.length === 0)
             return [];
-        // rule index -> line starts already queued (line scope) or true (file scope)
+        // rule index -> spans of text to run the rule on (line scope), or true (file scope). Hits come in
+        // order of position, so one forward cursor finds each hit's line: linear even on one-line files.
         const work = new Map();
+        let lineStart = 0;
+        let nextNewline = text.indexOf('\n');
         for (const hit of hits) {
+            const at = hit.end - 1;
+            while (nextNewline !== -1 && nextNewline < at) {
+                lineStart = nextNewline + 1;
+                nextNewline = text.indexOf('\n', lineStart);
+            }
+            const lineEnd = nextNewline === -1 ? text.length : nextNewline;
+            let spanStart = lineStart;
+            let spanEnd = lineEnd;
+            if (lineEnd - lineStart > LONG_LINE) {
+                // Minified bundles and data blobs: a window around the keyword, not the whole megabyte line.
+                spanStart = snapBack(text, Math.max(lineStart, hit.end - WINDOW), lineStart);
+                spanEnd = Math.min(lineEnd, hit.end + WINDOW);
+            }
             for (const ruleIndex of this.keywordRules[hit.keyword]) {
                 const p = this.prepared[ruleIndex];
                 if (p.rule.scope === 'file') {
                     work.set(ruleIndex, true);
                     continue;
                 }
-                let starts = work.get(ruleIndex);
-                if (starts === true)
+                let spans = work.get(ruleIndex);
+                if (spans === true)
                     continue;
-                if (!starts) {
-                    starts = new Set();
-                    work.set(ruleIndex, starts);
+                if (!spans) {
+                    spans = [];
+                    work.set(ruleIndex, spans);
                 }
-                starts.add(text.lastIndexOf('\n', hit.end - 1) + 1);
+                const last = spans[spans.length - 1];
+                if (last && spanStart <= last[1])
+                    last[1] = Math.max(last[1], spanEnd);
+                else
+                    spans.push([spanStart, spanEnd]);
             }
         }
         const candidates = [];
         for (const [ruleIndex, scope] of work) {
             const p = this.prepared[ruleIndex];
-            if (p.allowlists.some((a) => a.allowsPath(fragment.path))) {
+            if (p.allowlists.some((a) => a.allowsPath(path))) {
                 this.counts.allowlist++;
                 continue;
             }
             if (scope === true) {
-                this.collect(p, text, 0, candidates);
+                this.collect(p, text, 0, candidates, text, path, failedChecks);
             }
             else {
-                for (const lineStart of scope) {
-                    let lineEnd = text.indexOf('\n', lineStart);
-                    if (lineEnd < 0)
-                        lineEnd = text.length;
-                    this.collect(p, text.slice(lineStart, lineEnd), lineStart, candidates);
-                }
+                for (const [start, end] of scope)
+                    this.collect(p, text.slice(start, end), start, candidates, text, path, failedChecks);
             }
         }
-        if (candidates.length === 0)
-            return [];
-        return this.toFindings(fragment, candidates);
+        return candidates;
     }
-    collect(p, subject, offset, out) {
+    collect(p, subject, offset, out, text, path, failedChecks) {
         for (const m of p.regex.matchAll(subject)) {
             const group = m.groups[p.secretGroup] ?? m.groups[0];
             if (!group || group.text.length === 0)
@@ -5105,9 +12236,11 @@ class Detector {
             const entropy = (0, entropy_js_1.shannonEntropy)(secret);
             if (p.rule.entropy !== undefined && entropy < p.rule.entropy)
                 continue;
-            if (p.validator && !p.validator.validate(secret))
+            if (p.validator && !p.validator.validate(secret)) {
+                failedChecks.push({ start: offset + group.start, end: offset + group.end });
                 continue;
-            if (!p.rule.skipFilters && (0, filters_js_1.lookAlikeReason)(secret) !== undefined) {
+            }
+            if (!p.rule.skipFilters && (0, filters_js_1.lookAlikeReason)(secret, filterContext(text, offset + group.start, path, p.generic)) !== undefined) {
                 this.counts.filtered++;
                 continue;
             }
@@ -5174,6 +12307,14 @@ class Detector {
     }
 }
 exports.Detector = Detector;
+/** The line around `start` (capped for minified text), for filters that judge by surroundings. */
+function filterContext(text, start, path, generic) {
+    const lineStart = Math.max(text.lastIndexOf('\n', start - 1) + 1, start - 4096);
+    let lineEnd = text.indexOf('\n', start);
+    if (lineEnd < 0 || lineEnd - start > 4096)
+        lineEnd = Math.min(text.length, start + 4096);
+    return { line: text.slice(lineStart, lineEnd).replace(/\r$/, ''), column: start - lineStart, path, generic };
+}
 function realLine(fragment, zeroBased) {
     return fragment.lineNumbers?.[zeroBased] ?? zeroBased + 1;
 }
@@ -5339,12 +12480,30 @@ function isTemplate(text) {
 
 // Filters for values that only look like secrets. Each returns the name of the reason it rejected a
 // candidate, or undefined. They run after the rule's regex, entropy and checksum, and before allowlists.
+// Filters that judge a value by its shape alone (UUIDs, hex digests, identifiers, words) apply only to
+// generic rules: a provider format that is hex or UUID by design has already proved itself by prefix,
+// length and checksum. Filters that judge by where the value sits (lockfiles, go.sum, data URIs, source
+// map mappings, SOPS and Vault envelopes, public keys and certificates) apply to every rule.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isPlaceholder = isPlaceholder;
 exports.isTemplateReference = isTemplateReference;
 exports.isEnvReference = isEnvReference;
 exports.isDocumentedExample = isDocumentedExample;
 exports.isRedacted = isRedacted;
+exports.isUuid = isUuid;
+exports.isHexDigest = isHexDigest;
+exports.isCodeIdentifier = isCodeIdentifier;
+exports.isCodeExpression = isCodeExpression;
+exports.isNaturalLanguage = isNaturalLanguage;
+exports.isIntegrityHash = isIntegrityHash;
+exports.isGoSumLine = isGoSumLine;
+exports.isLockfileLine = isLockfileLine;
+exports.isInDataUri = isInDataUri;
+exports.isInSourceMapMappings = isInSourceMapMappings;
+exports.isMinifiedCode = isMinifiedCode;
+exports.isPublicByDesign = isPublicByDesign;
+exports.isPublicKeyMaterial = isPublicKeyMaterial;
+exports.isEncryptedValue = isEncryptedValue;
 exports.lookAlikeReason = lookAlikeReason;
 // Words that real keys do not contain but documentation, samples and tests do.
 const PLACEHOLDER_WORDS = [
@@ -5383,8 +12542,9 @@ const PLACEHOLDER_WORDS = [
     '-here',
 ];
 const REDACTED = /(\*{3,}|•{3,}|\[redacted\]|<redacted>|\(redacted\)|redacted|\[filtered\]|\[masked\]|\[hidden\])/i;
-// ${VAR} {{ x }} $(cmd) %(name)s <%= x %> #{x} {x} %VAR% @Value("${..}")  -- a reference, not a value
-const TEMPLATE = /\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|%\([^)]+\)[sd]|<%=?[^%]*%>|#\{[^}]*\}|^\{[A-Za-z_][\w.-]*\}$|^%[A-Za-z_]\w*%$|^\$[A-Za-z_]\w*$|^<[^<>]+>$|^\[[A-Za-z_ -]+\]$/;
+// ${VAR} {{ x }} $(cmd) %(name)s <%= x %> #{x} {x} %VAR% @Value("${..}")  -- a reference, not a value.
+// Generic rules stop a value before a closing bracket, so an unclosed `${` or `{{` (`ghp_${rand(`) counts too.
+const TEMPLATE = /\$\{|\{\{|^(?:\$\(|#\{|<%|%\()[\w.:-]*$|\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|%\([^)]+\)[sd]|<%=?[^%]*%>|#\{[^}]*\}|^\{[A-Za-z_][\w.-]*\}$|^%[A-Za-z_]\w*%$|^\$[A-Za-z_]\w*$|^<[^<>]+>$|^\[[A-Za-z_ -]+\]$/;
 const ENV_REFERENCE = /process\.env\b|import\.meta\.env\b|os\.getenv\b|os\.environ\b|getenv\(|System\.getenv|Environment\.GetEnvironmentVariable|ENV\[|ENV\.fetch|env\(['"]|\$env:|secrets\.[A-Za-z_]|vars\.[A-Za-z_]/;
 // Keys that providers print in their own documentation. AWS marks every documented key with EXAMPLE.
 const DOCUMENTED_EXAMPLES = new Set([
@@ -5432,8 +12592,224 @@ function isDocumentedExample(secret) {
 function isRedacted(secret) {
     return REDACTED.test(secret);
 }
+// ---------------------------------------------------------------------------------------------------
+// Shapes that are identifiers, digests and words (generic rules only)
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+function isUuid(secret) {
+    return UUID.test(secret);
+}
+// What a hex value is when the line names it: a digest, a commit, a content hash.
+const DIGEST_CONTEXT = /sha-?(?:1|224|256|384|512)?\b|sha\d*sum|md5|digest|checksum|hash|fingerprint|etag|commit|revision|\brev\b|integrity|crc32|git[_.-]?(?:head|ref)/i;
+const DIGEST_LENGTHS = new Set([32, 40, 56, 64, 96, 128]);
+/**
+ * A git SHA or content digest: hex of a digest's length where the line calls it one (`sha256:`,
+ * `checksum =`, `commit:`), or hex carrying an algorithm prefix (`sha256:…`, `md5-…`). A hex secret
+ * under a secret's name (`SECRET_KEY = <64 hex>`, as `secrets.token_hex()` makes) is not a digest.
+ */
+function isHexDigest(secret, line = '') {
+    if (/^(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1)[:-][0-9a-fA-F]{32,}$/i.test(secret))
+        return true;
+    if (!/^[0-9a-fA-F]+$/.test(secret) || !DIGEST_LENGTHS.has(secret.length))
+        return false;
+    return DIGEST_CONTEXT.test(line);
+}
+/**
+ * Code, not a value: a member chain (`user.password`, `this.apiKey`), or a name built only of words
+ * (`getApiKey`, `SECRET_KEY_NAME`, `password_field`, `billing-db-credentials`). Real secrets carry digits
+ * or a random mix of cases; names are words joined by a convention.
+ */
+function isCodeIdentifier(secret) {
+    if (/^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+(?:\(\))?$/.test(secret) && !/\d{3,}/.test(secret))
+        return true;
+    if (/^[a-z][a-z]+(?:[A-Z][a-z]+)+$/.test(secret))
+        return true; // camelCase words
+    if (/^(?:[A-Z][a-z]+){2,}$/.test(secret))
+        return true; // PascalCase words
+    if (/^[A-Z]{2,}(?:_[A-Z]{2,})+$/.test(secret))
+        return true; // CONSTANT_CASE words
+    if (/^[a-z]{2,}(?:[_-][a-z]{2,})+$/.test(secret))
+        return true; // snake_case / kebab-case words
+    return false;
+}
+const CODE_PATH = /\.(?:[cm]?[jt]sx?|vue|svelte|py|go|java|kts?|scala|groovy|cs|fs|vb|rb|php|rs|swift|dart|c|cc|cpp|h|hpp|m|mm|lua|pl|ex|exs|sh|bash|zsh|ps1)$/i;
+const CODE_PUNCTUATION = /[(){}[\]<>;,]/;
+/**
+ * Code, not a literal, for a generic rule's value (which may hold brackets, for Django keys):
+ * a call or subscript (`hash(salt1` of `hash(salt1)`, `keys[idx_1`), or, in a source file, a value
+ * holding brackets or `;,` that no quotes enclose (`function(e){this.token=e`, `e.password,remember:1`).
+ * Random secrets with brackets also hold `!@#%^&=`, which arguments do not.
+ */
+function isCodeExpression(secret, line = '', column = 0, path = '') {
+    if (/^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*[([][\w$.()[\]{},:+*/-]*$/.test(secret))
+        return true;
+    if (!CODE_PUNCTUATION.test(secret) || !CODE_PATH.test(path))
+        return false;
+    let open = column - 1;
+    while (open >= 0 && CODE_PUNCTUATION.test(line[open]))
+        open--;
+    const quote = line[open];
+    return !(quote === '"' || quote === "'" || quote === '`') || line[column + secret.length] !== quote;
+}
+// Folders and files that hold translations rather than configuration.
+const I18N_PATH = /(?:^|\/)(?:locales?|i18n|l10n|lang|languages|translations?|messages)(?:\/|$)|(?:^|\/)messages[_.-][\w-]*\.properties$|\.(?:po|pot|xliff|xlf|resx|strings|arb)$/i;
+/**
+ * A word or phrase of a human language: letters (any script) with the punctuation prose uses and no
+ * digits. Generic rules already require a mix of letters and non-letters, so what reaches here is
+ * `Mot-de-passe`, `API-Schlüssel`, `Passwort:`, or any digit-free text in a translation file.
+ */
+function isNaturalLanguage(secret, path = '') {
+    if (/\d/.test(secret))
+        return false;
+    if (/^[\p{L}][\p{L}\p{M}'’-]*[\p{L}\p{M}][?!.:…]?$/u.test(secret) && /[^\x00-\x7f]/.test(secret))
+        return true;
+    if (/^[\p{Lu}]?[\p{Ll}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*[?!.:…]?$/u.test(secret) && secret.length <= 24)
+        return true;
+    return I18N_PATH.test(path) && !/[A-Z].*[A-Z].*[a-z].*\d|[+/=]{2}/.test(secret) && /^[\p{L}\p{M}\s'’.,:;!?…-]+$/u.test(secret);
+}
+// ---------------------------------------------------------------------------------------------------
+// Where the value sits (every rule)
+const LOCKFILE = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lock|Cargo\.lock|poetry\.lock|Pipfile\.lock|pdm\.lock|uv\.lock|composer\.lock|Gemfile\.lock|packages\.lock\.json|flake\.lock|mix\.lock|pubspec\.lock|Podfile\.lock|gradle\.lockfile|go\.sum)$/;
+const SRI = /^(?:sha(?:1|256|384|512))-[A-Za-z0-9+/]{20,}={0,2}$/;
+/** A subresource-integrity or lockfile hash: `sha512-…`, or a hash field of a lockfile. */
+function isIntegrityHash(secret, line = '', path = '') {
+    if (SRI.test(secret))
+        return true;
+    if (/\bintegrity\b/i.test(line) && spanOf(line, /\bsha(?:1|256|384|512)-[A-Za-z0-9+/]+={0,2}/g).some(([s, e]) => s <= line.indexOf(secret) && line.indexOf(secret) < e)) {
+        return true;
+    }
+    return LOCKFILE.test(path) && /\b(?:integrity|checksum|shasum|hash|content-hash|reference|resolved|sha\d*)\b/i.test(line) && !/:\/\/[^/\s:@]+:[^/\s@]+@/.test(line);
+}
+/** A go.sum line: `module version[/go.mod] h1:<base64>=`. */
+function isGoSumLine(line, path) {
+    return /(?:^|\/)go\.sum$/.test(path) && /^\S+ v\S+ h1:[A-Za-z0-9+/]{43}=\s*$/.test(line);
+}
+/** Lockfiles list packages, versions and hashes; a generic rule's hit there is one of those unless it is a URL credential. */
+function isLockfileLine(line, path) {
+    return LOCKFILE.test(path) && !/:\/\/[^/\s:@]+:[^/\s@]+@/.test(line);
+}
+function spanOf(line, re) {
+    const out = [];
+    for (const m of line.matchAll(re))
+        out.push([m.index, m.index + m[0].length]);
+    return out;
+}
+function within(spans, column) {
+    return spans.some(([s, e]) => s <= column && column < e);
+}
+/** Inside a `data:<type>;base64,<payload>` URI. Decoding looks inside text payloads on its own. */
+function isInDataUri(line, column) {
+    if (!line.includes('data:'))
+        return false;
+    return within(spanOf(line, /data:[\w.+-]+\/[\w.+-]+(?:;[\w.+-]+=[\w.+-]+)*;base64,[A-Za-z0-9+/]*={0,2}/g), column);
+}
+/** Inside a source map's `"mappings"` (base64 VLQ, letters and digits by construction). */
+function isInSourceMapMappings(line, column, path) {
+    if (!/\.map$/.test(path) && !line.includes('"mappings"'))
+        return false;
+    return within(spanOf(line, /"mappings"\s*:\s*"[A-Za-z0-9+/,;]*"/g), column);
+}
+const MINIFIED_PATH = /\.min\.(?:js|mjs|cjs|css)$|(?:^|\/)(?:dist|build|public|static|assets|vendor)\/.*\.(?:js|mjs|cjs)$|[.-](?:bundle|chunk)\.[\w.-]*js$/;
+/**
+ * Minified code: a generic rule's unquoted value there is an expression (`password:e.password`,
+ * `token:t`), never a literal; quoted literals are still judged like any other value.
+ */
+function isMinifiedCode(line, column, path) {
+    const minified = MINIFIED_PATH.test(path) || (line.length >= 1000 && /\.(?:js|mjs|cjs|css|html?|map)$/.test(path));
+    if (!minified)
+        return false;
+    const before = line[column - 1];
+    return before !== '"' && before !== "'" && before !== '`';
+}
+// Public by design: shipped to browsers and apps, safe to publish.
+//   Stripe publishable keys, Mapbox public tokens, PostHog project keys, JWTs with the `anon` role
+//   (Supabase), Firebase client config API keys, and the public key of a Sentry DSN.
+function isPublicByDesign(secret, line = '', column = 0) {
+    if (/^pk_(?:live|test)_[A-Za-z0-9]{20,}$/.test(secret))
+        return true;
+    if (/^pk\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(secret))
+        return true;
+    if (/^phc_[A-Za-z0-9]{30,}$/.test(secret))
+        return true;
+    if (/^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(secret)) {
+        const payload = decodeBase64Url(secret.split('.')[1]);
+        if (payload && /"role"\s*:\s*"anon"/.test(payload))
+            return true;
+    }
+    if (/^AIza[0-9A-Za-z_-]{35}$/.test(secret)) {
+        const around = line.slice(Math.max(0, column - 300), column + secret.length + 300);
+        if (/firebase|authDomain|messagingSenderId|storageBucket|current_key/i.test(around))
+            return true;
+    }
+    // https://<public key>@o123.ingest.sentry.io/456: the DSN's key only lets clients send events.
+    if (/sentry/i.test(line)) {
+        const dsn = spanOf(line, /https?:\/\/[0-9a-f]{32}(?::[0-9a-f]{32})?@[\w.-]*sentry[\w.-]*(?::\d+)?\/\d+/g);
+        if (within(dsn, column) && !line.slice(column, column + secret.length + 1).includes(':'))
+            return true;
+        if (within(dsn, column) && /^[0-9a-f]{32}$/.test(secret) && line[column - 1] === '/')
+            return true;
+    }
+    return false;
+}
+function decodeBase64Url(text) {
+    try {
+        return Buffer.from(text, 'base64url').toString('utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+const PUBLIC_PEM = /-----BEGIN (?:PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE|TRUSTED CERTIFICATE|CERTIFICATE REQUEST|NEW CERTIFICATE REQUEST|X509 CRL|PGP PUBLIC KEY BLOCK|SSH2 PUBLIC KEY)-----/;
+/**
+ * A public key or certificate: OpenSSH public keys, age recipients, PEM blocks of public material,
+ * and base64 DER whose structure is a SubjectPublicKeyInfo or a certificate (a SEQUENCE opening with a
+ * SEQUENCE; private keys open with an INTEGER version).
+ */
+function isPublicKeyMaterial(secret, line = '', column = 0) {
+    if (/^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)\s/.test(secret))
+        return true;
+    if (/^AAAA(?:B3NzaC1yc2E|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|B3NzaC1kc3M)/.test(secret))
+        return true;
+    if (/^age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}$/.test(secret))
+        return true;
+    if (PUBLIC_PEM.test(secret) && !/PRIVATE KEY/.test(secret))
+        return true;
+    if (derIsPublic(secret))
+        return true;
+    // Inside a one-line (JSON-escaped) PEM block of public material.
+    const begin = line.lastIndexOf('-----BEGIN ', column);
+    if (begin >= 0 && PUBLIC_PEM.test(line.slice(begin, begin + 50))) {
+        const end = line.indexOf('-----END ', begin);
+        if (end < 0 || end >= column)
+            return true;
+    }
+    return false;
+}
+function derIsPublic(secret) {
+    if (!/^MI[A-Za-z0-9+/]{60,}={0,2}$|^M[C-F][A-Za-z0-9+/]{40,}={0,2}$/.test(secret))
+        return false;
+    const der = Buffer.from(secret.slice(0, 16), 'base64');
+    if (der[0] !== 0x30)
+        return false;
+    const lengthBytes = der[1] & 0x80 ? der[1] & 0x7f : 0;
+    return der[2 + lengthBytes] === 0x30;
+}
+/**
+ * An encrypted value: SOPS `ENC[AES256_GCM,…]`, Ansible Vault, age- or PGP-armoured messages,
+ * Bitnami SealedSecrets (`AgB…` ciphertext). Encrypted is what a secret in git should be.
+ */
+function isEncryptedValue(secret, line = '', column = 0) {
+    if (/^ENC\[[A-Z0-9_]+,/.test(secret) || secret.includes('$ANSIBLE_VAULT') || /^!vault\b/.test(secret))
+        return true;
+    if (/-----BEGIN (?:AGE ENCRYPTED FILE|PGP MESSAGE)-----/.test(secret))
+        return true;
+    if (/^Ag[A-D][A-Za-z0-9+/]{300,}={0,2}$/.test(secret))
+        return true;
+    if (line.includes('ENC[') && within(spanOf(line, /ENC\[[A-Z0-9_]+,[^\]]*\]/g), column))
+        return true;
+    return /\$ANSIBLE_VAULT;\d/.test(line);
+}
 /** The first reason this candidate is not a real secret, or undefined. */
-function lookAlikeReason(secret) {
+function lookAlikeReason(secret, context) {
     if (isDocumentedExample(secret))
         return 'documented-example';
     if (isRedacted(secret))
@@ -5444,6 +12820,44 @@ function lookAlikeReason(secret) {
         return 'env-reference';
     if (isPlaceholder(secret))
         return 'placeholder';
+    const line = context?.line ?? '';
+    const column = context?.column ?? 0;
+    const path = context?.path ?? '';
+    if (isEncryptedValue(secret, line, column))
+        return 'encrypted';
+    if (isPublicByDesign(secret, line, column))
+        return 'public-by-design';
+    if (isPublicKeyMaterial(secret, line, column))
+        return 'public-key';
+    if (isIntegrityHash(secret, line, path))
+        return 'integrity';
+    if (context) {
+        if (isGoSumLine(line, path))
+            return 'go-sum';
+        if (isInDataUri(line, column))
+            return 'data-uri';
+        if (isInSourceMapMappings(line, column, path))
+            return 'source-map';
+    }
+    if (!context?.generic)
+        return undefined;
+    // A UUID given as a password (Heroku API keys in .netrc) is a credential; under any other name, an id.
+    if (isUuid(secret) && !/password\b/i.test(line))
+        return 'uuid';
+    if (isHexDigest(secret, line))
+        return 'hex-digest';
+    if (isLockfileLine(line, path))
+        return 'lockfile';
+    if (isCodeIdentifier(secret))
+        return 'identifier';
+    if (isCodeExpression(secret, line, column, path))
+        return 'code-expression';
+    if (line.slice(Math.max(0, column - 2), column) === '{{')
+        return 'template';
+    if (isNaturalLanguage(secret, path))
+        return 'natural-language';
+    if (isMinifiedCode(line, column, path))
+        return 'minified-code';
     return undefined;
 }
 
@@ -5492,7 +12906,123 @@ function redact(secret) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.builtinRuleFiles = void 0;
 exports.builtinRuleFiles = [
+    { name: "1password.yaml", source: "# 1Password: service account tokens are \"ops_\" + base64 of a JSON object (sign-in address, service\n# account e-mail, key material); the account Secret Key is \"A3-\" + a 6-character account id + 26 more\n# characters in groups (A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX).\n# https://developer.1password.com/docs/service-accounts/security/\n# https://support.1password.com/secret-key/\nprovider: 1Password\ndocs: https://developer.1password.com/docs/service-accounts/security/\nrules:\n  - id: 1password-service-account-token\n    description: 1Password service account token\n    pattern: '\\b(?P<secret>ops_eyJ[A-Za-z0-9+/_-]{100,}={0,2})(?:[^A-Za-z0-9+/_=-]|$)'\n    keywords: [ops_eyj]\n    checksum: onepassword-service-account\n    severity: critical\n    precision: very-high\n    tags: [1password, token]\n    examples:\n      match:\n        - 'OP_SERVICE_ACCOUNT_TOKEN={{gen:onepassword-service-account}}'\n        - 'export OP_SERVICE_ACCOUNT_TOKEN=\"{{gen:onepassword-service-account}}\"'\n      noMatch:\n        - 'OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{{rand:base64:200}}'   # does not decode to the token object\n        - 'OP_SERVICE_ACCOUNT_TOKEN=ops_{{rand:alnum:40}}'\n        - 'OP_SERVICE_ACCOUNT_TOKEN=${{ secrets.OP_SERVICE_ACCOUNT_TOKEN }}'\n\n  - id: 1password-secret-key\n    description: 1Password account Secret Key\n    pattern: '\\b(?P<secret>A3-[A-Z0-9]{6}-[A-Z0-9]{5,6}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})\\b'\n    keywords: [a3-]\n    entropy: 3.5\n    severity: critical\n    precision: very-high\n    docs: https://support.1password.com/secret-key/\n    tags: [1password, secret-key]\n    examples:\n      match:\n        - 'Secret Key: A3-{{rand:uppernum:6}}-{{rand:uppernum:6}}-{{rand:uppernum:5}}-{{rand:uppernum:5}}-{{rand:uppernum:5}}-{{rand:uppernum:5}}'\n        - 'OP_SECRET_KEY=A3-{{rand:uppernum:6}}-{{rand:uppernum:5}}-{{rand:uppernum:5}}-{{rand:uppernum:5}}-{{rand:uppernum:5}}-{{rand:uppernum:5}}'\n      noMatch:\n        - 'Secret Key: A3-{{rand:uppernum:6}}-{{rand:uppernum:6}}-{{rand:uppernum:5}}'      # truncated\n        - 'Secret Key: A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX'\n        - 'part: A3-{{rand:lower:6}}-{{rand:lower:6}}-{{rand:lower:5}}-{{rand:lower:5}}-{{rand:lower:5}}-{{rand:lower:5}}'\n" },
+    { name: "adyen.yaml", source: "# Adyen API keys (X-API-Key header), generated per API credential in the Customer Area.\n# https://docs.adyen.com/development-resources/api-credentials\n# Adyen does not document the key format. Keys seen start with \"AQE\" and have three dash-separated parts\n# (two base64 blocks and a short tail); the rule requires that shape plus an Adyen name or an\n# api-key/X-API-Key context on the same line.\nprovider: Adyen\ndocs: https://docs.adyen.com/development-resources/api-credentials\nrules:\n  - id: adyen-api-key\n    description: Adyen API key (AQE..., next to an Adyen or API-key name)\n    pattern: '(?i:adyen|x-api-key|api[_-]?key)[^\\n]{0,60}?(?:^|[^A-Za-z0-9+/])(?P<secret>AQE[A-Za-z0-9+/]{40,200}={0,2}-[A-Za-z0-9+/]{30,80}={0,2}-[^\\s\"''`,;]{8,40})'\n    keywords: [aqe]\n    entropy: 4.0\n    severity: critical\n    precision: high\n    tags: [adyen, payments, api-key]\n    examples:\n      match:\n        - 'ADYEN_API_KEY=AQE{{rand:base64:97}}==-{{rand:base64:43}}=-{{rand:A-Za-z0-9(*!.:16}}'\n        - 'client.setXApiKey(\"AQE{{rand:base64:80}}-{{rand:base64:43}}=-{{rand:alnum:16}}\");'\n      noMatch:\n        - 'ADYEN_API_KEY=AQE{{rand:base64:20}}'\n        - 'checksum = \"AQE{{rand:base64:97}}==-{{rand:base64:43}}=-{{rand:alnum:16}}\"'   # no Adyen context\n        - 'ADYEN_API_KEY=${ADYEN_API_KEY}'\n" },
+    { name: "age.yaml", source: "# age X25519 identities (secret keys): Bech32 with HRP \"AGE-SECRET-KEY-\", upper case, 58 characters\n# after the \"1\" separator, the last 6 a Bech32 checksum. https://age-encryption.org/v1 (section\n# \"The X25519 recipient type\"); https://github.com/C2SP/C2SP/blob/main/age.md\nprovider: age\ndocs: https://age-encryption.org/v1\nrules:\n  - id: age-secret-key\n    description: age X25519 secret key (identity)\n    pattern: '\\b(?P<secret>AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\\b'\n    keywords: [age-secret-key-1]\n    checksum: age-bech32\n    severity: critical\n    precision: very-high\n    tags: [age, private-key]\n    examples:\n      match:\n        - '{{gen:age-bech32}}'\n        - |\n          # created: 2024-01-01T00:00:00Z\n          # public key: age1{{rand:lowernum:58}}\n          {{gen:age-bech32}}\n      noMatch:\n        - 'AGE-SECRET-KEY-1{{rand:QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L:58}}'     # checksum fails\n        - 'AGE-SECRET-KEY-1{{rand:QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L:30}}'\n        - 'public key: age1{{rand:lowernum:58}}'\n" },
+    { name: "airtable.yaml", source: "# Airtable personal access tokens: the token id (\"pat\" + 14 characters), a dot, and a 64-hex secret.\n# Legacy account API keys (\"key\" + 14 characters) were retired in February 2024 and carry no other marker,\n# so that rule needs an \"airtable\" context on the line.\n# https://airtable.com/developers/web/guides/personal-access-tokens\n# https://airtable.com/developers/web/api/authentication\nprovider: Airtable\ndocs: https://airtable.com/developers/web/guides/personal-access-tokens\nrules:\n  - id: airtable-personal-access-token\n    description: Airtable personal access token\n    pattern: '\\b(?P<secret>pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})\\b'\n    keywords: [pat]\n    entropy: 3.8\n    severity: high\n    precision: very-high\n    tags: [airtable, token]\n    examples:\n      match:\n        - 'AIRTABLE_TOKEN=pat{{rand:alnum:14}}.{{rand:hex:64}}'\n        - 'Authorization: Bearer pat{{rand:alnum:14}}.{{rand:hex:64}}'\n      noMatch:\n        - 'AIRTABLE_TOKEN=pat{{rand:alnum:14}}.{{rand:hex:40}}'\n        - 'AIRTABLE_TOKEN=pat{{rand:alnum:14}}.{{rand:alnum:64}}'\n        - 'AIRTABLE_TOKEN=patXXXXXXXXXXXXXX.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n\n  - id: airtable-legacy-api-key\n    description: Airtable legacy account API key (key + 14 characters, with airtable context)\n    pattern: '(?i:airtable)[^\\n]{0,60}?\\b(?P<secret>key[A-Za-z0-9]{14})\\b'\n    keywords: [airtable]\n    entropy: 3.4\n    severity: high\n    precision: medium\n    docs: https://airtable.com/developers/web/api/authentication\n    tags: [airtable, api-key]\n    allowlist:\n      regexes: ['^key[A-Za-z]+$']   # all letters: an identifier such as keyboardShortcuts, not a key\n    examples:\n      match:\n        - 'AIRTABLE_API_KEY=key{{rand:alnum:8}}{{rand:digits:6}}'\n        - 'const base = new Airtable({ apiKey: \"key{{rand:upper:4}}{{rand:digits:4}}{{rand:alnum:6}}\" }).base(id)'\n      noMatch:\n        - 'AIRTABLE_API_KEY=key{{rand:alnum:20}}'\n        - 'airtable: keyboardShortcuts'\n        - 'AIRTABLE_API_KEY=keyXXXXXXXXXXXXXX'\n" },
+    { name: "algolia.yaml", source: "# Algolia API keys are 32 hex with no type marker. Search-only keys are public by design; the admin key\n# is a full-access credential, so this rule fires only for an algolia ... admin name.\n# https://www.algolia.com/doc/guides/security/api-keys/\nprovider: Algolia\ndocs: https://www.algolia.com/doc/guides/security/api-keys/\nrules:\n  - id: algolia-admin-api-key\n    description: Algolia admin API key (with algolia admin context)\n    pattern: '(?i:algolia[\\w.-]{0,20}admin[\\w.-]{0,20})\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[a-f0-9]{32})\\b'\n    keywords: [algolia]\n    entropy: 3.0\n    severity: critical\n    precision: medium\n    tags: [algolia, api-key]\n    examples:\n      match: ['ALGOLIA_ADMIN_API_KEY={{rand:hex:32}}', 'algoliaAdminKey: \"{{rand:hex:32}}\"']\n      noMatch: ['ALGOLIA_SEARCH_API_KEY={{rand:hex:32}}', 'ALGOLIA_APP_ID={{rand:uppernum:10}}', 'ADMIN_KEY={{rand:hex:32}}']\n" },
+    { name: "alibaba.yaml", source: "# Alibaba Cloud AccessKey pairs: the AccessKey ID starts with \"LTAI\" followed by 12 to 20 alphanumerics\n# (16- and 24-character IDs are issued); the AccessKey secret is 30 alphanumerics with no prefix, so it is\n# matched only when assigned to an AccessKey-secret name.\n# https://www.alibabacloud.com/help/en/ram/user-guide/create-an-accesskey-pair\nprovider: Alibaba Cloud\ndocs: https://www.alibabacloud.com/help/en/ram/user-guide/create-an-accesskey-pair\nrules:\n  - id: alibaba-access-key-id\n    description: Alibaba Cloud AccessKey ID\n    pattern: '\\b(?P<secret>LTAI[A-Za-z0-9]{12,20})\\b'\n    keywords: [ltai]\n    entropy: 3.5\n    severity: high\n    precision: high\n    tags: [alibaba, key-id]\n    examples:\n      match:\n        - 'ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI{{rand:alnum:20}}'\n        - 'access_key_id: LTAI{{rand:alnum:12}}'\n      noMatch:\n        - 'ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI{{rand:alnum:8}}'\n        - 'name = LTAIwithsomelongidentifiernamehere'\n\n  - id: alibaba-access-key-secret\n    description: Alibaba Cloud AccessKey secret assigned to an AccessKey-secret name\n    pattern: '(?i:access_?key_?secret|alibaba_?cloud_?access_?key_?secret|aliyun_?(?:access_?)?secret)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)'\n    keywords: [accesskeysecret, access_key_secret, aliyun]\n    entropy: 4.0\n    severity: critical\n    precision: medium\n    tags: [alibaba, secret-key]\n    examples:\n      match:\n        - 'ALIBABA_CLOUD_ACCESS_KEY_SECRET={{rand:alnum:30}}'\n        - 'config.accessKeySecret = \"{{rand:alnum:30}}\";'\n      noMatch:\n        - 'ALIBABA_CLOUD_ACCESS_KEY_SECRET={{rand:alnum:24}}'\n        - 'accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET'\n        - 'access_key_secret = \"<your-access-key-secret>\"'\n" },
+    { name: "anthropic.yaml", source: "# Anthropic API keys: sk-ant-api03- (API keys, x-api-key header) and sk-ant-admin01- (Admin API keys).\n# https://docs.anthropic.com/en/api/overview#authentication ; https://docs.anthropic.com/en/api/administration-api\n# Anthropic documents the prefixes, not the body; keys seen are 93 base64url characters ending in \"AA\"\n# (95 after the prefix), which the patterns require.\nprovider: Anthropic\ndocs: https://docs.anthropic.com/en/api/overview#authentication\nrules:\n  - id: anthropic-api-key\n    description: Anthropic API key\n    pattern: '\\b(?P<secret>sk-ant-api03-[A-Za-z0-9_-]{93}AA)(?:[^A-Za-z0-9_-]|$)'\n    keywords: [sk-ant-api03-]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [anthropic, ai, api-key]\n    examples:\n      match:\n        - 'ANTHROPIC_API_KEY=sk-ant-api03-{{rand:base64url:93}}AA'\n        - 'client = anthropic.Anthropic(api_key=\"sk-ant-api03-{{rand:alnum:93}}AA\")'\n      noMatch:\n        - 'ANTHROPIC_API_KEY=sk-ant-api03-{{rand:base64url:40}}'\n        - 'ANTHROPIC_API_KEY=sk-ant-api03-{{rand:base64url:93}}'          # not the documented ending\n        - 'ANTHROPIC_API_KEY=sk-ant-api03-...'\n        - 'api_key = os.environ[\"ANTHROPIC_API_KEY\"]'\n\n  - id: anthropic-admin-key\n    description: Anthropic Admin API key (organization management)\n    pattern: '\\b(?P<secret>sk-ant-admin01-[A-Za-z0-9_-]{93}AA)(?:[^A-Za-z0-9_-]|$)'\n    keywords: [sk-ant-admin01-]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    docs: https://docs.anthropic.com/en/api/administration-api\n    tags: [anthropic, ai, api-key, admin]\n    examples:\n      match:\n        - 'ANTHROPIC_ADMIN_KEY=sk-ant-admin01-{{rand:base64url:93}}AA'\n        - 'curl -H \"x-api-key: sk-ant-admin01-{{rand:alnum:93}}AA\" https://api.anthropic.com/v1/organizations/users'\n      noMatch:\n        - 'ANTHROPIC_ADMIN_KEY=sk-ant-admin01-{{rand:base64url:50}}AA'\n        - 'ANTHROPIC_ADMIN_KEY=sk-ant-admin01-${ADMIN_KEY}'\n" },
+    { name: "asana.yaml", source: "# Asana personal access tokens. Asana says tokens are opaque and their format may change, so this rule\n# only fires next to the word \"asana\". Observed shape: \"0/\" or \"1/\" + user gid + \":\" + 32 hex, and since\n# 2023 \"2/\" + user gid + \"/\" + token gid + \":\" + 32 hex.\n# https://developers.asana.com/docs/personal-access-token\nprovider: Asana\ndocs: https://developers.asana.com/docs/personal-access-token\nrules:\n  - id: asana-personal-access-token\n    description: Asana personal access token (with asana context)\n    pattern: '(?i:asana)[^\\n]{0,60}?(?:^|[^0-9/])(?P<secret>[012]/[0-9]{6,20}(?:/[0-9]{6,20})?:[a-f0-9]{32})\\b'\n    keywords: [asana]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    tags: [asana, token]\n    examples:\n      match:\n        - 'ASANA_ACCESS_TOKEN=1/{{rand:digits:16}}:{{rand:hex:32}}'\n        - 'asana_token: \"2/{{rand:digits:16}}/{{rand:digits:16}}:{{rand:hex:32}}\"'\n      noMatch:\n        - 'TOKEN=1/{{rand:digits:16}}:{{rand:hex:32}}'                 # no asana context\n        - 'ASANA_ACCESS_TOKEN=1/{{rand:digits:16}}:{{rand:hex:20}}'\n        - 'ASANA_ACCESS_TOKEN=<your personal access token>'\n" },
+    { name: "atlassian.yaml", source: "# Atlassian Cloud API tokens. Atlassian documents that tokens vary in length; Atlassian's own code identifies\n# an API token by its \"ATAT\" prefix (current tokens start ATATT3, end with \"=\" and an 8-hex check value).\n# https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/\n# https://docs.atlassian.com/atlassian-bamboo/11.0.7/com/atlassian/bamboo/repository/configuration/BitbucketCloudApiTokenUtils.html\nprovider: Atlassian\ndocs: https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/\nrules:\n  - id: atlassian-api-token\n    description: Atlassian Cloud API token (Jira, Confluence, Bitbucket)\n    pattern: '\\b(?P<secret>ATATT3[A-Za-z0-9_-]{140,260}=[A-F0-9]{8})(?:[^A-Za-z0-9_=-]|$)'\n    keywords: [ATATT3]\n    entropy: 4.5\n    severity: high\n    precision: very-high\n    tags: [atlassian, jira, confluence, token]\n    examples:\n      match:\n        - 'JIRA_API_TOKEN=ATATT3{{rand:base64url:180}}={{rand:HEX:8}}'\n        - 'curl -u me@corp.test:ATATT3{{rand:base64url:175}}={{rand:HEX:8}} https://corp.atlassian.net/rest/api/3/myself'\n      noMatch:\n        - 'JIRA_API_TOKEN=ATATT3{{rand:base64url:40}}={{rand:HEX:8}}'           # far too short\n        - 'JIRA_API_TOKEN=ATATT3xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=ABCDEF12'\n        - 'JIRA_API_TOKEN=${ATLASSIAN_TOKEN}'\n        - 'token = \"{{rand:alnum:24}}\"'                                        # pre-2018 unprefixed token: no format to match\n" },
+    { name: "auth0.yaml", source: "# Auth0 application client secrets have no prefix (observed: 64 characters of [A-Za-z0-9_-]), so the rule\n# needs an auth0 ... secret name. Management API tokens are JWTs and are found by the jwt rule.\n# https://auth0.com/docs/get-started/applications/application-settings\n# https://auth0.com/docs/get-started/applications/rotate-client-secret\nprovider: Auth0\ndocs: https://auth0.com/docs/get-started/applications/application-settings\nrules:\n  - id: auth0-client-secret\n    description: Auth0 application client secret (with auth0 context)\n    pattern: '(?i:auth0[\\w.-]{0,30}secret)\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[A-Za-z0-9_-]{64})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [auth0]\n    entropy: 4.2\n    severity: critical\n    precision: medium\n    tags: [auth0, client-secret]\n    examples:\n      match:\n        - 'AUTH0_CLIENT_SECRET={{rand:base64url:64}}'\n        - 'auth0_client_secret: \"{{rand:alnum:64}}\"'\n      noMatch:\n        - 'AUTH0_CLIENT_ID={{rand:alnum:32}}'\n        - 'AUTH0_CLIENT_SECRET={{rand:alnum:32}}'\n        - 'AUTH0_CLIENT_SECRET=${AUTH0_CLIENT_SECRET}'\n" },
+    { name: "aws.yaml", source: "# AWS: access key IDs are 20 characters, a documented 4-character prefix then 16 base32 characters\n# (AKIA long-term, ASIA temporary STS, ABIA STS service bearer token, ACCA context-specific credential):\n# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids\n# Secret access keys are 40 characters of base64 with no prefix, so they are matched only beside an access\n# key ID or assigned to an AWS secret name; session tokens only when assigned to a session-token name:\n# https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html\n# https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html (the ~/.aws/credentials file)\nprovider: AWS\ndocs: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids\nrules:\n  - id: aws-access-key-id\n    description: AWS access key ID (long-term AKIA, temporary ASIA, bearer ABIA, context ACCA)\n    pattern: '\\b(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b'\n    keywords: [akia, asia, abia, acca]\n    entropy: 3.0\n    severity: high\n    precision: high\n    tags: [aws, key-id]\n    examples:\n      match:\n        - 'aws_access_key_id = AKIA{{rand:A-Z2-7:16}}'\n        - '\"AccessKeyId\": \"ASIA{{rand:A-Z2-7:16}}\",'\n        - 'export AWS_ACCESS_KEY_ID=ABIA{{rand:A-Z2-7:16}}'\n      noMatch:\n        - 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE'              # AWS's documented example\n        - 'aws_access_key_id = AKIA{{rand:A-Z2-7:15}}'          # 19 characters\n        - 'role = AROA{{rand:A-Z2-7:16}}'                       # a role ID, not a key\n        - 'id = AKIA{{rand:a-z2-7:16}}'                         # wrong alphabet\n        - 'AKIA{{rand:A-Z2-7:20}}'                              # too long\n\n  - id: aws-secret-access-key\n    description: AWS secret access key assigned to an AWS secret name (env, ~/.aws/credentials, JSON, code)\n    pattern: '(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)'\n    keywords: [secret_access_key, secretaccesskey, aws_secret, awssecret]\n    entropy: 4.2\n    severity: critical\n    precision: high\n    docs: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html\n    tags: [aws, secret-key]\n    examples:\n      match:\n        - 'aws_secret_access_key = {{rand:base64:40}}'\n        - 'export AWS_SECRET_ACCESS_KEY=\"{{rand:base64:40}}\"'\n        - '\"SecretAccessKey\": \"{{rand:base64:40}}\",'\n        - 'secretAccessKey: {{rand:alnum:40}}'\n      noMatch:\n        - 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'   # documented example\n        - 'aws_secret_access_key = {{rand:base64:39}}'                          # too short\n        - 'aws_secret_access_key = {{rand:base64:41}}'                          # too long\n        - 'AWS_SECRET_ACCESS_KEY: ${{ secrets.AWS_SECRET_ACCESS_KEY }}'\n        - 'secret_access_key = os.getenv(\"AWS_SECRET_ACCESS_KEY\")'\n        - 'aws_secret_access_key = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n\n  - id: aws-secret-access-key-pair\n    description: AWS secret access key written right after its access key ID (CSV export, pipe or colon lists)\n    pattern: '\\b(?:AKIA|ASIA)[A-Z2-7]{16}[\"'']?[ \\t]*[,;:|\\t][ \\t]*[\"'']?(?P<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)'\n    keywords: [akia, asia]\n    entropy: 4.2\n    severity: critical\n    precision: high\n    docs: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html\n    tags: [aws, secret-key]\n    examples:\n      match:\n        - 'AKIA{{rand:A-Z2-7:16}},{{rand:base64:40}}'\n        - 'AKIA{{rand:A-Z2-7:16}}|{{rand:base64:40}}|us-east-1'\n        - 'creds = (\"ASIA{{rand:A-Z2-7:16}}\", \"{{rand:base64:40}}\")'\n      noMatch:\n        - 'AKIA{{rand:A-Z2-7:16}},{{rand:base64:30}}'\n        - 'AKIA{{rand:A-Z2-7:16}},{{rand:hex:64}}'          # a 64-hex value is not a 40-character key\n        - 'AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'\n\n  - id: aws-session-token\n    description: AWS STS session token assigned to a session-token name\n    pattern: '(?i:aws_?session_?token|aws_?security_?token|x-amz-security-token|sessiontoken)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9/+]{100,}={0,2})(?:[^A-Za-z0-9/+=]|$)'\n    keywords: [session_token, sessiontoken, security_token, security-token]\n    entropy: 4.5\n    severity: high\n    precision: medium\n    docs: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-envvars.html\n    tags: [aws, session-token]\n    examples:\n      match:\n        - 'aws_session_token = IQoJb3JpZ2luX2Vj{{rand:base64:300}}'\n        - 'export AWS_SESSION_TOKEN=\"FwoGZXIvYXdzE{{rand:base64:250}}=\"'\n        - '\"SessionToken\": \"{{rand:base64:356}}\"'\n      noMatch:\n        - 'aws_session_token = {{rand:base64:60}}'\n        - 'AWS_SESSION_TOKEN: ${{ secrets.AWS_SESSION_TOKEN }}'\n        - 'sessionToken = getSessionToken()'\n" },
+    { name: "azure-devops.yaml", source: "# Azure DevOps personal access tokens.\n# Since Sprint 241 (2024) PATs are 84 characters, 52 of them random\n# (https://learn.microsoft.com/en-us/azure/devops/release-notes/2024/sprint-241-update), in Microsoft's\n# \"common annotated security key\" layout (microsoft/security-utilities): the fixed signature \"JQQJ9\" right\n# after the 52 random characters and the provider signature \"AZDO\" at offset 76. Usage:\n# https://learn.microsoft.com/en-us/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate\n# Older PATs are 52 lower-case base32 characters with no prefix: matched only when assigned to an Azure\n# DevOps name.\nprovider: Azure DevOps\ndocs: https://learn.microsoft.com/en-us/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate\nrules:\n  - id: azure-devops-pat\n    description: Azure DevOps personal access token (84-character format with the AZDO signature)\n    pattern: '\\b(?P<secret>[A-Za-z0-9]{52}JQQJ9[A-Za-z0-9]{19}AZDO[A-Za-z0-9]{4})\\b'\n    keywords: [jqqj9]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [azure-devops, token]\n    examples:\n      match:\n        - 'AZURE_DEVOPS_EXT_PAT={{rand:alnum:52}}JQQJ9{{rand:alnum:19}}AZDO{{rand:alnum:4}}'\n        - 'git clone https://pat:{{rand:alnum:52}}JQQJ9{{rand:alnum:19}}AZDO{{rand:alnum:4}}@dev.azure.com/acme/proj/_git/repo'\n      noMatch:\n        - 'token={{rand:alnum:52}}JQQJ9{{rand:alnum:19}}ABCD{{rand:alnum:4}}'   # another provider signature\n        - 'token={{rand:alnum:50}}JQQJ9{{rand:alnum:19}}AZDO{{rand:alnum:4}}'   # wrong length\n\n  - id: azure-devops-pat-legacy\n    description: Azure DevOps personal access token (52-character format) assigned to an Azure DevOps name\n    pattern: '(?i:azure[_-]?devops[_-]?(?:ext[_-]?)?(?:pat|token|personal[_-]?access[_-]?token)|ado[_-]?(?:pat|token)|vsts[_-]?(?:pat|token)|system[_.]accesstoken)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[a-z2-7]{52})(?:[^A-Za-z0-9]|$)'\n    keywords: [devops, ado_pat, ado-pat, ado_token, vsts, accesstoken]\n    entropy: 4.0\n    severity: critical\n    precision: medium\n    tags: [azure-devops, token]\n    examples:\n      match:\n        - 'AZURE_DEVOPS_EXT_PAT={{rand:a-z2-7:52}}'\n        - 'ado_pat: \"{{rand:a-z2-7:52}}\"'\n        - '\"sourcesContent\":[\"export const config = {\\n  azureDevopsPat: \\\"{{rand:a-z2-7:52}}\\\",\\n};\"]'   # JSON-escaped source in a source map\n      noMatch:\n        - 'AZURE_DEVOPS_EXT_PAT={{rand:a-z2-7:40}}'\n        - 'AZURE_DEVOPS_EXT_PAT=$(System.AccessToken)'\n        - 'sha = {{rand:a-z2-7:52}}'                                   # no Azure DevOps name\n" },
+    { name: "azure.yaml", source: "# Microsoft Azure.\n# Storage connection strings carry AccountKey=<base64 of a 64-byte key, 88 characters ending in \"==\">:\n# https://learn.microsoft.com/en-us/azure/storage/common/storage-configure-connection-string\n# Shared access signatures are query strings whose sig= parameter is a URL-encoded base64 HMAC-SHA256, next\n# to a signed version sv=YYYY-MM-DD: https://learn.microsoft.com/en-us/rest/api/storageservices/create-service-sas\n# Microsoft Entra (Azure AD) client secrets: 40 characters, 3 characters + a digit + \"Q~\" + 34 characters\n# of [A-Za-z0-9_~.-], as Microsoft's own sensitive information type describes it:\n# https://learn.microsoft.com/en-us/purview/sit-defn-azure-ad-client-secret\nprovider: Microsoft Azure\ndocs: https://learn.microsoft.com/en-us/azure/storage/common/storage-configure-connection-string\nrules:\n  - id: azure-storage-account-key\n    description: Azure Storage account key in a connection string (AccountKey=)\n    pattern: '(?i:AccountKey)\\s*=\\s*(?P<secret>[A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9+/=]|$)'\n    keywords: [accountkey]\n    entropy: 4.5\n    severity: critical\n    precision: high\n    tags: [azure, storage]\n    allowlist:\n      # the Azurite / storage emulator account, whose key Microsoft publishes\n      regexes: ['AccountName=devstoreaccount1']\n      regexTarget: line\n    examples:\n      match:\n        - 'DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey={{rand:base64:86}}==;EndpointSuffix=core.windows.net'\n        - '\"StorageConnection\": \"DefaultEndpointsProtocol=https;AccountName=logs01;AccountKey={{rand:base64:86}}==\"'\n      noMatch:\n        - 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={{rand:base64:86}}==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;'\n        - 'AccountName=acmeprod;AccountKey={{rand:base64:40}}=='\n        - 'AccountName=acmeprod;AccountKey=${STORAGE_KEY}'\n        - 'AccountName=acmeprod;AccountKey=<your_account_key>'\n\n  - id: azure-sas-token\n    description: Azure shared access signature (signed version and sig= signature)\n    pattern: '\\bsv=\\d{4}-\\d{2}-\\d{2}&[^\\s\"''<>]*?\\bsig=(?P<secret>(?:[A-Za-z0-9+/]|%2[bBfF]){42,44}(?:=|%3[dD]){0,2})(?:[^A-Za-z0-9+/%=]|$)'\n    keywords: [sig=]\n    entropy: 3.5\n    severity: high\n    precision: high\n    docs: https://learn.microsoft.com/en-us/rest/api/storageservices/create-service-sas\n    tags: [azure, storage, sas]\n    examples:\n      match:\n        - 'https://acme.blob.core.windows.net/backups?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2030-01-01T00:00:00Z&spr=https&sig={{rand:alnum:43}}%3D'\n        - 'AZURE_SAS=\"sv=2021-06-08&ss=bfqt&srt=sco&sp=rwdlacupiytfx&se=2030-01-01T00:00:00Z&st=2024-01-01T00:00:00Z&spr=https&sig={{rand:base64:43}}=\"'\n      noMatch:\n        - 'https://acme.blob.core.windows.net/c?sv=2022-11-02&sp=r&sig=<signature>'\n        - 'https://acme.blob.core.windows.net/c?sv=2022-11-02&sp=r&sig={{rand:alnum:12}}'\n        - 'https://example.org/api?sig={{rand:alnum:43}}%3D'            # no signed version: not a SAS\n\n  - id: azure-entra-client-secret\n    description: Microsoft Entra ID (Azure AD) application client secret\n    pattern: '(?:^|[^A-Za-z0-9_~.-])(?P<secret>[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{34})(?:[^A-Za-z0-9_~.-]|$)'\n    keywords: [q~]\n    entropy: 3.8\n    severity: critical\n    precision: high\n    docs: https://learn.microsoft.com/en-us/purview/sit-defn-azure-ad-client-secret\n    tags: [azure, entra, client-secret]\n    examples:\n      match:\n        - 'AZURE_CLIENT_SECRET={{rand:alnum:3}}8Q~{{rand:A-Za-z0-9_~.-:34}}'\n        - '\"ClientSecret\": \"{{rand:alnum:3}}7Q~{{rand:alnum:34}}\"'\n      noMatch:\n        - 'AZURE_CLIENT_SECRET={{rand:alnum:3}}8Q~{{rand:alnum:20}}'     # too short\n        - 'AZURE_CLIENT_SECRET={{rand:alnum:3}}xQ~{{rand:alnum:34}}'     # no digit before Q~\n        - 'path = ~/Q~{{rand:lower:10}}'\n" },
+    { name: "bitbucket.yaml", source: "# Bitbucket Cloud. Atlassian staff confirmed the stable prefixes: app passwords start with \"ATBB\",\n# repository/project/workspace access tokens with \"ATCT\" (issued as \"ATCTT3xFfGN0...\"):\n# https://community.atlassian.com/forums/Bitbucket-questions/Can-we-confirm-BitBucket-s-token-prefixes/qaq-p/3093481\n# App passwords: https://support.atlassian.com/bitbucket-cloud/docs/app-passwords/ (32 characters after\n# the prefix). Access tokens: https://support.atlassian.com/bitbucket-cloud/docs/access-tokens/ (the\n# body is base64url-like and ends with \"=\" and an 8-hex-digit suffix).\nprovider: Bitbucket\ndocs: https://support.atlassian.com/bitbucket-cloud/docs/app-passwords/\nrules:\n  - id: bitbucket-app-password\n    description: Bitbucket Cloud app password\n    pattern: '\\b(?P<secret>ATBB[A-Za-z0-9]{32})\\b'\n    keywords: [atbb]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [bitbucket, app-password]\n    examples:\n      match:\n        - 'BITBUCKET_APP_PASSWORD=ATBB{{rand:alnum:32}}'\n        - 'git clone https://jdoe:ATBB{{rand:alnum:32}}@bitbucket.org/acme/app.git'\n      noMatch:\n        - 'BITBUCKET_APP_PASSWORD=ATBB{{rand:alnum:20}}'\n        - 'BITBUCKET_APP_PASSWORD=ATBB{{rand:alnum:40}}'\n        - 'BITBUCKET_APP_PASSWORD=ATBBxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n\n  - id: bitbucket-access-token\n    description: Bitbucket Cloud repository, project or workspace access token\n    pattern: '\\b(?P<secret>ATCTT3xFfGN0[A-Za-z0-9_-]{100,300}=[A-F0-9]{8})(?:[^A-Za-z0-9_=-]|$)'\n    keywords: [atctt3xffgn0]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    docs: https://support.atlassian.com/bitbucket-cloud/docs/access-tokens/\n    tags: [bitbucket, token]\n    examples:\n      match:\n        - 'BITBUCKET_ACCESS_TOKEN=ATCTT3xFfGN0{{rand:base64url:170}}={{rand:HEX:8}}'\n        - 'Authorization: Bearer ATCTT3xFfGN0{{rand:alnum:150}}={{rand:HEX:8}}'\n      noMatch:\n        - 'BITBUCKET_ACCESS_TOKEN=ATCTT3xFfGN0{{rand:alnum:30}}={{rand:HEX:8}}'\n        - 'BITBUCKET_ACCESS_TOKEN=ATCTT3xFfGN0{{rand:alnum:170}}'\n" },
+    { name: "brevo.yaml", source: "# Brevo (formerly Sendinblue) keys: API keys (api-key header) start with xkeysib-, SMTP keys with xsmtpsib-;\n# both are 64 hex + \"-\" + 16 alphanumerics.\n# https://developers.brevo.com/docs/getting-started ; https://help.brevo.com/hc/en-us/articles/209467485\nprovider: Brevo\ndocs: https://developers.brevo.com/docs/getting-started\nrules:\n  - id: brevo-api-key\n    description: Brevo (Sendinblue) API key\n    pattern: '\\b(?P<secret>xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})\\b'\n    keywords: [xkeysib-]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [brevo, sendinblue, email, api-key]\n    examples:\n      match:\n        - 'BREVO_API_KEY=xkeysib-{{rand:hex:64}}-{{rand:alnum:16}}'\n        - 'curl -H \"api-key: xkeysib-{{rand:hex:64}}-{{rand:alnum:16}}\" https://api.brevo.com/v3/account'\n      noMatch:\n        - 'BREVO_API_KEY=xkeysib-{{rand:hex:32}}-{{rand:alnum:16}}'\n        - 'BREVO_API_KEY=xkeysib-xxxxxxxx'\n\n  - id: brevo-smtp-key\n    description: Brevo (Sendinblue) SMTP key\n    pattern: '\\b(?P<secret>xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})\\b'\n    keywords: [xsmtpsib-]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    docs: https://help.brevo.com/hc/en-us/articles/209467485\n    tags: [brevo, sendinblue, email, smtp]\n    examples:\n      match:\n        - 'SMTP_PASSWORD=xsmtpsib-{{rand:hex:64}}-{{rand:alnum:16}}'\n        - 'smtp_pass: \"xsmtpsib-{{rand:hex:64}}-{{rand:alnum:16}}\"'\n      noMatch:\n        - 'SMTP_PASSWORD=xsmtpsib-{{rand:hex:64}}'\n        - 'SMTP_PASSWORD=xsmtpsib-your-smtp-key'\n" },
+    { name: "buildkite.yaml", source: "# Buildkite user API access tokens start with \"bkua_\" followed by 40 hexadecimal characters.\n# https://buildkite.com/docs/apis/managing-api-tokens\nprovider: Buildkite\ndocs: https://buildkite.com/docs/apis/managing-api-tokens\nrules:\n  - id: buildkite-api-token\n    description: Buildkite user API access token\n    pattern: '\\b(?P<secret>bkua_[a-f0-9]{40})\\b'\n    keywords: [bkua_]\n    entropy: 3.0\n    severity: critical\n    precision: very-high\n    tags: [buildkite, token]\n    examples:\n      match:\n        - 'BUILDKITE_API_TOKEN=bkua_{{rand:hex:40}}'\n        - 'curl -H \"Authorization: Bearer bkua_{{rand:hex:40}}\" https://api.buildkite.com/v2/user'\n      noMatch:\n        - 'BUILDKITE_API_TOKEN=bkua_{{rand:hex:30}}'\n        - 'BUILDKITE_API_TOKEN=bkua_{{rand:upper:40}}'\n" },
+    { name: "circleci.yaml", source: "# CircleCI API tokens carry a type prefix: CCIPAT_ personal API tokens and CCIPRJ_ project API tokens,\n# then 22 alphanumerics, \"_\" and 40 hexadecimal characters.\n# https://circleci.com/docs/managing-api-tokens/\nprovider: CircleCI\ndocs: https://circleci.com/docs/managing-api-tokens/\nrules:\n  - id: circleci-personal-token\n    description: CircleCI personal API token\n    pattern: '\\b(?P<secret>CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\\b'\n    keywords: [ccipat_]\n    entropy: 3.5\n    severity: critical\n    precision: very-high\n    tags: [circleci, token]\n    examples:\n      match:\n        - 'CIRCLECI_TOKEN=CCIPAT_{{rand:alnum:22}}_{{rand:hex:40}}'\n        - 'curl -H \"Circle-Token: CCIPAT_{{rand:alnum:22}}_{{rand:hex:40}}\" https://circleci.com/api/v2/me'\n      noMatch:\n        - 'CIRCLECI_TOKEN=CCIPAT_{{rand:alnum:22}}_{{rand:hex:20}}'\n        - 'CIRCLECI_TOKEN=CCIPAT_{{rand:alnum:22}}'\n\n  - id: circleci-project-token\n    description: CircleCI project API token\n    pattern: '\\b(?P<secret>CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\\b'\n    keywords: [ccipRJ_]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [circleci, token]\n    examples:\n      match:\n        - 'CIRCLE_PROJECT_TOKEN=CCIPRJ_{{rand:alnum:22}}_{{rand:hex:40}}'\n        - 'token: \"CCIPRJ_{{rand:alnum:22}}_{{rand:hex:40}}\"'\n      noMatch:\n        - 'CIRCLE_PROJECT_TOKEN=CCIPRJ_{{rand:alnum:10}}_{{rand:hex:40}}'\n        - 'CIRCLE_PROJECT_TOKEN=CCIPRJ_{{rand:alnum:22}}_{{rand:upper:40}}'\n" },
+    { name: "cloudflare.yaml", source: "# Cloudflare. API tokens are 40 characters of [A-Za-z0-9_-] and the legacy Global API Key is 37 lower-case\n# hex characters; neither has a prefix, so both need a Cloudflare name next to an assignment.\n# https://developers.cloudflare.com/fundamentals/api/get-started/create-token/\n# https://developers.cloudflare.com/fundamentals/api/get-started/keys/\n# Origin CA keys have a fixed shape: \"v1.0-\" + 24 hex + \"-\" + 146 hex.\n# https://developers.cloudflare.com/fundamentals/api/get-started/ca-keys/\nprovider: Cloudflare\ndocs: https://developers.cloudflare.com/fundamentals/api/get-started/create-token/\nrules:\n  - id: cloudflare-api-token\n    description: Cloudflare API token assigned to a Cloudflare name\n    pattern: '(?i:cloudflare[_-]?(?:api[_-]?)?token|cf[_-]?api[_-]?token|cf[_-]token)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [cloudflare, cf_api, cf-api, cf_token, cf-token]\n    entropy: 4.0\n    severity: critical\n    precision: medium\n    tags: [cloudflare, token]\n    examples:\n      match:\n        - 'CLOUDFLARE_API_TOKEN={{rand:A-Za-z0-9_-:40}}'\n        - 'cf_api_token: \"{{rand:alnum:40}}\"'\n      noMatch:\n        - 'CLOUDFLARE_API_TOKEN={{rand:alnum:32}}'\n        - 'CLOUDFLARE_API_TOKEN=${{ secrets.CLOUDFLARE_API_TOKEN }}'\n        - 'commit = {{rand:hex:40}}'                                  # a git SHA, no Cloudflare name\n\n  - id: cloudflare-global-api-key\n    description: Cloudflare Global API Key assigned to a Cloudflare name or X-Auth-Key header\n    pattern: '(?i:cloudflare[_-]?(?:global[_-]?)?(?:api[_-]?)?key|cf[_-]?(?:global[_-]?)?api[_-]?key|x-auth-key)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[a-f0-9]{37})(?:[^A-Za-z0-9]|$)'\n    keywords: [cloudflare, cf_api, cf-api, cf_global, x-auth-key]\n    entropy: 3.0\n    severity: critical\n    precision: medium\n    docs: https://developers.cloudflare.com/fundamentals/api/get-started/keys/\n    tags: [cloudflare, api-key]\n    examples:\n      match:\n        - 'CLOUDFLARE_API_KEY={{rand:hex:37}}'\n        - 'curl -H \"X-Auth-Key: {{rand:hex:37}}\" https://api.cloudflare.com/client/v4/zones'\n      noMatch:\n        - 'CLOUDFLARE_API_KEY={{rand:hex:40}}'\n        - 'CLOUDFLARE_API_KEY={{rand:HEX:37}}'\n        - 'api_key = {{rand:hex:37}}'                                 # no Cloudflare name\n\n  - id: cloudflare-origin-ca-key\n    description: Cloudflare Origin CA key\n    pattern: '\\b(?P<secret>v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})\\b'\n    keywords: [v1.0-]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    docs: https://developers.cloudflare.com/fundamentals/api/get-started/ca-keys/\n    tags: [cloudflare, origin-ca]\n    examples:\n      match:\n        - 'CF_ORIGIN_CA_KEY=v1.0-{{rand:hex:24}}-{{rand:hex:146}}'\n        - 'origin_ca_key: \"v1.0-{{rand:hex:24}}-{{rand:hex:146}}\"'\n      noMatch:\n        - 'CF_ORIGIN_CA_KEY=v1.0-{{rand:hex:24}}-{{rand:hex:100}}'\n        - 'version: v1.0-{{rand:hex:8}}'\n" },
+    { name: "cohere.yaml", source: "# Cohere API keys (Authorization: Bearer; SDKs read CO_API_KEY).\n# https://docs.cohere.com/reference/about\n# Cohere documents no fixed format (keys seen are 40 alphanumerics), so the rule needs a Cohere name\n# (or CO_API_KEY) in front of the assignment and an entropy floor.\nprovider: Cohere\ndocs: https://docs.cohere.com/reference/about\nrules:\n  - id: cohere-api-key\n    description: Cohere API key (40 alphanumerics next to a Cohere name)\n    pattern: '(?i:cohere|\\bco_api_key)[^\\n\"''=:]{0,40}?\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9]{40})(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [cohere, co_api_key]\n    entropy: 3.8\n    severity: high\n    precision: medium\n    tags: [cohere, ai, api-key]\n    examples:\n      match:\n        - 'COHERE_API_KEY=\"{{rand:alnum:40}}\"'\n        - 'co = cohere.ClientV2(api_key=\"{{rand:alnum:40}}\")'\n        - 'CO_API_KEY={{rand:alnum:40}}'\n        - '<add key=\"CohereApiKey\" value=\"{{rand:alnum:40}}\" />'\n      noMatch:\n        - 'session_id = \"{{rand:alnum:40}}\"'\n        - 'COHERE_API_KEY=\"{{rand:alnum:24}}\"'\n        - 'COHERE_API_KEY=your_cohere_api_key_here_0000000000000000'\n        - 'co = cohere.ClientV2(api_key=os.environ[\"CO_API_KEY\"])'\n" },
+    { name: "coinbase.yaml", source: "# Coinbase Developer Platform (CDP) API keys and legacy Coinbase API keys.\n# CDP keys: a key name \"organizations/<org uuid>/apiKeys/<key uuid>\" with an EC (PEM) or Ed25519 (base64)\n# private key. https://docs.cdp.coinbase.com/get-started/docs/cdp-api-keys\n# Legacy Coinbase App API keys (16-character key + 32-character secret) have no prefix, so that rule needs a\n# Coinbase name next to \"secret\". https://docs.cdp.coinbase.com/coinbase-app/docs/auth/api-key-authentication\nprovider: Coinbase\ndocs: https://docs.cdp.coinbase.com/get-started/docs/cdp-api-keys\nrules:\n  - id: coinbase-cdp-api-key\n    description: Coinbase CDP API key file (key name with its EC private key)\n    pattern: 'organizations/[0-9a-f-]{36}/apiKeys/[0-9a-f-]{36}[\\s\\S]{0,200}?(?P<secret>-----BEGIN EC PRIVATE KEY-----[A-Za-z0-9+/=\\s\\\\]{100,500}-----END EC PRIVATE KEY-----)'\n    keywords: [apikeys/]\n    scope: file\n    severity: critical\n    precision: very-high\n    tags: [coinbase, crypto, private-key]\n    examples:\n      match:\n        - '{\"name\": \"organizations/{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}/apiKeys/{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\", \"privateKey\": \"-----BEGIN EC PRIVATE KEY-----\\n{{rand:base64:64}}\\n{{rand:base64:64}}\\n{{rand:base64:32}}==\\n-----END EC PRIVATE KEY-----\\n\"}'\n        - |\n          {\n            \"name\": \"organizations/{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}/apiKeys/{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\",\n            \"privateKey\": \"-----BEGIN EC PRIVATE KEY-----\\n{{rand:base64:64}}\\n{{rand:base64:64}}\\n{{rand:base64:32}}==\\n-----END EC PRIVATE KEY-----\\n\"\n          }\n      noMatch:\n        - '{\"name\": \"organizations/{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}/apiKeys/{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\"}'\n        - '{\"name\": \"organizations/x/apiKeys/y\", \"privateKey\": \"-----BEGIN EC PRIVATE KEY-----\\n...\\n-----END EC PRIVATE KEY-----\"}'\n\n  - id: coinbase-cdp-secret\n    description: Coinbase CDP Ed25519 API key secret (base64, next to a CDP/Coinbase name)\n    pattern: '(?i:coinbase|\\bcdp)[^\\n\"''=:]{0,30}?(?i:secret|private)[^\\n\"''=:]{0,10}?\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9+/]{86}==)'\n    keywords: [coinbase, cdp]\n    entropy: 4.5\n    severity: critical\n    precision: high\n    tags: [coinbase, crypto, api-key]\n    examples:\n      match:\n        - 'CDP_API_KEY_SECRET={{rand:base64:86}}=='\n        - '\"coinbasePrivateKey\": \"{{rand:base64:86}}==\"'\n      noMatch:\n        - 'CDP_API_KEY_SECRET={{rand:base64:40}}=='\n        - 'signature = \"{{rand:base64:86}}==\"'                        # no CDP context\n        - 'CDP_API_KEY_SECRET=${CDP_API_KEY_SECRET}'\n\n  - id: coinbase-legacy-api-secret\n    description: Coinbase legacy API secret (32 alphanumerics next to a Coinbase name)\n    pattern: '(?i:coinbase)[^\\n\"''=:]{0,30}?(?i:secret)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9]{32})(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [coinbase]\n    entropy: 3.8\n    severity: critical\n    precision: medium\n    docs: https://docs.cdp.coinbase.com/coinbase-app/docs/auth/api-key-authentication\n    tags: [coinbase, crypto, api-key]\n    examples:\n      match:\n        - 'COINBASE_API_SECRET={{rand:alnum:32}}'\n        - 'coinbase_secret: \"{{rand:alnum:32}}\"'\n      noMatch:\n        - 'COINBASE_API_KEY={{rand:alnum:16}}'\n        - 'API_SECRET={{rand:alnum:32}}'\n        - 'COINBASE_API_SECRET={{rand:alnum:20}}'\n" },
+    { name: "contentful.yaml", source: "# Contentful: Content Management API personal access tokens are \"CFPAT-\" + 43 characters of\n# [A-Za-z0-9_-]. Delivery and Preview API keys are 43 characters without a prefix and need contentful\n# context.\n# https://www.contentful.com/developers/docs/references/authentication/\nprovider: Contentful\ndocs: https://www.contentful.com/developers/docs/references/authentication/\nrules:\n  - id: contentful-personal-access-token\n    description: Contentful Content Management API personal access token\n    pattern: '\\b(?P<secret>CFPAT-[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [cfpat-]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [contentful, token]\n    examples:\n      match: ['CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-{{rand:base64url:43}}', 'contentful space list --management-token CFPAT-{{rand:alnum:43}}']\n      noMatch: ['CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-{{rand:alnum:20}}', 'CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n\n  - id: contentful-delivery-token\n    description: Contentful Delivery or Preview API key (with contentful context)\n    pattern: '(?i:contentful[\\w.-]{0,30}(?:token|key))\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [contentful]\n    entropy: 4.0\n    severity: medium\n    precision: medium\n    tags: [contentful, token]\n    examples:\n      match: ['CONTENTFUL_PREVIEW_ACCESS_TOKEN={{rand:base64url:43}}', 'contentfulDeliveryToken: \"{{rand:alnum:43}}\"']\n      noMatch: ['CONTENTFUL_SPACE_ID={{rand:lowernum:12}}', 'CONTENTFUL_ACCESS_TOKEN={{rand:alnum:20}}']\n" },
+    { name: "crates-io.yaml", source: "# crates.io API tokens: \"cio\" + 32 alphanumerics.\n# https://doc.rust-lang.org/cargo/reference/publishing.html#before-your-first-publish\n# https://github.com/rust-lang/crates.io/pull/6240 (token prefix) and GitHub secret scanning partner list\nprovider: crates.io\ndocs: https://doc.rust-lang.org/cargo/reference/publishing.html#before-your-first-publish\nrules:\n  - id: crates-io-api-token\n    description: crates.io API token\n    pattern: '\\b(?P<secret>cio[A-Za-z0-9]{32})\\b'\n    keywords: [cio]\n    entropy: 3.8\n    severity: high\n    precision: high\n    tags: [crates-io, token]\n    examples:\n      match:\n        - 'CARGO_REGISTRY_TOKEN=cio{{rand:alnum:32}}'\n        - 'token = \"cio{{rand:alnum:32}}\"'\n      noMatch:\n        - 'CARGO_REGISTRY_TOKEN=cio{{rand:alnum:20}}'\n        - 'name = \"ciotestcrateidentifierwithlongname\"'\n        - 'CARGO_REGISTRY_TOKEN=cio{{rand:alnum:40}}'\n" },
+    { name: "credential-files.yaml", source: "# Credentials in well-known configuration files. The .netrc and URL rules can hold any provider's token,\n# so they are tagged `generic` (a provider rule on the same span wins); the others are specific formats\n# that outrank generic-password/generic-token, and allow-list the provider tokens reported elsewhere.\n# .npmrc _authToken / _auth: https://docs.npmjs.com/cli/v10/configuring-npm/npmrc#auth-related-configuration\n# .pypirc password: https://packaging.python.org/en/latest/specifications/pypirc/\n# .netrc password: https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html\n# .git-credentials: https://git-scm.com/docs/git-credential-store#_storage_format\n# ~/.aws/credentials aws_secret_access_key is covered by aws.yaml (aws-secret-access-key).\n# Docker config.json \"auth\": https://docs.docker.com/reference/cli/docker/login/#credential-stores\n# Kubernetes Secret data (base64): https://kubernetes.io/docs/concepts/configuration/secret/\n# kubeconfig users[].user.token / client-key-data: https://kubernetes.io/docs/reference/config-api/kubeconfig.v1/\nprovider: Credential files\ndocs: https://docs.npmjs.com/cli/v10/configuring-npm/npmrc#auth-related-configuration\nrules:\n  - id: credential-files-npmrc-auth-token\n    description: Registry auth token in an .npmrc file (_authToken=)\n    pattern: ':_authToken\\s*=\\s*[\"'']?(?P<secret>[A-Za-z0-9._~+/=-]{20,})'\n    keywords: [_authtoken]\n    entropy: 3.5\n    severity: high\n    precision: high\n    tags: [npm]\n    allowlist:\n      # tokens with their own provider rule (npm_, GitHub, GitLab) are reported by that rule\n      regexes: ['^(?:npm_|gh[pousr]_|github_pat_|glpat-)']\n    examples:\n      match:\n        - '//registry.npmjs.org/:_authToken={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - '//npm.pkg.github.com/:_authToken={{rand:alnum:40}}'\n      noMatch:\n        - '//registry.npmjs.org/:_authToken=${NPM_TOKEN}'\n        - '//registry.npmjs.org/:_authToken=YOUR_AUTH_TOKEN_HERE'\n        - '//registry.npmjs.org/:_authToken=npm_{{rand:alnum:36}}'   # npm-access-token's job\n        - 'const authToken = getToken();'\n\n  - id: credential-files-npmrc-auth\n    description: Base64 user:password in an .npmrc file (_auth=)\n    pattern: '(?:^|[\\s:])_auth\\s*=\\s*[\"'']?(?P<secret>[A-Za-z0-9+/]{8,}={0,2})(?:[\"''\\s]|$)'\n    keywords: [_auth]\n    checksum: base64-userpass\n    severity: high\n    precision: high\n    tags: [npm]\n    examples:\n      match:\n        - '_auth={{gen:base64-userpass:deploy}}'\n        - '//registry.acme.internal/:_auth = \"{{gen:base64-userpass}}\"'\n      noMatch:\n        - '_auth=${NPM_AUTH}'\n        - '_auth={{rand:base64:24}}'                                  # does not decode to user:password\n        - 'always-auth=true'\n\n  - id: credential-files-pypirc-password\n    description: Password in the [pypi] or [testpypi] section of a .pypirc file\n    pattern: '(?m)^\\[(?:pypi|testpypi)\\][ \\t]*\\r?\\n(?:[ \\t]*(?:repository|username)[ \\t]*[:=][^\\n]*\\n)*[ \\t]*password[ \\t]*[:=][ \\t]*(?P<secret>[^\\s]{8,})'\n    keywords: ['[pypi]', '[testpypi]']\n    entropy: 3.0\n    scope: file\n    severity: high\n    precision: high\n    docs: https://packaging.python.org/en/latest/specifications/pypirc/\n    tags: [pypi]\n    allowlist:\n      regexes: ['^pypi-']        # API tokens are reported by pypi-api-token\n    examples:\n      match:\n        - |\n          [distutils]\n          index-servers = pypi\n\n          [pypi]\n          username = jdoe\n          password = {{rand:alnum:24}}\n        - |\n          [testpypi]\n          repository = https://test.pypi.org/legacy/\n          username = jdoe\n          password = {{rand:base64:20}}\n      noMatch:\n        - |\n          [pypi]\n          username = __token__\n          password = ${PYPI_TOKEN}\n        - |\n          [server]\n          password = {{rand:alnum:24}}\n\n  - id: credential-files-netrc-password\n    description: Password for a machine in a .netrc file\n    pattern: '(?:^|\\s)machine\\s+[A-Za-z0-9.-]+(?:\\s+(?:login|account|port)\\s+\\S+)*\\s+password\\s+(?P<secret>[^\\s]{6,})'\n    keywords: [machine]\n    entropy: 3.0\n    scope: file\n    severity: high\n    precision: high\n    docs: https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html\n    tags: [netrc, generic]\n    examples:\n      match:\n        - 'machine api.heroku.com login jdoe@acme.dev password {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - |\n          machine github.com\n            login jdoe\n            password {{rand:alnum:36}}\n      noMatch:\n        - 'machine github.com login jdoe password $GITHUB_TOKEN'\n        - 'The machine password policy requires rotation.'\n        - 'machine github.com login jdoe password xxxxxxxxxx'\n\n  - id: credential-files-git-credentials\n    description: Token or password in an https://user:secret@host URL (.git-credentials and clone URLs)\n    pattern: '\\bhttps?://[A-Za-z0-9._~%+-]+:(?P<secret>[A-Za-z0-9._~%+!*-]{8,})@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+'\n    keywords: ['://']\n    entropy: 3.2\n    severity: high\n    precision: medium\n    docs: https://git-scm.com/docs/git-credential-store#_storage_format\n    tags: [git, generic]\n    allowlist:\n      stopwords: [password, passwd]\n    examples:\n      match:\n        - 'https://jdoe:{{rand:alnum:24}}@git.acme.internal'\n        - 'https://oauth2:{{rand:A-Za-z0-9_-:40}}@gitlab.acme.dev/group/app.git'\n      noMatch:\n        - 'https://user:password@example.com'\n        - 'https://${GIT_USER}:${GIT_TOKEN}@github.com/acme/app.git'\n        - 'https://github.com/acme/app.git'\n\n  - id: credential-files-docker-config-auth\n    description: Base64 registry credentials in a Docker config.json (\"auth\")\n    pattern: '\"auth\"\\s*:\\s*\"(?P<secret>[A-Za-z0-9+/]{8,}={0,2})\"'\n    keywords: ['\"auth\"']\n    checksum: base64-userpass\n    severity: high\n    precision: high\n    docs: https://docs.docker.com/reference/cli/docker/login/#credential-stores\n    tags: [docker]\n    examples:\n      match:\n        - '{\"auths\": {\"https://index.docker.io/v1/\": {\"auth\": \"{{gen:base64-userpass:jdoe}}\"}}}'\n        - |\n          {\n            \"auths\": {\n              \"registry.acme.dev\": {\n                \"auth\": \"{{gen:base64-userpass}}\"\n              }\n            }\n          }\n      noMatch:\n        - '{\"auths\": {\"registry.acme.dev\": {\"auth\": \"\"}}}'\n        - '{\"auth\": \"{{rand:base64:32}}\"}'                            # does not decode to user:password\n        - '{\"credsStore\": \"desktop\", \"auths\": {\"https://index.docker.io/v1/\": {}}}'\n\n  - id: credential-files-kubernetes-secret\n    description: Base64 value in the data of a Kubernetes Secret manifest\n    pattern: '(?m)^kind:[ \\t]*Secret[ \\t]*\\r?$(?:\\n[^-\\n][^\\n]*|\\n)*?\\ndata:[ \\t]*\\r?\\n(?:[ \\t]+[A-Za-z0-9._-]+:[^\\n]*\\n)*?[ \\t]+[A-Za-z0-9._-]+:[ \\t]*[\"'']?(?P<secret>[A-Za-z0-9+/]{16,}={0,2})[\"'']?[ \\t]*\\r?$'\n    keywords: ['kind: secret']\n    entropy: 3.5\n    scope: file\n    severity: high\n    precision: high\n    docs: https://kubernetes.io/docs/concepts/configuration/secret/\n    tags: [kubernetes]\n    examples:\n      match:\n        - |\n          apiVersion: v1\n          kind: Secret\n          metadata:\n            name: db\n          type: Opaque\n          data:\n            username: YWRtaW4=\n            password: {{gen:base64-userpass:db}}\n        - |\n          kind: Secret\n          apiVersion: v1\n          metadata:\n            name: api\n          data:\n            token: {{rand:base64:44}}\n      noMatch:\n        - |\n          apiVersion: v1\n          kind: ConfigMap\n          metadata:\n            name: app\n          data:\n            config: {{rand:base64:44}}\n        - |\n          apiVersion: v1\n          kind: Secret\n          metadata:\n            name: db\n          stringData:\n            password: ${DB_PASSWORD}\n        - |\n          kind: Secret\n          metadata:\n            name: empty\n          ---\n          kind: ConfigMap\n          data:\n            blob: {{rand:base64:44}}\n\n  - id: credential-files-kubeconfig-token\n    description: Bearer token of a user in a kubeconfig file\n    pattern: '(?m)^kind:[ \\t]*Config[ \\t]*\\r?$[\\s\\S]*?^users:[\\s\\S]*?^[ \\t]+token:[ \\t]*[\"'']?(?P<secret>[A-Za-z0-9._~+/=-]{20,})[\"'']?[ \\t]*\\r?$'\n    keywords: ['kind: config']\n    entropy: 3.5\n    scope: file\n    severity: critical\n    precision: high\n    docs: https://kubernetes.io/docs/reference/config-api/kubeconfig.v1/\n    tags: [kubernetes]\n    examples:\n      match:\n        - |\n          apiVersion: v1\n          clusters:\n          - cluster:\n              server: https://10.0.0.1:6443\n            name: prod\n          kind: Config\n          users:\n          - name: ci\n            user:\n              token: {{rand:A-Za-z0-9._-:64}}\n        - |\n          kind: Config\n          users:\n          - name: sa\n            user:\n              token: \"{{gen:jwt}}\"\n      noMatch:\n        - |\n          kind: Config\n          users:\n          - name: ci\n            user:\n              token: ${KUBE_TOKEN}\n        - |\n          kind: Config\n          users:\n          - name: oidc\n            user:\n              exec:\n                command: kubelogin\n\n  - id: credential-files-kubeconfig-client-key\n    description: Client private key (base64 PEM) in a kubeconfig file (client-key-data)\n    pattern: 'client-key-data:[ \\t]*[\"'']?(?P<secret>LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,}={0,2})'\n    keywords: [client-key-data]\n    checksum: pem-private-key\n    skipFilters: true\n    severity: critical\n    precision: very-high\n    docs: https://kubernetes.io/docs/reference/config-api/kubeconfig.v1/\n    tags: [kubernetes, private-key]\n    examples:\n      match:\n        - '    client-key-data: {{gen:pem-private-key:RSA-BASE64}}'\n        - '    client-key-data: \"{{gen:pem-private-key:EC-BASE64}}\"'\n      noMatch:\n        - '    client-key-data: LS0tLS1CRUdJTi{{rand:base64:200}}'\n        - '    client-certificate-data: {{gen:pem-private-key:RSA-BASE64}}'\n" },
+    { name: "database.yaml", source: "# Database connection strings that carry a password. The secret is the password only.\n# URL form (scheme://user:password@host): PostgreSQL https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS,\n# MySQL https://dev.mysql.com/doc/refman/8.0/en/connecting-using-uri-or-key-value-pairs.html,\n# MongoDB https://www.mongodb.com/docs/manual/reference/connection-string/, Redis https://www.iana.org/assignments/uri-schemes/prov/redis,\n# AMQP https://www.rabbitmq.com/docs/uri-spec. JDBC: https://jdbc.postgresql.org/documentation/use/#connection-parameters,\n# https://learn.microsoft.com/en-us/sql/connect/jdbc/building-the-connection-url. ADO.NET / ODBC key=value strings:\n# https://learn.microsoft.com/en-us/dotnet/framework/data/adonet/connection-string-syntax.\n# Placeholders and references (${DB_PASSWORD}, $PASSWORD, <password>, password, pass, secret, changeme) are\n# skipped; local development defaults such as postgres:postgres are still reported.\nprovider: Database connection strings\ndocs: https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS\nrules:\n  - id: database-url-password\n    description: Password in a database URL (postgres, mysql, mongodb, redis, amqp, mssql, ...)\n    pattern: '(?i:\\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|cockroachdb|clickhouse)(?:\\+[a-z0-9]+)?://)[^\\s:/@''\"]*:(?P<secret>[^\\s/@''\"]{3,200})@[A-Za-z0-9.\\[\\]_%-]+'\n    keywords: [postgres, mysql, mariadb, mongodb, redis, amqp, mssql, sqlserver, cockroachdb, clickhouse]\n    severity: high\n    precision: high\n    tags: [database, password, connection-string]\n    allowlist:\n      regexes: ['^(?i:password|passwd|pass|pwd|secret|changeme|mypassword|dbpassword|db_password|\\.\\.\\.|x+|\\*+)$']\n    examples:\n      match:\n        - 'DATABASE_URL=postgres://app:{{rand:alnum:20}}@db.internal:5432/app'\n        - 'MONGO_URI=\"mongodb+srv://svc:{{rand:alnum:16}}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true\"'\n        - 'REDIS_URL=rediss://:{{rand:alnum:24}}@cache.internal:6380/0'\n        - 'url = \"postgresql+psycopg2://postgres:postgres@localhost/dev\"'\n        - 'amqp://guest:{{rand:alnum:12}}@mq.internal:5672/%2f'\n      noMatch:\n        - 'DATABASE_URL=postgres://app:${DB_PASSWORD}@db.internal:5432/app'\n        - 'DATABASE_URL=postgres://app:password@localhost:5432/app'\n        - 'DATABASE_URL=mysql://root:<password>@localhost/app'\n        - 'DATABASE_URL=postgres://db.internal:5432/app'\n        - 'MONGO_URI=mongodb://localhost:27017/app'\n        - 'REDIS_URL=redis://:$REDIS_PASSWORD@cache:6379'\n\n  - id: database-jdbc-password\n    description: Password in a JDBC URL\n    pattern: '(?i:jdbc:)(?:(?i:oracle:thin:)[^\\s/@''\":]+/|[^\\s''\"]*?[?&;](?i:password|pwd)=)(?P<secret>[^\\s&;@''\"]{3,200})'\n    keywords: ['jdbc:']\n    severity: high\n    precision: high\n    docs: https://learn.microsoft.com/en-us/sql/connect/jdbc/building-the-connection-url\n    tags: [database, password, connection-string]\n    allowlist:\n      regexes: ['^(?i:password|passwd|pass|pwd|secret|changeme|mypassword|dbpassword|db_password|\\.\\.\\.|x+|\\*+)$']\n    examples:\n      match:\n        - 'spring.datasource.url=jdbc:postgresql://db:5432/app?user=app&password={{rand:alnum:18}}&ssl=true'\n        - 'url: jdbc:sqlserver://sql.internal:1433;databaseName=app;user=sa;password={{rand:alnum:16}};encrypt=true'\n        - 'jdbc:oracle:thin:scott/{{rand:alnum:14}}@//ora.internal:1521/ORCL'\n      noMatch:\n        - 'spring.datasource.url=jdbc:postgresql://db:5432/app?user=app&password=${DB_PASSWORD}'\n        - 'url: jdbc:mysql://db:3306/app?useSSL=true'\n        - 'url: jdbc:sqlserver://sql:1433;databaseName=app;user=sa;password=changeme'\n\n  - id: database-connection-string-password\n    description: Password in an ADO.NET or ODBC connection string (Server=...;Password=...)\n    pattern: '(?:server|data source|host|hostname|address|addr|network address|dsn|driver|uid|user id)\\s*=[^;\\r\\n]*;(?:[^;\\r\\n]*;)*?\\s*(?:password|pwd)\\s*=\\s*\\{?(?P<secret>[^;''\"\\x60\\s{}.][^;''\"\\x60{}\\r\\n]{1,200}?[^;''\"\\x60\\s{}])\\}?\\s*(?:;|[''\"\\x60]|$)'\n    keywords: [password, pwd]\n    caseInsensitive: true\n    severity: high\n    precision: high\n    docs: https://learn.microsoft.com/en-us/dotnet/framework/data/adonet/connection-string-syntax\n    tags: [database, password, connection-string]\n    allowlist:\n      regexes: ['^(?i:password|passwd|pass|pwd|secret|changeme|mypassword|dbpassword|db_password|x+|\\*+)$', '\\.\\.\\.']\n    examples:\n      match:\n        - '\"DefaultConnection\": \"Server=tcp:sql.internal,1433;Database=app;User Id=app;Password={{rand:alnum:20}};Encrypt=True;\"'\n        - 'conn = pyodbc.connect(\"Driver={ODBC Driver 18 for SQL Server};Server=sql;UID=sa;PWD={{rand:alnum:16}}\")'\n        - 'Data Source=db.internal;Initial Catalog=app;User ID=svc;Password={{rand:alnum:12}}'\n      noMatch:\n        - '\"DefaultConnection\": \"Server=sql;Database=app;User Id=app;Password=${DB_PASSWORD};\"'\n        - '\"DefaultConnection\": \"Server=sql;Database=app;Trusted_Connection=True;\"'\n        - '\"DefaultConnection\": \"Server=sql;Database=app;User Id=app;Password=<password>;\"'\n        - 'Server=sql;Database=app;User Id=sa;Password=secret;'\n        - 'Password in an ADO.NET or ODBC connection string (Server=...;Password=...)'\n        - 'const tail = `Server=tcp:sql.internal;User ID=app;Password=`;'\n" },
+    { name: "databricks.yaml", source: "# Databricks personal access tokens: \"dapi\" + 32 hex, optionally followed by \"-\" and a digit (workspace\n# suffix on some clouds).\n# https://docs.databricks.com/en/dev-tools/auth/pat.html\nprovider: Databricks\ndocs: https://docs.databricks.com/en/dev-tools/auth/pat.html\nrules:\n  - id: databricks-personal-access-token\n    description: Databricks personal access token\n    pattern: '\\b(?P<secret>dapi[a-f0-9]{32}(?:-[0-9]{1,2})?)\\b'\n    keywords: [dapi]\n    entropy: 3.2\n    severity: critical\n    precision: very-high\n    tags: [databricks, token]\n    examples:\n      match: ['DATABRICKS_TOKEN=dapi{{rand:hex:32}}', 'token = \"dapi{{rand:hex:32}}-2\"']\n      noMatch: ['DATABRICKS_TOKEN=dapi{{rand:hex:20}}', 'DATABRICKS_TOKEN=dapi{{rand:alnum:32}}', 'DATABRICKS_TOKEN=dapixxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n" },
+    { name: "datadog.yaml", source: "# Datadog API keys (32 hex) and application keys (40 hex), sent as DD-API-KEY / DD-APPLICATION-KEY.\n# https://docs.datadoghq.com/account_management/api-app-keys/\n# Neither has a prefix, so each rule needs a Datadog/DD name for that key kind in front of the value.\nprovider: Datadog\ndocs: https://docs.datadoghq.com/account_management/api-app-keys/\nrules:\n  - id: datadog-api-key\n    description: Datadog API key (32 hex next to a Datadog API-key name)\n    pattern: '(?i:datadog|\\bdd)[^\\n\"''=:]{0,30}?(?i:api[_-]?key)[^\\n\"''=:]{0,10}?\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[0-9a-f]{32})\\b'\n    keywords: [datadog, dd_api, dd-api, ddapi]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    tags: [datadog, observability, api-key]\n    examples:\n      match:\n        - 'DD_API_KEY={{rand:hex:32}}'\n        - 'curl -H \"DD-API-KEY: {{rand:hex:32}}\" https://api.datadoghq.com/api/v1/validate'\n        - 'datadog_api_key = \"{{rand:hex:32}}\"'\n      noMatch:\n        - 'API_KEY={{rand:hex:32}}'\n        - 'DD_API_KEY={{rand:hex:20}}'\n        - 'DD_API_KEY=<DATADOG_API_KEY>'\n\n  - id: datadog-app-key\n    description: Datadog application key (40 hex next to a Datadog app-key name)\n    pattern: '(?i:datadog|\\bdd)[^\\n\"''=:]{0,30}?(?i:app(?:lication)?[_-]?key)[^\\n\"''=:]{0,10}?\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[0-9a-f]{40})\\b'\n    keywords: [datadog, dd_app, dd-app, ddapp]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    tags: [datadog, observability, api-key]\n    examples:\n      match:\n        - 'DD_APP_KEY={{rand:hex:40}}'\n        - 'curl -H \"DD-APPLICATION-KEY: {{rand:hex:40}}\" https://api.datadoghq.com/api/v1/dashboard'\n      noMatch:\n        - 'commit = \"{{rand:hex:40}}\"'                                 # a git SHA\n        - 'DD_APP_KEY={{rand:hex:32}}'\n" },
+    { name: "deepseek.yaml", source: "# DeepSeek API keys: \"sk-\" + 32 lower-case hex, passed as Authorization: Bearer.\n# https://api-docs.deepseek.com/\n# The shape (sk- + 32 hex) is shared with other OpenAI-compatible services and is not documented as a\n# fixed format, so the rule needs \"deepseek\" earlier on the same line (a key written before the DeepSeek\n# base_url on its line is missed: RE2 has no lookaround to accept context on either side).\nprovider: DeepSeek\ndocs: https://api-docs.deepseek.com/\nrules:\n  - id: deepseek-api-key\n    description: DeepSeek API key (sk- + 32 hex, next to a DeepSeek name)\n    pattern: '(?i:deepseek)[^\\n]{0,80}?\\b(?P<secret>sk-[0-9a-f]{32})\\b'\n    keywords: [deepseek]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    tags: [deepseek, ai, api-key]\n    examples:\n      match:\n        - 'DEEPSEEK_API_KEY=sk-{{rand:hex:32}}'\n        - 'deepseek_client = OpenAI(api_key=\"sk-{{rand:hex:32}}\")'\n      noMatch:\n        - 'API_KEY=sk-{{rand:hex:32}}'                               # no DeepSeek context\n        - 'DEEPSEEK_API_KEY=sk-{{rand:hex:20}}'\n        - 'DEEPSEEK_API_KEY=os.getenv(\"DEEPSEEK_API_KEY\")'\n" },
+    { name: "digitalocean.yaml", source: "# DigitalOcean tokens carry a type prefix and 64 hexadecimal characters: dop_v1_ personal access\n# tokens, doo_v1_ OAuth access tokens, dor_v1_ OAuth refresh tokens.\n# https://docs.digitalocean.com/reference/api/create-personal-access-token/\n# https://docs.digitalocean.com/reference/api/oauth/\nprovider: DigitalOcean\ndocs: https://docs.digitalocean.com/reference/api/create-personal-access-token/\nrules:\n  - id: digitalocean-pat\n    description: DigitalOcean personal access token\n    pattern: '\\b(?P<secret>dop_v1_[a-f0-9]{64})\\b'\n    keywords: [dop_v1_]\n    entropy: 3.0\n    severity: critical\n    precision: very-high\n    tags: [digitalocean, token]\n    examples:\n      match:\n        - 'DIGITALOCEAN_TOKEN=dop_v1_{{rand:hex:64}}'\n        - 'doctl auth init -t dop_v1_{{rand:hex:64}}'\n      noMatch:\n        - 'DIGITALOCEAN_TOKEN=dop_v1_{{rand:hex:40}}'\n        - 'DIGITALOCEAN_TOKEN=dop_v1_{{rand:alnum:64}}'\n        - 'DIGITALOCEAN_TOKEN=dop_v1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n\n  - id: digitalocean-oauth-token\n    description: DigitalOcean OAuth access token\n    pattern: '\\b(?P<secret>doo_v1_[a-f0-9]{64})\\b'\n    keywords: [doo_v1_]\n    entropy: 3.0\n    severity: critical\n    precision: very-high\n    docs: https://docs.digitalocean.com/reference/api/oauth/\n    tags: [digitalocean, oauth]\n    examples:\n      match:\n        - '\"access_token\": \"doo_v1_{{rand:hex:64}}\"'\n        - 'Authorization: Bearer doo_v1_{{rand:hex:64}}'\n      noMatch:\n        - '\"access_token\": \"doo_v1_{{rand:hex:63}}\"'\n        - '\"access_token\": \"doo_v2_{{rand:hex:64}}\"'\n\n  - id: digitalocean-refresh-token\n    description: DigitalOcean OAuth refresh token\n    pattern: '\\b(?P<secret>dor_v1_[a-f0-9]{64})\\b'\n    keywords: [dor_v1_]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    docs: https://docs.digitalocean.com/reference/api/oauth/\n    tags: [digitalocean, oauth]\n    examples:\n      match:\n        - '\"refresh_token\": \"dor_v1_{{rand:hex:64}}\"'\n        - 'DO_REFRESH=dor_v1_{{rand:hex:64}}'\n      noMatch:\n        - '\"refresh_token\": \"dor_v1_{{rand:HEX:64}}\"'\n        - '\"refresh_token\": \"dor_v1_{{rand:hex:65}}\"'\n" },
+    { name: "discord.yaml", source: "# Discord bot tokens and webhook URLs.\n# Bot tokens (\"Authorization: Bot <token>\"): https://discord.com/developers/docs/reference#authentication\n# The first of the three dot-separated parts is the bot's user id (a snowflake) in base64, which the\n# discord-bot-token validator checks: https://discord.com/developers/docs/reference#snowflakes\n# Webhooks https://discord.com/api/webhooks/<id>/<token>: https://discord.com/developers/docs/resources/webhook#execute-webhook\nprovider: Discord\ndocs: https://discord.com/developers/docs/reference#authentication\nrules:\n  - id: discord-bot-token\n    description: Discord bot token\n    pattern: '(?:^|[^A-Za-z0-9_.-])(?P<secret>[MNO][A-Za-z0-9_-]{22,26}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [discord, \"bot \", bot_token, bottoken, .login(, .run(]\n    checksum: discord-bot-token\n    entropy: 4.0\n    severity: high\n    precision: high\n    tags: [discord, messaging, token]\n    examples:\n      match:\n        - 'DISCORD_TOKEN={{gen:discord-bot-token}}'\n        - 'client.login(\"{{gen:discord-bot-token}}\");'\n        - 'headers = {\"Authorization\": \"Bot {{gen:discord-bot-token}}\"}'\n      noMatch:\n        - 'DISCORD_TOKEN=M{{rand:alnum:23}}.{{rand:alnum:6}}.{{rand:alnum:38}}'   # first part is no snowflake\n        - 'DISCORD_TOKEN=your_discord_bot_token_here'\n        - 'client.login(process.env.DISCORD_TOKEN);'\n\n  - id: discord-webhook-url\n    description: Discord webhook URL (id and token)\n    pattern: '(?P<secret>https://(?:(?:ptb|canary)\\.)?discord(?:app)?\\.com/api/(?:v[0-9]{1,2}/)?webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,80})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [discord.com/api, discordapp.com/api]\n    entropy: 4.0\n    severity: medium\n    precision: very-high\n    docs: https://discord.com/developers/docs/resources/webhook#execute-webhook\n    tags: [discord, messaging, webhook]\n    examples:\n      match:\n        - 'DISCORD_WEBHOOK=https://discord.com/api/webhooks/{{rand:digits:19}}/{{rand:base64url:68}}'\n        - 'url = \"https://discordapp.com/api/webhooks/{{rand:digits:18}}/{{rand:base64url:68}}\"'\n      noMatch:\n        - 'DISCORD_WEBHOOK=https://discord.com/api/webhooks/{{rand:digits:19}}/{{rand:base64url:20}}'\n        - 'DISCORD_WEBHOOK=https://discord.com/api/webhooks/<id>/<token>'\n" },
+    { name: "dockerhub.yaml", source: "# Docker Hub access tokens: personal access tokens \"dckr_pat_\" + 27 characters, organization access\n# tokens \"dckr_oat_\" + 32 characters, both of [A-Za-z0-9_-].\n# https://docs.docker.com/security/for-developers/access-tokens/\n# https://docs.docker.com/security/for-admins/access-tokens/\nprovider: Docker Hub\ndocs: https://docs.docker.com/security/for-developers/access-tokens/\nrules:\n  - id: dockerhub-pat\n    description: Docker Hub personal access token\n    pattern: '\\b(?P<secret>dckr_pat_[A-Za-z0-9_-]{27})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [dckr_pat_]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [docker, token]\n    examples:\n      match:\n        - 'echo dckr_pat_{{rand:A-Za-z0-9_-:27}} | docker login -u jdoe --password-stdin'\n        - 'DOCKERHUB_TOKEN=dckr_pat_{{rand:alnum:27}}'\n      noMatch:\n        - 'DOCKERHUB_TOKEN=dckr_pat_{{rand:alnum:12}}'\n        - 'DOCKERHUB_TOKEN=dckr_pat_{{rand:alnum:40}}'\n\n  - id: dockerhub-oat\n    description: Docker Hub organization access token\n    pattern: '\\b(?P<secret>dckr_oat_[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [dckr_oat_]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    docs: https://docs.docker.com/security/for-admins/access-tokens/\n    tags: [docker, token]\n    examples:\n      match:\n        - 'DOCKER_ORG_TOKEN=dckr_oat_{{rand:A-Za-z0-9_-:32}}'\n        - 'password: \"dckr_oat_{{rand:alnum:32}}\"'\n      noMatch:\n        - 'DOCKER_ORG_TOKEN=dckr_oat_{{rand:alnum:16}}'\n        - 'DOCKER_ORG_TOKEN=dckr_oat_...'\n" },
+    { name: "doppler.yaml", source: "# Doppler tokens carry a type prefix: dp.pt. (personal), dp.ct. (CLI), dp.st. (service token, optionally\n# followed by the config name), dp.sa. (service account), dp.scim. (SCIM), dp.audit. (audit API); the random\n# part is 40-44 alphanumerics (43 in current tokens).\n# https://docs.doppler.com/reference/api (Authentication: token types)\n# https://docs.doppler.com/reference/audit-api-reference\nprovider: Doppler\ndocs: https://docs.doppler.com/reference/api\nrules:\n  - id: doppler-personal-token\n    description: Doppler personal token\n    pattern: '\\b(?P<secret>dp\\.pt\\.[A-Za-z0-9]{40,44})\\b'\n    keywords: [dp.pt.]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [doppler, token]\n    examples:\n      match: ['DOPPLER_TOKEN=dp.pt.{{rand:alnum:43}}', 'doppler setup --token \"dp.pt.{{rand:alnum:43}}\"']\n      noMatch: ['DOPPLER_TOKEN=dp.pt.{{rand:alnum:20}}', 'DOPPLER_TOKEN=dp.pt.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n\n  - id: doppler-cli-token\n    description: Doppler CLI token\n    pattern: '\\b(?P<secret>dp\\.ct\\.[A-Za-z0-9]{40,44})\\b'\n    keywords: [dp.ct.]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [doppler, token]\n    examples:\n      match: ['DOPPLER_TOKEN=dp.ct.{{rand:alnum:43}}', 'token: dp.ct.{{rand:alnum:43}}']\n      noMatch: ['DOPPLER_TOKEN=dp.ct.{{rand:alnum:12}}', 'DOPPLER_TOKEN=dp.ct.{{rand:alnum:60}}']\n\n  - id: doppler-service-token\n    description: Doppler service token (config-scoped)\n    pattern: '\\b(?P<secret>dp\\.st\\.(?:[a-z0-9_-]{2,35}\\.)?[A-Za-z0-9]{40,44})\\b'\n    keywords: [dp.st.]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [doppler, token]\n    examples:\n      match: ['DOPPLER_TOKEN=dp.st.{{rand:alnum:43}}', 'DOPPLER_TOKEN=\"dp.st.prd.{{rand:alnum:43}}\"']\n      noMatch: ['DOPPLER_TOKEN=dp.st.prd.{{rand:alnum:10}}', 'DOPPLER_TOKEN=dp.st.${CONFIG}']\n\n  - id: doppler-service-account-token\n    description: Doppler service account token\n    pattern: '\\b(?P<secret>dp\\.sa\\.[A-Za-z0-9]{40,44})\\b'\n    keywords: [dp.sa.]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [doppler, token]\n    examples:\n      match: ['DOPPLER_TOKEN=dp.sa.{{rand:alnum:43}}', '\"token\": \"dp.sa.{{rand:alnum:43}}\"']\n      noMatch: ['DOPPLER_TOKEN=dp.sa.{{rand:alnum:39}}', 'DOPPLER_TOKEN=dp.sa.{{rand:alnum:45}}']\n\n  - id: doppler-scim-token\n    description: Doppler SCIM token\n    pattern: '\\b(?P<secret>dp\\.scim\\.[A-Za-z0-9]{40,44})\\b'\n    keywords: [dp.scim.]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [doppler, token]\n    examples:\n      match: ['SCIM_TOKEN=dp.scim.{{rand:alnum:43}}', 'bearer: dp.scim.{{rand:alnum:43}}']\n      noMatch: ['SCIM_TOKEN=dp.scim.{{rand:alnum:16}}', 'SCIM_TOKEN=dp.scim.<token>']\n\n  - id: doppler-audit-token\n    description: Doppler audit API token\n    pattern: '\\b(?P<secret>dp\\.audit\\.[A-Za-z0-9]{40,44})\\b'\n    keywords: [dp.audit.]\n    entropy: 4.0\n    severity: medium\n    precision: very-high\n    docs: https://docs.doppler.com/reference/audit-api-reference\n    tags: [doppler, token]\n    examples:\n      match: ['AUDIT_TOKEN=dp.audit.{{rand:alnum:43}}', 'token: \"dp.audit.{{rand:alnum:43}}\"']\n      noMatch: ['AUDIT_TOKEN=dp.audit.{{rand:alnum:16}}', 'AUDIT_TOKEN=dp.audit.']\n" },
+    { name: "dropbox.yaml", source: "# Dropbox OAuth access tokens: short-lived tokens start \"sl.\" (newer ones \"sl.u.\") with a long base64url\n# body; legacy long-lived tokens are 64 characters with no prefix. Neither prefix is unique enough on its\n# own, so both rules need dropbox context.\n# https://developers.dropbox.com/oauth-guide\n# https://dropbox.tech/developers/migrating-app-permissions-and-access-tokens\nprovider: Dropbox\ndocs: https://developers.dropbox.com/oauth-guide\nrules:\n  - id: dropbox-short-lived-token\n    description: Dropbox short-lived access token (sl., with dropbox context)\n    pattern: '(?i:dropbox)[^\\n]{0,60}?(?:^|[^A-Za-z0-9_.-])(?P<secret>sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [dropbox]\n    entropy: 4.5\n    severity: high\n    precision: high\n    tags: [dropbox, token]\n    examples:\n      match: ['DROPBOX_ACCESS_TOKEN=sl.{{rand:base64url:140}}', 'dbx = dropbox.Dropbox(\"sl.u.{{rand:base64url:600}}\")']\n      noMatch: ['ACCESS_TOKEN=sl.{{rand:base64url:140}}', 'DROPBOX_ACCESS_TOKEN=sl.{{rand:base64url:40}}', 'dropbox: sl.xxxxxxxx']\n\n  - id: dropbox-long-lived-token\n    description: Dropbox legacy long-lived access token or refresh token (with dropbox context)\n    pattern: '(?i:dropbox[\\w.-]{0,30}(?:token|key|secret))\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[A-Za-z0-9_-]{64})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [dropbox]\n    entropy: 4.0\n    severity: high\n    precision: medium\n    tags: [dropbox, token]\n    examples:\n      match: ['DROPBOX_TOKEN={{rand:base64url:64}}', 'dropbox_refresh_token: \"{{rand:alnum:64}}\"']\n      noMatch: ['DROPBOX_APP_KEY={{rand:lowernum:15}}', 'DROPBOX_TOKEN={{rand:alnum:30}}']\n" },
+    { name: "dynatrace.yaml", source: "# Dynatrace tokens: \"<prefix>.<24-character public portion>.<64-character secret portion>\", upper-case\n# letters and digits, prefixes such as dt0c01 (access tokens) and dt0s01/dt0s02/dt0s16 (OAuth and platform).\n# https://docs.dynatrace.com/docs/manage/identity-access-management/access-tokens-and-oauth-clients/access-tokens\nprovider: Dynatrace\ndocs: https://docs.dynatrace.com/docs/manage/identity-access-management/access-tokens-and-oauth-clients/access-tokens\nrules:\n  - id: dynatrace-token\n    description: Dynatrace access, OAuth or platform token\n    pattern: '\\b(?P<secret>dt0[a-z][0-9]{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})\\b'\n    keywords: [dt0]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    allowlist:\n      regexes: ['^dt0s01\\.ST2EY72KQINMH574WMNVI7YN\\.']   # the token example printed in Dynatrace's documentation\n    tags: [dynatrace, observability, token]\n    examples:\n      match:\n        - 'DT_API_TOKEN=dt0c01.{{rand:uppernum:24}}.{{rand:uppernum:64}}'\n        - 'curl -H \"Authorization: Api-Token dt0c01.{{rand:uppernum:24}}.{{rand:uppernum:64}}\" https://abc12345.live.dynatrace.com/api/v2/metrics'\n      noMatch:\n        - 'DT_API_TOKEN=dt0s01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM'\n        - 'DT_TOKEN_ID=dt0c01.{{rand:uppernum:24}}'                        # token identifier: safe to log\n        - 'DT_API_TOKEN=dt0c01.{{rand:uppernum:24}}.{{rand:lowernum:64}}'\n" },
+    { name: "elastic.yaml", source: "# Elasticsearch / Kibana API keys. Creating a key returns an id, the api_key and \"encoded\" = base64(\"id:api_key\"),\n# sent as \"Authorization: ApiKey <encoded>\"; the elastic-api-key validator decodes that structure.\n# https://www.elastic.co/guide/en/elasticsearch/reference/current/security-api-create-api-key.html\n# https://www.elastic.co/guide/en/kibana/current/api-keys.html\nprovider: Elastic\ndocs: https://www.elastic.co/guide/en/elasticsearch/reference/current/security-api-create-api-key.html\nrules:\n  - id: elastic-api-key-header\n    description: Elasticsearch API key in an ApiKey authorization header\n    pattern: '(?i:apikey)\\s+(?P<secret>[A-Za-z0-9+/]{40,120}={0,2})(?:[^A-Za-z0-9+/=]|$)'\n    keywords: [\"apikey \"]\n    checksum: elastic-api-key\n    severity: high\n    precision: high\n    tags: [elastic, observability, api-key]\n    examples:\n      match:\n        - 'curl -H \"Authorization: ApiKey {{gen:elastic-api-key}}\" https://es.internal:9200/_cluster/health'\n        - \"headers: { Authorization: 'ApiKey {{gen:elastic-api-key}}' }\"\n      noMatch:\n        - 'curl -H \"Authorization: ApiKey {{rand:base64:56}}\" https://es.internal:9200'   # does not decode to id:key\n        - 'curl -H \"Authorization: ApiKey ${ES_API_KEY}\" https://es.internal:9200'\n\n  - id: elastic-api-key\n    description: Elasticsearch encoded API key (next to an Elastic name)\n    pattern: '(?i:elastic|\\bes_|kibana)[^\\n]{0,60}?(?i:api[_-]?key)[^\\n\"''=:]{0,10}?\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9+/]{40,120}={0,2})(?:[^A-Za-z0-9+/=]|$)'\n    keywords: [elastic, es_, kibana]\n    checksum: elastic-api-key\n    severity: high\n    precision: high\n    tags: [elastic, observability, api-key]\n    examples:\n      match:\n        - 'ELASTIC_API_KEY={{gen:elastic-api-key}}'\n        - 'client = Elasticsearch(cloud_id=CLOUD_ID, api_key=\"{{gen:elastic-api-key}}\")'\n      noMatch:\n        - 'ELASTIC_API_KEY={{rand:base64:56}}'\n        - 'ELASTIC_API_KEY=os.environ[\"ELASTIC_API_KEY\"]'\n" },
+    { name: "elevenlabs.yaml", source: "# ElevenLabs API keys, sent in the xi-api-key header.\n# https://elevenlabs.io/docs/api-reference/authentication\n# Keys are \"sk_\" + 48 hex; that shape is not unique to ElevenLabs, so the rule needs an ElevenLabs name or\n# the xi-api-key header on the line.\nprovider: ElevenLabs\ndocs: https://elevenlabs.io/docs/api-reference/authentication\nrules:\n  - id: elevenlabs-api-key\n    description: ElevenLabs API key (sk_ + 48 hex, next to an ElevenLabs name)\n    pattern: '(?i:eleven[_-]?labs|xi[_-]api[_-]key|eleven_api_key)[^\\n\"''=:]{0,40}?\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>sk_[0-9a-f]{48})\\b'\n    keywords: [elevenlabs, eleven_labs, eleven-labs, xi-api-key, xi_api_key, eleven_api_key]\n    entropy: 3.0\n    severity: high\n    precision: high\n    tags: [elevenlabs, ai, api-key]\n    examples:\n      match:\n        - 'ELEVENLABS_API_KEY=sk_{{rand:hex:48}}'\n        - 'curl -H \"xi-api-key: sk_{{rand:hex:48}}\" https://api.elevenlabs.io/v1/voices'\n      noMatch:\n        - 'SECRET=sk_{{rand:hex:48}}'\n        - 'ELEVENLABS_API_KEY=sk_{{rand:hex:32}}'\n        - 'ELEVENLABS_API_KEY=${ELEVENLABS_API_KEY}'\n" },
+    { name: "fastly.yaml", source: "# Fastly API tokens are 32 characters of [A-Za-z0-9_-] with no documented prefix, so the rule needs a\n# Fastly name (or the Fastly-Key header) next to the value.\n# https://www.fastly.com/documentation/reference/api/auth-tokens/\n# https://www.fastly.com/documentation/guides/account-info/user-access-and-control/using-api-tokens/\nprovider: Fastly\ndocs: https://www.fastly.com/documentation/reference/api/auth-tokens/\nrules:\n  - id: fastly-api-token\n    description: Fastly API token assigned to a Fastly name or sent as Fastly-Key\n    pattern: '(?i:fastly[_-]?(?:api[_-]?)?(?:token|key)|fastly-key)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [fastly]\n    entropy: 3.8\n    severity: high\n    precision: medium\n    tags: [fastly, token]\n    examples:\n      match:\n        - 'FASTLY_API_TOKEN={{rand:A-Za-z0-9_-:32}}'\n        - 'curl -H \"Fastly-Key: {{rand:alnum:32}}\" https://api.fastly.com/service'\n      noMatch:\n        - 'FASTLY_API_TOKEN={{rand:alnum:20}}'\n        - 'FASTLY_API_TOKEN=${FASTLY_API_TOKEN}'\n        - 'md5 = {{rand:hex:32}}'                                     # no Fastly name\n" },
+    { name: "figma.yaml", source: "# Figma personal access tokens: \"figd_\" + a base64url body (observed 40 characters).\n# https://www.figma.com/developers/api#access-tokens\nprovider: Figma\ndocs: https://www.figma.com/developers/api#access-tokens\nrules:\n  - id: figma-personal-access-token\n    description: Figma personal access token\n    pattern: '\\b(?P<secret>figd_[A-Za-z0-9_-]{36,50})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [figd_]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [figma, token]\n    examples:\n      match: ['FIGMA_TOKEN=figd_{{rand:base64url:40}}', '\"X-Figma-Token\": \"figd_{{rand:alnum:40}}\"']\n      noMatch: ['FIGMA_TOKEN=figd_{{rand:alnum:16}}', 'FIGMA_TOKEN=figd_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n" },
+    { name: "firebase.yaml", source: "# Firebase Cloud Messaging legacy server keys: \"AAAA\" + 7 characters, \":APA91b\", and 134 characters of\n# [A-Za-z0-9_-]. Device registration tokens also contain \":APA91b\" but do not start AAAA, and Firebase web\n# API keys (AIza...) are public by design (https://firebase.google.com/docs/projects/api-keys).\n# https://firebase.google.com/docs/cloud-messaging/auth-server#authorize-legacy-protocol-send-requests\nprovider: Firebase\ndocs: https://firebase.google.com/docs/cloud-messaging/auth-server#authorize-legacy-protocol-send-requests\nrules:\n  - id: firebase-fcm-server-key\n    description: Firebase Cloud Messaging legacy server key\n    pattern: '(?:^|[^A-Za-z0-9_:-])(?P<secret>AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [':apa91b']\n    entropy: 4.5\n    severity: high\n    precision: very-high\n    tags: [firebase, google, fcm, api-key]\n    examples:\n      match:\n        - 'FCM_SERVER_KEY=AAAA{{rand:base64url:7}}:APA91b{{rand:base64url:134}}'\n        - 'Authorization: key=AAAA{{rand:alnum:7}}:APA91b{{rand:base64url:134}}'\n      noMatch:\n        - '\"registration_ids\": [\"{{rand:base64url:11}}:APA91b{{rand:base64url:134}}\"]'   # device token, not a key\n        - 'apiKey: \"AIza{{rand:base64url:35}}\"'                                          # public web API key\n        - 'FCM_SERVER_KEY=AAAA{{rand:base64url:7}}:APA91b{{rand:base64url:40}}'\n" },
+    { name: "flyio.yaml", source: "# Fly.io tokens: macaroon tokens (\"FlyV1 fm2_...\" and older fm1r_/fm1a_, base64 bodies, possibly several\n# comma-separated) and OAuth access tokens (\"fo1_\" + 43 characters of [A-Za-z0-9_-]).\n# https://fly.io/docs/security/tokens/\nprovider: Fly.io\ndocs: https://fly.io/docs/security/tokens/\nrules:\n  - id: flyio-macaroon-token\n    description: Fly.io macaroon access token (fm2_/fm1r_/fm1a_)\n    pattern: '\\b(?P<secret>fm(?:2|1[ar])_[A-Za-z0-9+/]{60,}={0,2}(?:,fm(?:2|1[ar])_[A-Za-z0-9+/]{20,}={0,2})*)(?:[^A-Za-z0-9+/=,_]|$)'\n    keywords: [fm2_, fm1r_, fm1a_]\n    entropy: 4.5\n    severity: critical\n    precision: very-high\n    tags: [flyio, token]\n    examples:\n      match:\n        - 'FLY_API_TOKEN=\"FlyV1 fm2_lJPECAAAAAAAA{{rand:base64:200}}\"'\n        - 'FLY_API_TOKEN=fm2_{{rand:base64:120}}==,fm2_{{rand:base64:80}}'\n      noMatch: ['FLY_API_TOKEN=fm2_{{rand:base64:20}}', 'FLY_API_TOKEN=\"FlyV1 ${TOKEN}\"']\n\n  - id: flyio-oauth-token\n    description: Fly.io OAuth access token (fo1_)\n    pattern: '\\b(?P<secret>fo1_[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [fo1_]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [flyio, oauth, token]\n    examples:\n      match: ['FLY_ACCESS_TOKEN=fo1_{{rand:base64url:43}}', '\"access_token\": \"fo1_{{rand:alnum:43}}\"']\n      noMatch: ['FLY_ACCESS_TOKEN=fo1_{{rand:alnum:30}}', 'FLY_ACCESS_TOKEN=fo1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n" },
+    { name: "frameio.yaml", source: "# Frame.io developer tokens: \"fio-u-\" + 64 characters of [A-Za-z0-9_=-].\n# https://developer.frame.io/docs/getting-started/authentication\nprovider: Frame.io\ndocs: https://developer.frame.io/docs/getting-started/authentication\nrules:\n  - id: frameio-developer-token\n    description: Frame.io developer token\n    pattern: '\\b(?P<secret>fio-u-[A-Za-z0-9_=-]{64})(?:[^A-Za-z0-9_=-]|$)'\n    keywords: [fio-u-]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [frameio, token]\n    examples:\n      match: ['FRAMEIO_TOKEN=fio-u-{{rand:base64url:64}}', 'Authorization: Bearer fio-u-{{rand:alnum:64}}']\n      noMatch: ['FRAMEIO_TOKEN=fio-u-{{rand:alnum:30}}', 'FRAMEIO_TOKEN=fio-u-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n" },
+    { name: "gcp.yaml", source: "# Google Cloud. API keys: \"AIza\" + 35 characters of [A-Za-z0-9_-]\n# (https://cloud.google.com/docs/authentication/api-keys). Service account key files are JSON with\n# \"type\": \"service_account\" and a PKCS#8 \"private_key\"\n# (https://cloud.google.com/iam/docs/keys-create-delete, https://google.aip.dev/auth/4112).\n# OAuth client secrets issued since 2021 start with \"GOCSPX-\" followed by 28 characters\n# (https://developers.google.com/identity/protocols/oauth2, secrets management:\n# https://support.google.com/cloud/answer/15549257). Firebase web/Android config API keys are public by\n# design (https://firebase.google.com/docs/projects/api-keys) and are allow-listed by their config shape.\nprovider: Google Cloud\ndocs: https://cloud.google.com/docs/authentication/api-keys\nrules:\n  - id: gcp-api-key\n    description: Google Cloud API key\n    pattern: '\\b(?P<secret>AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)'\n    keywords: [aiza]\n    entropy: 3.5\n    severity: high\n    precision: high\n    tags: [gcp, api-key]\n    allowlist:\n      # Firebase client configuration (firebaseConfig `apiKey:` and google-services.json `current_key`)\n      regexes: ['^\\s*apiKey\\s*:\\s*[\"'']AIza', '\"current_key\"\\s*:\\s*\"AIza']\n      regexTarget: line\n    examples:\n      match:\n        - 'GOOGLE_API_KEY=AIza{{rand:A-Za-z0-9_-:35}}'\n        - 'url = \"https://maps.googleapis.com/maps/api/geocode/json?key=AIza{{rand:alnum:35}}\"'\n      noMatch:\n        - '  apiKey: \"AIza{{rand:alnum:35}}\",'                    # Firebase web config: public by design\n        - '\"current_key\": \"AIza{{rand:alnum:35}}\"'               # google-services.json: public by design\n        - 'GOOGLE_API_KEY=AIza{{rand:alnum:34}}'\n        - 'GOOGLE_API_KEY=AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe' # documented example\n\n  - id: gcp-service-account-key\n    description: Google Cloud service account key file (JSON with a private key)\n    pattern: '\"type\"\\s*:\\s*\"service_account\"[\\s\\S]*?\"private_key\"\\s*:\\s*\"(?P<secret>-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\\\\\r\\n]+-----END PRIVATE KEY-----(?:\\\\n)?)\"'\n    keywords: [service_account]\n    checksum: pem-private-key\n    scope: file\n    skipFilters: true\n    severity: critical\n    precision: very-high\n    docs: https://cloud.google.com/iam/docs/keys-create-delete\n    tags: [gcp, service-account, private-key]\n    examples:\n      match:\n        - |\n          {\n            \"type\": \"service_account\",\n            \"project_id\": \"demo-project\",\n            \"private_key_id\": \"{{rand:hex:40}}\",\n            \"private_key\": \"{{gen:pem-private-key:PKCS8-JSON}}\\n\",\n            \"client_email\": \"ci@demo-project.iam.gserviceaccount.com\"\n          }\n        - '{\"type\":\"service_account\",\"private_key\":\"{{gen:pem-private-key:PKCS8-JSON}}\"}'\n      noMatch:\n        - |\n          {\n            \"type\": \"service_account\",\n            \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{{rand:base64:64}}\\n-----END PRIVATE KEY-----\\n\"\n          }\n        - |\n          {\n            \"type\": \"authorized_user\",\n            \"client_secret\": \"{{rand:alnum:24}}\"\n          }\n        - '{\"type\": \"service_account\", \"private_key\": \"${GCP_PRIVATE_KEY}\"}'\n\n  - id: gcp-oauth-client-secret\n    description: Google OAuth 2.0 client secret\n    pattern: '\\b(?P<secret>GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [gocspx-]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    docs: https://developers.google.com/identity/protocols/oauth2\n    tags: [gcp, oauth]\n    examples:\n      match:\n        - '\"client_secret\": \"GOCSPX-{{rand:A-Za-z0-9_-:28}}\"'\n        - 'GOOGLE_CLIENT_SECRET=GOCSPX-{{rand:alnum:28}}'\n      noMatch:\n        - 'GOOGLE_CLIENT_SECRET=GOCSPX-{{rand:alnum:20}}'\n        - 'GOOGLE_CLIENT_SECRET=GOCSPX-xxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n        - 'client_secret: GOCSPX-{{rand:alnum:40}}'\n" },
+    { name: "generic.yaml", source: "# Generic fallback rules: a high-entropy literal assigned to a secret-looking name in env files, shell,\n# YAML, JSON, TOML/INI/properties, XML, HCL and code (Python, JS/TS, Go :=, Java/C#, Ruby, PHP =>).\n# Format reference for the assignment shapes: https://cwe.mitre.org/data/definitions/798.html\n# No provider documents these; they are heuristics, so they are tagged `generic` (a provider rule's hit on\n# the same span wins) and carry low/medium precision.\n# The name must END with the secret word (DB_PASSWORD, clientSecret, X-Api-Key; not SECRET_KEY_NAME or\n# api_key_header); `<add key=\"Name\" value=\"…\"/>` (.NET appSettings) counts as an assignment. The value\n# must be a literal (no spaces) mixing letters with digits or symbols, above an entropy floor. It may hold\n# brackets and punctuation (Django SECRET_KEYs) but never ends in one, so `f(x)` is read as `f(x`, which\n# the engine's code-expression filter drops. UUIDs and hex digests are judged by the engine's filters\n# (packages/engine/src/filters.ts), which see the line: hex is a digest only where the line says so\n# (sha256, checksum, commit), so `secrets.token_hex()` output is still found. The allowlist drops URLs\n# without credentials, paths, file names, identifiers (snake, kebab, dotted, camel, Pascal) and versions.\nprovider: Generic\ndocs: https://cwe.mitre.org/data/definitions/798.html\nrules:\n  - id: generic-password\n    description: Password assigned to a password-like name\n    pattern: '(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:password|passwd|passphrase)|(?:[\\w$.-]*[_.$-])?(?i:pass|pwd))[\\\"''`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"''`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"''`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"''`\\\\](?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"''`\\\\(){}<>\\[\\];,](?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"''`\\\\(){}<>\\[\\];,])?)(?:[\\\"''`<]|\\s*(?:$|[,;#)}\\]]))'\n    keywords: [pass, pwd]\n    entropy: 3.0\n    severity: medium\n    precision: medium\n    tags: [generic, password]\n    allowlist:\n      regexes:\n        - '^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$'\n        - '^(?:~|\\.{1,2})?/'\n        - '^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$'\n        - '^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$'\n        - '^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$'\n        - '^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$'\n        - '^(?:[A-Z][a-z]{2,}){2,}[0-9]?$'\n        - '^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$'\n        - '^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$'\n        - '0{6,}|ABCDEFGHIJ|abcdefghij|0123456789'\n    examples:\n      match:\n        - 'DB_PASSWORD={{rand:lower:5}}{{rand:digits:3}}{{rand:upper:4}}!'\n        - 'export PGPASSWORD=\"{{rand:alnum:6}}{{rand:digits:2}}{{rand:alnum:6}}\"'\n        - '\"password\": \"{{rand:alnum:6}}#{{rand:digits:3}}{{rand:alnum:4}}\"'\n        - 'spring.datasource.password={{rand:alnum:8}}{{rand:digits:2}}'\n        - '<password>{{rand:alnum:6}}{{rand:digits:2}}{{rand:upper:4}}</password>'\n        - '<user name=\"svc\" password=\"{{rand:alnum:8}}{{rand:digits:3}}\"/>'\n        - 'dbPassword := \"{{rand:alnum:8}}{{rand:digits:3}}\"'\n        - '''password'' => ''{{rand:alnum:8}}{{rand:digits:3}}'','\n        - 'mysql_pwd = \"{{rand:alnum:8}}{{rand:digits:3}}\"  # prod'\n        - 'password: {{rand:hex:40}}'\n        - 'password: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - '<add key=\"SmtpPassword\" value=\"{{rand:alnum:8}}{{rand:digits:3}}\" />'\n        - 'DB_PASSWORD=''{{rand:lower:6}}(%{{rand:digits:3}}){{rand:alnum:8}}'''\n        - 'export ADMIN_PASSWORD=\"{{rand:lower:6}}\\${{rand:digits:3}}{{rand:alnum:8}}\"'\n      noMatch:\n        - 'password: ${DB_PASSWORD}'\n        - 'password = get_password()'\n        - 'password: \"Please enter the password below\"'\n        - 'password: true'\n        - 'password = os.environ[\"APP_PASSWORD\"]'\n        - 'password: \"{{rand:hex:64}}\"  # sha256 of the admin password'\n        - 'password = hash_of(salt1)'\n        - 'password: cfg[key_1]'\n        - 'password: https://vault.corp.test/v1/kv/app'\n        - 'password: /run/secrets/app_password'\n        - 'password: this.config.password'\n        - 'password: 1234567890123'\n        - 'password: changeme'\n        - 'password_hash = \"$2b$12${{rand:base64:53}}\"'\n        - 'PASSWORD_FIELD = \"user_password\"'\n        - 'password: passwordField1'\n        - 'bypass={{rand:alnum:8}}{{rand:digits:3}}'\n        - 'if password == confirm_password:'\n        - 'password: \"{{rand:lower:12}}\"'\n\n  - id: generic-secret\n    description: Secret or private key assigned to a secret-like name\n    pattern: '(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:secret(?:[_.-]?key)?|(?:private|signing|encryption|master|hmac)[_.-]?key))[\\\"''`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"''`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"''`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"''`\\\\](?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"''`\\\\(){}<>\\[\\];,](?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"''`\\\\(){}<>\\[\\];,])?)(?:[\\\"''`<]|\\s*(?:$|[,;#)}\\]]))'\n    keywords: [secret, private, signing, encryption, master, hmac]\n    entropy: 3.3\n    severity: medium\n    precision: medium\n    tags: [generic, secret]\n    allowlist:\n      regexes:\n        - '^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$'\n        - '^(?:~|\\.{1,2})?/'\n        - '^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$'\n        - '^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$'\n        - '^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$'\n        - '^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$'\n        - '^(?:[A-Z][a-z]{2,}){2,}[0-9]?$'\n        - '^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$'\n        - '^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$'\n        - '0{6,}|ABCDEFGHIJ|abcdefghij|0123456789'\n    examples:\n      match:\n        - 'CLIENT_SECRET={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}'\n        - 'DJANGO_SECRET_KEY=''{{rand:alnum:20}}{{rand:digits:2}}@{{rand:alnum:20}}'''\n        - 'jwt_secret: {{rand:base64:30}}{{rand:digits:2}}'\n        - 'clientSecret = \"{{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:10}}\";'\n        - '\"app_secret\": \"{{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:10}}\"'\n        - 'SECRET_KEY = \"{{rand:hex:64}}\"'\n        - 'SECRET_KEY = ''{{rand:lower:8}}@(^{{rand:digits:4}}{{rand:lower:10}})!{{rand:lower:8}}=&{{rand:lower:6}}'''\n        - 'SIGNING_KEY={{rand:base64:40}}{{rand:digits:2}}'\n        - 'encryption.key={{rand:hex:64}}'\n        - 'masterKey: \"{{rand:base64url:30}}{{rand:digits:2}}\"'\n        - 'hmac_key = \"{{rand:alnum:20}}{{rand:digits:2}}\"'\n        - '<add key=\"JwtSecret\" value=\"{{rand:alnum:20}}{{rand:digits:2}}\" />'\n      noMatch:\n        - 'secret: ${DB_PASSWORD}'\n        - 'secret = get_secret()'\n        - 'secret: \"Please enter the secret below\"'\n        - 'secret: true'\n        - 'secret = os.environ[\"APP_SECRET\"]'\n        - 'secret: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - 'secret: {{rand:hex:40}}  # git commit that rotated it'\n        - 'client_secret = load_secret(env1)'\n        - 'signing_key_id: \"{{rand:alnum:12}}{{rand:digits:2}}\"'\n        - 'secret: https://vault.corp.test/v1/kv/app'\n        - 'secret: /run/secrets/app_secret'\n        - 'secret: this.config.secret'\n        - 'secret: 1234567890123'\n        - 'secret: changeme'\n        - 'SECRET_KEY_NAME = \"foo\"'\n        - 'secret_name: \"app-db-credentials\"'\n        - 'secretName: prodDatabaseCredentials'\n        - 'private_key: keys/server.pem'\n        - 'secret: \"{{rand:lower:20}}\"'\n\n  - id: generic-api-key\n    description: API key or access key assigned to a key-like name\n    pattern: '(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:api[_.-]?key|access[_.-]?key|credentials?))[\\\"''`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"''`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"''`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"''`\\\\](?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"''`\\\\(){}<>\\[\\];,](?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"''`\\\\(){}<>\\[\\];,])?)(?:[\\\"''`<]|\\s*(?:$|[,;#)}\\]]))'\n    keywords: [apikey, api_key, api-key, api.key, accesskey, access_key, access-key, access.key, credential]\n    entropy: 3.3\n    severity: medium\n    precision: medium\n    tags: [generic, api-key]\n    allowlist:\n      regexes:\n        - '^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$'\n        - '^(?:~|\\.{1,2})?/'\n        - '^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$'\n        - '^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$'\n        - '^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$'\n        - '^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$'\n        - '^(?:[A-Z][a-z]{2,}){2,}[0-9]?$'\n        - '^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$'\n        - '^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$'\n        - '0{6,}|ABCDEFGHIJ|abcdefghij|0123456789'\n    examples:\n      match:\n        - 'API_KEY={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}'\n        - 'apiKey: \"{{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}\",'\n        - 'X-Api-Key: {{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}'\n        - 'aws_secret_access_key = {{rand:base64:38}}{{rand:digits:2}}'\n        - 'const stripeApiKey = \"{{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}\";'\n        - 'api_key: \"{{rand:hex:32}}\"'\n        - '<add key=\"PartnerApiKey\" value=\"{{rand:alnum:20}}{{rand:digits:2}}\" />'\n      noMatch:\n        - 'api_key: ${DB_PASSWORD}'\n        - 'api_key = get_api_key()'\n        - 'api_key: \"Please enter the api_key below\"'\n        - 'api_key: true'\n        - 'api_key = os.environ[\"APP_API_KEY\"]'\n        - 'api_key: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - 'api_key: \"{{rand:hex:64}}\"  # sha256 digest, not the key'\n        - 'api_key = keys[idx_1]'\n        - 'api_key: https://vault.corp.test/v1/kv/app'\n        - 'api_key: /run/secrets/app_api_key'\n        - 'api_key: this.config.api_key'\n        - 'api_key: 1234567890123'\n        - 'api_key: changeme'\n        - 'api_key_header = \"X-API-Key\"'\n        - 'const key = getApiKey();'\n        - 'apiKey: process.env.API_KEY'\n        - 'API_KEY_ENV_VAR=MY_SERVICE_API_KEY'\n        - 'api_key = ApiKeyProvider'\n\n  - id: generic-token\n    description: Token assigned to a token-like name\n    pattern: '(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:token))[\\\"''`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"''`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"''`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"''`\\\\](?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"''`\\\\(){}<>\\[\\];,](?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"''`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"''`\\\\(){}<>\\[\\];,])?)(?:[\\\"''`<]|\\s*(?:$|[,;#)}\\]]))'\n    keywords: [token]\n    entropy: 3.3\n    severity: medium\n    precision: low\n    tags: [generic, token]\n    allowlist:\n      regexes:\n        - '^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$'\n        - '^(?:~|\\.{1,2})?/'\n        - '^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$'\n        - '^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$'\n        - '^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$'\n        - '^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$'\n        - '^(?:[A-Z][a-z]{2,}){2,}[0-9]?$'\n        - '^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$'\n        - '^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$'\n        - '0{6,}|ABCDEFGHIJ|abcdefghij|0123456789'\n    examples:\n      match:\n        - 'AUTH_TOKEN={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}'\n        - 'accessToken: \"{{rand:base64url:30}}{{rand:digits:2}}\"'\n        - '\"refresh_token\": \"{{rand:alnum:20}}{{rand:digits:2}}{{rand:alnum:12}}\"'\n        - 'token = \"{{rand:alnum:20}}{{rand:digits:2}}{{rand:alnum:12}}\"'\n        - 'API_TOKEN={{rand:hex:64}}'\n      noMatch:\n        - 'token: ${DB_PASSWORD}'\n        - 'token = get_token()'\n        - 'token: \"Please enter the token below\"'\n        - 'token: true'\n        - 'token = os.environ[\"APP_TOKEN\"]'\n        - 'token: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - 'token: {{rand:hex:40}}  # revision'\n        - 'token = tokens[idx_1]'\n        - 'token: \"{{db_token_1}}\"'\n        - 'token = f\"{prefix_1}\"'\n        - 'token: https://vault.corp.test/v1/kv/app'\n        - 'token: /run/secrets/app_token'\n        - 'token: this.config.token'\n        - 'token: 1234567890123'\n        - 'token: changeme'\n        - 'token_url = \"https://auth.corp.test/oauth/token\"'\n        - 'token_type: Bearer'\n        - 'max_tokens: 4096'\n        - 'csrfToken: \"{{csrf_token}}\"'\n        - 'next_page_token: nextPageToken'\n        - 'token: AUTH_TOKEN_HEADER_NAME'\n" },
     { name: "github.yaml", source: "# GitHub tokens. Prefixes and the CRC32 suffix:\n# https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/\n# Token types and lengths: https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats\nprovider: GitHub\ndocs: https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats\nrules:\n  - id: github-pat\n    description: GitHub personal access token (classic)\n    pattern: '\\b(?P<secret>ghp_[A-Za-z0-9]{36})\\b'\n    keywords: [ghp_]\n    checksum: github-crc32\n    severity: critical\n    precision: very-high\n    docs: https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/\n    tags: [github, token]\n    examples:\n      match:\n        - 'GITHUB_TOKEN={{gen:github-crc32:ghp_}}'\n        - 'git clone https://x-access-token:{{gen:github-crc32:ghp_}}@github.com/o/r.git'\n      noMatch:\n        - 'token = \"ghp_{{rand:alnum:36}}\"'   # checksum fails\n        - 'GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n        - 'token: ${{ secrets.GITHUB_TOKEN }}'\n\n  - id: github-oauth-token\n    description: GitHub OAuth access token\n    pattern: '\\b(?P<secret>gho_[A-Za-z0-9]{36})\\b'\n    keywords: [gho_]\n    checksum: github-crc32\n    severity: critical\n    precision: very-high\n    tags: [github, token]\n    examples:\n      match: ['\"access_token\": \"{{gen:github-crc32:gho_}}\"']\n      noMatch: ['\"access_token\": \"gho_{{rand:alnum:36}}\"']\n\n  - id: github-user-to-server-token\n    description: GitHub App user access token\n    pattern: '\\b(?P<secret>ghu_[A-Za-z0-9]{36})\\b'\n    keywords: [ghu_]\n    checksum: github-crc32\n    severity: critical\n    precision: very-high\n    tags: [github, token]\n    examples:\n      match: ['auth: {{gen:github-crc32:ghu_}}']\n      noMatch: ['auth: ghu_{{rand:alnum:36}}']\n\n  - id: github-server-to-server-token\n    description: GitHub App installation access token\n    pattern: '\\b(?P<secret>ghs_[A-Za-z0-9]{36})\\b'\n    keywords: [ghs_]\n    checksum: github-crc32\n    severity: high\n    precision: very-high\n    tags: [github, token]\n    examples:\n      match: ['GH_TOKEN: {{gen:github-crc32:ghs_}}']\n      noMatch: ['GH_TOKEN: ghs_{{rand:alnum:36}}']\n\n  - id: github-refresh-token\n    description: GitHub App refresh token\n    pattern: '\\b(?P<secret>ghr_[A-Za-z0-9]{36})\\b'\n    keywords: [ghr_]\n    checksum: github-crc32\n    severity: high\n    precision: very-high\n    tags: [github, token]\n    examples:\n      match: ['refresh_token={{gen:github-crc32:ghr_}}']\n      noMatch: ['refresh_token=ghr_{{rand:alnum:36}}']\n\n  - id: github-fine-grained-pat\n    description: GitHub fine-grained personal access token\n    pattern: '\\b(?P<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\\b'\n    keywords: [github_pat_]\n    entropy: 4.5\n    severity: critical\n    precision: very-high\n    tags: [github, token]\n    examples:\n      match: ['export GH_TOKEN=github_pat_{{rand:alnum:22}}_{{rand:alnum:59}}']\n      noMatch:\n        - 'export GH_TOKEN=github_pat_{{rand:alnum:22}}'\n        - 'GH_TOKEN=github_pat_XXXXXXXXXXXXXXXXXXXXXX_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX'\n" },
+    { name: "gitlab.yaml", source: "# GitLab tokens carry a type prefix (https://docs.gitlab.com/security/tokens/#token-prefixes):\n# glpat- personal/project/group access, gldt- deploy, glrt- runner authentication, GR1348941 runner\n# registration (deprecated), glptt- pipeline trigger, glcbt- CI/CD job, gloas- OAuth application secret,\n# glimt- incoming mail, glsoat- SCIM OAuth access, glffct- feature flags client, glft- feed, glagent- agent.\n# Classic bodies are 20 characters of [A-Za-z0-9_-] (glptt- 40 hex, gloas- 64 hex, glagent- 50).\n# Routable tokens (GitLab 17.x+, https://handbook.gitlab.com/handbook/engineering/architecture/design-documents/cells/routable_tokens/)\n# are prefix + base64url(random bytes + routing payload) + \".\" + 2-digit version + \".\" + 9 base-36\n# characters (payload length and CRC32); GitLab's own routable PAT spec puts them at 43 to 316 characters\n# (https://gitlab.com/gitlab-org/gitlab/-/merge_requests/169322).\nprovider: GitLab\ndocs: https://docs.gitlab.com/security/tokens/#token-prefixes\nrules:\n  - id: gitlab-pat\n    description: GitLab personal, project or group access token (classic or routable)\n    pattern: '\\b(?P<secret>glpat-(?:[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{2}\\.[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [glpat-]\n    entropy: 3.0\n    severity: critical\n    precision: very-high\n    tags: [gitlab, token]\n    examples:\n      match:\n        - 'GITLAB_TOKEN=glpat-{{rand:A-Za-z0-9_-:20}}'\n        - 'git clone https://oauth2:glpat-{{rand:alnum:20}}@gitlab.com/acme/app.git'\n        - 'PRIVATE-TOKEN: glpat-{{rand:base64url:64}}.01.{{rand:lowernum:9}}'\n      noMatch:\n        - 'GITLAB_TOKEN=glpat-{{rand:alnum:12}}'\n        - 'GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx'\n        - 'GITLAB_TOKEN=glpat-{{rand:alnum:21}}'                      # neither 20 nor routable\n        - 'GITLAB_TOKEN: $GITLAB_TOKEN'\n\n  - id: gitlab-deploy-token\n    description: GitLab deploy token\n    pattern: '\\b(?P<secret>gldt-(?:[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{2}\\.[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [gldt-]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [gitlab, token]\n    examples:\n      match:\n        - 'docker login -u gitlab+deploy-token-1 -p gldt-{{rand:alnum:20}} registry.gitlab.com'\n        - 'CI_DEPLOY_PASSWORD=gldt-{{rand:base64url:48}}.01.{{rand:lowernum:9}}'\n      noMatch:\n        - 'CI_DEPLOY_PASSWORD=gldt-{{rand:alnum:10}}'\n        - 'CI_DEPLOY_PASSWORD=gldt-{{rand:alnum:20}}.{{rand:alnum:3}}'\n\n  - id: gitlab-runner-token\n    description: GitLab runner authentication token\n    pattern: '\\b(?P<secret>glrt-(?:t\\d_)?(?:[A-Za-z0-9_-]{27,300}\\.[0-9a-z]{2}\\.[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [glrt-]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [gitlab, runner]\n    examples:\n      match:\n        - 'gitlab-runner register --url https://gitlab.com --token glrt-{{rand:alnum:20}}'\n        - '  token = \"glrt-t1_{{rand:alnum:20}}\"'\n        - 'token: glrt-{{rand:base64url:40}}.01.{{rand:lowernum:9}}'\n      noMatch:\n        - 'token: glrt-{{rand:alnum:8}}'\n        - 'token: glrt-REPLACE_ME_WITH_TOKEN'\n\n  - id: gitlab-runner-registration-token\n    description: GitLab runner registration token (deprecated registration workflow)\n    pattern: '\\b(?P<secret>GR1348941[A-Za-z0-9_-]{20})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [gr1348941]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    docs: https://docs.gitlab.com/security/tokens/#runner-registration-tokens-deprecated\n    tags: [gitlab, runner]\n    examples:\n      match:\n        - 'REGISTRATION_TOKEN=GR1348941{{rand:A-Za-z0-9_-:20}}'\n        - 'gitlab-runner register --registration-token GR1348941{{rand:alnum:20}}'\n      noMatch:\n        - 'REGISTRATION_TOKEN=GR1348941{{rand:alnum:10}}'\n        - 'id: GR1348941-{{rand:alnum:20}}'\n\n  - id: gitlab-pipeline-trigger-token\n    description: GitLab pipeline trigger token\n    pattern: '\\b(?P<secret>glptt-[a-f0-9]{40})\\b'\n    keywords: [glptt-]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [gitlab, token]\n    examples:\n      match:\n        - 'curl -X POST -F token=glptt-{{rand:hex:40}} -F ref=main https://gitlab.com/api/v4/projects/1/trigger/pipeline'\n        - 'TRIGGER_TOKEN: glptt-{{rand:hex:40}}'\n      noMatch:\n        - 'TRIGGER_TOKEN: glptt-{{rand:hex:20}}'\n        - 'TRIGGER_TOKEN: glptt-{{rand:upper:40}}'\n\n  - id: gitlab-ci-job-token\n    description: GitLab CI/CD job token\n    pattern: '\\b(?P<secret>glcbt-(?:[0-9a-fA-F]{1,5}_)?[A-Za-z0-9_-]{20})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [glcbt-]\n    entropy: 3.0\n    severity: medium\n    precision: very-high\n    tags: [gitlab, ci]\n    examples:\n      match:\n        - 'CI_JOB_TOKEN=glcbt-64_{{rand:alnum:20}}'\n        - 'JOB-TOKEN: glcbt-{{rand:alnum:20}}'\n      noMatch:\n        - 'CI_JOB_TOKEN=glcbt-{{rand:alnum:9}}'\n        - 'JOB-TOKEN: $CI_JOB_TOKEN'\n\n  - id: gitlab-oauth-app-secret\n    description: GitLab OAuth application secret\n    pattern: '\\b(?P<secret>gloas-[a-f0-9]{64})\\b'\n    keywords: [gloas-]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [gitlab, oauth]\n    examples:\n      match:\n        - 'GITLAB_OAUTH_SECRET=gloas-{{rand:hex:64}}'\n        - '\"client_secret\": \"gloas-{{rand:hex:64}}\"'\n      noMatch:\n        - 'GITLAB_OAUTH_SECRET=gloas-{{rand:hex:32}}'\n        - 'GITLAB_OAUTH_SECRET=gloas-{{rand:upper:64}}'\n\n  - id: gitlab-incoming-mail-token\n    description: GitLab incoming email token\n    pattern: '\\b(?P<secret>glimt-[A-Za-z0-9_-]{25})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [glimt-]\n    entropy: 3.0\n    severity: medium\n    precision: very-high\n    tags: [gitlab, token]\n    examples:\n      match:\n        - 'incoming_email_token: glimt-{{rand:lowernum:25}}'\n        - 'INCOMING_TOKEN=glimt-{{rand:alnum:25}}'\n      noMatch:\n        - 'INCOMING_TOKEN=glimt-{{rand:alnum:12}}'\n        - 'INCOMING_TOKEN=glimt-{{rand:alnum:30}}'\n\n  - id: gitlab-scim-token\n    description: GitLab SCIM OAuth access token\n    pattern: '\\b(?P<secret>glsoat-[A-Za-z0-9_-]{20})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [glsoat-]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [gitlab, scim]\n    examples:\n      match:\n        - 'SCIM_TOKEN=glsoat-{{rand:alnum:20}}'\n        - 'Authorization: Bearer glsoat-{{rand:A-Za-z0-9_-:20}}'\n      noMatch:\n        - 'SCIM_TOKEN=glsoat-{{rand:alnum:10}}'\n        - 'SCIM_TOKEN=glsoat-your_scim_token_here'\n\n  - id: gitlab-feature-flag-client-token\n    description: GitLab feature flags client token\n    pattern: '\\b(?P<secret>glffct-[A-Za-z0-9_-]{20})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [glffct-]\n    entropy: 3.0\n    severity: low\n    precision: very-high\n    tags: [gitlab, feature-flags]\n    examples:\n      match:\n        - 'UNLEASH_INSTANCE_ID=glffct-{{rand:alnum:20}}'\n        - 'instanceId: \"glffct-{{rand:A-Za-z0-9_-:20}}\"'\n      noMatch:\n        - 'UNLEASH_INSTANCE_ID=glffct-{{rand:alnum:8}}'\n        - 'UNLEASH_INSTANCE_ID=glffct-{{rand:alnum:28}}'\n\n  - id: gitlab-feed-token\n    description: GitLab feed token (RSS/calendar)\n    pattern: '\\b(?P<secret>glft-[A-Za-z0-9_-]{20})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [glft-]\n    entropy: 3.0\n    severity: low\n    precision: very-high\n    tags: [gitlab, token]\n    examples:\n      match:\n        - 'https://gitlab.com/dashboard/issues.atom?feed_token=glft-{{rand:alnum:20}}'\n        - 'FEED_TOKEN=glft-{{rand:alnum:20}}'\n      noMatch:\n        - 'FEED_TOKEN=glft-{{rand:alnum:6}}'\n        - 'FEED_TOKEN=glft-{{rand:alnum:24}}'\n\n  - id: gitlab-agent-token\n    description: GitLab agent for Kubernetes token\n    pattern: '\\b(?P<secret>glagent-[A-Za-z0-9_-]{50})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [glagent-]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [gitlab, kubernetes]\n    examples:\n      match:\n        - 'helm upgrade --install agent gitlab/gitlab-agent --set config.token=glagent-{{rand:alnum:50}}'\n        - 'token: glagent-{{rand:A-Za-z0-9_-:50}}'\n      noMatch:\n        - 'token: glagent-{{rand:alnum:30}}'\n        - 'token: glagent-{{rand:alnum:60}}'\n" },
+    { name: "grafana.yaml", source: "# Grafana tokens.\n# Service account tokens: \"glsa_\" + 32 alphanumerics + \"_\" + CRC32 (little-endian hex) of \"glsa_<random>\"\n#   (grafana/grafana pkg/components/satokengen), checked by the grafana-sa-crc32 validator.\n#   https://grafana.com/docs/grafana/latest/administration/service-accounts/\n# Grafana Cloud access policy tokens: \"glc_\" + base64 JSON {\"o\",\"n\",\"k\",\"m\"}, checked by grafana-cloud-token.\n#   https://grafana.com/docs/grafana-cloud/account-management/authentication-and-permissions/access-policies/\n# Legacy API keys: base64 JSON {\"k\",\"n\",\"id\"} (begins eyJrIjoi): https://grafana.com/docs/grafana/latest/administration/api-keys/\nprovider: Grafana\ndocs: https://grafana.com/docs/grafana/latest/administration/service-accounts/\nrules:\n  - id: grafana-service-account-token\n    description: Grafana service account token\n    pattern: '\\b(?P<secret>glsa_[A-Za-z0-9]{32}_[0-9a-f]{8})\\b'\n    keywords: [glsa_]\n    checksum: grafana-sa-crc32\n    severity: high\n    precision: very-high\n    tags: [grafana, observability, token]\n    examples:\n      match:\n        - 'GRAFANA_SERVICE_ACCOUNT_TOKEN={{gen:grafana-sa-crc32}}'\n        - 'curl -H \"Authorization: Bearer {{gen:grafana-sa-crc32}}\" https://grafana.internal/api/dashboards/db'\n      noMatch:\n        - 'GRAFANA_TOKEN=glsa_{{rand:alnum:32}}_{{rand:hex:8}}'          # checksum fails\n        - 'GRAFANA_TOKEN=glsa_xxx'\n\n  - id: grafana-cloud-token\n    description: Grafana Cloud access policy token\n    pattern: '\\b(?P<secret>glc_eyJ[A-Za-z0-9+/]{30,600}={0,2})(?:[^A-Za-z0-9+/=]|$)'\n    keywords: [glc_]\n    checksum: grafana-cloud-token\n    severity: high\n    precision: very-high\n    docs: https://grafana.com/docs/grafana-cloud/account-management/authentication-and-permissions/access-policies/\n    tags: [grafana, observability, token]\n    examples:\n      match:\n        - 'GRAFANA_CLOUD_API_TOKEN={{gen:grafana-cloud-token}}'\n        - 'cloud_access_policy_token = \"{{gen:grafana-cloud-token:prod-eu-west-2}}\"'\n      noMatch:\n        - 'GRAFANA_CLOUD_API_TOKEN=glc_eyJ{{rand:base64:80}}'           # not the documented JSON payload\n        - 'GRAFANA_CLOUD_API_TOKEN=glc_...'\n\n  - id: grafana-api-key\n    description: Grafana legacy API key (base64 JSON beginning {\"k\":)\n    pattern: '\\b(?P<secret>eyJrIjoi[A-Za-z0-9+/]{50,200}={0,2})(?:[^A-Za-z0-9+/=]|$)'\n    keywords: [eyjrijoi]\n    entropy: 4.0\n    severity: high\n    precision: high\n    docs: https://grafana.com/docs/grafana/latest/administration/api-keys/\n    tags: [grafana, observability, api-key, legacy]\n    examples:\n      match:\n        - 'GRAFANA_API_KEY=eyJrIjoi{{rand:alnum:80}}'\n        - 'headers = {\"Authorization\": \"Bearer eyJrIjoi{{rand:base64:72}}==\"}'\n      noMatch:\n        - 'GRAFANA_API_KEY=eyJrIjoi{{rand:alnum:20}}'\n        - 'token = \"eyJhbGciOi{{rand:alnum:80}}\"'                        # a JWT header, not a Grafana key\n" },
+    { name: "groq.yaml", source: "# Groq API keys start with gsk_ (shown in the console and the quickstart's GROQ_API_KEY).\n# https://console.groq.com/docs/quickstart\n# Groq does not document the body; keys seen are 52 alphanumerics, which the pattern requires.\nprovider: Groq\ndocs: https://console.groq.com/docs/quickstart\nrules:\n  - id: groq-api-key\n    description: Groq API key\n    pattern: '\\b(?P<secret>gsk_[A-Za-z0-9]{52})\\b'\n    keywords: [gsk_]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [groq, ai, api-key]\n    examples:\n      match:\n        - 'GROQ_API_KEY=gsk_{{rand:alnum:52}}'\n        - 'client = Groq(api_key=\"gsk_{{rand:alnum:52}}\")'\n      noMatch:\n        - 'GROQ_API_KEY=gsk_{{rand:alnum:40}}'\n        - 'GROQ_API_KEY=gsk_your_groq_api_key_here'\n" },
+    { name: "hcp.yaml", source: "# HCP (HashiCorp Cloud Platform) service principal keys: the client id is 32 alphanumerics and the client\n# secret 64 alphanumerics; neither carries a prefix, so the rule needs an HCP_CLIENT_SECRET-style name.\n# https://developer.hashicorp.com/hcp/docs/hcp/iam/service-principal\nprovider: HCP\ndocs: https://developer.hashicorp.com/hcp/docs/hcp/iam/service-principal\nrules:\n  - id: hcp-client-secret\n    description: HCP service principal client secret (with HCP context)\n    pattern: '(?i:hcp[\\w.-]{0,20}client[_.-]?secret)\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[A-Za-z0-9_-]{64})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [hcp]\n    entropy: 4.2\n    severity: critical\n    precision: medium\n    tags: [hcp, hashicorp, client-secret]\n    examples:\n      match: ['HCP_CLIENT_SECRET={{rand:alnum:64}}', 'export HCP_CLIENT_SECRET=\"{{rand:alnum:64}}\"']\n      noMatch: ['HCP_CLIENT_ID={{rand:alnum:32}}', 'CLIENT_SECRET={{rand:alnum:64}}', 'HCP_CLIENT_SECRET=${{ secrets.HCP_CLIENT_SECRET }}']\n" },
+    { name: "heroku.yaml", source: "# Heroku API keys: the current format is \"HRKU-AA\" + 58 characters of [A-Za-z0-9_-]. Older keys (and\n# OAuth authorizations) are bare UUIDs and are only treated as Heroku keys with heroku context.\n# https://devcenter.heroku.com/articles/authentication\n# https://devcenter.heroku.com/articles/platform-api-quickstart#authentication\nprovider: Heroku\ndocs: https://devcenter.heroku.com/articles/authentication\nrules:\n  - id: heroku-api-key\n    description: Heroku API key (HRKU-)\n    pattern: '\\b(?P<secret>HRKU-AA[A-Za-z0-9_-]{58})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [hrku-]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [heroku, api-key]\n    examples:\n      match: ['HEROKU_API_KEY=HRKU-AA{{rand:base64url:58}}', 'machine api.heroku.com login me@corp.test password HRKU-AA{{rand:alnum:58}}']\n      noMatch: ['HEROKU_API_KEY=HRKU-AA{{rand:alnum:30}}', 'HEROKU_API_KEY=HRKU-AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n\n  - id: heroku-legacy-api-key\n    description: Heroku legacy API key or OAuth token (UUID, with heroku context)\n    pattern: '(?i:heroku[\\w.-]{0,20}(?:api[_.-]?key|token|password|auth))\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b'\n    keywords: [heroku]\n    severity: high\n    precision: medium\n    tags: [heroku, api-key]\n    examples:\n      match: ['HEROKU_API_KEY={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}', 'heroku_token: \"{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\"']\n      noMatch: ['HEROKU_APP_ID={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}', 'API_KEY={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}']\n" },
+    { name: "honeycomb.yaml", source: "# Honeycomb API keys. https://docs.honeycomb.io/api/authentication\n# Key ids carry a type prefix hc[x]ik_ (ingest), hc[x]lk_ (configuration), hc[x]mk_ (management), where [x]\n# varies. Ingest keys are sent as the key id (26 characters after the prefix) and secret (32) concatenated,\n# e.g. the documented hcxik_ + 58 characters; management keys as \"<key id>:<secret>\".\n# Configuration keys and Classic keys have no prefix (22 alphanumerics / 32 hex): those need Honeycomb context.\nprovider: Honeycomb\ndocs: https://docs.honeycomb.io/api/authentication\nrules:\n  - id: honeycomb-ingest-key\n    description: Honeycomb ingest key (key id + secret)\n    pattern: '\\b(?P<secret>hc[a-z]ik_[A-Za-z0-9]{58})\\b'\n    keywords: [hcaik_, hcbik_, hccik_, hcdik_, hceik_, hcfik_, hcgik_, hchik_, hciik_, hcjik_, hckik_, hclik_, hcmik_, hcnik_, hcoik_, hcpik_, hcqik_, hcrik_, hcsik_, hctik_, hcuik_, hcvik_, hcwik_, hcxik_, hcyik_, hczik_]\n    entropy: 3.5\n    severity: medium\n    precision: very-high\n    allowlist:\n      regexes: ['^hcxik_1234567890123456789012345612345678901234567890123456789012$']   # documented example\n    tags: [honeycomb, observability, ingest]\n    examples:\n      match:\n        - 'HONEYCOMB_API_KEY=hcxik_{{rand:lowernum:58}}'\n        - 'OTEL_EXPORTER_OTLP_HEADERS=\"x-honeycomb-team=hcaik_{{rand:lowernum:58}}\"'\n      noMatch:\n        - 'X-Honeycomb-Team: hcxik_1234567890123456789012345612345678901234567890123456789012'   # documented example\n        - 'HONEYCOMB_KEY_ID=hcxik_{{rand:lowernum:26}}'                  # key id alone\n        - 'HONEYCOMB_API_KEY=hcxik_{{rand:lowernum:40}}'\n\n  - id: honeycomb-management-key\n    description: Honeycomb management key (key id:secret)\n    pattern: '\\b(?P<secret>hc[a-z]mk_[A-Za-z0-9]{26}:[A-Za-z0-9]{32})\\b'\n    keywords: [hcamk_, hcbmk_, hccmk_, hcdmk_, hcemk_, hcfmk_, hcgmk_, hchmk_, hcimk_, hcjmk_, hckmk_, hclmk_, hcmmk_, hcnmk_, hcomk_, hcpmk_, hcqmk_, hcrmk_, hcsmk_, hctmk_, hcumk_, hcvmk_, hcwmk_, hcxmk_, hcymk_, hczmk_]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [honeycomb, observability, api-key]\n    examples:\n      match:\n        - 'curl -H \"Authorization: Bearer hcxmk_{{rand:lowernum:26}}:{{rand:lowernum:32}}\" https://api.honeycomb.io/2/auth'\n        - 'HONEYCOMB_MANAGEMENT_KEY=hcamk_{{rand:lowernum:26}}:{{rand:lowernum:32}}'\n      noMatch:\n        - 'HONEYCOMB_MANAGEMENT_KEY_ID=hcxmk_{{rand:lowernum:26}}'\n        - 'HONEYCOMB_MANAGEMENT_KEY=hcxmk_{{rand:lowernum:26}}:{{rand:lowernum:10}}'\n\n  - id: honeycomb-api-key\n    description: Honeycomb configuration or Classic API key (next to Honeycomb context)\n    pattern: '(?i:honeycomb)[^\\n\"''=:]{0,40}?\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9]{22}|[0-9a-f]{32})(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [honeycomb]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    tags: [honeycomb, observability, api-key]\n    examples:\n      match:\n        - 'HONEYCOMB_API_KEY={{rand:alnum:22}}'\n        - 'curl -H \"X-Honeycomb-Team: {{rand:hex:32}}\" https://api.honeycomb.io/1/events/prod'\n      noMatch:\n        - 'HONEYCOMB_DATASET=production-frontend-events'\n        - 'API_KEY={{rand:alnum:22}}'\n        - 'HONEYCOMB_API_KEY=${HONEYCOMB_API_KEY}'\n" },
+    { name: "hubspot.yaml", source: "# HubSpot private app access tokens: \"pat-\" + hub region (na1, eu1, ...) + \"-\" + a UUID.\n# Legacy HubSpot API keys (hapikey, a bare UUID) were sunset in 2022; they need hapikey/hubspot context.\n# https://developers.hubspot.com/docs/api/private-apps\n# https://developers.hubspot.com/docs/apps/legacy-apps/authentication/intro-to-auth\nprovider: HubSpot\ndocs: https://developers.hubspot.com/docs/api/private-apps\nrules:\n  - id: hubspot-private-app-token\n    description: HubSpot private app access token\n    pattern: '\\b(?P<secret>pat-(?:na|eu|ap)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b'\n    keywords: [pat-na, pat-eu, pat-ap]\n    severity: high\n    precision: very-high\n    tags: [hubspot, token]\n    examples:\n      match:\n        - 'HUBSPOT_ACCESS_TOKEN=pat-na1-{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - 'Authorization: Bearer pat-eu1-{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n      noMatch:\n        - 'HUBSPOT_ACCESS_TOKEN=pat-na1-{{rand:hex:8}}-{{rand:hex:4}}'\n        - 'HUBSPOT_ACCESS_TOKEN=pat-na1-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx'\n        - 'id: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n\n  - id: hubspot-legacy-api-key\n    description: HubSpot legacy API key (hapikey UUID, with context)\n    pattern: '(?i:hapikey|hubspot[\\w.-]{0,20}api[_.-]?key)\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b'\n    keywords: [hapikey, hubspot]\n    severity: high\n    precision: medium\n    docs: https://developers.hubspot.com/docs/apps/legacy-apps/authentication/intro-to-auth\n    tags: [hubspot, api-key]\n    examples:\n      match:\n        - 'https://api.hubapi.com/contacts/v1/lists/all?hapikey={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - 'HUBSPOT_API_KEY: \"{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\"'\n      noMatch:\n        - 'HUBSPOT_PORTAL_ID: \"{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\"'\n        - 'hapikey=${HUBSPOT_API_KEY}'\n" },
+    { name: "huggingface.yaml", source: "# Hugging Face tokens: user access tokens start with hf_, (deprecated) organization API tokens with api_org_.\n# https://huggingface.co/docs/hub/security-tokens\n# The body is 34 ASCII letters (no digits), as issued by the Hub.\nprovider: Hugging Face\ndocs: https://huggingface.co/docs/hub/security-tokens\nrules:\n  - id: huggingface-access-token\n    description: Hugging Face user access token\n    pattern: '\\b(?P<secret>hf_[A-Za-z]{34})\\b'\n    keywords: [hf_]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [huggingface, ai, token]\n    examples:\n      match:\n        - 'HF_TOKEN=hf_{{rand:A-Za-z:34}}'\n        - 'huggingface-cli login --token hf_{{rand:A-Za-z:34}}'\n      noMatch:\n        - 'HF_TOKEN=hf_{{rand:alnum:34}}1'                         # digits and wrong length\n        - 'HF_TOKEN=hf_{{rand:A-Za-z:20}}'\n        - 'HF_TOKEN=hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n        - 'from huggingface_hub import hf_hub_download'\n\n  - id: huggingface-org-token\n    description: Hugging Face organization API token (deprecated api_org_ token)\n    pattern: '\\b(?P<secret>api_org_[A-Za-z]{34})\\b'\n    keywords: [api_org_]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [huggingface, ai, token]\n    examples:\n      match:\n        - 'HUGGINGFACE_ORG_TOKEN=api_org_{{rand:A-Za-z:34}}'\n        - 'headers = {\"Authorization\": \"Bearer api_org_{{rand:A-Za-z:34}}\"}'\n      noMatch:\n        - 'HUGGINGFACE_ORG_TOKEN=api_org_{{rand:A-Za-z:12}}'\n        - 'def api_org_settings(request): pass'\n" },
+    { name: "ibm.yaml", source: "# IBM Cloud API keys have no documented prefix: 44 characters of [A-Za-z0-9_-]. Without a prefix the rule\n# requires an IBM Cloud API-key name next to an assignment, plus an entropy floor.\n# https://cloud.ibm.com/docs/account?topic=account-userapikey\n# https://cloud.ibm.com/docs/ibm-cloud-provider-for-terraform?topic=ibm-cloud-provider-for-terraform-provider-reference (IC_API_KEY)\nprovider: IBM Cloud\ndocs: https://cloud.ibm.com/docs/account?topic=account-userapikey\nrules:\n  - id: ibm-cloud-api-key\n    description: IBM Cloud API key assigned to an IBM Cloud API-key name\n    pattern: '(?i:ibm[_-]?(?:cloud[_-]?)?api[_-]?key|ic_api_key|ibmcloud_api_key|iam_apikey)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [ibm, ic_api_key, iam_apikey]\n    entropy: 4.0\n    severity: critical\n    precision: medium\n    tags: [ibm, api-key]\n    examples:\n      match:\n        - 'export IBMCLOUD_API_KEY={{rand:A-Za-z0-9_-:44}}'\n        - 'ibm_cloud_api_key: \"{{rand:alnum:44}}\"'\n        - '\"iam_apikey\": \"{{rand:alnum:44}}\"'\n      noMatch:\n        - 'IBMCLOUD_API_KEY={{rand:alnum:30}}'\n        - 'IC_API_KEY=${IBMCLOUD_API_KEY}'\n        - 'apikey = {{rand:alnum:44}}'                                 # no IBM name\n" },
+    { name: "infracost.yaml", source: "# Infracost API keys: \"ico-\" + 32 alphanumerics.\n# https://www.infracost.io/docs/integrations/environment_variables/#infracost_api_key\nprovider: Infracost\ndocs: https://www.infracost.io/docs/integrations/environment_variables/#infracost_api_key\nrules:\n  - id: infracost-api-key\n    description: Infracost API key\n    pattern: '\\b(?P<secret>ico-[A-Za-z0-9]{32})\\b'\n    keywords: [ico-]\n    entropy: 3.8\n    severity: medium\n    precision: very-high\n    tags: [infracost, api-key]\n    examples:\n      match: ['INFRACOST_API_KEY=ico-{{rand:alnum:32}}', 'infracost configure set api_key ico-{{rand:alnum:32}}']\n      noMatch: ['INFRACOST_API_KEY=ico-{{rand:alnum:20}}', 'INFRACOST_API_KEY=ico-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'favicon: favico-{{rand:alnum:32}}']\n" },
+    { name: "intercom.yaml", source: "# Intercom access tokens have no documented fixed format (observed: ~60 base64 characters, often ending\n# \"=\"), so the rule needs an intercom ... token/key/secret name.\n# https://developers.intercom.com/docs/build-an-integration/learn-more/authentication/\nprovider: Intercom\ndocs: https://developers.intercom.com/docs/build-an-integration/learn-more/authentication/\nrules:\n  - id: intercom-access-token\n    description: Intercom access token (with intercom context)\n    pattern: '(?i:intercom[\\w.-]{0,30}(?:token|key|secret))\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[A-Za-z0-9+/_-]{40,80}={0,2})(?:[^A-Za-z0-9+/_=-]|$)'\n    keywords: [intercom]\n    entropy: 4.2\n    severity: high\n    precision: medium\n    tags: [intercom, token]\n    examples:\n      match: ['INTERCOM_ACCESS_TOKEN={{rand:base64:59}}=', 'intercom_token: \"{{rand:alnum:60}}\"']\n      noMatch: ['INTERCOM_APP_ID={{rand:lowernum:8}}', 'ACCESS_TOKEN={{rand:base64:59}}=', 'INTERCOM_ACCESS_TOKEN=${INTERCOM_ACCESS_TOKEN}']\n" },
+    { name: "jenkins.yaml", source: "# Jenkins API tokens have no prefix: tokens generated since Jenkins 2.129 are \"11\" + 32 hex characters,\n# legacy tokens 32 hex characters. Without a prefix the rule needs a Jenkins name next to an assignment.\n# https://www.jenkins.io/doc/book/system-administration/authenticating-scripted-clients/\n# https://www.jenkins.io/blog/2018/07/02/new-api-token-system/\nprovider: Jenkins\ndocs: https://www.jenkins.io/doc/book/system-administration/authenticating-scripted-clients/\nrules:\n  - id: jenkins-api-token\n    description: Jenkins API token assigned to a Jenkins name\n    pattern: '(?i:jenkins[_-]?(?:api[_-]?|user[_-]?)?(?:token|password|pass|key))\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>(?:11)?[a-f0-9]{32})(?:[^A-Za-z0-9]|$)'\n    keywords: [jenkins]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    tags: [jenkins, token]\n    examples:\n      match:\n        - 'JENKINS_API_TOKEN=11{{rand:hex:32}}'\n        - 'jenkins_token: \"{{rand:hex:32}}\"'\n      noMatch:\n        - 'JENKINS_API_TOKEN={{rand:hex:40}}'\n        - 'JENKINS_API_TOKEN=${JENKINS_API_TOKEN}'\n        - 'checksum: {{rand:hex:32}}'\n" },
+    { name: "jfrog.yaml", source: "# JFrog Artifactory. API keys (deprecated) are 73 characters starting with \"AKCp\"; reference tokens are\n# 64 characters of base64 text that decodes to \"reftkn:01:...\" and so starts with \"cmVmdGtuOjAxOj\".\n# https://jfrog.com/help/r/jfrog-platform-administration-documentation/access-tokens\n# https://jfrog.com/help/r/jfrog-platform-administration-documentation/api-key-deprecation\nprovider: JFrog\ndocs: https://jfrog.com/help/r/jfrog-platform-administration-documentation/access-tokens\nrules:\n  - id: jfrog-api-key\n    description: JFrog Artifactory API key\n    pattern: '\\b(?P<secret>AKCp[A-Za-z0-9]{69})\\b'\n    keywords: [akcp]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    docs: https://jfrog.com/help/r/jfrog-platform-administration-documentation/api-key-deprecation\n    tags: [jfrog, api-key]\n    examples:\n      match:\n        - 'ARTIFACTORY_API_KEY=AKCp8{{rand:alnum:68}}'\n        - 'curl -H \"X-JFrog-Art-Api: AKCp{{rand:alnum:69}}\" https://acme.jfrog.io/artifactory/api/repositories'\n      noMatch:\n        - 'ARTIFACTORY_API_KEY=AKCp{{rand:alnum:40}}'\n        - 'ARTIFACTORY_API_KEY=AKCp{{rand:alnum:80}}'\n\n  - id: jfrog-reference-token\n    description: JFrog reference token\n    pattern: '\\b(?P<secret>cmVmdGtuOjAxOj[A-Za-z0-9]{50})\\b'\n    keywords: [cmvmdgtuojaxoj]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [jfrog, token]\n    examples:\n      match:\n        - 'JFROG_ACCESS_TOKEN=cmVmdGtuOjAxOj{{rand:alnum:50}}'\n        - 'Authorization: Bearer cmVmdGtuOjAxOj{{rand:alnum:50}}'\n      noMatch:\n        - 'JFROG_ACCESS_TOKEN=cmVmdGtuOjAxOj{{rand:alnum:20}}'\n        - 'JFROG_ACCESS_TOKEN=cmVmdGtuOjAxOj{{rand:alnum:70}}'\n" },
+    { name: "jwt.yaml", source: "# JSON Web Tokens that carry a signature (JWS compact form, three base64url parts): the header and payload\n# must decode to JSON objects and the header must name an algorithm other than \"none\".\n# RFC 7519 (https://www.rfc-editor.org/rfc/rfc7519#section-3) and RFC 7515 section 7.1.\n# Supabase anon keys are JWTs with role \"anon\" that ship in client code by design\n# (https://supabase.com/docs/guides/api/api-keys); the allowlist matches \"role\":\"anon\" in the base64url\n# payload at each of its three possible alignments. service_role keys are still found.\nprovider: JSON Web Token\ndocs: https://www.rfc-editor.org/rfc/rfc7519#section-3\nrules:\n  - id: jwt-signed-token\n    description: Signed JSON Web Token (bearer token, session token, service key)\n    pattern: '(?:^|[^A-Za-z0-9_.-])(?P<secret>eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{16,})(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [eyj]\n    checksum: jwt\n    severity: high\n    precision: high\n    tags: [jwt, token]\n    allowlist:\n      regexes: ['InJvbGUiOiJhbm9uI|Jyb2xlIjoiYW5vbi|icm9sZSI6ImFub24i']\n    examples:\n      match:\n        - 'Authorization: Bearer {{gen:jwt}}'\n        - 'SUPABASE_SERVICE_ROLE_KEY={{gen:jwt}}'\n      noMatch:\n        - 'token = \"eyJ{{rand:base64url:30}}.eyJ{{rand:base64url:60}}.{{rand:base64url:43}}\"'    # parts do not decode to JSON\n        - 'token = \"eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ1c2VyLTQyIiwiaWF0IjoxNzAwMDAwMDAwfQ.{{rand:base64url:43}}\"'   # alg none\n        - 'SUPABASE_ANON_KEY=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJlZiI6ImFiY2RlZmdoaWprbG1ub3BxcnN0Iiwicm9sZSI6ImFub24iLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MjAwMDAwMDAwMH0.{{rand:base64url:43}}'   # public anon key\n        - 'token = \"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0\"'   # no signature part\n" },
+    { name: "launchdarkly.yaml", source: "# LaunchDarkly: API access tokens are \"api-\" + UUID and server-side SDK keys \"sdk-\" + UUID. A prefixed\n# UUID is still a common id shape, so the rule needs launchdarkly / LD_..._KEY context. Mobile keys\n# (mob-) and client-side ids ship in apps by design.\n# https://docs.launchdarkly.com/home/account/api\n# https://docs.launchdarkly.com/sdk/concepts/client-side-server-side#keys\nprovider: LaunchDarkly\ndocs: https://docs.launchdarkly.com/sdk/concepts/client-side-server-side#keys\nrules:\n  - id: launchdarkly-key\n    description: LaunchDarkly API access token or server-side SDK key (with context)\n    pattern: '(?i:launchdarkly|\\bld[_.-]?(?:sdk|api|access|server)[\\w.-]{0,10}(?:key|token))[^\\n]{0,60}?\\b(?P<secret>(?:api|sdk)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b'\n    keywords: [launchdarkly, ld_sdk, ld_api, ld_access, ld_server, ldsdk]\n    severity: high\n    precision: medium\n    tags: [launchdarkly, api-key]\n    examples:\n      match:\n        - 'LAUNCHDARKLY_SDK_KEY=sdk-{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - 'LD_API_KEY: \"api-{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\"'\n      noMatch:\n        - 'LAUNCHDARKLY_MOBILE_KEY=mob-{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - 'request_id: api-{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - 'LAUNCHDARKLY_SDK_KEY=${LD_SDK_KEY}'\n" },
+    { name: "linear.yaml", source: "# Linear: personal API keys are \"lin_api_\" + 40 alphanumerics; OAuth access tokens \"lin_oauth_\" + 64 hex.\n# https://linear.app/developers/graphql#authentication\n# https://linear.app/developers/oauth-2-0-authentication\nprovider: Linear\ndocs: https://linear.app/developers/graphql#authentication\nrules:\n  - id: linear-api-key\n    description: Linear personal API key\n    pattern: '\\b(?P<secret>lin_api_[A-Za-z0-9]{40})\\b'\n    keywords: [lin_api_]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [linear, api-key]\n    examples:\n      match:\n        - 'LINEAR_API_KEY=lin_api_{{rand:alnum:40}}'\n        - 'headers: { Authorization: \"lin_api_{{rand:alnum:40}}\" }'\n      noMatch:\n        - 'LINEAR_API_KEY=lin_api_{{rand:alnum:32}}'\n        - 'LINEAR_API_KEY=lin_api_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n        - 'LINEAR_API_KEY=${LINEAR_API_KEY}'\n\n  - id: linear-oauth-token\n    description: Linear OAuth access token\n    pattern: '\\b(?P<secret>lin_oauth_[a-f0-9]{64})\\b'\n    keywords: [lin_oauth_]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    docs: https://linear.app/developers/oauth-2-0-authentication\n    tags: [linear, oauth, token]\n    examples:\n      match:\n        - '\"access_token\": \"lin_oauth_{{rand:hex:64}}\"'\n        - 'Authorization: Bearer lin_oauth_{{rand:hex:64}}'\n      noMatch:\n        - '\"access_token\": \"lin_oauth_{{rand:alnum:64}}\"'   # not hex\n        - '\"access_token\": \"lin_oauth_{{rand:hex:40}}\"'\n" },
+    { name: "linode.yaml", source: "# Linode (Akamai) personal access tokens are 64 hexadecimal characters with no prefix, so the rule needs a\n# Linode token name next to an assignment. https://techdocs.akamai.com/linode-api/reference/get-started#personal-access-tokens\n# CLI/Terraform names: https://techdocs.akamai.com/cloud-computing/docs/manage-personal-access-tokens\nprovider: Linode\ndocs: https://techdocs.akamai.com/linode-api/reference/get-started#personal-access-tokens\nrules:\n  - id: linode-pat\n    description: Linode personal access token assigned to a Linode token name\n    pattern: '(?i:linode[_-]?(?:cli[_-]?|api[_-]?)?(?:token|pat|api[_-]?key))\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[a-f0-9]{64})(?:[^A-Za-z0-9]|$)'\n    keywords: [linode]\n    entropy: 3.2\n    severity: critical\n    precision: medium\n    tags: [linode, token]\n    examples:\n      match:\n        - 'LINODE_TOKEN={{rand:hex:64}}'\n        - 'linode_cli_token: \"{{rand:hex:64}}\"'\n      noMatch:\n        - 'LINODE_TOKEN={{rand:hex:40}}'\n        - 'sha256 = {{rand:hex:64}}'                                  # a hash, no Linode name\n        - 'LINODE_TOKEN=${LINODE_TOKEN}'\n" },
+    { name: "logzio.yaml", source: "# Logz.io tokens. Log shipping tokens (32 letters), e.g. in listener URLs \"?token=...\":\n#   https://docs.logz.io/docs/user-guide/admin/authentication-tokens/shipping-tokens/\n# API tokens (UUIDs, X-API-TOKEN header): https://docs.logz.io/docs/user-guide/admin/authentication-tokens/api-tokens/\n# Neither has a prefix, so both rules need Logz.io context on the line.\nprovider: Logz.io\ndocs: https://docs.logz.io/docs/user-guide/admin/authentication-tokens/shipping-tokens/\nrules:\n  - id: logzio-shipping-token\n    description: Logz.io log shipping token (32 letters next to Logz.io context)\n    pattern: '(?i:logz)[^\\n\"''=]{0,60}?(?i:token)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z]{32})\\b'\n    keywords: [logz]\n    entropy: 3.5\n    severity: medium\n    precision: medium\n    tags: [logzio, observability, ingest]\n    examples:\n      match:\n        - 'LOGZIO_SHIPPING_TOKEN={{rand:A-Za-z:32}}'\n        - 'curl -X POST \"https://listener.logz.io:8071/?token={{rand:A-Za-z:32}}&type=http-bulk\"'\n      noMatch:\n        - 'TOKEN={{rand:A-Za-z:32}}'\n        - 'LOGZIO_SHIPPING_TOKEN={{rand:alnum:20}}'\n        - 'LOGZIO_SHIPPING_TOKEN=<<LOG-SHIPPING-TOKEN>>'\n\n  - id: logzio-api-token\n    description: Logz.io API token (UUID next to Logz.io context)\n    pattern: '(?i:logz)[^\\n\"''=]{0,60}?(?i:api[_-]?token)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b'\n    keywords: [logz]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    docs: https://docs.logz.io/docs/user-guide/admin/authentication-tokens/api-tokens/\n    tags: [logzio, observability, api-key]\n    examples:\n      match:\n        - 'LOGZIO_API_TOKEN={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - 'logzio_api_token: \"{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\"'\n      noMatch:\n        - 'API_TOKEN={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - 'LOGZIO_API_TOKEN={{rand:hex:8}}-{{rand:hex:4}}'\n" },
+    { name: "mailchimp.yaml", source: "# Mailchimp Marketing API keys: 32 hex followed by the data-center suffix, e.g. \"-us6\".\n# https://mailchimp.com/developer/marketing/guides/quick-start/#make-your-first-api-call\n# https://mailchimp.com/developer/marketing/docs/fundamentals/#api-structure (the dc in the key)\nprovider: Mailchimp\ndocs: https://mailchimp.com/developer/marketing/guides/quick-start/\nrules:\n  - id: mailchimp-api-key\n    description: Mailchimp Marketing API key\n    pattern: '\\b(?P<secret>[0-9a-f]{32}-us[0-9]{1,2})\\b'\n    keywords: [-us]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [mailchimp, email, api-key]\n    examples:\n      match:\n        - 'MAILCHIMP_API_KEY={{rand:hex:32}}-us6'\n        - 'mailchimp.setConfig({ apiKey: \"{{rand:hex:32}}-us21\", server: \"us21\" });'\n      noMatch:\n        - 'MAILCHIMP_API_KEY={{rand:hex:20}}-us6'\n        - 'locale = \"en-us\"'\n        - 'MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us6'\n" },
+    { name: "mailgun.yaml", source: "# Mailgun keys. Authentication (basic auth, user \"api\"): https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/\n# API keys and webhook signing keys: https://help.mailgun.com/hc/en-us/articles/203380100-Where-can-I-find-my-API-keys-and-SMTP-credentials\n# Legacy keys are \"key-\" + 32 hex (API keys and webhook signing keys). Newer private API keys are\n# 32 hex + \"-\" + 8 hex + \"-\" + 8 hex, and newer signing keys plain 32 hex: neither has a prefix, so those\n# rules need a Mailgun name (or the \"api:\" basic-auth user) on the line.\nprovider: Mailgun\ndocs: https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/\nrules:\n  - id: mailgun-legacy-key\n    description: Mailgun legacy API key or webhook signing key (key- + 32 hex)\n    pattern: '(?:^|[^A-Za-z0-9_-])(?P<secret>key-[0-9a-f]{32})\\b'\n    keywords: [key-]\n    entropy: 3.0\n    severity: high\n    precision: high\n    tags: [mailgun, email, api-key]\n    examples:\n      match:\n        - 'MAILGUN_API_KEY=key-{{rand:hex:32}}'\n        - 'curl -s --user \"api:key-{{rand:hex:32}}\" https://api.mailgun.net/v3/domains'\n      noMatch:\n        - 'cache-key-{{rand:hex:32}}'                                   # a cache key, not a Mailgun key\n        - 'MAILGUN_API_KEY=key-{{rand:hex:20}}'\n        - 'MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n\n  - id: mailgun-api-key\n    description: Mailgun private API key (32 hex-8 hex-8 hex, next to Mailgun context)\n    pattern: '(?i:mailgun|\\bmg_|api:)[^\\n]{0,60}?\\b(?P<secret>[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})\\b'\n    keywords: [mailgun, mg_, \"api:\"]\n    entropy: 3.0\n    severity: high\n    precision: high\n    tags: [mailgun, email, api-key]\n    examples:\n      match:\n        - 'MAILGUN_API_KEY={{rand:hex:32}}-{{rand:hex:8}}-{{rand:hex:8}}'\n        - 'curl -s --user \"api:{{rand:hex:32}}-{{rand:hex:8}}-{{rand:hex:8}}\" https://api.mailgun.net/v3/domains'\n      noMatch:\n        - 'build_id={{rand:hex:32}}-{{rand:hex:8}}-{{rand:hex:8}}'      # no Mailgun context\n        - 'MAILGUN_API_KEY={{rand:hex:32}}-{{rand:hex:8}}'\n        - 'MAILGUN_API_KEY=${MAILGUN_API_KEY}'\n\n  - id: mailgun-webhook-signing-key\n    description: Mailgun webhook signing key (32 hex next to a Mailgun signing-key name)\n    pattern: '(?i:mailgun|\\bmg_)[^\\n\"''=:]{0,30}?(?i:signing|webhook)[^\\n\"''=:]{0,20}?\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[0-9a-f]{32})\\b'\n    keywords: [mailgun, mg_]\n    entropy: 3.0\n    severity: medium\n    precision: medium\n    tags: [mailgun, email, webhook]\n    examples:\n      match:\n        - 'MAILGUN_WEBHOOK_SIGNING_KEY={{rand:hex:32}}'\n        - 'mailgun_signing_key: \"{{rand:hex:32}}\"'\n      noMatch:\n        - 'WEBHOOK_SIGNING_KEY={{rand:hex:32}}'\n        - 'MAILGUN_WEBHOOK_SIGNING_KEY={{rand:hex:24}}'\n" },
+    { name: "mailjet.yaml", source: "# Mailjet API key pair: a public API key and a secret key, 32 hex each (basic auth), env MJ_APIKEY_PUBLIC /\n# MJ_APIKEY_PRIVATE. https://dev.mailjet.com/email/guides/#authentication\n# No prefix: the rule needs a Mailjet name and \"secret\"/\"private\" in front of the assignment.\nprovider: Mailjet\ndocs: https://dev.mailjet.com/email/guides/#authentication\nrules:\n  - id: mailjet-secret-key\n    description: Mailjet API secret key (32 hex next to a Mailjet secret/private name)\n    pattern: '(?i:mailjet|\\bmj_)[^\\n\"''=:]{0,30}?(?i:secret|private)[^\\n\"''=:]{0,20}?\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[0-9a-f]{32})\\b'\n    keywords: [mailjet, mj_]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    tags: [mailjet, email, api-key]\n    examples:\n      match:\n        - 'MJ_APIKEY_PRIVATE={{rand:hex:32}}'\n        - 'mailjet_secret_key: \"{{rand:hex:32}}\"'\n      noMatch:\n        - 'MJ_APIKEY_PUBLIC={{rand:hex:32}}'                          # the public half\n        - 'SECRET_KEY={{rand:hex:32}}'\n        - 'MJ_APIKEY_PRIVATE={{rand:hex:16}}'\n" },
+    { name: "mandrill.yaml", source: "# Mandrill (Mailchimp Transactional) API keys.\n# https://mailchimp.com/developer/transactional/guides/quick-start/#generate-your-api-key\n# No fixed format is documented (keys seen are 22 url-safe characters, newer ones prefixed \"md-\"), so the\n# rule needs a Mandrill name in front of the assignment.\nprovider: Mandrill\ndocs: https://mailchimp.com/developer/transactional/guides/quick-start/\nrules:\n  - id: mandrill-api-key\n    description: Mandrill (Mailchimp Transactional) API key\n    pattern: '(?i:mandrill)[^\\n\"''=:]{0,40}?\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>(?:md-)?[A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [mandrill]\n    entropy: 3.5\n    severity: high\n    precision: medium\n    tags: [mandrill, mailchimp, email, api-key]\n    examples:\n      match:\n        - 'MANDRILL_API_KEY={{rand:alnum:22}}'\n        - 'mandrill_api_key: \"md-{{rand:base64url:22}}\"'\n      noMatch:\n        - 'API_KEY={{rand:alnum:22}}'\n        - 'MANDRILL_API_KEY={{rand:alnum:12}}'\n        - 'MANDRILL_API_KEY=${MANDRILL_API_KEY}'\n        - 'mandrill_client = MailchimpTransactional.Client(api_key)'      # an identifier, not a key\n" },
+    { name: "mapbox.yaml", source: "# Mapbox access tokens: \"<scope>.<base64url JSON {u, a}>.<signature>\". Secret (sk.) and temporary (tk.)\n# tokens are credentials; public (pk.) tokens are meant for client code and are not findings.\n# https://docs.mapbox.com/accounts/guides/tokens/\nprovider: Mapbox\ndocs: https://docs.mapbox.com/accounts/guides/tokens/\nrules:\n  - id: mapbox-secret-token\n    description: Mapbox secret or temporary access token (sk./tk.)\n    pattern: '\\b(?P<secret>[st]k\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{20,})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [sk.eyj, tk.eyj]\n    checksum: mapbox-token\n    severity: high\n    precision: very-high\n    tags: [mapbox, token]\n    examples:\n      match: ['MAPBOX_DOWNLOADS_TOKEN={{gen:mapbox-token:sk}}', 'token: \"{{gen:mapbox-token:tk}}\"']\n      noMatch:\n        - 'mapboxgl.accessToken = \"{{gen:mapbox-token:pk}}\"'   # public token, by design\n        - 'MAPBOX_DOWNLOADS_TOKEN=sk.eyJ{{rand:base64url:40}}.{{rand:base64url:22}}'   # payload is not the token claims\n        - 'MAPBOX_DOWNLOADS_TOKEN=sk.xxxxxxxxxxxx'\n" },
+    { name: "microsoft-teams.yaml", source: "# Microsoft Teams incoming webhook URLs (Office 365 connectors).\n# https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook\n# URL shape: https://<tenant>.webhook.office.com/webhookb2/<group>@<tenant id>/IncomingWebhook/<32 hex>/<owner id>[/<signature>];\n# older ones live under outlook.office.com/webhook/.\nprovider: Microsoft Teams\ndocs: https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook\nrules:\n  - id: microsoft-teams-webhook-url\n    description: Microsoft Teams incoming webhook URL\n    pattern: '(?P<secret>https://(?:[A-Za-z0-9-]+\\.webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}@[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:/[A-Za-z0-9_-]{20,80})?)'\n    keywords: [webhook.office.com, outlook.office.com/webhook, outlook.office365.com/webhook]\n    entropy: 3.5\n    severity: medium\n    precision: very-high\n    tags: [microsoft, teams, messaging, webhook]\n    examples:\n      match:\n        - 'TEAMS_WEBHOOK=https://contoso.webhook.office.com/webhookb2/{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}@{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}/IncomingWebhook/{{rand:hex:32}}/{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}/V2{{rand:base64url:44}}'\n        - 'url: \"https://outlook.office.com/webhook/{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}@{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}/IncomingWebhook/{{rand:hex:32}}/{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\"'\n      noMatch:\n        - 'TEAMS_WEBHOOK=https://contoso.webhook.office.com/webhookb2/<group-id>@<tenant-id>/IncomingWebhook/<id>/<owner>'\n        - 'TEAMS_WEBHOOK=https://contoso.webhook.office.com/webhookb2/{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n" },
+    { name: "mistral.yaml", source: "# Mistral AI API keys (Authorization: Bearer $MISTRAL_API_KEY).\n# https://docs.mistral.ai/getting-started/quickstart/ ; https://docs.mistral.ai/api/\n# Mistral documents no fixed format (keys seen are 32 alphanumerics), so the rule needs a Mistral name in\n# front of the assignment and an entropy floor.\nprovider: Mistral AI\ndocs: https://docs.mistral.ai/api/\nrules:\n  - id: mistral-api-key\n    description: Mistral AI API key (32 alphanumerics next to a Mistral name)\n    pattern: '(?i:mistral)[^\\n\"''=:]{0,40}?\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9]{32})(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [mistral]\n    entropy: 3.8\n    severity: high\n    precision: medium\n    tags: [mistral, ai, api-key]\n    examples:\n      match:\n        - 'MISTRAL_API_KEY={{rand:alnum:32}}'\n        - 'client = Mistral(api_key=\"{{rand:alnum:32}}\")'\n      noMatch:\n        - 'request_id = \"{{rand:alnum:32}}\"'\n        - 'MISTRAL_API_KEY={{rand:alnum:20}}'\n        - 'MISTRAL_MODEL=mistral-large-latest'\n        - 'client = Mistral(api_key=os.environ[\"MISTRAL_API_KEY\"])'\n" },
+    { name: "mongodb-atlas.yaml", source: "# MongoDB Atlas Administration API credentials. Service account client secrets are \"mdb_sa_sk_\" + 40+\n# characters (client ids \"mdb_sa_id_\" are not secret). Programmatic API keys are a public key (8 lowercase\n# characters) and a private key (a UUID), so the private key needs atlas/mongodb context.\n# Connection strings with passwords are in database.yaml.\n# https://www.mongodb.com/docs/atlas/api/service-accounts-overview/\n# https://www.mongodb.com/docs/atlas/configure-api-access/\nprovider: MongoDB Atlas\ndocs: https://www.mongodb.com/docs/atlas/configure-api-access/\nrules:\n  - id: mongodb-atlas-service-account-secret\n    description: MongoDB Atlas service account client secret\n    pattern: '\\b(?P<secret>mdb_sa_sk_[A-Za-z0-9_-]{40,64})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [mdb_sa_sk_]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    docs: https://www.mongodb.com/docs/atlas/api/service-accounts-overview/\n    tags: [mongodb, atlas, client-secret]\n    examples:\n      match: ['MONGODB_ATLAS_CLIENT_SECRET=mdb_sa_sk_{{rand:alnum:40}}', 'client_secret: \"mdb_sa_sk_us_{{rand:alnum:40}}\"']\n      noMatch: ['MONGODB_ATLAS_CLIENT_ID=mdb_sa_id_{{rand:hex:24}}', 'MONGODB_ATLAS_CLIENT_SECRET=mdb_sa_sk_{{rand:alnum:12}}']\n\n  - id: mongodb-atlas-private-api-key\n    description: MongoDB Atlas programmatic API private key (UUID, with atlas context)\n    pattern: '(?i:(?:atlas|mongodb)[\\w.-]{0,20}private[_.-]?(?:api[_.-]?)?key)\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b'\n    keywords: [atlas, mongodb]\n    severity: critical\n    precision: medium\n    tags: [mongodb, atlas, api-key]\n    examples:\n      match: ['MONGODB_ATLAS_PRIVATE_KEY={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}', 'atlas_private_key = \"{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\"']\n      noMatch: ['MONGODB_ATLAS_PUBLIC_KEY={{rand:lower:8}}', 'MONGODB_ATLAS_PROJECT_ID={{rand:hex:24}}', 'PRIVATE_KEY={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}']\n" },
+    { name: "netlify.yaml", source: "# Netlify personal access tokens created since 2023 start \"nfp_\" (observed: 36-40 alphanumerics after\n# the prefix). Older tokens (43 characters of [A-Za-z0-9_-]) have no prefix and need netlify context.\n# https://docs.netlify.com/api/get-started/#authentication\nprovider: Netlify\ndocs: https://docs.netlify.com/api/get-started/#authentication\nrules:\n  - id: netlify-personal-access-token\n    description: Netlify personal access token (nfp_)\n    pattern: '\\b(?P<secret>nfp_[A-Za-z0-9]{36,44})\\b'\n    keywords: [nfp_]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [netlify, token]\n    examples:\n      match: ['NETLIFY_AUTH_TOKEN=nfp_{{rand:alnum:40}}', 'netlify deploy --auth nfp_{{rand:alnum:36}}']\n      noMatch: ['NETLIFY_AUTH_TOKEN=nfp_{{rand:alnum:20}}', 'NETLIFY_AUTH_TOKEN=nfp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n\n  - id: netlify-legacy-access-token\n    description: Netlify legacy access token (unprefixed, with netlify context)\n    pattern: '(?i:netlify[\\w.-]{0,20}(?:token|key|secret))\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [netlify]\n    entropy: 4.2\n    severity: critical\n    precision: medium\n    tags: [netlify, token]\n    examples:\n      match: ['NETLIFY_AUTH_TOKEN={{rand:base64url:43}}', 'netlify_token: \"{{rand:alnum:43}}\"']\n      noMatch: ['NETLIFY_SITE_ID={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}', 'NETLIFY_AUTH_TOKEN={{rand:alnum:20}}', 'NETLIFY_AUTH_TOKEN=${NETLIFY_AUTH_TOKEN}']\n" },
+    { name: "newrelic.yaml", source: "# New Relic API keys: user keys NRAK-, admin keys NRAA-, Insights insert/query keys NRII-/NRIQ-, browser\n# keys NRJS-, and ingest license keys (40 characters, the current ones ending in \"NRAL\").\n# https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/\nprovider: New Relic\ndocs: https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/\nrules:\n  - id: newrelic-user-api-key\n    description: New Relic user API key\n    pattern: '\\b(?P<secret>NRAK-[A-Z0-9]{27})\\b'\n    keywords: [nrak-]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [newrelic, observability, api-key]\n    examples:\n      match:\n        - 'NEW_RELIC_API_KEY=NRAK-{{rand:uppernum:27}}'\n        - 'curl -H \"API-Key: NRAK-{{rand:uppernum:27}}\" https://api.newrelic.com/graphql'\n      noMatch:\n        - 'NEW_RELIC_API_KEY=NRAK-{{rand:uppernum:12}}'\n        - 'NEW_RELIC_API_KEY=NRAK-XXXXXXXXXXXXXXXXXXXXXXXXXXX'\n\n  - id: newrelic-admin-api-key\n    description: New Relic admin API key (legacy)\n    pattern: '\\b(?P<secret>NRAA-[A-Za-z0-9]{27})\\b'\n    keywords: [nraa-]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [newrelic, observability, api-key]\n    examples:\n      match:\n        - 'NEW_RELIC_ADMIN_KEY=NRAA-{{rand:hex:27}}'\n        - 'admin_key: \"NRAA-{{rand:alnum:27}}\"'\n      noMatch:\n        - 'NEW_RELIC_ADMIN_KEY=NRAA-{{rand:hex:10}}'\n        - 'NEW_RELIC_ADMIN_KEY=NRAA-${KEY}'\n\n  - id: newrelic-insights-key\n    description: New Relic Insights insert or query key\n    pattern: '\\b(?P<secret>NRI[IQ]-[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [nrii-, nriq-]\n    entropy: 3.5\n    severity: medium\n    precision: very-high\n    tags: [newrelic, observability, api-key]\n    examples:\n      match:\n        - 'NEW_RELIC_INSERT_KEY=NRII-{{rand:base64url:32}}'\n        - 'curl -H \"X-Query-Key: NRIQ-{{rand:alnum:32}}\" https://insights-api.newrelic.com/v1/accounts/1/query'\n      noMatch:\n        - 'NEW_RELIC_INSERT_KEY=NRII-{{rand:alnum:16}}'\n        - 'NEW_RELIC_INSERT_KEY=NRII-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n\n  - id: newrelic-browser-key\n    description: New Relic browser ingest key (ships inside browser snippets; ingest-only)\n    pattern: '\\b(?P<secret>NRJS-[0-9a-f]{19})\\b'\n    keywords: [nrjs-]\n    entropy: 3.0\n    severity: low\n    precision: very-high\n    tags: [newrelic, observability, ingest]\n    examples:\n      match:\n        - 'NEW_RELIC_BROWSER_KEY=NRJS-{{rand:hex:19}}'\n        - 'licenseKey:\"NRJS-{{rand:hex:19}}\",applicationID:\"{{rand:digits:9}}\"'\n      noMatch:\n        - 'NEW_RELIC_BROWSER_KEY=NRJS-{{rand:hex:10}}'\n        - 'NEW_RELIC_BROWSER_KEY=NRJS-{{rand:upper:19}}'\n\n  - id: newrelic-license-key\n    description: New Relic ingest license key (ends in NRAL)\n    pattern: '\\b(?P<secret>[0-9a-f]{36}NRAL)\\b'\n    keywords: [nral]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [newrelic, observability, ingest]\n    examples:\n      match:\n        - 'NEW_RELIC_LICENSE_KEY={{rand:hex:36}}NRAL'\n        - 'license_key: {{rand:hex:36}}NRAL'\n      noMatch:\n        - 'NEW_RELIC_LICENSE_KEY={{rand:hex:20}}NRAL'\n        - 'NEW_RELIC_LICENSE_KEY=YOUR_LICENSE_KEY_NRAL'\n\n  - id: newrelic-legacy-license-key\n    description: New Relic legacy license key (40 hex next to a New Relic license-key name)\n    pattern: '(?i:new[_-]?relic|\\bnr)[^\\n\"''=:]{0,20}?(?i:license[_-]?key)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[0-9a-f]{40})\\b'\n    keywords: [newrelic, new_relic, new-relic, nr_license]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    tags: [newrelic, observability, ingest]\n    examples:\n      match:\n        - 'NEW_RELIC_LICENSE_KEY={{rand:hex:40}}'\n        - \"newrelic.license_key = '{{rand:hex:40}}'\"\n      noMatch:\n        - 'license_key = \"{{rand:hex:40}}\"'                           # no New Relic context\n        - 'NEW_RELIC_LICENSE_KEY={{rand:hex:32}}'\n" },
+    { name: "notion.yaml", source: "# Notion integration tokens: internal integration secrets were \"secret_\" + 43 alphanumerics; since\n# September 2024 new ones are \"ntn_\" + 11 digits + 35 alphanumerics.\n# https://developers.notion.com/reference/authentication\n# https://developers.notion.com/docs/authorization\nprovider: Notion\ndocs: https://developers.notion.com/reference/authentication\nrules:\n  - id: notion-integration-token\n    description: Notion integration token (ntn_)\n    pattern: '\\b(?P<secret>ntn_[0-9]{11}[A-Za-z0-9]{35})\\b'\n    keywords: [ntn_]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [notion, token]\n    examples:\n      match:\n        - 'NOTION_TOKEN=ntn_{{rand:digits:11}}{{rand:alnum:35}}'\n        - 'const notion = new Client({ auth: \"ntn_{{rand:digits:11}}{{rand:alnum:35}}\" })'\n      noMatch:\n        - 'NOTION_TOKEN=ntn_{{rand:alnum:46}}'                   # the first 11 must be digits\n        - 'NOTION_TOKEN=ntn_{{rand:digits:11}}{{rand:alnum:20}}'  # too short\n        - 'NOTION_TOKEN=ntn_12345678901xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n\n  - id: notion-legacy-integration-token\n    description: Notion internal integration secret (legacy secret_ format)\n    pattern: '(?:^|[^A-Za-z0-9_])(?P<secret>secret_[A-Za-z0-9]{43})\\b'\n    keywords: [secret_]\n    entropy: 4.0\n    severity: high\n    precision: high\n    tags: [notion, token]\n    examples:\n      match:\n        - 'NOTION_API_KEY=\"secret_{{rand:alnum:43}}\"'\n        - 'Authorization: Bearer secret_{{rand:alnum:43}}'\n      noMatch:\n        - 'NOTION_API_KEY=\"secret_{{rand:alnum:30}}\"'         # wrong length\n        - 'client_secret_{{rand:alnum:43}}'                     # part of a longer identifier\n        - 'NOTION_API_KEY=\"secret_your_integration_token_here_000000000000\"'\n" },
+    { name: "npm.yaml", source: "# npm access tokens: \"npm_\" + 30 base62 characters + a 6-character base62 CRC32 of them.\n# https://github.blog/changelog/2021-09-23-npm-has-a-new-access-token-format/\n# https://docs.npmjs.com/about-access-tokens\n# Legacy (UUID) tokens in .npmrc are covered by credential-files.yaml (credential-files-npmrc-auth-token).\nprovider: npm\ndocs: https://github.blog/changelog/2021-09-23-npm-has-a-new-access-token-format/\nrules:\n  - id: npm-access-token\n    description: npm access token\n    pattern: '\\b(?P<secret>npm_[A-Za-z0-9]{36})\\b'\n    keywords: [npm_]\n    checksum: npm-crc32\n    severity: critical\n    precision: very-high\n    tags: [npm, token]\n    examples:\n      match:\n        - '//registry.npmjs.org/:_authToken={{gen:npm-crc32:npm_}}'\n        - 'NPM_TOKEN={{gen:npm-crc32}}'\n      noMatch:\n        - 'NPM_TOKEN=npm_{{rand:alnum:36}}'                          # checksum fails\n        - 'NPM_TOKEN=npm_{{rand:alnum:20}}'\n        - '//registry.npmjs.org/:_authToken=${NPM_TOKEN}'\n" },
+    { name: "nuget.yaml", source: "# NuGet.org API keys are 46 characters: \"oy2\" + 43 lower-case alphanumerics.\n# https://learn.microsoft.com/en-us/nuget/nuget-org/scoped-api-keys\n# https://devblogs.microsoft.com/nuget/how-to-use-github-secret-scanning-to-protect-your-nuget-api-keys/\nprovider: NuGet\ndocs: https://learn.microsoft.com/en-us/nuget/nuget-org/scoped-api-keys\nrules:\n  - id: nuget-api-key\n    description: NuGet.org API key\n    pattern: '\\b(?P<secret>oy2[a-z0-9]{43})\\b'\n    keywords: [oy2]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [nuget, api-key]\n    examples:\n      match:\n        - 'dotnet nuget push pkg.nupkg --api-key oy2{{rand:lowernum:43}} --source https://api.nuget.org/v3/index.json'\n        - 'NUGET_API_KEY=oy2{{rand:lowernum:43}}'\n      noMatch:\n        - 'NUGET_API_KEY=oy2{{rand:lowernum:30}}'\n        - 'NUGET_API_KEY=oy2{{rand:alnum:43}}{{rand:upper:1}}'\n        - 'word: toy2{{rand:lowernum:43}}'\n" },
+    { name: "okta.yaml", source: "# Okta API tokens: \"00\" + 40 characters of [A-Za-z0-9_-]; sent as \"Authorization: SSWS <token>\". Okta does\n# not document the shape beyond examples, so the rule needs SSWS or \"okta\" context.\n# https://developer.okta.com/docs/guides/create-an-api-token/main/\nprovider: Okta\ndocs: https://developer.okta.com/docs/guides/create-an-api-token/main/\nrules:\n  - id: okta-api-token\n    description: Okta API token (SSWS, with okta context)\n    pattern: '(?:(?i:okta)[\\w.-]{0,30}\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?|SSWS\\s+)(?P<secret>00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [okta, ssws]\n    entropy: 4.0\n    severity: critical\n    precision: medium\n    tags: [okta, token]\n    examples:\n      match:\n        - 'OKTA_API_TOKEN=00{{rand:base64url:40}}'\n        - 'Authorization: SSWS 00{{rand:alnum:40}}'\n      noMatch:\n        - 'TOKEN=00{{rand:alnum:40}}'\n        - 'OKTA_API_TOKEN=00{{rand:alnum:30}}'\n        - 'OKTA_CLIENT_ID=0oa{{rand:alnum:17}}'\n" },
+    { name: "openai.yaml", source: "# OpenAI API keys. Key kinds (project, service account, admin, legacy user keys):\n# https://platform.openai.com/docs/api-reference/authentication\n# https://developers.openai.com/api/docs/guides/api-keys (project keys, service accounts, Admin API keys)\n# Prefixes sk-proj-, sk-svcacct-, sk-admin- name the kind. OpenAI does not publish a length; the body is\n# base64url and every key seen carries the marker \"T3BlbkFJ\" (base64 of \"OpenAI\"). Project/service/admin\n# rules key on the prefix alone; the legacy rule (plain \"sk-\") needs the marker to tell it from other sk- keys.\nprovider: OpenAI\ndocs: https://platform.openai.com/docs/api-reference/authentication\nrules:\n  - id: openai-project-key\n    description: OpenAI project API key\n    pattern: '\\b(?P<secret>sk-proj-[A-Za-z0-9_-]{40,250})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [sk-proj-]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [openai, ai, api-key]\n    examples:\n      match:\n        - 'OPENAI_API_KEY=sk-proj-{{rand:base64url:74}}T3BlbkFJ{{rand:base64url:74}}'\n        - 'client = OpenAI(api_key=\"sk-proj-{{rand:alnum:20}}T3BlbkFJ{{rand:alnum:20}}\")'\n      noMatch:\n        - 'OPENAI_API_KEY=sk-proj-{{rand:alnum:12}}'                 # too short\n        - 'OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n        - 'OPENAI_API_KEY=sk-proj-your-openai-project-api-key-goes-right-here-please'\n        - 'api_key = os.getenv(\"OPENAI_API_KEY\")'\n\n  - id: openai-service-account-key\n    description: OpenAI service account API key\n    pattern: '\\b(?P<secret>sk-svcacct-[A-Za-z0-9_-]{40,250})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [sk-svcacct-]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [openai, ai, api-key]\n    examples:\n      match:\n        - 'OPENAI_API_KEY: sk-svcacct-{{rand:base64url:74}}T3BlbkFJ{{rand:base64url:74}}'\n        - '\"value\": \"sk-svcacct-{{rand:base64url:58}}T3BlbkFJ{{rand:base64url:58}}\"'\n      noMatch:\n        - 'OPENAI_API_KEY: sk-svcacct-{{rand:alnum:16}}'\n        - 'OPENAI_API_KEY: sk-svcacct-${OPENAI_SERVICE_ACCOUNT_KEY_FROM_VAULT_SECRET}'\n\n  - id: openai-admin-key\n    description: OpenAI Admin API key (organization management)\n    pattern: '\\b(?P<secret>sk-admin-[A-Za-z0-9_-]{40,250})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [sk-admin-]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    docs: https://platform.openai.com/docs/api-reference/administration\n    tags: [openai, ai, api-key, admin]\n    examples:\n      match:\n        - 'OPENAI_ADMIN_KEY=sk-admin-{{rand:base64url:58}}T3BlbkFJ{{rand:base64url:58}}'\n        - \"headers = {'Authorization': 'Bearer sk-admin-{{rand:alnum:60}}'}\"\n      noMatch:\n        - 'OPENAI_ADMIN_KEY=sk-admin-{{rand:alnum:20}}'\n        - 'OPENAI_ADMIN_KEY=sk-admin-****************************************************'\n\n  - id: openai-legacy-key\n    description: OpenAI legacy user API key (sk- key with the T3BlbkFJ marker)\n    pattern: '\\b(?P<secret>sk-(?:None-)?[A-Za-z0-9_]{20,74}T3BlbkFJ[A-Za-z0-9_-]{20,74})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [t3blbkfj]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [openai, ai, api-key]\n    examples:\n      match:\n        - 'openai.api_key = \"sk-{{rand:alnum:20}}T3BlbkFJ{{rand:alnum:20}}\"'\n        - 'OPENAI_API_KEY=sk-None-{{rand:alnum:48}}T3BlbkFJ{{rand:alnum:48}}'\n      noMatch:\n        - 'openai.api_key = \"sk-{{rand:alnum:48}}\"'                     # no marker: not recognisably OpenAI\n        - 'openai.api_key = \"sk-{{rand:alnum:8}}T3BlbkFJ{{rand:alnum:8}}\"'\n        - 'OPENAI_API_KEY=sk-proj-{{rand:alnum:20}}T3BlbkFJ{{rand:alnum:20}}'  # the project rule's\n" },
+    { name: "oracle.yaml", source: "# Oracle Cloud Infrastructure. Auth tokens (used for OCIR `docker login`, Swift and SMTP-style access)\n# are 20 characters generated by OCI, including punctuation, with no prefix: matched only when assigned to\n# an OCI auth-token name. https://docs.oracle.com/en-us/iaas/Content/Registry/Tasks/registrygettingauthtoken.htm\n# The OCI CLI/SDK config file (https://docs.oracle.com/en-us/iaas/Content/API/Concepts/sdkconfig.htm) names\n# the API signing key with `fingerprint=` (a public-key fingerprint, NOT a secret) and `key_file=` (a path);\n# the only secret in it is `pass_phrase=`, the passphrase of the encrypted private key. The key itself is\n# caught by the private-key rules.\nprovider: Oracle Cloud\ndocs: https://docs.oracle.com/en-us/iaas/Content/API/Concepts/sdkconfig.htm\nrules:\n  - id: oracle-auth-token\n    description: Oracle Cloud Infrastructure auth token assigned to an OCI auth-token name\n    pattern: '(?i:oci[_-]?(?:cli[_-]?)?auth[_-]?token|oracle[_-]?(?:cloud[_-]?)?auth[_-]?token|ocir[_-]?(?:auth[_-]?)?(?:token|password))\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9()\\[\\]{}<>;:.+_#!-]{20})(?:[\"''\\s,]|$)'\n    keywords: [auth_token, auth-token, authtoken, ocir]\n    entropy: 3.8\n    severity: high\n    precision: medium\n    docs: https://docs.oracle.com/en-us/iaas/Content/Registry/Tasks/registrygettingauthtoken.htm\n    tags: [oracle, token]\n    examples:\n      match:\n        - 'OCI_AUTH_TOKEN=\"{{rand:A-Za-z0-9()<>;.+_#-:20}}\"'\n        - 'ocir_password: {{rand:alnum:20}}'\n      noMatch:\n        - 'OCI_AUTH_TOKEN=\"{{rand:alnum:12}}\"'\n        - 'OCI_AUTH_TOKEN=${OCI_AUTH_TOKEN}'\n        - 'auth_token = {{rand:alnum:20}}'                          # no OCI name\n\n  - id: oracle-api-key-passphrase\n    description: Passphrase of the OCI API signing key in an OCI config file (pass_phrase=)\n    pattern: '(?m)^[ \\t]*pass_phrase[ \\t]*=[ \\t]*(?P<secret>[^\\s]{8,})[ \\t]*$'\n    keywords: [pass_phrase]\n    entropy: 3.0\n    severity: medium\n    precision: high\n    tags: [oracle, passphrase]\n    examples:\n      match:\n        - 'pass_phrase={{rand:alnum:16}}'\n        - |\n          [DEFAULT]\n          user=ocid1.user.oc1..{{rand:lowernum:60}}\n          fingerprint={{rand:hex:2}}:{{rand:hex:2}}:{{rand:hex:2}}:{{rand:hex:2}}\n          key_file=~/.oci/oci_api_key.pem\n          pass_phrase={{rand:base64:24}}\n          tenancy=ocid1.tenancy.oc1..{{rand:lowernum:60}}\n      noMatch:\n        - |\n          [DEFAULT]\n          user=ocid1.user.oc1..{{rand:lowernum:60}}\n          fingerprint={{rand:hex:2}}:{{rand:hex:2}}:{{rand:hex:2}}:{{rand:hex:2}}:{{rand:hex:2}}:{{rand:hex:2}}:{{rand:hex:2}}:{{rand:hex:2}}\n          key_file=~/.oci/oci_api_key.pem\n          tenancy=ocid1.tenancy.oc1..{{rand:lowernum:60}}\n          region=us-ashburn-1\n        - 'pass_phrase=<your passphrase>'\n        - 'pass_phrase=${OCI_PASSPHRASE}'\n" },
+    { name: "packagist.yaml", source: "# Private Packagist authentication tokens: a type prefix, 60 hex random characters and an 8-hex-digit\n# checksum (68 hex in all). Prefixes: packagist_ort_ organization read-only, packagist_out_ organization\n# update, packagist_uut_ user update, packagist_cut_ Conductor update.\n# https://packagist.com/docs/composer-authentication#token-format\nprovider: Packagist\ndocs: https://packagist.com/docs/composer-authentication\nrules:\n  - id: packagist-token\n    description: Private Packagist authentication token\n    pattern: '\\b(?P<secret>packagist_(?:ort|out|uut|cut)_[a-f0-9]{68})\\b'\n    keywords: [packagist_]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [packagist, token]\n    examples:\n      match:\n        - 'composer config --global --auth http-basic.repo.packagist.com token packagist_ort_{{rand:hex:68}}'\n        - '\"password\": \"packagist_uut_{{rand:hex:68}}\"'\n      noMatch:\n        - '$token = ''packagist_ort_..........'';'\n        - '\"password\": \"packagist_ort_{{rand:hex:40}}\"'\n        - '\"password\": \"packagist_xyz_{{rand:hex:68}}\"'\n" },
+    { name: "pagerduty.yaml", source: "# PagerDuty credentials. REST API keys (20 characters; user tokens start \"u+\"), sent as\n# \"Authorization: Token token=<key>\": https://support.pagerduty.com/main/docs/api-access-keys\n# Events API v2 integration (routing) keys, 32 characters: https://developer.pagerduty.com/docs/events-api-v2-overview\n# No prefix or checksum is documented, so both rules need PagerDuty context (a PagerDuty name, the\n# \"Token token=\" scheme, or the Events API \"routing_key\" field).\nprovider: PagerDuty\ndocs: https://support.pagerduty.com/main/docs/api-access-keys\nrules:\n  - id: pagerduty-api-key\n    description: PagerDuty REST API key or user token\n    pattern: '(?:(?i:pagerduty|\\bpd[_-])[^\\n\"''=:]{0,30}?(?i:token|key)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?|(?i:token token=))(?P<secret>(?:u\\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)'\n    keywords: [pagerduty, pd_, pd-, \"token token=\"]\n    entropy: 3.5\n    severity: high\n    precision: medium\n    allowlist:\n      regexes: ['^y_NbAkKc66ryYTWUXYEu$']     # PagerDuty's documented example key\n    tags: [pagerduty, observability, api-key]\n    examples:\n      match:\n        - 'PAGERDUTY_API_TOKEN={{rand:alnum:20}}'\n        - 'curl -H \"Authorization: Token token=u+{{rand:base64url:18}}\" https://api.pagerduty.com/users'\n      noMatch:\n        - 'curl -H \"Authorization: Token token=y_NbAkKc66ryYTWUXYEu\" https://api.pagerduty.com/users'\n        - 'API_TOKEN={{rand:alnum:20}}'\n        - 'PAGERDUTY_API_TOKEN={{rand:alnum:12}}'\n\n  - id: pagerduty-integration-key\n    description: PagerDuty Events API integration (routing) key\n    pattern: '(?:(?i:pagerduty|\\bpd[_-])[^\\n\"''=:]{0,30}?(?i:(?:routing|integration|service|events)[_-]?key)|(?i:\\brouting_key))\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[0-9a-f]{32})\\b'\n    keywords: [pagerduty, pd_, routing_key]\n    entropy: 3.0\n    severity: medium\n    precision: medium\n    docs: https://developer.pagerduty.com/docs/events-api-v2-overview\n    tags: [pagerduty, observability, integration]\n    examples:\n      match:\n        - 'PAGERDUTY_INTEGRATION_KEY={{rand:hex:32}}'\n        - '{\"routing_key\": \"{{rand:hex:32}}\", \"event_action\": \"trigger\"}'\n      noMatch:\n        - 'SERVICE_KEY={{rand:hex:32}}'\n        - '{\"routing_key\": \"{{rand:hex:16}}\"}'\n" },
+    { name: "paypal.yaml", source: "# PayPal and Braintree credentials.\n# Braintree access tokens: access_token$<environment>$<merchant id>$<32 hex>\n#   https://developer.paypal.com/braintree/docs/guides/authorization/access-token\n# Braintree API keys (public key + private key): https://developer.paypal.com/braintree/articles/control-panel/important-gateway-credentials\n# PayPal REST client id + secret: https://developer.paypal.com/api/rest/authentication/\n# Braintree private keys (32 hex) and PayPal client secrets (80 url-safe characters) have no prefix, so\n# those rules need a Braintree/PayPal name and \"private key\"/\"secret\" in front of the assignment.\nprovider: PayPal\ndocs: https://developer.paypal.com/braintree/docs/guides/authorization/access-token\nrules:\n  - id: paypal-braintree-access-token\n    description: Braintree (PayPal) access token\n    pattern: '\\b(?P<secret>access_token\\$(?:production|sandbox)\\$[0-9a-z]{16}\\$[0-9a-f]{32})\\b'\n    keywords: [access_token$]\n    entropy: 3.5\n    severity: critical\n    precision: very-high\n    tags: [paypal, braintree, payments, token]\n    examples:\n      match:\n        - 'BRAINTREE_ACCESS_TOKEN=access_token$production${{rand:lowernum:16}}${{rand:hex:32}}'\n        - 'gateway = braintree.BraintreeGateway(access_token=\"access_token$sandbox${{rand:lowernum:16}}${{rand:hex:32}}\")'\n      noMatch:\n        - 'BRAINTREE_ACCESS_TOKEN=access_token$production${{rand:lowernum:16}}${{rand:hex:20}}'\n        - 'BRAINTREE_ACCESS_TOKEN=access_token$production$<merchant_id>$<token>'\n\n  - id: paypal-braintree-private-key\n    description: Braintree API private key (32 hex, next to a Braintree name)\n    pattern: '(?i:braintree|\\bbt_)[^\\n\"''=:]{0,30}?(?i:private[_-]?key)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[0-9a-f]{32})\\b'\n    keywords: [braintree, bt_private]\n    entropy: 3.0\n    severity: critical\n    precision: medium\n    docs: https://developer.paypal.com/braintree/articles/control-panel/important-gateway-credentials\n    tags: [paypal, braintree, payments, api-key]\n    examples:\n      match:\n        - 'BRAINTREE_PRIVATE_KEY={{rand:hex:32}}'\n        - 'braintree_private_key: \"{{rand:hex:32}}\"'\n      noMatch:\n        - 'BRAINTREE_PUBLIC_KEY={{rand:lowernum:16}}'\n        - 'private_key = \"{{rand:hex:32}}\"'                            # no Braintree context\n        - 'BRAINTREE_PRIVATE_KEY=${BRAINTREE_PRIVATE_KEY}'\n\n  - id: paypal-client-secret\n    description: PayPal REST API client secret (next to a PayPal name)\n    pattern: '(?i:paypal)[^\\n\"''=:]{0,30}?(?i:secret)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [paypal]\n    entropy: 4.0\n    severity: critical\n    precision: medium\n    docs: https://developer.paypal.com/api/rest/authentication/\n    tags: [paypal, payments, oauth]\n    examples:\n      match:\n        - 'PAYPAL_CLIENT_SECRET=E{{rand:base64url:79}}'\n        - 'paypal_secret: \"{{rand:alnum:80}}\"'\n      noMatch:\n        - 'PAYPAL_CLIENT_ID=A{{rand:base64url:79}}'                  # client id: not a secret\n        - 'PAYPAL_CLIENT_SECRET={{rand:alnum:40}}'\n        - 'PAYPAL_CLIENT_SECRET=process.env.PAYPAL_CLIENT_SECRET'\n" },
+    { name: "perplexity.yaml", source: "# Perplexity API keys start with pplx- (Authorization: Bearer pplx-...).\n# https://docs.perplexity.ai/guides/getting-started\n# The body length is not documented (48 alphanumerics in keys seen); the pattern allows 40 to 64.\nprovider: Perplexity\ndocs: https://docs.perplexity.ai/guides/getting-started\nrules:\n  - id: perplexity-api-key\n    description: Perplexity API key\n    pattern: '\\b(?P<secret>pplx-[A-Za-z0-9]{40,64})\\b'\n    keywords: [pplx-]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [perplexity, ai, api-key]\n    examples:\n      match:\n        - 'PERPLEXITY_API_KEY=pplx-{{rand:alnum:48}}'\n        - '\"Authorization\": \"Bearer pplx-{{rand:alnum:48}}\"'\n      noMatch:\n        - 'PERPLEXITY_API_KEY=pplx-{{rand:alnum:20}}'\n        - 'PERPLEXITY_API_KEY=pplx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n" },
+    { name: "plaid.yaml", source: "# Plaid credentials. Access tokens are \"access-<environment>-<uuid>\":\n# https://plaid.com/docs/api/items/ ; https://plaid.com/docs/quickstart/glossary/#access-token\n# The client secret (30 hex) and client id have no prefix: https://plaid.com/docs/api/#api-access-and-authentication\n# Sandbox access tokens reach only test data and are not reported.\nprovider: Plaid\ndocs: https://plaid.com/docs/api/#api-access-and-authentication\nrules:\n  - id: plaid-access-token\n    description: Plaid Item access token (production or development)\n    pattern: '\\b(?P<secret>access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b'\n    keywords: [access-production-, access-development-]\n    severity: high\n    precision: very-high\n    docs: https://plaid.com/docs/api/items/\n    tags: [plaid, finance, token]\n    examples:\n      match:\n        - 'PLAID_ACCESS_TOKEN=access-production-{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - '\"access_token\": \"access-development-{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\"'\n      noMatch:\n        - 'PLAID_ACCESS_TOKEN=access-sandbox-{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - 'PLAID_ACCESS_TOKEN=access-production-{{rand:hex:12}}'\n\n  - id: plaid-secret\n    description: Plaid client secret (30 hex next to a Plaid name)\n    pattern: '(?i:plaid)[^\\n\"''=:]{0,30}?(?i:secret)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[0-9a-f]{30})\\b'\n    keywords: [plaid]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    tags: [plaid, finance, api-key]\n    examples:\n      match:\n        - 'PLAID_SECRET={{rand:hex:30}}'\n        - 'plaid_client_secret: \"{{rand:hex:30}}\"'\n      noMatch:\n        - 'PLAID_CLIENT_ID={{rand:hex:24}}'\n        - 'SECRET={{rand:hex:30}}'\n        - 'PLAID_SECRET={{rand:hex:32}}'\n" },
+    { name: "planetscale.yaml", source: "# PlanetScale credentials carry a type prefix: pscale_pw_ (database branch password), pscale_tkn_\n# (service token), pscale_oauth_ (OAuth access token); observed bodies are 32-64 characters of\n# [A-Za-z0-9_.-] (43 in current ones).\n# https://planetscale.com/docs/concepts/service-tokens\n# https://planetscale.com/docs/concepts/connection-strings\nprovider: PlanetScale\ndocs: https://planetscale.com/docs/concepts/service-tokens\nrules:\n  - id: planetscale-password\n    description: PlanetScale database password\n    pattern: '\\b(?P<secret>pscale_pw_[A-Za-z0-9_.-]{32,64})(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [pscale_pw_]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    docs: https://planetscale.com/docs/concepts/connection-strings\n    tags: [planetscale, database, password]\n    examples:\n      match: ['DATABASE_PASSWORD=pscale_pw_{{rand:base64url:43}}', 'mysql://u8x2:pscale_pw_{{rand:alnum:43}}@aws.connect.psdb.cloud/app?sslaccept=strict']\n      noMatch: ['DATABASE_PASSWORD=pscale_pw_{{rand:alnum:12}}', 'DATABASE_PASSWORD=pscale_pw_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n\n  - id: planetscale-service-token\n    description: PlanetScale service token\n    pattern: '\\b(?P<secret>pscale_tkn_[A-Za-z0-9_.-]{32,64})(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [pscale_tkn_]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [planetscale, token]\n    examples:\n      match: ['PLANETSCALE_SERVICE_TOKEN=pscale_tkn_{{rand:base64url:43}}', 'service_token: \"pscale_tkn_{{rand:alnum:43}}\"']\n      noMatch: ['PLANETSCALE_SERVICE_TOKEN_ID={{rand:lowernum:12}}', 'PLANETSCALE_SERVICE_TOKEN=pscale_tkn_{{rand:alnum:16}}']\n\n  - id: planetscale-oauth-token\n    description: PlanetScale OAuth access token\n    pattern: '\\b(?P<secret>pscale_oauth_[A-Za-z0-9_.-]{32,64})(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [pscale_oauth_]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [planetscale, oauth, token]\n    examples:\n      match: ['\"access_token\": \"pscale_oauth_{{rand:base64url:43}}\"', 'PLANETSCALE_TOKEN=pscale_oauth_{{rand:alnum:43}}']\n      noMatch: ['\"access_token\": \"pscale_oauth_{{rand:alnum:10}}\"', 'PLANETSCALE_TOKEN=pscale_oauth_${TOKEN}']\n" },
+    { name: "postman.yaml", source: "# Postman API keys: \"PMAK-\" + 24 hex + \"-\" + 34 hex.\n# https://learning.postman.com/docs/developer/postman-api/authentication/\nprovider: Postman\ndocs: https://learning.postman.com/docs/developer/postman-api/authentication/\nrules:\n  - id: postman-api-key\n    description: Postman API key\n    pattern: '\\b(?P<secret>PMAK-[a-f0-9]{24}-[a-f0-9]{34})\\b'\n    keywords: [pmak-]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [postman, api-key]\n    examples:\n      match: ['POSTMAN_API_KEY=PMAK-{{rand:hex:24}}-{{rand:hex:34}}', '\"X-Api-Key\": \"PMAK-{{rand:hex:24}}-{{rand:hex:34}}\"']\n      noMatch: ['POSTMAN_API_KEY=PMAK-{{rand:hex:24}}', 'POSTMAN_API_KEY=PMAK-{{rand:alnum:24}}-{{rand:alnum:34}}', 'POSTMAN_API_KEY=PMAK-xxxxxxxxxxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n" },
+    { name: "postmark.yaml", source: "# Postmark server and account API tokens (X-Postmark-Server-Token / X-Postmark-Account-Token headers).\n# https://postmarkapp.com/developer/api/overview#authentication\n# Tokens are UUIDs: a UUID is not a secret without context, so the rule needs a Postmark name or header\n# in front of it. POSTMARK_API_TEST is Postmark's documented test token and is not UUID-shaped.\nprovider: Postmark\ndocs: https://postmarkapp.com/developer/api/overview#authentication\nrules:\n  - id: postmark-api-token\n    description: Postmark server or account API token (UUID next to Postmark context)\n    pattern: '(?i:postmark)[^\\n\"''=:]{0,40}?\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b'\n    keywords: [postmark]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    tags: [postmark, email, token]\n    examples:\n      match:\n        - 'POSTMARK_SERVER_TOKEN={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n        - 'curl -H \"X-Postmark-Server-Token: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\" https://api.postmarkapp.com/email'\n        - 'client = new postmark.ServerClient(\"{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\");'\n      noMatch:\n        - 'request_id = \"{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\"'   # a bare UUID\n        - 'curl -H \"X-Postmark-Server-Token: POSTMARK_API_TEST\" https://api.postmarkapp.com/email'\n        - 'POSTMARK_SERVER_TOKEN=00000000-0000-0000-0000-000000000000'\n" },
+    { name: "private-key.yaml", source: "# Private keys in files.\n# PEM (RFC 7468 labels \"PRIVATE KEY\", \"ENCRYPTED PRIVATE KEY\"; PKCS#1 \"RSA PRIVATE KEY\"; SEC 1 \"EC PRIVATE\n# KEY\"; OpenSSL \"DSA PRIVATE KEY\"): the base64 body must decode to one DER SEQUENCE of the right shape.\n# https://www.rfc-editor.org/rfc/rfc7468#section-10 and section 11\n# OpenSSH keys: the body decodes to \"openssh-key-v1\\0\" + cipher/KDF header.\n# https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key\n# OpenPGP secret keys: armored Secret-Key packet (tag 5) with an optional CRC-24 armor checksum.\n# https://www.rfc-editor.org/rfc/rfc4880#section-6 , https://www.rfc-editor.org/rfc/rfc9580#section-6\n# PuTTY PPK files (versions 2 and 3): https://the.earth.li/~sgtatham/putty/0.78/htmldoc/AppendixC.html\nprovider: Private keys\ndocs: https://www.rfc-editor.org/rfc/rfc7468\nrules:\n  - id: private-key-pem\n    description: PEM private key (PKCS#8, PKCS#1 RSA, EC, DSA, encrypted PKCS#8 or legacy-encrypted)\n    pattern: '(?P<secret>-----BEGIN (?:RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----[\\s\\S]*?-----END (?:RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----)'\n    keywords: [private key-----]\n    checksum: pem-private-key\n    scope: file\n    skipFilters: true     # the DER check rejects placeholders; base64 bodies can contain \"xxxx\" or \"todo\" by chance\n    severity: critical\n    precision: very-high\n    tags: [private-key, pem]\n    examples:\n      match:\n        - '{{gen:pem-private-key:RSA}}'\n        - |\n          key: |\n            {{gen:pem-private-key:EC}}\n        - '{{gen:pem-private-key:PKCS8}}'\n        - '{{gen:pem-private-key:ENCRYPTED}}'\n        - '{{gen:pem-private-key:LEGACY-ENCRYPTED}}'\n        - '{{gen:pem-private-key:DSA}}'\n        - 'const key = \"{{gen:pem-private-key:PKCS8-JSON}}\";'\n      noMatch:\n        - |\n          -----BEGIN RSA PRIVATE KEY-----\n          ...\n          -----END RSA PRIVATE KEY-----\n        - |\n          -----BEGIN PRIVATE KEY-----\n          {{rand:base64:64}}\n          {{rand:base64:64}}\n          -----END PRIVATE KEY-----\n        - 'if (pem.startsWith(\"-----BEGIN PRIVATE KEY-----\")) return parse(pem);'\n        - |\n          -----BEGIN PUBLIC KEY-----\n          {{rand:base64:64}}\n          -----END PUBLIC KEY-----\n\n  - id: private-key-openssh\n    description: OpenSSH private key\n    pattern: '(?P<secret>-----BEGIN OPENSSH PRIVATE KEY-----[\\s\\S]*?-----END OPENSSH PRIVATE KEY-----)'\n    keywords: [begin openssh private key]\n    checksum: openssh-private-key\n    scope: file\n    skipFilters: true\n    severity: critical\n    precision: very-high\n    docs: https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key\n    tags: [private-key, ssh]\n    examples:\n      match:\n        - '{{gen:openssh-private-key}}'\n        - |\n          ssh_key: |\n            {{gen:openssh-private-key}}\n      noMatch:\n        - |\n          -----BEGIN OPENSSH PRIVATE KEY-----\n          {{rand:base64:70}}\n          {{rand:base64:70}}\n          -----END OPENSSH PRIVATE KEY-----\n        - |\n          -----BEGIN OPENSSH PRIVATE KEY-----\n          <paste your key here>\n          -----END OPENSSH PRIVATE KEY-----\n\n  - id: private-key-pgp\n    description: OpenPGP secret key block\n    pattern: '(?P<secret>-----BEGIN PGP PRIVATE KEY BLOCK-----[\\s\\S]*?-----END PGP PRIVATE KEY BLOCK-----)'\n    keywords: [begin pgp private key block]\n    checksum: pgp-private-key\n    scope: file\n    skipFilters: true\n    severity: critical\n    precision: very-high\n    docs: https://www.rfc-editor.org/rfc/rfc9580#section-6\n    tags: [private-key, pgp]\n    examples:\n      match:\n        - '{{gen:pgp-private-key}}'\n        - |\n          GPG_PRIVATE_KEY: |\n            {{gen:pgp-private-key}}\n      noMatch:\n        - |\n          -----BEGIN PGP PRIVATE KEY BLOCK-----\n\n          {{rand:base64:64}}\n          {{rand:base64:64}}\n          -----END PGP PRIVATE KEY BLOCK-----\n        - |\n          -----BEGIN PGP PUBLIC KEY BLOCK-----\n\n          {{rand:base64:64}}\n          -----END PGP PUBLIC KEY BLOCK-----\n\n  - id: private-key-putty\n    description: PuTTY private key file (PPK v2/v3)\n    pattern: 'PuTTY-User-Key-File-[23]: [^\\r\\n]+\\r?\\n[\\s\\S]*?Private-Lines: \\d+\\r?\\n(?P<secret>(?:[A-Za-z0-9+/=]+\\r?\\n)+)Private-MAC: [0-9a-fA-F]{40,64}'\n    keywords: [putty-user-key-file-]\n    entropy: 4.0\n    scope: file\n    severity: critical\n    precision: very-high\n    docs: https://the.earth.li/~sgtatham/putty/0.78/htmldoc/AppendixC.html\n    tags: [private-key, putty]\n    examples:\n      match:\n        - |\n          PuTTY-User-Key-File-3: ssh-ed25519\n          Encryption: none\n          Comment: fixture\n          Public-Lines: 2\n          {{rand:base64:64}}\n          {{rand:base64:20}}\n          Private-Lines: 1\n          {{rand:base64:44}}\n          Private-MAC: {{rand:hex:64}}\n        - |\n          PuTTY-User-Key-File-2: ssh-rsa\n          Encryption: aes256-cbc\n          Comment: deploy\n          Public-Lines: 1\n          {{rand:base64:64}}\n          Private-Lines: 2\n          {{rand:base64:64}}\n          {{rand:base64:64}}\n          Private-MAC: {{rand:hex:40}}\n      noMatch:\n        - |\n          PuTTY-User-Key-File-3: ssh-ed25519\n          Encryption: none\n          Comment: fixture\n          Public-Lines: 1\n          {{rand:base64:64}}\n        - 'Save the key as PuTTY-User-Key-File-3 format with puttygen.'\n" },
+    { name: "pulumi.yaml", source: "# Pulumi Cloud access tokens: \"pul-\" + 40 hex characters.\n# https://www.pulumi.com/docs/pulumi-cloud/access-management/access-tokens/\nprovider: Pulumi\ndocs: https://www.pulumi.com/docs/pulumi-cloud/access-management/access-tokens/\nrules:\n  - id: pulumi-access-token\n    description: Pulumi Cloud access token\n    pattern: '\\b(?P<secret>pul-[a-f0-9]{40})\\b'\n    keywords: [pul-]\n    entropy: 3.0\n    severity: critical\n    precision: very-high\n    tags: [pulumi, token]\n    examples:\n      match: ['PULUMI_ACCESS_TOKEN=pul-{{rand:hex:40}}', 'pulumi login --token \"pul-{{rand:hex:40}}\"']\n      noMatch: ['PULUMI_ACCESS_TOKEN=pul-{{rand:hex:32}}', 'PULUMI_ACCESS_TOKEN=pul-{{rand:alnum:40}}', 'PULUMI_ACCESS_TOKEN=pul-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n" },
+    { name: "pypi.yaml", source: "# PyPI API tokens are \"pypi-\" + a base64url macaroon (V2 binary serialisation) whose location is\n# pypi.org (so the body starts \"AgEIcHlwaS5vcmc\") or test.pypi.org (\"AgENdGVzdC5weXBpLm9yZw\").\n# https://pypi.org/help/#apitoken\n# https://warehouse.pypa.io/development/token-scanning.html\nprovider: PyPI\ndocs: https://pypi.org/help/#apitoken\nrules:\n  - id: pypi-api-token\n    description: PyPI (or TestPyPI) API token\n    pattern: '\\b(?P<secret>pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [pypi-ageichlwas5vcmc, pypi-agendgvzdc5wexbplm9yzw]\n    checksum: pypi-macaroon\n    severity: critical\n    precision: very-high\n    tags: [pypi, token]\n    examples:\n      match:\n        - 'TWINE_PASSWORD={{gen:pypi-macaroon}}'\n        - |\n          [testpypi]\n          username = __token__\n          password = {{gen:pypi-macaroon:test.pypi.org}}\n      noMatch:\n        - 'TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc{{rand:base64url:150}}'   # not a macaroon\n        - 'TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc{{rand:base64url:20}}'\n        - 'TWINE_PASSWORD=${{ secrets.PYPI_API_TOKEN }}'\n" },
+    { name: "railway.yaml", source: "# Railway account, team and project tokens are UUIDs without a prefix, so the rule needs a railway ...\n# token name (RAILWAY_TOKEN, RAILWAY_API_TOKEN).\n# https://docs.railway.com/guides/public-api#creating-a-token\n# https://docs.railway.com/guides/cli#tokens\nprovider: Railway\ndocs: https://docs.railway.com/guides/public-api#creating-a-token\nrules:\n  - id: railway-token\n    description: Railway API or project token (UUID, with railway context)\n    pattern: '(?i:railway[\\w.-]{0,20}(?:token|key))\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b'\n    keywords: [railway]\n    severity: high\n    precision: medium\n    tags: [railway, token]\n    examples:\n      match: ['RAILWAY_TOKEN={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}', 'railway_api_token: \"{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\"', '<railwayToken>{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}</railwayToken>']\n      noMatch: ['RAILWAY_PROJECT_ID={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}', 'RAILWAY_TOKEN=${{ secrets.RAILWAY_TOKEN }}']\n" },
+    { name: "razorpay.yaml", source: "# Razorpay API keys: a Key Id (rzp_live_/rzp_test_ + 14 alphanumerics) and a Key Secret, used together for\n# basic auth. https://razorpay.com/docs/api/authentication/\n# The key id alone is not secret; the secret has no prefix (24 alphanumerics), so the rules look for the\n# secret right after a key id, or next to a Razorpay name.\nprovider: Razorpay\ndocs: https://razorpay.com/docs/api/authentication/\nrules:\n  - id: razorpay-key-pair\n    description: Razorpay key id with its key secret (basic-auth pair)\n    pattern: '\\brzp_(?:live|test)_[A-Za-z0-9]{14}[\"'']?\\s*[:,]\\s*[\"'']?(?P<secret>[A-Za-z0-9]{24})\\b'\n    keywords: [rzp_live_, rzp_test_]\n    entropy: 3.5\n    severity: critical\n    precision: high\n    tags: [razorpay, payments, api-key]\n    examples:\n      match:\n        - 'curl -u rzp_live_{{rand:alnum:14}}:{{rand:alnum:24}} https://api.razorpay.com/v1/payments'\n        - 'client = razorpay.Client(auth=(\"rzp_test_{{rand:alnum:14}}\", \"{{rand:alnum:24}}\"))'\n      noMatch:\n        - 'RAZORPAY_KEY_ID=rzp_live_{{rand:alnum:14}}'                 # key id alone is not secret\n        - 'curl -u rzp_live_{{rand:alnum:14}}:{{rand:alnum:12}}'\n\n  - id: razorpay-key-secret\n    description: Razorpay key secret (next to a Razorpay name)\n    pattern: '(?i:razorpay|\\brzp)[^\\n\"''=:]{0,30}?(?i:secret)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9]{24})(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [razorpay, rzp]\n    entropy: 3.5\n    severity: critical\n    precision: medium\n    tags: [razorpay, payments, api-key]\n    examples:\n      match:\n        - 'RAZORPAY_KEY_SECRET={{rand:alnum:24}}'\n        - '\"razorpayKeySecret\": \"{{rand:alnum:24}}\"'\n      noMatch:\n        - 'KEY_SECRET={{rand:alnum:24}}'\n        - 'RAZORPAY_KEY_SECRET={{rand:alnum:12}}'\n        - 'RAZORPAY_KEY_SECRET=your_razorpay_secret'\n" },
+    { name: "render.yaml", source: "# Render API keys: \"rnd_\" + 32 alphanumerics.\n# https://render.com/docs/api#1-create-an-api-key\nprovider: Render\ndocs: https://render.com/docs/api#1-create-an-api-key\nrules:\n  - id: render-api-key\n    description: Render API key\n    pattern: '\\b(?P<secret>rnd_[A-Za-z0-9]{32})\\b'\n    keywords: [rnd_]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [render, api-key]\n    examples:\n      match: ['RENDER_API_KEY=rnd_{{rand:alnum:32}}', 'Authorization: Bearer rnd_{{rand:alnum:32}}']\n      noMatch: ['RENDER_API_KEY=rnd_{{rand:alnum:20}}', 'RENDER_API_KEY=rnd_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'seed = rnd_{{rand:lower:8}}']\n" },
+    { name: "replicate.yaml", source: "# Replicate API tokens: \"40-character strings that always start with r8_\".\n# https://replicate.com/docs/topics/security/api-tokens\nprovider: Replicate\ndocs: https://replicate.com/docs/topics/security/api-tokens\nrules:\n  - id: replicate-api-token\n    description: Replicate API token\n    pattern: '\\b(?P<secret>r8_[A-Za-z0-9]{37})\\b'\n    keywords: [r8_]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [replicate, ai, token]\n    examples:\n      match:\n        - 'REPLICATE_API_TOKEN=r8_{{rand:alnum:37}}'\n        - 'curl -H \"Authorization: Bearer r8_{{rand:alnum:37}}\" https://api.replicate.com/v1/predictions'\n      noMatch:\n        - 'REPLICATE_API_TOKEN=r8_{{rand:alnum:30}}'\n        - 'REPLICATE_API_TOKEN=r8_{{rand:alnum:45}}'\n        - 'REPLICATE_API_TOKEN=r8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n" },
+    { name: "rollbar.yaml", source: "# Rollbar project and account access tokens (32 hex, X-Rollbar-Access-Token header).\n# https://docs.rollbar.com/docs/access-tokens\n# No prefix, so the rule needs a Rollbar name next to \"token\"/\"key\". Tokens with only the post_client_item\n# scope are meant for browser code; the inline _rollbarConfig snippet is not reported.\nprovider: Rollbar\ndocs: https://docs.rollbar.com/docs/access-tokens\nrules:\n  - id: rollbar-access-token\n    description: Rollbar access token (32 hex next to a Rollbar token name)\n    pattern: '(?i:rollbar)[^\\n\"''=:]{0,40}?(?i:token|key)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[0-9a-f]{32})\\b'\n    keywords: [rollbar]\n    entropy: 3.0\n    severity: medium\n    precision: medium\n    tags: [rollbar, observability, token]\n    examples:\n      match:\n        - 'ROLLBAR_ACCESS_TOKEN={{rand:hex:32}}'\n        - 'curl -H \"X-Rollbar-Access-Token: {{rand:hex:32}}\" https://api.rollbar.com/api/1/items'\n      noMatch:\n        - 'var _rollbarConfig = { accessToken: \"{{rand:hex:32}}\", captureUncaught: true };'\n        - 'ACCESS_TOKEN={{rand:hex:32}}'\n        - 'ROLLBAR_ACCESS_TOKEN={{rand:hex:20}}'\n" },
+    { name: "rubygems.yaml", source: "# RubyGems.org API keys: \"rubygems_\" + 48 hexadecimal characters.\n# https://guides.rubygems.org/api-key-scopes/\n# https://blog.rubygems.org/2021/07/13/api-key-scopes-and-prefix.html (prefix announcement)\nprovider: RubyGems\ndocs: https://guides.rubygems.org/api-key-scopes/\nrules:\n  - id: rubygems-api-key\n    description: RubyGems.org API key\n    pattern: '\\b(?P<secret>rubygems_[a-f0-9]{48})\\b'\n    keywords: [rubygems_]\n    entropy: 3.0\n    severity: critical\n    precision: very-high\n    tags: [rubygems, api-key]\n    examples:\n      match:\n        - 'GEM_HOST_API_KEY=rubygems_{{rand:hex:48}}'\n        - ':rubygems_api_key: rubygems_{{rand:hex:48}}'\n      noMatch:\n        - 'GEM_HOST_API_KEY=rubygems_{{rand:hex:40}}'\n        - 'GEM_HOST_API_KEY=rubygems_{{rand:upper:48}}'\n" },
+    { name: "salesforce.yaml", source: "# Salesforce OAuth access tokens / session ids are the 15- or 18-character org id (starts 00D), \"!\", and\n# the token body; refresh tokens start 5Aep86. Connected-app consumer secrets have no marker and need\n# salesforce context.\n# https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/quickstart_oauth.htm\n# https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_refresh_token_flow.htm\nprovider: Salesforce\ndocs: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/quickstart_oauth.htm\nrules:\n  - id: salesforce-access-token\n    description: Salesforce OAuth access token or session id (org id + \"!\" + token)\n    pattern: '\\b(?P<secret>00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?![A-Za-z0-9._]{80,200})(?:[^A-Za-z0-9._]|$)'\n    keywords: ['00d']\n    entropy: 4.0\n    severity: critical\n    precision: high\n    tags: [salesforce, token]\n    examples:\n      match:\n        - 'SF_ACCESS_TOKEN=00D{{rand:alnum:12}}!AQ{{rand:alnum:40}}.{{rand:alnum:55}}'\n        - 'Authorization: Bearer 00D{{rand:alnum:15}}!AR{{rand:alnum:94}}'\n      noMatch:\n        - 'org_id = \"00D{{rand:alnum:12}}\"'                       # org id alone is not a credential\n        - 'SF_ACCESS_TOKEN=00D{{rand:alnum:12}}!{{rand:alnum:20}}'  # too short\n        - 'SF_ACCESS_TOKEN=00D{{rand:alnum:12}}!xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n\n  - id: salesforce-refresh-token\n    description: Salesforce OAuth refresh token\n    pattern: '(?:^|[^A-Za-z0-9._])(?P<secret>5Aep86[A-Za-z0-9._]{75,120}={0,2})(?:[^A-Za-z0-9._=]|$)'\n    keywords: [5aep86]\n    entropy: 4.0\n    severity: critical\n    precision: high\n    docs: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_refresh_token_flow.htm\n    tags: [salesforce, oauth, token]\n    examples:\n      match:\n        - '\"refresh_token\": \"5Aep861{{rand:alnum:20}}.{{rand:alnum:25}}_{{rand:alnum:30}}==\"'\n        - 'SF_REFRESH_TOKEN=5Aep861{{rand:alnum:80}}'\n      noMatch:\n        - 'SF_REFRESH_TOKEN=5Aep861{{rand:alnum:20}}'\n        - 'SF_REFRESH_TOKEN=x5Aep861{{rand:alnum:80}}'\n\n  - id: salesforce-consumer-secret\n    description: Salesforce connected app consumer secret (with salesforce context)\n    pattern: '(?i:(?:salesforce|sfdc|sf)[\\w.-]{0,20}(?:consumer|client)[_.-]?secret)\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[A-F0-9]{64}|[0-9]{19})\\b'\n    keywords: [salesforce, sfdc, sf_]\n    severity: high\n    precision: medium\n    tags: [salesforce, client-secret]\n    examples:\n      match:\n        - 'SALESFORCE_CONSUMER_SECRET={{rand:HEX:64}}'\n        - 'sf_client_secret: \"{{rand:digits:19}}\"'\n      noMatch:\n        - 'SALESFORCE_CONSUMER_KEY=3MVG9{{rand:alnum:80}}'   # consumer key is the client id\n        - 'SALESFORCE_CONSUMER_SECRET=${SF_SECRET}'\n" },
+    { name: "segment.yaml", source: "# Segment Public API / Config API tokens have no documented fixed format, so the rule needs a segment ...\n# token/secret name. Source write keys are embedded in client code by design and are not findings.\n# https://segment.com/docs/api/public-api/\n# https://segment.com/docs/connections/find-writekey/\nprovider: Segment\ndocs: https://segment.com/docs/api/public-api/\nrules:\n  - id: segment-api-token\n    description: Segment Public API or Config API token (with segment context)\n    pattern: '(?i:segment[\\w.-]{0,30}(?:token|secret))\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[A-Za-z0-9._-]{40,200})(?:[^A-Za-z0-9._-]|$)'\n    keywords: [segment]\n    entropy: 4.2\n    severity: high\n    precision: medium\n    tags: [segment, token]\n    examples:\n      match: ['SEGMENT_PUBLIC_API_TOKEN={{rand:alnum:20}}.{{rand:base64url:43}}', 'segment_access_token: \"{{rand:alnum:64}}\"']\n      noMatch: ['SEGMENT_WRITE_KEY={{rand:alnum:32}}', 'SEGMENT_TOKEN={{rand:alnum:20}}', 'segment_token: ${SEGMENT_TOKEN}']\n" },
+    { name: "sendgrid.yaml", source: "# SendGrid API keys: \"SG.\" + 22-character key id + \".\" + 43-character secret.\n# https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys\nprovider: SendGrid\ndocs: https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys\nrules:\n  - id: sendgrid-api-key\n    description: SendGrid API key\n    pattern: '\\b(?P<secret>SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [sg.]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [sendgrid, email, api-key]\n    examples:\n      match:\n        - 'SENDGRID_API_KEY=SG.{{rand:base64url:22}}.{{rand:base64url:43}}'\n        - \"sg = SendGridAPIClient('SG.{{rand:alnum:22}}.{{rand:alnum:43}}')\"\n      noMatch:\n        - 'SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n        - 'SENDGRID_API_KEY=SG.{{rand:base64url:22}}'\n        - 'msg.{{rand:alnum:22}}.{{rand:alnum:43}}'\n" },
+    { name: "sentry.yaml", source: "# Sentry auth tokens. https://docs.sentry.io/account/auth-tokens/\n# Organization tokens: \"sntrys_\" + base64 of a JSON payload {\"iat\", \"url\", \"region_url\", \"org\"} + \"_\" + a\n# base64 secret (getsentry/sentry src/sentry/utils/security/orgauthtoken_token.py); the sentry-org-token\n# validator decodes the payload. User tokens: \"sntryu_\" + 64 hex.\n# DSNs (https://<public key>@o1.ingest.sentry.io/<project>) are public by design and never reported:\n# https://docs.sentry.io/concepts/key-terms/dsn-explainer/\nprovider: Sentry\ndocs: https://docs.sentry.io/account/auth-tokens/\nrules:\n  - id: sentry-org-token\n    description: Sentry organization auth token\n    pattern: '\\b(?P<secret>sntrys_eyJ[A-Za-z0-9+/]{20,600}={0,2}_[A-Za-z0-9+/]{43,64}={0,2})(?:[^A-Za-z0-9+/=_]|$)'\n    keywords: [sntrys_]\n    checksum: sentry-org-token\n    severity: high\n    precision: very-high\n    tags: [sentry, observability, token]\n    examples:\n      match:\n        - 'SENTRY_AUTH_TOKEN={{gen:sentry-org-token}}'\n        - 'sentry-cli --auth-token \"{{gen:sentry-org-token}}\" releases list'\n      noMatch:\n        - 'SENTRY_AUTH_TOKEN=sntrys_eyJ{{rand:base64:60}}_{{rand:base64:43}}'   # payload is not the JSON structure\n        - 'SENTRY_DSN=https://{{rand:hex:32}}@o{{rand:digits:7}}.ingest.us.sentry.io/{{rand:digits:7}}'\n        - 'SENTRY_AUTH_TOKEN=sntrys_...'\n\n  - id: sentry-user-token\n    description: Sentry user auth token\n    pattern: '\\b(?P<secret>sntryu_[0-9a-f]{64})\\b'\n    keywords: [sntryu_]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [sentry, observability, token]\n    examples:\n      match:\n        - 'SENTRY_AUTH_TOKEN=sntryu_{{rand:hex:64}}'\n        - '[auth]\\ntoken=sntryu_{{rand:hex:64}}'\n      noMatch:\n        - 'SENTRY_AUTH_TOKEN=sntryu_{{rand:hex:32}}'\n        - 'SENTRY_DSN=https://{{rand:hex:32}}@sentry.example.org/42'\n" },
+    { name: "shopify.yaml", source: "# Shopify app credentials carry a type prefix and 32 hex characters: shpat_ (Admin API access token),\n# shpca_ (custom app access token), shppa_ (private app access token), shpss_ (app shared secret).\n# https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/generate-app-access-tokens-admin\n# https://shopify.dev/docs/apps/build/authentication-authorization\nprovider: Shopify\ndocs: https://shopify.dev/docs/apps/build/authentication-authorization\nrules:\n  - id: shopify-access-token\n    description: Shopify Admin API access token\n    pattern: '\\b(?P<secret>shpat_[a-fA-F0-9]{32})\\b'\n    keywords: [shpat_]\n    entropy: 3.0\n    severity: critical\n    precision: very-high\n    tags: [shopify, token]\n    examples:\n      match:\n        - 'SHOPIFY_ACCESS_TOKEN=shpat_{{rand:hex:32}}'\n        - '\"X-Shopify-Access-Token\": \"shpat_{{rand:hex:32}}\"'\n      noMatch:\n        - 'SHOPIFY_ACCESS_TOKEN=shpat_{{rand:alnum:32}}'\n        - 'SHOPIFY_ACCESS_TOKEN=shpat_{{rand:hex:24}}'\n        - 'SHOPIFY_ACCESS_TOKEN=shpat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n\n  - id: shopify-custom-app-token\n    description: Shopify custom app access token\n    pattern: '\\b(?P<secret>shpca_[a-fA-F0-9]{32})\\b'\n    keywords: [shpca_]\n    entropy: 3.0\n    severity: critical\n    precision: very-high\n    tags: [shopify, token]\n    examples:\n      match: ['SHOPIFY_TOKEN=shpca_{{rand:hex:32}}', 'token: shpca_{{rand:hex:32}}']\n      noMatch: ['SHOPIFY_TOKEN=shpca_{{rand:hex:31}}', 'SHOPIFY_TOKEN=shpca_{{rand:lower:32}}']\n\n  - id: shopify-private-app-token\n    description: Shopify private app access token\n    pattern: '\\b(?P<secret>shppa_[a-fA-F0-9]{32})\\b'\n    keywords: [shppa_]\n    entropy: 3.0\n    severity: critical\n    precision: very-high\n    tags: [shopify, token]\n    examples:\n      match: ['SHOPIFY_PASSWORD=shppa_{{rand:hex:32}}', 'https://key:shppa_{{rand:hex:32}}@shop.myshopify.com/admin']\n      noMatch: ['SHOPIFY_PASSWORD=shppa_{{rand:hex:33}}', 'SHOPIFY_PASSWORD=shppa_{{rand:upper:32}}']\n\n  - id: shopify-shared-secret\n    description: Shopify app shared secret\n    pattern: '\\b(?P<secret>shpss_[a-fA-F0-9]{32})\\b'\n    keywords: [shpss_]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [shopify, client-secret]\n    examples:\n      match: ['SHOPIFY_API_SECRET=shpss_{{rand:hex:32}}', 'apiSecretKey: \"shpss_{{rand:hex:32}}\"']\n      noMatch: ['SHOPIFY_API_KEY={{rand:hex:32}}', 'SHOPIFY_API_SECRET=shpss_{{rand:hex:16}}']\n" },
+    { name: "slack.yaml", source: "# Slack tokens and webhooks.\n# Token types and prefixes (xoxb bot, xoxp user, xapp app-level, xoxe config): https://api.slack.com/authentication/token-types\n# Configuration tokens (xoxe.xoxp-1-...) and their refresh tokens (xoxe-1-...): https://api.slack.com/authentication/config-tokens\n# Incoming webhooks https://hooks.slack.com/services/T.../B.../...: https://api.slack.com/messaging/webhooks\n# Workflow webhooks (hooks.slack.com/workflows/..., /triggers/...): https://slack.com/help/articles/360041352714\nprovider: Slack\ndocs: https://api.slack.com/authentication/token-types\nrules:\n  - id: slack-bot-token\n    description: Slack bot token\n    pattern: '\\b(?P<secret>xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})\\b'\n    keywords: [xoxb-]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [slack, messaging, token]\n    examples:\n      match:\n        - 'SLACK_BOT_TOKEN=xoxb-{{rand:digits:12}}-{{rand:digits:13}}-{{rand:alnum:24}}'\n        - 'app = App(token=\"xoxb-{{rand:digits:10}}-{{rand:digits:12}}-{{rand:alnum:24}}\")'\n      noMatch:\n        - 'SLACK_BOT_TOKEN=xoxb-not-a-real-token-this-will-not-work'\n        - 'SLACK_BOT_TOKEN=xoxb-{{rand:digits:12}}-{{rand:digits:13}}-{{rand:alnum:10}}'\n        - 'SLACK_BOT_TOKEN=xoxb-your-bot-token'\n\n  - id: slack-user-token\n    description: Slack user token\n    pattern: '\\b(?P<secret>xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})\\b'\n    keywords: [xoxp-]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [slack, messaging, token]\n    examples:\n      match:\n        - 'SLACK_USER_TOKEN=xoxp-{{rand:digits:12}}-{{rand:digits:12}}-{{rand:digits:13}}-{{rand:hex:32}}'\n        - 'token: \"xoxp-{{rand:digits:10}}-{{rand:digits:11}}-{{rand:digits:12}}-{{rand:hex:32}}\"'\n      noMatch:\n        - 'token: \"xoxp-12345-67890-1928471-abcdefg\"'                 # Slack documentation example\n        - 'SLACK_USER_TOKEN=xoxp-{{rand:digits:12}}-{{rand:digits:12}}-{{rand:hex:32}}'\n\n  - id: slack-app-token\n    description: Slack app-level token\n    pattern: '\\b(?P<secret>xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,14}-[0-9a-f]{64})\\b'\n    keywords: [xapp-]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [slack, messaging, token]\n    examples:\n      match:\n        - 'SLACK_APP_TOKEN=xapp-1-A{{rand:uppernum:10}}-{{rand:digits:13}}-{{rand:hex:64}}'\n        - 'SocketModeHandler(app, \"xapp-1-A{{rand:uppernum:9}}-{{rand:digits:12}}-{{rand:hex:64}}\")'\n      noMatch:\n        - 'SLACK_APP_TOKEN=xapp-1-A{{rand:uppernum:10}}-{{rand:digits:13}}-{{rand:hex:20}}'\n        - 'SLACK_APP_TOKEN=xapp-your-app-level-token'\n\n  - id: slack-config-token\n    description: Slack app configuration access token\n    pattern: '\\b(?P<secret>xoxe\\.xox[bp]-1-[A-Za-z0-9-]{100,300})\\b'\n    keywords: [xoxe.xoxp-, xoxe.xoxb-]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    docs: https://api.slack.com/authentication/config-tokens\n    tags: [slack, messaging, token]\n    examples:\n      match:\n        - 'SLACK_CONFIG_TOKEN=xoxe.xoxp-1-{{rand:alnum:150}}'\n        - '\"token\": \"xoxe.xoxp-1-Mi0y{{rand:alnum:140}}\"'\n      noMatch:\n        - '\"token\": \"xoxe.xoxp-...\"'\n        - 'SLACK_CONFIG_TOKEN=xoxe.xoxp-1-{{rand:alnum:40}}'\n\n  - id: slack-config-refresh-token\n    description: Slack app configuration refresh token\n    pattern: '\\b(?P<secret>xoxe-1-[A-Za-z0-9-]{100,300})\\b'\n    keywords: [xoxe-1-]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    docs: https://api.slack.com/authentication/config-tokens\n    tags: [slack, messaging, token]\n    examples:\n      match:\n        - 'SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-{{rand:alnum:146}}'\n        - '\"refresh_token\": \"xoxe-1-My0x{{rand:alnum:140}}\"'\n      noMatch:\n        - 'refresh_token=xoxe-1-abcdefg'                             # Slack documentation example\n        - '\"refresh_token\": \"xoxe-...\"'\n\n  - id: slack-legacy-token\n    description: Slack legacy workspace or session token (xoxa-, xoxs-)\n    pattern: '\\b(?P<secret>xox[as]-[0-9]{1,13}(?:-[0-9]{1,13}){1,3}-[A-Za-z0-9]{24,64})\\b'\n    keywords: [xoxa-, xoxs-]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [slack, messaging, token, legacy]\n    examples:\n      match:\n        - 'SLACK_TOKEN=xoxa-2-{{rand:digits:12}}-{{rand:digits:12}}-{{rand:digits:12}}-{{rand:hex:64}}'\n        - 'token = \"xoxs-{{rand:digits:10}}-{{rand:digits:11}}-{{rand:digits:12}}-{{rand:hex:64}}\"'\n      noMatch:\n        - 'SLACK_TOKEN=xoxa-your-token'\n        - 'SLACK_TOKEN=xoxa-2-{{rand:digits:12}}-{{rand:hex:10}}'\n\n  - id: slack-webhook-url\n    description: Slack incoming webhook URL\n    pattern: '(?P<secret>https://hooks\\.slack\\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})\\b'\n    keywords: [hooks.slack.com/services/]\n    entropy: 3.5\n    severity: medium\n    precision: very-high\n    docs: https://api.slack.com/messaging/webhooks\n    tags: [slack, messaging, webhook]\n    examples:\n      match:\n        - 'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T{{rand:uppernum:10}}/B{{rand:uppernum:10}}/{{rand:alnum:24}}'\n        - 'curl -X POST -d @msg.json https://hooks.slack.com/services/T{{rand:uppernum:8}}/B{{rand:uppernum:8}}/{{rand:alnum:24}}'\n      noMatch:\n        - 'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX'\n        - 'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T{{rand:uppernum:10}}/B{{rand:uppernum:10}}/{{rand:alnum:10}}'\n\n  - id: slack-workflow-webhook-url\n    description: Slack workflow (Workflow Builder) webhook URL\n    pattern: '(?P<secret>https://hooks\\.slack\\.com/(?:workflows|triggers)/T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{24,32})\\b'\n    keywords: [hooks.slack.com/workflows/, hooks.slack.com/triggers/]\n    entropy: 3.5\n    severity: medium\n    precision: very-high\n    docs: https://slack.com/help/articles/360041352714\n    tags: [slack, messaging, webhook]\n    examples:\n      match:\n        - 'WORKFLOW_URL=https://hooks.slack.com/workflows/T{{rand:uppernum:10}}/A{{rand:uppernum:10}}/{{rand:digits:18}}/{{rand:alnum:24}}'\n        - 'url: https://hooks.slack.com/triggers/T{{rand:uppernum:10}}/{{rand:digits:13}}/{{rand:hex:32}}'\n      noMatch:\n        - 'url: https://hooks.slack.com/workflows/T{{rand:uppernum:10}}/A{{rand:uppernum:10}}/{{rand:digits:18}}/{{rand:alnum:8}}'\n        - 'url: https://hooks.slack.com/triggers/TXXXXXXXX/XXXXXXXXXX/XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX'\n" },
+    { name: "snyk.yaml", source: "# Snyk API tokens are UUIDs, indistinguishable from any other UUID, so the rule needs snyk context: a\n# snyk ... token/key name, or \"snyk auth <token>\".\n# https://docs.snyk.io/snyk-api/authentication-for-api\n# https://docs.snyk.io/snyk-cli/commands/auth\nprovider: Snyk\ndocs: https://docs.snyk.io/snyk-api/authentication-for-api\nrules:\n  - id: snyk-api-token\n    description: Snyk API token (UUID, with snyk context)\n    pattern: '(?:(?i:snyk[\\w.-]{0,20}(?:token|key|auth))\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?|(?i:snyk)\\s+auth\\s+)(?P<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b'\n    keywords: [snyk]\n    severity: high\n    precision: medium\n    tags: [snyk, token]\n    examples:\n      match: ['SNYK_TOKEN={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}', 'snyk auth {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}']\n      noMatch: ['SNYK_ORG_ID={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}', 'TOKEN={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}', 'SNYK_TOKEN=${{ secrets.SNYK_TOKEN }}']\n" },
+    { name: "sonarqube.yaml", source: "# SonarQube Server / SonarQube Cloud tokens: since SonarQube 9.5 they carry a type prefix and 40 hex:\n# squ_ (user token), sqp_ (project analysis token), sqa_ (global analysis token). Older tokens (and\n# SonarCloud tokens) are bare 40 hex and need sonar context.\n# https://docs.sonarsource.com/sonarqube-server/latest/user-guide/managing-tokens/\nprovider: SonarQube\ndocs: https://docs.sonarsource.com/sonarqube-server/latest/user-guide/managing-tokens/\nrules:\n  - id: sonarqube-user-token\n    description: SonarQube user token (squ_)\n    pattern: '\\b(?P<secret>squ_[a-f0-9]{40})\\b'\n    keywords: [squ_]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [sonarqube, token]\n    examples:\n      match: ['SONAR_TOKEN=squ_{{rand:hex:40}}', 'sonar.token=squ_{{rand:hex:40}}']\n      noMatch: ['SONAR_TOKEN=squ_{{rand:hex:32}}', 'SONAR_TOKEN=squ_{{rand:alnum:40}}']\n\n  - id: sonarqube-project-token\n    description: SonarQube project analysis token (sqp_)\n    pattern: '\\b(?P<secret>sqp_[a-f0-9]{40})\\b'\n    keywords: [sqp_]\n    entropy: 3.0\n    severity: medium\n    precision: very-high\n    tags: [sonarqube, token]\n    examples:\n      match: ['SONAR_TOKEN=sqp_{{rand:hex:40}}', '-Dsonar.login=sqp_{{rand:hex:40}}']\n      noMatch: ['SONAR_TOKEN=sqp_{{rand:hex:41}}', 'SONAR_TOKEN=sqp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n\n  - id: sonarqube-global-analysis-token\n    description: SonarQube global analysis token (sqa_)\n    pattern: '\\b(?P<secret>sqa_[a-f0-9]{40})\\b'\n    keywords: [sqa_]\n    entropy: 3.0\n    severity: high\n    precision: very-high\n    tags: [sonarqube, token]\n    examples:\n      match: ['SONAR_TOKEN=sqa_{{rand:hex:40}}', 'token: \"sqa_{{rand:hex:40}}\"']\n      noMatch: ['SONAR_TOKEN=sqa_{{rand:hex:20}}', 'SONAR_TOKEN=sqa_{{rand:upper:40}}']\n\n  - id: sonarqube-legacy-token\n    description: SonarQube / SonarCloud unprefixed token (40 hex, with sonar context)\n    pattern: '(?i:sonar[\\w.-]{0,20}(?:token|login))\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[a-f0-9]{40})\\b'\n    keywords: [sonar]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    tags: [sonarqube, token]\n    examples:\n      match: ['SONAR_TOKEN={{rand:hex:40}}', 'sonar.login={{rand:hex:40}}']\n      noMatch: ['commit: {{rand:hex:40}}', 'SONAR_PROJECT_KEY=corp_app', 'sonar.login=admin']\n" },
+    { name: "splunk.yaml", source: "# Splunk HTTP Event Collector tokens, sent as \"Authorization: Splunk <token>\".\n# https://docs.splunk.com/Documentation/Splunk/latest/Data/UsetheHTTPEventCollector\n# HEC tokens are GUIDs, which are not secrets without context, so the rule needs the Splunk scheme or a\n# Splunk name in front of the value.\nprovider: Splunk\ndocs: https://docs.splunk.com/Documentation/Splunk/latest/Data/UsetheHTTPEventCollector\nrules:\n  - id: splunk-hec-token\n    description: Splunk HTTP Event Collector token (GUID next to Splunk context)\n    pattern: '(?i:splunk)[^\\n\"''=:]{0,40}?(?:\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?|\\s+)(?P<secret>[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\\b'\n    keywords: [splunk]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    tags: [splunk, observability, token]\n    examples:\n      match:\n        - 'curl -H \"Authorization: Splunk {{rand:HEX:8}}-{{rand:HEX:4}}-{{rand:HEX:4}}-{{rand:HEX:4}}-{{rand:HEX:12}}\" https://hec.example.com:8088/services/collector'\n        - 'SPLUNK_HEC_TOKEN={{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}'\n      noMatch:\n        - 'trace_id = \"{{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}\"'   # bare GUID\n        - 'SPLUNK_HEC_TOKEN=${SPLUNK_HEC_TOKEN}'\n        - 'SPLUNK_HEC_TOKEN=00000000-0000-0000-0000-000000000000'\n" },
+    { name: "square.yaml", source: "# Square access tokens and application secrets.\n# https://developer.squareup.com/docs/build-basics/access-tokens\n# OAuth/personal access tokens start with EAAA (64 characters in all); legacy tokens use sq0atp- and OAuth\n# application secrets sq0csp-: https://developer.squareup.com/docs/oauth-api/overview\nprovider: Square\ndocs: https://developer.squareup.com/docs/build-basics/access-tokens\nrules:\n  - id: square-access-token\n    description: Square access token (EAAA)\n    pattern: '\\b(?P<secret>EAAA[A-Za-z0-9_-]{60})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [EAAA]\n    entropy: 4.0\n    severity: critical\n    precision: high\n    tags: [square, payments, token]\n    examples:\n      match:\n        - 'SQUARE_ACCESS_TOKEN=EAAA{{rand:base64url:60}}'\n        - 'curl -H \"Authorization: Bearer EAAA{{rand:alnum:60}}\" https://connect.squareup.com/v2/locations'\n      noMatch:\n        - 'SQUARE_ACCESS_TOKEN=EAAA{{rand:alnum:30}}'\n        - 'fb_token=EAAA{{rand:alnum:180}}'                           # longer Graph-API-like token\n        - 'SQUARE_ACCESS_TOKEN=EAAAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n\n  - id: square-legacy-access-token\n    description: Square legacy personal access token (sq0atp-)\n    pattern: '\\b(?P<secret>sq0atp-[A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [sq0atp-]\n    entropy: 3.5\n    severity: critical\n    precision: very-high\n    tags: [square, payments, token]\n    examples:\n      match:\n        - 'SQUARE_TOKEN=sq0atp-{{rand:base64url:22}}'\n        - 'access_token: \"sq0atp-{{rand:alnum:22}}\"'\n      noMatch:\n        - 'SQUARE_TOKEN=sq0atp-{{rand:alnum:10}}'\n        - 'SQUARE_TOKEN=sq0atp-XXXXXXXXXXXXXXXXXXXXXX'\n\n  - id: square-application-secret\n    description: Square OAuth application secret (sq0csp-)\n    pattern: '\\b(?P<secret>sq0csp-[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [sq0csp-]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    docs: https://developer.squareup.com/docs/oauth-api/overview\n    tags: [square, payments, oauth]\n    examples:\n      match:\n        - 'SQUARE_APP_SECRET=sq0csp-{{rand:base64url:43}}'\n        - '\"client_secret\": \"sq0csp-{{rand:alnum:43}}\"'\n      noMatch:\n        - 'SQUARE_APP_SECRET=sq0csp-{{rand:alnum:20}}'\n        - 'SQUARE_APPLICATION_ID=sq0idp-{{rand:base64url:22}}'        # application id: not a secret\n" },
+    { name: "stripe.yaml", source: "# Stripe API keys: secret keys sk_live_/sk_test_, restricted keys rk_live_/rk_test_, publishable keys pk_\n# (public by design, never reported). https://docs.stripe.com/keys\n# Webhook endpoint signing secrets start with whsec_: https://docs.stripe.com/webhooks#verify-events\n# Stripe does not fix the key length (24 characters in older keys, 99+ in newer ones), so the patterns\n# accept 24 to 247 alphanumerics after the prefix.\nprovider: Stripe\ndocs: https://docs.stripe.com/keys\nrules:\n  - id: stripe-secret-key\n    description: Stripe live secret API key\n    pattern: '\\b(?P<secret>sk_live_[A-Za-z0-9]{24,247})\\b'\n    keywords: [sk_live_]\n    entropy: 3.5\n    severity: critical\n    precision: very-high\n    tags: [stripe, payments, api-key]\n    examples:\n      match:\n        - 'STRIPE_SECRET_KEY=sk_live_{{rand:alnum:24}}'\n        - 'stripe.api_key = \"sk_live_51{{rand:alnum:97}}\"'\n      noMatch:\n        - 'STRIPE_PUBLISHABLE_KEY=pk_live_51{{rand:alnum:97}}'         # publishable: public by design\n        - 'STRIPE_SECRET_KEY=sk_live_{{rand:alnum:10}}'\n        - 'STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx'\n        - 'stripe.api_key = ENV[\"STRIPE_SECRET_KEY\"]'\n\n  - id: stripe-restricted-key\n    description: Stripe live restricted API key\n    pattern: '\\b(?P<secret>rk_live_[A-Za-z0-9]{24,247})\\b'\n    keywords: [rk_live_]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    tags: [stripe, payments, api-key]\n    examples:\n      match:\n        - 'STRIPE_RESTRICTED_KEY=rk_live_{{rand:alnum:24}}'\n        - 'Stripe.apiKey = \"rk_live_51{{rand:alnum:97}}\";'\n      noMatch:\n        - 'STRIPE_RESTRICTED_KEY=rk_live_{{rand:alnum:12}}'\n        - 'STRIPE_KEY=pk_live_{{rand:alnum:24}}'\n\n  - id: stripe-test-key\n    description: Stripe test-mode secret or restricted API key (test data only)\n    pattern: '\\b(?P<secret>[sr]k_test_[A-Za-z0-9]{24,247})\\b'\n    keywords: [sk_test_, rk_test_]\n    entropy: 3.5\n    severity: medium\n    precision: very-high\n    tags: [stripe, payments, api-key, test]\n    examples:\n      match:\n        - 'STRIPE_SECRET_KEY=sk_test_51{{rand:alnum:97}}'\n        - 'STRIPE_RESTRICTED_KEY=rk_test_{{rand:alnum:24}}'\n      noMatch:\n        - 'stripe.api_key = \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"'       # Stripe's documented example key\n        - 'STRIPE_PUBLISHABLE_KEY=pk_test_{{rand:alnum:24}}'\n        - 'STRIPE_SECRET_KEY=sk_test_{{rand:alnum:16}}'\n\n  - id: stripe-webhook-secret\n    description: Stripe webhook endpoint signing secret\n    pattern: '\\b(?P<secret>whsec_[A-Za-z0-9]{32,64})\\b'\n    keywords: [whsec_]\n    entropy: 3.5\n    severity: high\n    precision: very-high\n    docs: https://docs.stripe.com/webhooks#verify-events\n    tags: [stripe, payments, webhook]\n    examples:\n      match:\n        - 'STRIPE_WEBHOOK_SECRET=whsec_{{rand:alnum:32}}'\n        - 'endpoint_secret = \"whsec_{{rand:hex:64}}\"'\n      noMatch:\n        - 'STRIPE_WEBHOOK_SECRET=whsec_{{rand:alnum:16}}'\n        - \"endpoint_secret = 'whsec_...'\"\n" },
+    { name: "supabase.yaml", source: "# Supabase: personal access tokens are \"sbp_\" + 40 hex; project secret API keys are \"sb_secret_\" + a\n# base62/base64url body (observed 31+ characters). Publishable keys (sb_publishable_) and legacy anon JWTs\n# are public by design. Legacy service_role keys are JWTs and are found by the jwt rule.\n# https://supabase.com/docs/guides/api/api-keys\n# https://supabase.com/docs/reference/api/introduction (personal access tokens)\nprovider: Supabase\ndocs: https://supabase.com/docs/guides/api/api-keys\nrules:\n  - id: supabase-personal-access-token\n    description: Supabase personal access token (Management API, CLI)\n    pattern: '\\b(?P<secret>sbp_[a-f0-9]{40})\\b'\n    keywords: [sbp_]\n    entropy: 3.0\n    severity: critical\n    precision: very-high\n    docs: https://supabase.com/docs/reference/api/introduction\n    tags: [supabase, token]\n    examples:\n      match: ['SUPABASE_ACCESS_TOKEN=sbp_{{rand:hex:40}}', 'supabase login --token sbp_{{rand:hex:40}}']\n      noMatch: ['SUPABASE_ACCESS_TOKEN=sbp_{{rand:hex:32}}', 'SUPABASE_ACCESS_TOKEN=sbp_{{rand:alnum:40}}', 'SUPABASE_ACCESS_TOKEN=sbp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n\n  - id: supabase-secret-key\n    description: Supabase project secret API key (sb_secret_)\n    pattern: '\\b(?P<secret>sb_secret_[A-Za-z0-9_-]{28,80})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [sb_secret_]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [supabase, api-key]\n    examples:\n      match: ['SUPABASE_SECRET_KEY=sb_secret_{{rand:base64url:22}}_{{rand:alnum:8}}', 'createClient(url, \"sb_secret_{{rand:alnum:31}}\")']\n      noMatch:\n        - 'SUPABASE_PUBLISHABLE_KEY=sb_publishable_{{rand:base64url:22}}_{{rand:alnum:8}}'   # public by design\n        - 'SUPABASE_SECRET_KEY=sb_secret_...'\n        - 'SUPABASE_SECRET_KEY=sb_secret_{{rand:alnum:10}}'\n" },
+    { name: "telegram.yaml", source: "# Telegram Bot API tokens: \"<bot id>:<35-character secret>\", e.g. the documented 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11.\n# https://core.telegram.org/bots/api#authorizing-your-bot ; https://core.telegram.org/bots/features#botfather\n# Tokens issued by BotFather have an 8-10 digit id and a secret starting \"AA\"; the rule requires that and a\n# Telegram/bot word on the line.\nprovider: Telegram\ndocs: https://core.telegram.org/bots/api#authorizing-your-bot\nrules:\n  - id: telegram-bot-token\n    description: Telegram bot token\n    pattern: '(?:^|[^0-9A-Za-z_]|bot)(?P<secret>[0-9]{8,10}:AA[A-Za-z0-9_-]{33})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [telegram, bot]\n    entropy: 3.5\n    severity: high\n    precision: high\n    tags: [telegram, messaging, token]\n    examples:\n      match:\n        - 'TELEGRAM_BOT_TOKEN={{rand:digits:10}}:AA{{rand:base64url:33}}'\n        - 'requests.get(\"https://api.telegram.org/bot{{rand:digits:9}}:AA{{rand:base64url:33}}/getMe\")'\n      noMatch:\n        - 'TELEGRAM_BOT_TOKEN=123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11'   # documented example\n        - 'TELEGRAM_BOT_TOKEN={{rand:digits:10}}:AA{{rand:base64url:20}}'\n        - 'time = \"{{rand:digits:10}}:AA{{rand:base64url:33}}\"'            # no Telegram/bot context\n" },
+    { name: "terraform.yaml", source: "# HCP Terraform / Terraform Cloud / Terraform Enterprise API tokens: a 14-character token id, \".atlasv1.\",\n# and the secret (60+ characters of [A-Za-z0-9_=-]).\n# https://developer.hashicorp.com/terraform/cloud-docs/users-teams-organizations/api-tokens\nprovider: HCP Terraform\ndocs: https://developer.hashicorp.com/terraform/cloud-docs/users-teams-organizations/api-tokens\nrules:\n  - id: terraform-api-token\n    description: HCP Terraform / Terraform Cloud API token\n    pattern: '\\b(?P<secret>[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,120})(?:[^A-Za-z0-9_=-]|$)'\n    keywords: [.atlasv1.]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [terraform, hashicorp, token]\n    examples:\n      match:\n        - 'TF_TOKEN_app_terraform_io={{rand:alnum:14}}.atlasv1.{{rand:base64url:67}}'\n        - 'credentials \"app.terraform.io\" { token = \"{{rand:alnum:14}}.atlasv1.{{rand:alnum:67}}\" }'\n      noMatch:\n        - 'token = \"{{rand:alnum:14}}.atlasv1.{{rand:alnum:20}}\"'\n        - 'token = \"{{rand:alnum:10}}.atlasv2.{{rand:alnum:67}}\"'\n        - 'token = \"xxxxxxxxxxxxxx.atlasv1.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"'\n" },
+    { name: "together.yaml", source: "# Together AI API keys (Authorization: Bearer $TOGETHER_API_KEY).\n# https://docs.together.ai/docs/api-keys-authentication\n# Together does not document a fixed format. Project keys carry the prefix tgp_v1_; older account keys are\n# 64 hex characters and are only recognised next to a Together name.\nprovider: Together AI\ndocs: https://docs.together.ai/docs/api-keys-authentication\nrules:\n  - id: together-api-key\n    description: Together AI project API key (tgp_v1_)\n    pattern: '\\b(?P<secret>tgp_v1_[A-Za-z0-9_-]{40,64})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [tgp_v1_]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [together, ai, api-key]\n    examples:\n      match:\n        - 'TOGETHER_API_KEY=tgp_v1_{{rand:base64url:43}}'\n        - 'client = Together(api_key=\"tgp_v1_{{rand:alnum:43}}\")'\n      noMatch:\n        - 'TOGETHER_API_KEY=tgp_v1_{{rand:alnum:16}}'\n        - 'TOGETHER_API_KEY=tgp_v1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n\n  - id: together-legacy-api-key\n    description: Together AI account API key (64 hex, next to a Together name)\n    pattern: '(?i:together)[^\\n\"''=:]{0,40}?\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[0-9a-f]{64})\\b'\n    keywords: [together]\n    entropy: 3.0\n    severity: high\n    precision: medium\n    tags: [together, ai, api-key]\n    examples:\n      match:\n        - 'TOGETHER_API_KEY={{rand:hex:64}}'\n        - 'client = Together(api_key=\"{{rand:hex:64}}\")'\n      noMatch:\n        - 'sha256 = \"{{rand:hex:64}}\"'                                  # a hash, no context\n        - 'TOGETHER_API_KEY={{rand:hex:40}}'\n        - 'TOGETHER_API_KEY=${TOGETHER_API_KEY}'\n" },
+    { name: "travis.yaml", source: "# Travis CI API tokens have no documented prefix (22 characters of [A-Za-z0-9_-] as issued by\n# `travis token` and the profile page), so the rule needs a Travis name next to an assignment.\n# https://developer.travis-ci.com/authentication\nprovider: Travis CI\ndocs: https://developer.travis-ci.com/authentication\nrules:\n  - id: travis-api-token\n    description: Travis CI API token assigned to a Travis name\n    pattern: '(?i:travis[_-]?(?:ci[_-]?)?(?:api[_-]?)?(?:token|key))\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [travis]\n    entropy: 3.5\n    severity: high\n    precision: medium\n    tags: [travis, token]\n    examples:\n      match:\n        - 'TRAVIS_API_TOKEN={{rand:A-Za-z0-9_-:22}}'\n        - 'travis_token: \"{{rand:alnum:22}}\"'\n      noMatch:\n        - 'TRAVIS_API_TOKEN={{rand:alnum:40}}'\n        - 'TRAVIS_API_TOKEN=$TRAVIS_TOKEN'\n        - 'token = {{rand:alnum:22}}'\n" },
+    { name: "twilio.yaml", source: "# Twilio credentials. API keys: a key SID \"SK\" + 32 hex plus a secret: https://www.twilio.com/docs/iam/api-keys\n# Account SID \"AC\" + 32 hex with its 32-hex auth token: https://www.twilio.com/docs/iam/api/account\n# An Account SID alone identifies an account and is not reported; the auth token has no prefix, so it is only\n# recognised next to an Account SID or a Twilio name.\nprovider: Twilio\ndocs: https://www.twilio.com/docs/iam/api-keys\nrules:\n  - id: twilio-api-key\n    description: Twilio API key SID (SK...; its secret is usually beside it)\n    pattern: '\\b(?P<secret>SK[0-9a-f]{32})\\b'\n    keywords: [sk]\n    entropy: 3.0\n    severity: medium\n    precision: high\n    tags: [twilio, messaging, api-key]\n    examples:\n      match:\n        - 'TWILIO_API_KEY=SK{{rand:hex:32}}'\n        - 'client = Client(\"SK{{rand:hex:32}}\", api_secret, account_sid)'\n      noMatch:\n        - 'TWILIO_API_KEY=SK{{rand:hex:20}}'\n        - 'TWILIO_API_KEY=SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\n        - 'digest = \"SK{{rand:HEX:32}}\"'                               # upper-case hex: not a Twilio SID\n\n  - id: twilio-api-key-secret\n    description: Twilio API key secret (next to a Twilio name)\n    pattern: '(?i:twilio)[^\\n\"''=:]{0,30}?(?i:secret)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?(?P<secret>[A-Za-z0-9]{32})(?:[^A-Za-z0-9_.-]|$)'\n    keywords: [twilio]\n    entropy: 3.8\n    severity: high\n    precision: medium\n    tags: [twilio, messaging, api-key]\n    examples:\n      match:\n        - 'TWILIO_API_SECRET={{rand:alnum:32}}'\n        - 'twilio_api_key_secret: \"{{rand:alnum:32}}\"'\n      noMatch:\n        - 'API_SECRET={{rand:alnum:32}}'\n        - 'TWILIO_API_SECRET={{rand:alnum:20}}'\n\n  - id: twilio-auth-token\n    description: Twilio account auth token (beside an Account SID or next to a Twilio name)\n    pattern: '(?:\\bAC[0-9a-f]{32}\\b[\"'']?\\s*(?:[:,]|\\s)\\s*[\"'']?|(?i:twilio)[^\\n\"''=:]{0,30}?(?i:auth[_-]?token)\\\\?[\"'']?(?:\\s*(?:=>|:=|[:=>(])|\"\\s+value=)\\s*\\\\?[\"'']?)(?P<secret>[0-9a-f]{32})\\b'\n    keywords: [twilio, \"client(\"]\n    entropy: 3.0\n    severity: critical\n    precision: high\n    docs: https://www.twilio.com/docs/iam/api/account\n    tags: [twilio, messaging, token]\n    examples:\n      match:\n        - 'TWILIO_AUTH_TOKEN={{rand:hex:32}}'\n        - 'client = Client(\"AC{{rand:hex:32}}\", \"{{rand:hex:32}}\")'\n        - 'curl https://api.twilio.com/2010-04-01/Accounts.json -u AC{{rand:hex:32}}:{{rand:hex:32}}'\n      noMatch:\n        - 'TWILIO_ACCOUNT_SID=AC{{rand:hex:32}}'\n        - 'AUTH_TOKEN={{rand:hex:32}}'\n        - 'TWILIO_AUTH_TOKEN=your_auth_token'\n" },
+    { name: "twitch.yaml", source: "# Twitch OAuth access tokens and client secrets have no documented fixed format (observed: 30 characters\n# of [a-z0-9]); chat (IRC) logins pass them as \"PASS oauth:<token>\". The rule needs that or twitch context.\n# https://dev.twitch.tv/docs/authentication/\n# https://dev.twitch.tv/docs/irc/authenticate-bot/\nprovider: Twitch\ndocs: https://dev.twitch.tv/docs/authentication/\nrules:\n  - id: twitch-token\n    description: Twitch OAuth token or client secret (with twitch or IRC PASS context)\n    pattern: '(?:(?i:twitch[\\w.-]{0,30}(?:secret|token|key|oauth|password))\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?:oauth:)?|(?i:pass)\\s+oauth:)(?P<secret>[a-z0-9]{30})\\b'\n    keywords: [twitch, 'oauth:']\n    entropy: 3.5\n    severity: high\n    precision: medium\n    tags: [twitch, token]\n    examples:\n      match: ['TWITCH_CLIENT_SECRET={{rand:lowernum:30}}', 'PASS oauth:{{rand:lowernum:30}}', 'twitch_oauth_token: \"oauth:{{rand:lowernum:30}}\"']\n      noMatch: ['TWITCH_CLIENT_ID={{rand:lowernum:30}}', 'TOKEN={{rand:lowernum:30}}', 'TWITCH_CLIENT_SECRET={{rand:lowernum:20}}']\n" },
+    { name: "typeform.yaml", source: "# Typeform personal access tokens: \"tfp_\" + 59 characters (44 + \"_\" + 14 in current tokens).\n# https://www.typeform.com/developers/get-started/personal-access-token/\nprovider: Typeform\ndocs: https://www.typeform.com/developers/get-started/personal-access-token/\nrules:\n  - id: typeform-personal-access-token\n    description: Typeform personal access token\n    pattern: '\\b(?P<secret>tfp_[A-Za-z0-9_.=-]{59})(?:[^A-Za-z0-9_.=-]|$)'\n    keywords: [tfp_]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [typeform, token]\n    examples:\n      match: ['TYPEFORM_TOKEN=tfp_{{rand:alnum:44}}_{{rand:alnum:14}}', 'Authorization: Bearer tfp_{{rand:base64url:59}}']\n      noMatch: ['TYPEFORM_TOKEN=tfp_{{rand:alnum:30}}', 'TYPEFORM_TOKEN=tfp_{{rand:alnum:70}}', 'TYPEFORM_TOKEN=tfp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx_xxxxxxxxxxxxxx']\n" },
+    { name: "vault.yaml", source: "# HashiCorp Vault tokens (Vault 1.10+): hvs. service tokens, hvb. batch tokens, hvr. recovery tokens, each\n# followed by a base62/base64url body (service tokens 90+ characters). Pre-1.10 service tokens were\n# \"s.\" + 24 characters and batch tokens \"b.\" + a long body; those short prefixes need vault context.\n# https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes\nprovider: HashiCorp Vault\ndocs: https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes\nrules:\n  - id: vault-service-token\n    description: HashiCorp Vault service token (hvs.)\n    pattern: '\\b(?P<secret>hvs\\.[A-Za-z0-9_-]{90,250})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [hvs.]\n    entropy: 4.5\n    severity: critical\n    precision: very-high\n    tags: [vault, hashicorp, token]\n    examples:\n      match: ['VAULT_TOKEN=hvs.{{rand:base64url:91}}', 'vault login hvs.CAESI{{rand:alnum:90}}']\n      noMatch: ['VAULT_TOKEN=hvs.{{rand:alnum:24}}', 'VAULT_TOKEN=hvs.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n\n  - id: vault-batch-token\n    description: HashiCorp Vault batch token (hvb.)\n    pattern: '\\b(?P<secret>hvb\\.[A-Za-z0-9_-]{90,400})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [hvb.]\n    entropy: 4.5\n    severity: high\n    precision: very-high\n    tags: [vault, hashicorp, token]\n    examples:\n      match: ['VAULT_TOKEN=hvb.{{rand:base64url:138}}', 'token: \"hvb.AAAAAQ{{rand:base64url:130}}\"']\n      noMatch: ['VAULT_TOKEN=hvb.{{rand:alnum:30}}', 'VAULT_TOKEN=hvb.${TOKEN}']\n\n  - id: vault-recovery-token\n    description: HashiCorp Vault recovery token (hvr.)\n    pattern: '\\b(?P<secret>hvr\\.[A-Za-z0-9_-]{20,250})(?:[^A-Za-z0-9_-]|$)'\n    keywords: [hvr.]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [vault, hashicorp, token]\n    examples:\n      match: ['VAULT_TOKEN=hvr.{{rand:base64url:91}}', 'recovery_token: hvr.{{rand:alnum:24}}']\n      noMatch: ['VAULT_TOKEN=hvr.{{rand:alnum:8}}', 'VAULT_TOKEN=hvr.xxxxxxxxxxxxxxxxxxxxxxxx']\n\n  - id: vault-legacy-token\n    description: HashiCorp Vault pre-1.10 service token (s. + 24 characters, with vault context)\n    pattern: '(?i:vault)[^\\n]{0,50}?(?:^|[^A-Za-z0-9_.])(?P<secret>s\\.[A-Za-z0-9]{24})\\b'\n    keywords: [vault]\n    entropy: 3.8\n    severity: critical\n    precision: medium\n    tags: [vault, hashicorp, token]\n    examples:\n      match: ['VAULT_TOKEN=s.{{rand:alnum:24}}', 'vault login -method=token token=\"s.{{rand:alnum:24}}\"']\n      noMatch: ['TOKEN=s.{{rand:alnum:24}}', 'VAULT_ADDR=https://vault.corp.test:8200', 'VAULT_TOKEN=s.{{rand:alnum:12}}']\n" },
+    { name: "vercel.yaml", source: "# Vercel credentials carry a type prefix since the 2025 token-format change: vcp (personal access token),\n# vci (integration token), vca (app access token), vcr (app refresh token), vck (API key). The body length\n# is not documented; observed bodies are 24+ alphanumerics. Older tokens are 24 alphanumerics without a\n# prefix and need vercel context.\n# https://vercel.com/changelog/new-token-formats-and-secret-scanning\n# https://vercel.com/docs/accounts/access-tokens\nprovider: Vercel\ndocs: https://vercel.com/changelog/new-token-formats-and-secret-scanning\nrules:\n  - id: vercel-access-token\n    description: Vercel personal, integration or app access token (vcp_/vci_/vca_)\n    pattern: '\\b(?P<secret>vc[pia]_[A-Za-z0-9]{24,80})\\b'\n    keywords: [vcp_, vci_, vca_]\n    entropy: 4.0\n    severity: critical\n    precision: very-high\n    tags: [vercel, token]\n    examples:\n      match: ['VERCEL_TOKEN=vcp_{{rand:alnum:56}}', 'Authorization: Bearer vci_{{rand:alnum:48}}']\n      noMatch: ['VERCEL_TOKEN=vcp_{{rand:alnum:12}}', 'VERCEL_TOKEN=vcp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'const VCP_ID = \"vcp_{{rand:lower:6}}\"']\n\n  - id: vercel-refresh-token\n    description: Vercel app refresh token (vcr_)\n    pattern: '\\b(?P<secret>vcr_[A-Za-z0-9]{24,80})\\b'\n    keywords: [vcr_]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [vercel, token]\n    examples:\n      match: ['\"refresh_token\": \"vcr_{{rand:alnum:56}}\"', 'VERCEL_REFRESH_TOKEN=vcr_{{rand:alnum:40}}']\n      noMatch: ['\"refresh_token\": \"vcr_{{rand:alnum:10}}\"', '\"refresh_token\": \"vcr_${TOKEN}\"']\n\n  - id: vercel-api-key\n    description: Vercel API key (vck_)\n    pattern: '\\b(?P<secret>vck_[A-Za-z0-9]{24,80})\\b'\n    keywords: [vck_]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [vercel, api-key]\n    examples:\n      match: ['VERCEL_API_KEY=vck_{{rand:alnum:56}}', 'apiKey: \"vck_{{rand:alnum:40}}\"']\n      noMatch: ['VERCEL_API_KEY=vck_{{rand:alnum:16}}', 'VERCEL_API_KEY=vck_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX']\n\n  - id: vercel-legacy-token\n    description: Vercel legacy access token (24 alphanumerics, with vercel context)\n    pattern: '(?i:vercel[\\w.-]{0,20}(?:token|key|secret))\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?(?P<secret>[A-Za-z0-9]{24})\\b'\n    keywords: [vercel]\n    entropy: 3.8\n    severity: critical\n    precision: medium\n    docs: https://vercel.com/docs/accounts/access-tokens\n    tags: [vercel, token]\n    examples:\n      match: ['VERCEL_TOKEN={{rand:alnum:24}}', 'vercel_api_token: \"{{rand:alnum:24}}\"']\n      noMatch: ['VERCEL_ORG_ID=team_{{rand:alnum:24}}', 'VERCEL_PROJECT_ID=prj_{{rand:alnum:28}}', 'TOKEN={{rand:alnum:24}}']\n" },
+    { name: "xai.yaml", source: "# xAI API keys \"always begin with the prefix xai-\" (console.x.ai, Authorization: Bearer).\n# https://docs.x.ai/docs/api-reference#authentication ; https://docs.x.ai/console/faq/security\n# The body is not documented; keys seen are 80 alphanumerics, which the pattern requires.\nprovider: xAI\ndocs: https://docs.x.ai/docs/api-reference#authentication\nrules:\n  - id: xai-api-key\n    description: xAI (Grok) API key\n    pattern: '\\b(?P<secret>xai-[A-Za-z0-9]{80})\\b'\n    keywords: [xai-]\n    entropy: 4.0\n    severity: high\n    precision: very-high\n    tags: [xai, ai, api-key]\n    examples:\n      match:\n        - 'XAI_API_KEY=xai-{{rand:alnum:80}}'\n        - 'client = OpenAI(api_key=\"xai-{{rand:alnum:80}}\", base_url=\"https://api.x.ai/v1\")'\n      noMatch:\n        - 'XAI_API_KEY=xai-{{rand:alnum:40}}'\n        - 'XAI_API_KEY=\"xai-your-key-here\"'\n" },
+    { name: "zendesk.yaml", source: "# Zendesk API tokens have no documented fixed format (observed: 40 alphanumerics). They are used as\n# \"{email}/token:{api_token}\" in basic auth, which is context enough; otherwise the rule needs \"zendesk\"\n# in the assigned name.\n# https://developer.zendesk.com/api-reference/introduction/security-and-auth/\nprovider: Zendesk\ndocs: https://developer.zendesk.com/api-reference/introduction/security-and-auth/\nrules:\n  - id: zendesk-api-token\n    description: Zendesk API token (with zendesk or email/token basic-auth context)\n    pattern: '(?:(?i:zendesk)[\\w.-]{0,30}\\\\?[\"'']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"''\\x60]?|@[\\w.-]+/token:)(?P<secret>[A-Za-z0-9]{40})\\b'\n    keywords: [zendesk, '/token:']\n    entropy: 4.0\n    severity: high\n    precision: medium\n    tags: [zendesk, token]\n    examples:\n      match:\n        - 'ZENDESK_API_TOKEN={{rand:alnum:40}}'\n        - 'curl -u agent@corp.test/token:{{rand:alnum:40}} https://corp.zendesk.com/api/v2/users.json'\n      noMatch:\n        - 'API_TOKEN={{rand:alnum:40}}'                     # no zendesk context\n        - 'ZENDESK_SUBDOMAIN=corp'\n        - 'ZENDESK_API_TOKEN={{rand:hex:40}}{{rand:hex:8}}'  # too long\n" },
 ];
 
 
@@ -5548,7 +13078,7 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ruleName = exports.buildSarif = exports.renderSarif = exports.renderJson = exports.formatBytes = exports.summaryLine = exports.renderText = exports.BaselineError = exports.parseBaseline = exports.serializeBaseline = exports.createBaseline = exports.IGNORE_FILE_NAME = exports.IgnoreFileError = exports.parseIgnoreFile = exports.compareFindings = exports.runScan = exports.looksBinary = exports.decodeText = exports.scanDirectory = exports.DEFAULT_MAX_FILE_SIZE = exports.CONFIG_FILE_NAMES = exports.ConfigError = exports.parseSize = exports.defaultConfig = exports.resolveRules = exports.parseConfig = exports.builtinRules = exports.redact = exports.secretHash = exports.fingerprintOf = exports.lookAlikeReason = exports.shannonEntropy = exports.KeywordPrefilter = exports.INLINE_ALLOW = exports.Detector = exports.SeededRandom = exports.validators = exports.alphabetOf = exports.isTemplate = exports.expandExample = exports.RuleError = exports.assertUniqueIds = exports.loadRuleSources = exports.loadRuleDirectory = exports.parseRule = exports.parseRuleFile = exports.RegexSyntaxError = exports.resolveBackend = exports.availableBackends = exports.compileRegex = void 0;
-exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = void 0;
+exports.isDetectorWorker = exports.serveDetector = exports.DetectorPool = exports.ObjectIdSet = exports.splitArguments = exports.ByteReader = exports.GitMissingCommitError = exports.GitError = exports.GitRunner = exports.scanGitStaged = exports.unquoteGitPath = exports.addedLinesOf = exports.scanGitDiff = exports.historyLogArgs = exports.scanGitHistory = exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = void 0;
 __exportStar(__nccwpck_require__(6648), exports);
 var regex_js_1 = __nccwpck_require__(6806);
 Object.defineProperty(exports, "compileRegex", ({ enumerable: true, get: function () { return regex_js_1.compileRegex; } }));
@@ -5622,6 +13152,63 @@ Object.defineProperty(exports, "buildSarif", ({ enumerable: true, get: function 
 Object.defineProperty(exports, "ruleName", ({ enumerable: true, get: function () { return sarif_js_1.ruleName; } }));
 Object.defineProperty(exports, "FINGERPRINT_KEY", ({ enumerable: true, get: function () { return sarif_js_1.FINGERPRINT_KEY; } }));
 Object.defineProperty(exports, "SARIF_SCHEMA", ({ enumerable: true, get: function () { return sarif_js_1.SARIF_SCHEMA; } }));
+var git_history_js_1 = __nccwpck_require__(409);
+Object.defineProperty(exports, "scanGitHistory", ({ enumerable: true, get: function () { return git_history_js_1.scanGitHistory; } }));
+Object.defineProperty(exports, "historyLogArgs", ({ enumerable: true, get: function () { return git_history_js_1.historyLogArgs; } }));
+var git_diff_js_1 = __nccwpck_require__(398);
+Object.defineProperty(exports, "scanGitDiff", ({ enumerable: true, get: function () { return git_diff_js_1.scanGitDiff; } }));
+Object.defineProperty(exports, "addedLinesOf", ({ enumerable: true, get: function () { return git_diff_js_1.addedLinesOf; } }));
+Object.defineProperty(exports, "unquoteGitPath", ({ enumerable: true, get: function () { return git_diff_js_1.unquoteGitPath; } }));
+var git_staged_js_1 = __nccwpck_require__(9143);
+Object.defineProperty(exports, "scanGitStaged", ({ enumerable: true, get: function () { return git_staged_js_1.scanGitStaged; } }));
+var git_runner_js_1 = __nccwpck_require__(4707);
+Object.defineProperty(exports, "GitRunner", ({ enumerable: true, get: function () { return git_runner_js_1.GitRunner; } }));
+Object.defineProperty(exports, "GitError", ({ enumerable: true, get: function () { return git_runner_js_1.GitError; } }));
+Object.defineProperty(exports, "GitMissingCommitError", ({ enumerable: true, get: function () { return git_runner_js_1.GitMissingCommitError; } }));
+Object.defineProperty(exports, "ByteReader", ({ enumerable: true, get: function () { return git_runner_js_1.ByteReader; } }));
+Object.defineProperty(exports, "splitArguments", ({ enumerable: true, get: function () { return git_runner_js_1.splitArguments; } }));
+var git_object_set_js_1 = __nccwpck_require__(1023);
+Object.defineProperty(exports, "ObjectIdSet", ({ enumerable: true, get: function () { return git_object_set_js_1.ObjectIdSet; } }));
+var worker_pool_js_1 = __nccwpck_require__(9430);
+Object.defineProperty(exports, "DetectorPool", ({ enumerable: true, get: function () { return worker_pool_js_1.DetectorPool; } }));
+Object.defineProperty(exports, "serveDetector", ({ enumerable: true, get: function () { return worker_pool_js_1.serveDetector; } }));
+Object.defineProperty(exports, "isDetectorWorker", ({ enumerable: true, get: function () { return worker_pool_js_1.isDetectorWorker; } }));
+
+
+/***/ }),
+
+/***/ 7500:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+// Name/value pairs written apart: the name in one field and the value in another, often on the next
+// line, so no rule that reads `NAME=value` can see both. Kubernetes and Helm env entries
+// (`- name: X` / `value: Y`), Terraform `set { name = "x"  value = "y" }` blocks and ECS task
+// definitions (`{"name": "X", "value": "Y"}`). Each pair is handed to the detector as one synthetic
+// line `X=<value as written>`, and what is found in it is reported at the value's place in the text.
+// Linear: two regex passes with no nested quantifiers, run only on text that holds `value`.
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.findSplitPairs = findSplitPairs;
+const NAME = String.raw `([A-Za-z_][\w.-]{0,100})`;
+// `- name: X` or `name = "X"`, then `value: …` or `value = …` on the same or the next line.
+const FIELD_PAIR = new RegExp(String.raw `^[ \t]*(?:-[ \t]+)?name[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?value[ \t]*[:=][ \t]*([^\r\n]+)`, 'gm');
+// `"name": "X", "value": "…"` (ECS, Azure app settings, Docker API), on one line or two.
+const JSON_PAIR = new RegExp(String.raw `"name"[ \t]*:[ \t]*"${NAME}"[ \t]*,[ \t]*(?:\r?\n[ \t]*)?"value"[ \t]*:[ \t]*("(?:[^"\\\r\n]|\\.){0,4096}")`, 'g');
+/** Every split name/value pair in `text`, in order of the value's position. */
+function findSplitPairs(text) {
+    if (!/value/i.test(text))
+        return [];
+    const pairs = [];
+    for (const re of [FIELD_PAIR, JSON_PAIR]) {
+        for (const m of text.matchAll(re)) {
+            const name = m[1];
+            const value = m[2];
+            const offset = m.index + m[0].length - value.length;
+            pairs.push({ text: `${name}=${value}`, valueStart: name.length + 1, offset });
+        }
+    }
+    return pairs.sort((a, b) => a.offset - b.offset);
+}
 
 
 /***/ }),
@@ -6178,7 +13765,7 @@ function plural(n, word) {
 function summarizeSkipped(skipped) {
     if (skipped.length === 0)
         return '';
-    const parts = [...countBy(skipped.map((s) => s.reason))].map(([reason, n]) => `${n} ${reason}`);
+    const parts = [...countBy(skipped.map((s) => s.reason))].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => `${n} ${reason}`);
     return `${plural(skipped.length, 'file')} skipped (${parts.join(', ')})`;
 }
 function summaryLine(result) {
@@ -6224,8 +13811,16 @@ function renderText(result, options) {
     const summary = summaryLine(result);
     lines.push(result.findings.length === 0 ? c.green(summary) : c.bold(summary));
     if (result.findings.length > 0) {
-        lines.push(c.dim('Rotate each credential first: removing it from the code does not un-leak it. ' +
-            'For a false positive, add "keyward:allow" on the line or put its fingerprint in .keywardignore.'));
+        const allow = 'For a false positive, add "keyward:allow" on the line or put its fingerprint in .keywardignore.';
+        if (result.findings.some((f) => f.commit)) {
+            // A committed key sits in every clone, fork and CI cache: rewriting history alone un-leaks nothing.
+            lines.push(c.bold('These credentials are in git history, so every clone holds them. Rotate the credential first, ' +
+                'rewriting history second (git filter-repo, then force-push and have every clone re-fetch).'));
+            lines.push(c.dim(allow));
+        }
+        else {
+            lines.push(c.dim(`Rotate each credential first: removing it from the code does not un-leak it. ${allow}`));
+        }
     }
     return `${lines.join('\n')}\n`;
 }
@@ -6516,6 +14111,8 @@ function loadRuleSources(files) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.compareFindings = compareFindings;
 exports.runScan = runScan;
+const MAX_IN_FLIGHT = 64;
+const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 function compareFindings(a, b) {
     return ((a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
         a.startLine - b.startLine ||
@@ -6535,14 +14132,11 @@ async function runScan(events, options) {
     };
     const before = { ...options.detector.counts };
     const findings = [];
-    for await (const event of events) {
-        if (event.kind === 'skipped') {
-            stats.skipped.push(event.skipped);
-            continue;
-        }
-        stats.files++;
-        stats.bytes += event.bytes;
-        for (const finding of options.detector.detect(event.fragment)) {
+    // History sources yield blobs oldest first; a key kept through later edits of its file sits in every
+    // later version with the same fingerprint, and is one leak, reported at the commit that added it.
+    const reportedInHistory = new Set();
+    const take = (found) => {
+        for (const finding of found) {
             if (options.ignoredFingerprints?.has(finding.fingerprint)) {
                 stats.suppressed.ignoreFile++;
                 continue;
@@ -6551,12 +14145,54 @@ async function runScan(events, options) {
                 stats.suppressed.baseline++;
                 continue;
             }
+            if (finding.commit) {
+                if (reportedInHistory.has(finding.fingerprint))
+                    continue;
+                reportedInHistory.add(finding.fingerprint);
+            }
             findings.push(finding);
         }
-        options.onProgress?.({ files: stats.files, bytes: stats.bytes, findings: findings.length });
+    };
+    let pool;
+    // In flight on the pool, oldest first, with their sizes: bounded in count and bytes.
+    const inFlight = [];
+    let inFlightBytes = 0;
+    const takeOldest = async () => {
+        const oldest = inFlight.shift();
+        inFlightBytes -= oldest.bytes;
+        take(await oldest.result);
+    };
+    try {
+        for await (const event of events) {
+            if (event.kind === 'skipped') {
+                stats.skipped.push(event.skipped);
+                continue;
+            }
+            stats.files++;
+            stats.bytes += event.bytes;
+            if (!pool && options.parallel && stats.bytes > options.parallel.afterBytes)
+                pool = options.parallel.start();
+            if (pool) {
+                const result = pool.detect(event.fragment);
+                result.catch(() => undefined); // observed when its turn comes; avoid an unhandled rejection meanwhile
+                inFlight.push({ bytes: event.bytes, result });
+                inFlightBytes += event.bytes;
+                while (inFlight.length > MAX_IN_FLIGHT || inFlightBytes > MAX_IN_FLIGHT_BYTES)
+                    await takeOldest();
+            }
+            else {
+                take(options.detector.detect(event.fragment));
+            }
+            options.onProgress?.({ files: stats.files, bytes: stats.bytes, findings: findings.length });
+        }
+        while (inFlight.length > 0)
+            await takeOldest();
     }
-    stats.suppressed.allowlist = options.detector.counts.allowlist - before.allowlist;
-    stats.suppressed.inline = options.detector.counts.inline - before.inline;
+    finally {
+        await pool?.close();
+    }
+    stats.suppressed.allowlist = options.detector.counts.allowlist - before.allowlist + (pool?.counts.allowlist ?? 0);
+    stats.suppressed.inline = options.detector.counts.inline - before.inline + (pool?.counts.inline ?? 0);
     stats.durationMs = now() - started;
     findings.sort(compareFindings);
     return { findings, stats, rules: [...options.detector.rules] };
@@ -6721,6 +14357,830 @@ async function* scanDirectory(root, options) {
     }
     while (pending.length > 0)
         yield await pending.shift();
+}
+
+
+/***/ }),
+
+/***/ 398:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.UNIFIED_DIFF_FLAGS = void 0;
+exports.unquoteGitPath = unquoteGitPath;
+exports.addedLinesOf = addedLinesOf;
+exports.runUnifiedDiff = runUnifiedDiff;
+exports.scanGitDiff = scanGitDiff;
+const git_runner_js_1 = __nccwpck_require__(4707);
+const text_js_1 = __nccwpck_require__(6257);
+/** `git diff` flags that make the output plain, complete and stable whatever the user's config says. */
+exports.UNIFIED_DIFF_FLAGS = [
+    '--no-color',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-relative',
+    '--unified=0',
+    '--find-renames',
+    '--diff-filter=ACMRT',
+    '--src-prefix=a/',
+    '--dst-prefix=b/',
+];
+/** Undo git's C-style quoting of an unusual path ("a\tb" -> a<TAB>b, octal escapes are UTF-8 bytes). */
+function unquoteGitPath(text) {
+    if (!text.startsWith('"') || !text.endsWith('"'))
+        return text;
+    const bytes = [];
+    const body = Buffer.from(text.slice(1, -1), 'utf8');
+    const simple = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
+    for (let i = 0; i < body.length; i++) {
+        const c = body[i];
+        if (c !== 0x5c) {
+            bytes.push(c);
+            continue;
+        }
+        const next = String.fromCharCode(body[i + 1] ?? 0);
+        if (/[0-7]/.test(next)) {
+            bytes.push(Number.parseInt(body.subarray(i + 1, i + 4).toString('latin1'), 8));
+            i += 3;
+        }
+        else {
+            bytes.push(simple[next] ?? body[i + 1]);
+            i += 1;
+        }
+    }
+    return Buffer.from(bytes).toString('utf8');
+}
+function stripPrefix(side, prefix) {
+    const unquoted = unquoteGitPath(side.replace(/\t$/, ''));
+    return unquoted.startsWith(prefix) ? unquoted.slice(prefix.length) : unquoted;
+}
+const HUNK = /^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@/;
+/**
+ * Turns `git diff --unified=0` output into one fragment per file holding only its added lines.
+ * Streams: one file's added lines in memory at a time.
+ */
+async function* addedLinesOf(stdout, options) {
+    let file;
+    let nextLine = 0;
+    let inHunk = false;
+    const finish = () => {
+        const done = file;
+        file = undefined;
+        if (!done || done.path === '')
+            return undefined;
+        if (options.skipPath?.(done.path))
+            return undefined;
+        if (done.binary)
+            return { kind: 'skipped', skipped: { path: done.path, reason: 'binary' } };
+        if (done.lines.length === 0)
+            return undefined;
+        if (done.bytes > options.maxFileSize) {
+            const skipped = { path: done.path, reason: 'too-large', detail: `${done.bytes} bytes added` };
+            return { kind: 'skipped', skipped };
+        }
+        const text = (0, text_js_1.decodeText)(Buffer.concat(joinLines(done.lines)));
+        const fragment = { text, path: done.path, lineNumbers: done.lineNumbers, ...(options.commit ? { commit: options.commit } : {}) };
+        return { kind: 'fragment', fragment, bytes: done.bytes };
+    };
+    for (;;) {
+        const line = await stdout.readUntil(0x0a);
+        if (line === undefined)
+            break;
+        const first = line[0];
+        if (inHunk && first === 0x2b /* + */) {
+            if (file && file.bytes <= options.maxFileSize) {
+                file.lines.push(line.subarray(1));
+                file.lineNumbers.push(nextLine);
+            }
+            if (file)
+                file.bytes += line.length;
+            nextLine++;
+            continue;
+        }
+        if (inHunk && (first === 0x2d /* - */ || first === 0x5c /* \ No newline */))
+            continue;
+        if (inHunk && first === 0x20 /* context */) {
+            nextLine++;
+            continue;
+        }
+        const text = line.toString('utf8');
+        if (text.startsWith('diff --git ')) {
+            const event = finish();
+            if (event)
+                yield event;
+            inHunk = false;
+            // The b/ side of "diff --git a/P b/P" when both names are equal; "+++" or "rename to" refine it.
+            const rest = text.slice('diff --git '.length);
+            const half = (rest.length - 1) / 2;
+            const guess = Number.isInteger(half) && rest.slice(0, half).slice(2) === rest.slice(half + 1).slice(2) ? rest.slice(half + 1) : '';
+            file = { path: guess ? stripPrefix(guess, 'b/') : '', lines: [], lineNumbers: [], bytes: 0, binary: false };
+            continue;
+        }
+        if (!file)
+            continue;
+        const hunk = HUNK.exec(text);
+        if (hunk) {
+            inHunk = true;
+            nextLine = Number(hunk[1]);
+            continue;
+        }
+        if (text.startsWith('+++ ')) {
+            const target = text.slice(4);
+            if (target !== '/dev/null')
+                file.path = stripPrefix(target, 'b/');
+        }
+        else if (text.startsWith('rename to ') || text.startsWith('copy to ')) {
+            file.path = unquoteGitPath(text.slice(text.indexOf(' to ') + 4));
+        }
+        else if (text.startsWith('Binary files ') && text.endsWith(' differ')) {
+            file.binary = true;
+            const m = / and (.*) differ$/.exec(text);
+            if (m && m[1] !== '/dev/null' && !file.path)
+                file.path = stripPrefix(m[1], 'b/');
+        }
+    }
+    const event = finish();
+    if (event)
+        yield event;
+}
+function joinLines(lines) {
+    const out = [];
+    const newline = Buffer.from('\n');
+    lines.forEach((l, i) => {
+        if (i > 0)
+            out.push(newline);
+        out.push(l);
+    });
+    return out;
+}
+/** Runs one `git diff` and streams its added lines as fragments. */
+async function* runUnifiedDiff(git, args, options) {
+    const child = git.spawn(args);
+    const done = git.finished(child, args);
+    done.catch(() => undefined);
+    child.stdin.end();
+    let completed = false;
+    try {
+        yield* addedLinesOf(new git_runner_js_1.ByteReader(child.stdout), options);
+        await done;
+        completed = true;
+    }
+    finally {
+        if (!completed)
+            await (0, git_runner_js_1.stopGit)(child);
+    }
+}
+/** Explain how to get a commit that is not in the clone, as one command the user can paste. */
+async function missingCommit(git, revision, role) {
+    const shallow = (await git.probe(['rev-parse', '--is-shallow-repository']))?.trim() === 'true';
+    const remotes = ((await git.probe(['remote'])) ?? '').split('\n').filter(Boolean);
+    const remote = remotes.includes('origin') ? 'origin' : (remotes[0] ?? 'origin');
+    let fetch;
+    const remoteRef = remotes.map((r) => `${r}/`).find((p) => revision.startsWith(p));
+    if (remoteRef) {
+        const branch = revision.slice(remoteRef.length);
+        fetch = `git fetch --no-tags --depth=1 ${remoteRef.slice(0, -1)} +refs/heads/${branch}:refs/remotes/${revision}`;
+    }
+    else if (/^[0-9a-f]{7,64}$/i.test(revision)) {
+        fetch = `git fetch --no-tags --depth=1 ${remote} ${revision}`;
+    }
+    else {
+        fetch = `git fetch --no-tags --depth=1 ${remote} ${revision.replace(/^refs\/heads\//, '')}`;
+    }
+    const where = shallow ? 'this shallow clone' : 'this repository';
+    return new git_runner_js_1.GitMissingCommitError(`${role} commit "${revision}" is not in ${where}. Fetch it, then run again:\n  ${fetch}\n` +
+        '(--diff needs only the two commits, not the history between them; in GitHub Actions, actions/checkout with fetch-depth: 0 also works)', revision, fetch);
+}
+async function resolveCommit(git, revision, role) {
+    const sha = await git.probe(['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`]);
+    if (sha === undefined || sha.trim() === '')
+        throw await missingCommit(git, revision, role);
+    return sha.trim();
+}
+/** Lines added from `base` to `head`, with `head`'s line numbers. */
+async function* scanGitDiff(options) {
+    const git = new git_runner_js_1.GitRunner(options);
+    if ((await git.probe(['rev-parse', '--git-dir'])) === undefined)
+        throw new git_runner_js_1.GitError(`not a git repository (or inside one): ${options.cwd}`);
+    let base = await resolveCommit(git, options.base, 'base');
+    const head = await resolveCommit(git, options.head, 'head');
+    if (options.mergeBase) {
+        // BASE...HEAD: what HEAD added since it forked from BASE, as a pull request shows it.
+        const fork = await git.probe(['merge-base', base, head]);
+        if (fork === undefined || fork.trim() === '') {
+            throw new git_runner_js_1.GitError(`${options.base} and ${options.head} share no history (no merge base); fetch more history or use BASE..HEAD`);
+        }
+        base = fork.trim();
+    }
+    yield* runUnifiedDiff(git, ['diff', ...exports.UNIFIED_DIFF_FLAGS, base, head, '--'], {
+        maxFileSize: options.maxFileSize,
+        ...(options.skipPath ? { skipPath: options.skipPath } : {}),
+    });
+}
+
+
+/***/ }),
+
+/***/ 409:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.historyLogArgs = historyLogArgs;
+exports.scanGitHistory = scanGitHistory;
+const git_object_set_js_1 = __nccwpck_require__(1023);
+const git_runner_js_1 = __nccwpck_require__(4707);
+const text_js_1 = __nccwpck_require__(6257);
+const HEADER = 0x01;
+const COMMIT_FIELDS = 5; // sha, author, email, date, subject
+const LOG_FORMAT = '%x01%H%x00%an%x00%ae%x00%aI%x00%s';
+/** Arguments for the history walk; exported for the error messages and tests. */
+function historyLogArgs(options) {
+    const user = options.logOpts ? (0, git_runner_js_1.splitArguments)(options.logOpts) : [];
+    // Without a revision of the user's own, walk every ref. A path limit after `--` is not a revision.
+    const dashDash = user.indexOf('--');
+    const revisionPart = dashDash >= 0 ? user.slice(0, dashDash) : user;
+    const hasRevision = revisionPart.some((a) => !a.startsWith('-') || ['--all', '--branches', '--tags', '--remotes', '--glob'].some((o) => a === o || a.startsWith(`${o}=`)));
+    return [
+        'log',
+        '--reverse',
+        '--date-order',
+        '--root',
+        '-m',
+        '--raw',
+        '--no-abbrev',
+        '--no-renames',
+        '--no-ext-diff',
+        '--no-textconv',
+        '-z',
+        `--format=${LOG_FORMAT}`,
+        ...(options.since ? [`--since=${options.since}`] : []),
+        ...(hasRevision ? [] : ['--all']),
+        ...user,
+    ];
+}
+/**
+ * Parses `git log -z --raw` output into (blob, path, commit) entries: tokens are NUL-separated; a
+ * token starting with \x01 opens a commit (five fields), a token starting with ':' is a raw diff
+ * line whose path is the next token.
+ */
+async function* changedBlobs(reader) {
+    let commit;
+    for (;;) {
+        const raw = await reader.readUntil(0);
+        if (raw === undefined)
+            return;
+        let start = 0;
+        while (start < raw.length && raw[start] === 0x0a)
+            start++;
+        if (start >= raw.length)
+            continue;
+        if (raw[start] === HEADER) {
+            const fields = [raw.subarray(start + 1).toString('utf8')];
+            for (let i = 1; i < COMMIT_FIELDS; i++)
+                fields.push((await reader.readUntil(0))?.toString('utf8') ?? '');
+            const [sha, author, email, date, message] = fields;
+            commit = { sha, author, email, date, message };
+            continue;
+        }
+        if (raw[start] !== 0x3a /* ':' */)
+            continue;
+        const meta = raw.subarray(start).toString('latin1');
+        const pathBytes = await reader.readUntil(0);
+        if (pathBytes === undefined || !commit)
+            return;
+        // ":<old mode> <new mode> <old id> <new id> <status>"
+        const parts = meta.split(' ');
+        const newMode = parts[1] ?? '';
+        const id = parts[3] ?? '';
+        if (newMode.startsWith('160') || newMode === '000000' || /^0+$/.test(id))
+            continue; // submodule or deleted
+        yield { id, path: pathBytes.toString('utf8'), commit };
+    }
+}
+/** Every unique blob reachable from the selected history, as fragments attributed to their first commit. */
+async function* scanGitHistory(options) {
+    const git = new git_runner_js_1.GitRunner(options);
+    const topLevel = await git.probe(['rev-parse', '--show-toplevel']);
+    if (topLevel === undefined)
+        throw new git_runner_js_1.GitError(`not a git repository (or inside one): ${options.cwd}`);
+    const logArgs = historyLogArgs(options);
+    const log = git.spawn(logArgs);
+    const logDone = git.finished(log, logArgs);
+    log.stdin.end();
+    const catArgs = ['cat-file', '--batch'];
+    const cat = git.spawn(catArgs);
+    const catDone = git.finished(cat, catArgs);
+    // A failure surfaces where it is awaited below; until then, keep Node from reporting it as unhandled.
+    logDone.catch(() => undefined);
+    catDone.catch(() => undefined);
+    const window = Math.max(1, options.window ?? 256);
+    const seen = new git_object_set_js_1.ObjectIdSet();
+    const pending = [];
+    let unsent = [];
+    const output = new git_runner_js_1.ByteReader(cat.stdout);
+    const flush = () => {
+        if (unsent.length === 0)
+            return;
+        cat.stdin.write(`${unsent.join('\n')}\n`);
+        unsent = [];
+    };
+    const readOne = async (blob) => {
+        const header = (await output.readUntil(0x0a))?.toString('latin1');
+        if (header === undefined)
+            throw new git_runner_js_1.GitError('git cat-file --batch stopped early');
+        // "<id> blob <size>" or "<id> missing" (a shallow or partial clone)
+        const [, type, sizeText] = header.split(' ');
+        if (type === 'missing' || type === undefined) {
+            return { kind: 'skipped', skipped: skippedAt(blob, 'unreadable', 'blob missing from this clone') };
+        }
+        const size = Number(sizeText);
+        if (size > options.maxFileSize) {
+            await output.read(size + 1, false);
+            return { kind: 'skipped', skipped: skippedAt(blob, 'too-large', `${size} bytes`) };
+        }
+        const bytes = await output.read(size + 1);
+        const body = bytes.subarray(0, size);
+        if (type !== 'blob')
+            return { kind: 'skipped', skipped: skippedAt(blob, 'unreadable', `a ${type}, not a blob`) };
+        if ((0, text_js_1.looksBinary)(body))
+            return { kind: 'skipped', skipped: skippedAt(blob, 'binary') };
+        return {
+            kind: 'fragment',
+            fragment: { text: (0, text_js_1.decodeText)(body), path: blob.path, commit: blob.commit, blobId: blob.id },
+            bytes: size,
+        };
+    };
+    // Detection is synchronous, and Node reads pipes only between tasks: a macrotask turn after every
+    // ~64 KB consumed lets the reader drain cat-file's output, so git keeps working on the next blobs
+    // (on another core) instead of blocking on a full pipe.
+    let sinceTurn = 0;
+    const next = async (blob) => {
+        const event = await readOne(blob);
+        sinceTurn += event.kind === 'fragment' ? event.bytes : 4096;
+        if (sinceTurn >= 65_536) {
+            sinceTurn = 0;
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+        return event;
+    };
+    let completed = false;
+    try {
+        for await (const blob of changedBlobs(new git_runner_js_1.ByteReader(log.stdout))) {
+            if (seen.has(blob.id))
+                continue;
+            // An allowlisted path is not read, and not marked seen: the same blob may appear elsewhere.
+            if (options.skipPath?.(blob.path))
+                continue;
+            seen.add(blob.id);
+            unsent.push(blob.id);
+            pending.push(blob);
+            if (unsent.length >= 64)
+                flush();
+            if (pending.length >= window) {
+                flush();
+                yield await next(pending.shift());
+            }
+        }
+        await logDone;
+        flush();
+        cat.stdin.end();
+        while (pending.length > 0)
+            yield await next(pending.shift());
+        await catDone;
+        completed = true;
+    }
+    finally {
+        if (!completed) {
+            await Promise.all([(0, git_runner_js_1.stopGit)(log), (0, git_runner_js_1.stopGit)(cat)]);
+        }
+    }
+}
+function skippedAt(blob, reason, detail) {
+    const where = `${blob.path} @ ${blob.commit.sha.slice(0, 12)}`;
+    return detail === undefined ? { path: where, reason } : { path: where, reason, detail };
+}
+
+
+/***/ }),
+
+/***/ 1023:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+// The set of blob ids a history scan has already read, kept compact because it is the one thing that
+// grows with the history: 20 bytes per SHA-1 id (32 per SHA-256) in an open-addressing table, about
+// 40 bytes per blob at worst, instead of ~100 for a Set of hex strings.
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ObjectIdSet = void 0;
+class ObjectIdSet {
+    words = 0;
+    table = new Uint32Array(0);
+    capacity = 0;
+    count = 0;
+    get size() {
+        return this.count;
+    }
+    /** Adds a hex object id; returns false when it was already present. */
+    add(hex) {
+        if (this.words === 0)
+            this.init(hex.length / 8);
+        if (hex.length !== this.words * 8)
+            throw new Error(`object id "${hex}" has the wrong length`);
+        if ((this.count + 1) * 2 > this.capacity)
+            this.grow();
+        const key = new Uint32Array(this.words);
+        for (let w = 0; w < this.words; w++)
+            key[w] = Number.parseInt(hex.slice(w * 8, w * 8 + 8), 16) >>> 0;
+        return this.insert(key);
+    }
+    has(hex) {
+        if (this.words === 0 || hex.length !== this.words * 8)
+            return false;
+        const key = new Uint32Array(this.words);
+        for (let w = 0; w < this.words; w++)
+            key[w] = Number.parseInt(hex.slice(w * 8, w * 8 + 8), 16) >>> 0;
+        return this.find(key) >= 0;
+    }
+    init(words) {
+        if (!Number.isInteger(words) || words < 1)
+            throw new Error('object ids must be hex, a multiple of 8 characters long');
+        this.words = words;
+        this.capacity = 1024;
+        this.table = new Uint32Array(this.capacity * words);
+    }
+    // Object ids are uniformly distributed, so their first word is already a good hash. Word 0 of an
+    // empty slot is 0 and the slot is told apart from a real id starting with 0 by the whole key.
+    slotOf(key) {
+        return key[0] & (this.capacity - 1);
+    }
+    isEmpty(slot) {
+        const base = slot * this.words;
+        for (let w = 0; w < this.words; w++)
+            if (this.table[base + w] !== 0)
+                return false;
+        return true;
+    }
+    equals(slot, key) {
+        const base = slot * this.words;
+        for (let w = 0; w < this.words; w++)
+            if (this.table[base + w] !== key[w])
+                return false;
+        return true;
+    }
+    find(key) {
+        let slot = this.slotOf(key);
+        for (;;) {
+            if (this.isEmpty(slot))
+                return -1;
+            if (this.equals(slot, key))
+                return slot;
+            slot = (slot + 1) & (this.capacity - 1);
+        }
+    }
+    insert(key) {
+        // The all-zero id (git's "no object") is never stored: it would look like an empty slot.
+        if (key.every((w) => w === 0))
+            return false;
+        let slot = this.slotOf(key);
+        for (;;) {
+            if (this.isEmpty(slot)) {
+                this.table.set(key, slot * this.words);
+                this.count++;
+                return true;
+            }
+            if (this.equals(slot, key))
+                return false;
+            slot = (slot + 1) & (this.capacity - 1);
+        }
+    }
+    grow() {
+        const old = this.table;
+        const oldCapacity = this.capacity;
+        this.capacity *= 2;
+        this.table = new Uint32Array(this.capacity * this.words);
+        this.count = 0;
+        for (let slot = 0; slot < oldCapacity; slot++) {
+            const key = old.subarray(slot * this.words, (slot + 1) * this.words);
+            if (key.some((w) => w !== 0))
+                this.insert(key);
+        }
+    }
+}
+exports.ObjectIdSet = ObjectIdSet;
+
+
+/***/ }),
+
+/***/ 4707:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ByteReader = exports.GitRunner = exports.GitMissingCommitError = exports.GitError = void 0;
+exports.stopGit = stopGit;
+exports.splitArguments = splitArguments;
+// Runs git plumbing in a child process with plain spawn: no shell, output streamed as bytes. The
+// environment is a parameter (the engine never reads process.env), so a hook's GIT_DIR/GIT_INDEX_FILE
+// reach git when the caller passes them on.
+const node_child_process_1 = __nccwpck_require__(1421);
+class GitError extends Error {
+    args;
+    stderr;
+    name = 'GitError';
+    constructor(message, args = [], stderr = '') {
+        super(message);
+        this.args = args;
+        this.stderr = stderr;
+    }
+}
+exports.GitError = GitError;
+/** A commit the scan needs is not in the clone; `fetchCommand` says what to run to get it. */
+class GitMissingCommitError extends GitError {
+    revision;
+    fetchCommand;
+    name = 'GitMissingCommitError';
+    constructor(message, revision, fetchCommand) {
+        super(message);
+        this.revision = revision;
+        this.fetchCommand = fetchCommand;
+    }
+}
+exports.GitMissingCommitError = GitMissingCommitError;
+// Settings that would change plumbing output in ways the parsers do not expect.
+const FIXED_CONFIG = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false', '-c', 'color.ui=false'];
+class GitRunner {
+    cwd;
+    env;
+    binary;
+    constructor(options) {
+        this.cwd = options.cwd;
+        this.env = options.env;
+        this.binary = options.gitBinary ?? 'git';
+    }
+    /** Start git with piped stdio; the caller reads stdout and must call `finished`. */
+    spawn(args) {
+        const child = (0, node_child_process_1.spawn)(this.binary, [...FIXED_CONFIG, ...args], {
+            cwd: this.cwd,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            windowsHide: true,
+            ...(this.env ? { env: this.env } : {}),
+        });
+        // EPIPE when git exits without reading all its input: the exit status tells the real story.
+        child.stdin.on('error', () => undefined);
+        return child;
+    }
+    /** Collects stderr (capped) and resolves when the process exits; rejects with GitError on failure. */
+    finished(child, args) {
+        let stderr = '';
+        child.stderr.setEncoding('utf8');
+        child.stderr.on('data', (chunk) => {
+            if (stderr.length < 16_384)
+                stderr += chunk;
+        });
+        return new Promise((resolve, reject) => {
+            child.once('error', (error) => {
+                reject(new GitError(error.code === 'ENOENT' ? `git is not installed or not on PATH (${this.binary})` : `cannot run git: ${error.message}`, args));
+            });
+            child.once('close', (code, signal) => {
+                if (code === 0)
+                    resolve();
+                else
+                    reject(new GitError(`git ${args.join(' ')} failed${signal ? ` (${signal})` : ''}: ${stderr.trim() || `exit ${code}`}`, args, stderr));
+            });
+        });
+    }
+    /** Run to completion and return stdout as text. */
+    async run(args, input) {
+        const child = this.spawn(args);
+        const done = this.finished(child, args);
+        const chunks = [];
+        child.stdout.on('data', (chunk) => chunks.push(chunk));
+        if (input === undefined)
+            child.stdin.end();
+        else
+            child.stdin.end(input);
+        await done;
+        return Buffer.concat(chunks).toString('utf8');
+    }
+    /** Like run, but a failing exit yields undefined instead of throwing (for probes such as rev-parse --verify). */
+    async probe(args) {
+        try {
+            return await this.run(args);
+        }
+        catch (error) {
+            if (error instanceof GitError && /failed/.test(error.message) && !/not installed/.test(error.message))
+                return undefined;
+            throw error;
+        }
+    }
+}
+exports.GitRunner = GitRunner;
+/** Stop a child we no longer need and wait for it, so no git process outlives a scan. */
+async function stopGit(child) {
+    if (child.exitCode !== null || child.signalCode !== null)
+        return;
+    const closed = new Promise((resolve) => child.once('close', () => resolve()));
+    child.stdin.destroy();
+    child.stdout.destroy();
+    child.kill('SIGTERM');
+    await closed;
+}
+/**
+ * Reader over a byte stream: whole lines and exact byte counts, without concatenating more than one
+ * object's bytes. It drains the stream into its own queue (up to `maxBuffered` bytes, then pauses
+ * it), so git can run ahead of detection by megabytes instead of by one 64 KB pipe.
+ */
+class ByteReader {
+    stream;
+    maxBuffered;
+    queue = [];
+    queued = 0;
+    streamEnded = false;
+    failure;
+    wake;
+    chunk = Buffer.alloc(0);
+    offset = 0;
+    ended = false;
+    constructor(stream, maxBuffered = 8 * 1024 * 1024) {
+        this.stream = stream;
+        this.maxBuffered = maxBuffered;
+        stream.on('data', (data) => {
+            this.queue.push(data);
+            this.queued += data.length;
+            if (this.queued > this.maxBuffered)
+                stream.pause();
+            this.notify();
+        });
+        stream.once('end', () => {
+            this.streamEnded = true;
+            this.notify();
+        });
+        stream.once('close', () => {
+            this.streamEnded = true;
+            this.notify();
+        });
+        stream.once('error', (error) => {
+            this.failure = error;
+            this.notify();
+        });
+    }
+    notify() {
+        const wake = this.wake;
+        this.wake = undefined;
+        wake?.();
+    }
+    iterator = {
+        next: async () => {
+            for (;;) {
+                const value = this.queue.shift();
+                if (value) {
+                    this.queued -= value.length;
+                    if (this.stream.isPaused() && this.queued <= this.maxBuffered / 2)
+                        this.stream.resume();
+                    return { done: false, value };
+                }
+                if (this.failure)
+                    throw this.failure;
+                if (this.streamEnded)
+                    return { done: true };
+                await new Promise((resolve) => {
+                    this.wake = resolve;
+                });
+            }
+        },
+    };
+    /** The bytes up to (not including) `delimiter`, or undefined at the end of the stream. */
+    async readUntil(delimiter) {
+        const at = this.chunk.indexOf(delimiter, this.offset);
+        if (at >= 0) {
+            const out = this.chunk.subarray(this.offset, at);
+            this.offset = at + 1;
+            return out;
+        }
+        // A long line spans chunks: collect the parts and join once.
+        const parts = [];
+        if (this.offset < this.chunk.length)
+            parts.push(this.chunk.subarray(this.offset));
+        for (;;) {
+            const next = this.ended ? undefined : await this.iterator.next();
+            if (!next || next.done) {
+                this.ended = true;
+                this.chunk = Buffer.alloc(0);
+                this.offset = 0;
+                return parts.length > 0 ? Buffer.concat(parts) : undefined;
+            }
+            const value = next.value;
+            const end = value.indexOf(delimiter);
+            if (end >= 0) {
+                parts.push(value.subarray(0, end));
+                this.chunk = value;
+                this.offset = end + 1;
+                return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+            }
+            parts.push(value);
+        }
+    }
+    /** Exactly `length` bytes; `keep: false` skips them without copying. */
+    async read(length, keep = true) {
+        const available = this.chunk.length - this.offset;
+        if (available >= length) {
+            const out = this.chunk.subarray(this.offset, this.offset + length);
+            this.offset += length;
+            return out;
+        }
+        const parts = [];
+        let missing = length;
+        if (available > 0) {
+            if (keep)
+                parts.push(this.chunk.subarray(this.offset));
+            missing -= available;
+        }
+        this.chunk = Buffer.alloc(0);
+        this.offset = 0;
+        while (missing > 0) {
+            const next = await this.iterator.next();
+            if (next.done) {
+                this.ended = true;
+                throw new GitError(`git output ended ${missing} bytes early`);
+            }
+            const value = next.value;
+            if (value.length <= missing) {
+                if (keep)
+                    parts.push(value);
+                missing -= value.length;
+            }
+            else {
+                if (keep)
+                    parts.push(value.subarray(0, missing));
+                this.chunk = value;
+                this.offset = missing;
+                missing = 0;
+            }
+        }
+        return keep ? Buffer.concat(parts, length) : Buffer.alloc(0);
+    }
+}
+exports.ByteReader = ByteReader;
+/** Split a --log-opts string into arguments: whitespace separates, single or double quotes group. */
+function splitArguments(text) {
+    const out = [];
+    let current = '';
+    let quote;
+    let started = false;
+    for (const ch of text) {
+        if (quote) {
+            if (ch === quote)
+                quote = undefined;
+            else
+                current += ch;
+        }
+        else if (ch === '"' || ch === "'") {
+            quote = ch;
+            started = true;
+        }
+        else if (/\s/.test(ch)) {
+            if (started)
+                out.push(current);
+            current = '';
+            started = false;
+        }
+        else {
+            current += ch;
+            started = true;
+        }
+    }
+    if (quote)
+        throw new GitError(`unbalanced ${quote} in "${text}"`);
+    if (started)
+        out.push(current);
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 9143:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.scanGitStaged = scanGitStaged;
+const git_diff_js_1 = __nccwpck_require__(398);
+const git_runner_js_1 = __nccwpck_require__(4707);
+async function* scanGitStaged(options) {
+    const git = new git_runner_js_1.GitRunner(options);
+    const topLevel = (await git.probe(['rev-parse', '--show-toplevel']))?.trim();
+    if (!topLevel)
+        throw new git_runner_js_1.GitError(`not a git repository (or inside one): ${options.cwd}`);
+    // Paths in diff output are relative to the top level whatever the cwd; run there so they match.
+    const atTop = new git_runner_js_1.GitRunner({ ...options, cwd: topLevel });
+    const hasHead = (await atTop.probe(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])) !== undefined;
+    yield* (0, git_diff_js_1.runUnifiedDiff)(atTop, ['diff', '--cached', ...git_diff_js_1.UNIFIED_DIFF_FLAGS, ...(hasHead ? ['HEAD'] : []), '--'], {
+        maxFileSize: options.maxFileSize,
+        ...(options.skipPath ? { skipPath: options.skipPath } : {}),
+    });
 }
 
 
@@ -6919,12 +15379,15 @@ exports.base64UserPassValidator = {
 /***/ }),
 
 /***/ 9449:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.discordBotTokenValidator = void 0;
-const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+// Discord bot tokens: three dot-separated base64url parts; the first is the bot's user id (a snowflake:
+// 17 to 20 decimal digits) in base64, the second a 6-character timestamp, the third an HMAC of 27+ characters.
+// https://discord.com/developers/docs/reference#authentication ; snowflakes: https://discord.com/developers/docs/reference#snowflakes
+const json_part_js_1 = __nccwpck_require__(165);
 exports.discordBotTokenValidator = {
     name: 'discord-bot-token',
     validate(secret) {
@@ -6940,7 +15403,7 @@ exports.discordBotTokenValidator = {
     generate(rng) {
         const snowflake = rng.string('123456789', 1) + rng.string('0123456789', 17);
         const id = Buffer.from(snowflake).toString('base64url');
-        return `${id}.${rng.string(B64URL, 6)}.${rng.string(B64URL, 38)}`;
+        return `${id}.${rng.string(json_part_js_1.BASE64URL_ALPHABET, 6)}.${rng.string(json_part_js_1.BASE64URL_ALPHABET, 38)}`;
     },
 };
 
@@ -7087,24 +15550,41 @@ exports.validators = new Map(all.map((v) => [v.name, v]));
 
 /***/ }),
 
-/***/ 2812:
+/***/ 165:
 /***/ ((__unused_webpack_module, exports) => {
 
 
+// Shared by validators whose token carries a base64 or base64url JSON object (JWTs, Mapbox, 1Password).
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.jwtValidator = void 0;
-const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+exports.BASE64URL_ALPHABET = void 0;
+exports.decodeJsonObject = decodeJsonObject;
+exports.BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** The JSON object a base64 or base64url part decodes to, or undefined (not base64, not JSON, not an object). */
 function decodeJsonObject(part) {
-    if (!/^[A-Za-z0-9_-]+$/.test(part))
+    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(part))
         return undefined;
     try {
-        const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+        // Node's base64 decoder accepts both alphabets and missing padding.
+        const value = JSON.parse(Buffer.from(part, 'base64').toString('utf8'));
         return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
     }
     catch {
         return undefined;
     }
 }
+
+
+/***/ }),
+
+/***/ 2812:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.jwtValidator = void 0;
+// A JWT that carries a signature: three base64url parts whose header and payload decode to JSON
+// objects and whose header names an algorithm other than "none". RFC 7519 section 3, RFC 7515 section 7.1.
+const json_part_js_1 = __nccwpck_require__(165);
 exports.jwtValidator = {
     name: 'jwt',
     validate(secret) {
@@ -7112,10 +15592,10 @@ exports.jwtValidator = {
         if (parts.length !== 3)
             return false;
         const [header, payload, signature] = parts;
-        const head = decodeJsonObject(header);
+        const head = (0, json_part_js_1.decodeJsonObject)(header);
         if (!head || typeof head.alg !== 'string' || head.alg.toLowerCase() === 'none')
             return false;
-        if (!decodeJsonObject(payload))
+        if (!(0, json_part_js_1.decodeJsonObject)(payload))
             return false;
         return signature.length >= 16 && /^[A-Za-z0-9_-]+$/.test(signature);
     },
@@ -7123,7 +15603,7 @@ exports.jwtValidator = {
         const enc = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
         const header = enc({ alg: 'HS256', typ: 'JWT' });
         const payload = enc({ sub: `user-${rng.string('0123456789', 6)}`, iat: 1700000000, role: 'test-fixture' });
-        return `${header}.${payload}.${rng.string(B64URL, 43)}`;
+        return `${header}.${payload}.${rng.string(json_part_js_1.BASE64URL_ALPHABET, 43)}`;
     },
 };
 
@@ -7131,12 +15611,14 @@ exports.jwtValidator = {
 /***/ }),
 
 /***/ 9198:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.mapboxTokenValidator = void 0;
-const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+// Mapbox access tokens are `<scope>.<base64url JSON {"u": username, "a": token id}>.<signature>`, with scope
+// pk (public), sk (secret) or tk (temporary). Format: https://docs.mapbox.com/accounts/guides/tokens/
+const json_part_js_1 = __nccwpck_require__(165);
 const SCOPES = ['pk', 'sk', 'tk'];
 exports.mapboxTokenValidator = {
     name: 'mapbox-token',
@@ -7147,18 +15629,12 @@ exports.mapboxTokenValidator = {
         const [scope, payload, signature] = parts;
         if (!SCOPES.includes(scope) || !/^[A-Za-z0-9_-]+$/.test(payload) || !/^[A-Za-z0-9_-]{20,}$/.test(signature))
             return false;
-        try {
-            const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-            return !!claims && typeof claims === 'object' && typeof claims.u === 'string';
-        }
-        catch {
-            return false;
-        }
+        return typeof (0, json_part_js_1.decodeJsonObject)(payload)?.u === 'string';
     },
     generate(rng, arg) {
         const scope = arg && SCOPES.includes(arg) ? arg : 'sk';
         const claims = { u: `user${rng.string('0123456789', 5)}`, a: rng.string('abcdefghijklmnopqrstuvwxyz0123456789', 25) };
-        return `${scope}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${rng.string(B64URL, 22)}`;
+        return `${scope}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${rng.string(json_part_js_1.BASE64URL_ALPHABET, 22)}`;
     },
 };
 
@@ -7166,30 +15642,23 @@ exports.mapboxTokenValidator = {
 /***/ }),
 
 /***/ 6492:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.onePasswordServiceAccountValidator = void 0;
+// 1Password service account tokens are `ops_` + the base64 of a JSON object carrying the account's
+// sign-in address, the service account's e-mail and its key material (srpX, muk, secretKey).
+// Format: https://developer.1password.com/docs/service-accounts/security/ (token contents)
+const json_part_js_1 = __nccwpck_require__(165);
 const PREFIX = 'ops_';
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-function decodeObject(body) {
-    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(body))
-        return undefined;
-    try {
-        const value = JSON.parse(Buffer.from(body.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
-        return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
+const B64 = json_part_js_1.BASE64URL_ALPHABET;
 exports.onePasswordServiceAccountValidator = {
     name: 'onepassword-service-account',
     validate(secret) {
         if (!secret.startsWith(PREFIX))
             return false;
-        const token = decodeObject(secret.slice(PREFIX.length));
+        const token = (0, json_part_js_1.decodeJsonObject)(secret.slice(PREFIX.length));
         if (!token)
             return false;
         return typeof token.signInAddress === 'string' && typeof token.email === 'string' && 'secretKey' in token;
@@ -7346,7 +15815,11 @@ function isPrivateKeyDer(der, label) {
         return false;
     return first.tag === (label === 'ENCRYPTED PRIVATE KEY' ? SEQUENCE : INTEGER);
 }
-function isPemPrivateKey(text) {
+/** Accepts the block itself, the block with JSON `\\n` escapes (service-account files), or the block base64-encoded (kubeconfig client-key-data). */
+function isPemPrivateKey(input) {
+    let text = input.includes('\\n') ? input.replace(/\\n/g, '\n') : input;
+    if (text.startsWith('LS0tLS1CRUdJTi'))
+        text = decodeBase64Strict(text)?.toString('latin1') ?? '';
     const block = parseArmor(text, BEGIN);
     if (!block)
         return false;
@@ -7384,37 +15857,47 @@ exports.pemPrivateKeyValidator = {
     validate: isPemPrivateKey,
     /**
      * A structurally valid but meaningless key: random INTEGERs in the right envelope.
-     * `arg`: RSA, EC, DSA, PKCS8 (default), ENCRYPTED or LEGACY-ENCRYPTED.
+     * `arg`: RSA, EC, DSA, PKCS8 (default), ENCRYPTED or LEGACY-ENCRYPTED; a `-JSON` suffix writes newlines
+     * as JSON `\\n` escapes, a `-BASE64` suffix base64-encodes the whole block.
      */
     generate(rng, arg) {
-        const kind = (arg ?? 'PKCS8').toUpperCase();
-        const version = der(INTEGER, [kind === 'EC' ? 1 : 0]);
-        if (kind === 'LEGACY-ENCRYPTED') {
-            const iv = rng.string('0123456789ABCDEF', 32);
-            const body = Uint8Array.from({ length: 608 }, () => rng.int(256));
-            return wrapPem('RSA PRIVATE KEY', body, `Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,${iv}\n\n`);
-        }
-        let content;
-        let label;
-        if (kind === 'ENCRYPTED') {
-            const algorithm = der(SEQUENCE, [...der(0x06, [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d]), 0x05, 0x00]);
-            const ciphertext = der(0x04, Array.from({ length: 640 }, () => rng.int(256)));
-            content = [...algorithm, ...ciphertext];
-            label = 'ENCRYPTED PRIVATE KEY';
-        }
-        else if (kind === 'EC') {
-            content = [...version, ...der(0x04, Array.from({ length: 32 }, () => rng.int(256)))];
-            label = 'EC PRIVATE KEY';
-        }
-        else {
-            content = [...version];
-            for (let i = 0; i < 5; i++)
-                content.push(...randomInteger(rng, i === 1 ? 3 : 128));
-            label = kind === 'RSA' ? 'RSA PRIVATE KEY' : kind === 'DSA' ? 'DSA PRIVATE KEY' : 'PRIVATE KEY';
-        }
-        return wrapPem(label, Uint8Array.from(der(SEQUENCE, content)));
+        const spec = (arg ?? 'PKCS8').toUpperCase();
+        const encoding = /-(JSON|BASE64)$/.exec(spec)?.[1];
+        const pem = generatePem(rng, encoding ? spec.slice(0, -encoding.length - 1) : spec);
+        if (encoding === 'JSON')
+            return pem.replace(/\n/g, '\\n');
+        if (encoding === 'BASE64')
+            return Buffer.from(pem).toString('base64');
+        return pem;
     },
 };
+function generatePem(rng, kind) {
+    const version = der(INTEGER, [kind === 'EC' ? 1 : 0]);
+    if (kind === 'LEGACY-ENCRYPTED') {
+        const iv = rng.string('0123456789ABCDEF', 32);
+        const body = Uint8Array.from({ length: 608 }, () => rng.int(256));
+        return wrapPem('RSA PRIVATE KEY', body, `Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,${iv}\n\n`);
+    }
+    let content;
+    let label;
+    if (kind === 'ENCRYPTED') {
+        const algorithm = der(SEQUENCE, [...der(0x06, [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d]), 0x05, 0x00]);
+        const ciphertext = der(0x04, Array.from({ length: 640 }, () => rng.int(256)));
+        content = [...algorithm, ...ciphertext];
+        label = 'ENCRYPTED PRIVATE KEY';
+    }
+    else if (kind === 'EC') {
+        content = [...version, ...der(0x04, Array.from({ length: 32 }, () => rng.int(256)))];
+        label = 'EC PRIVATE KEY';
+    }
+    else {
+        content = [...version];
+        for (let i = 0; i < 5; i++)
+            content.push(...randomInteger(rng, i === 1 ? 3 : 128));
+        label = kind === 'RSA' ? 'RSA PRIVATE KEY' : kind === 'DSA' ? 'DSA PRIVATE KEY' : 'PRIVATE KEY';
+    }
+    return wrapPem(label, Uint8Array.from(der(SEQUENCE, content)));
+}
 
 
 /***/ }),
@@ -7665,10 +16148,2066 @@ exports.sentryOrgTokenValidator = {
 
 /***/ }),
 
+/***/ 9430:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DetectorPool = void 0;
+exports.isDetectorWorker = isDetectorWorker;
+exports.serveDetector = serveDetector;
+// Detection on every core: worker threads that each hold a Detector built from the same rules and
+// options. The caller names the script a worker runs (the CLI's own bundle, which serves detection
+// when started as a worker), so this works inside single-file bundles too.
+const node_worker_threads_1 = __nccwpck_require__(5919);
+const detector_js_1 = __nccwpck_require__(7647);
+const WORKER_TAG = 'keyward-detector';
+/** True when this thread was started by a DetectorPool and should serve detection. */
+function isDetectorWorker() {
+    return node_worker_threads_1.parentPort !== null && node_worker_threads_1.workerData?.tag === WORKER_TAG;
+}
+/** The worker side: build the detector once, then answer fragment after fragment. */
+function serveDetector() {
+    const port = node_worker_threads_1.parentPort;
+    if (!port)
+        throw new Error('serveDetector runs only inside a worker thread');
+    const spec = node_worker_threads_1.workerData.spec;
+    const detector = new detector_js_1.Detector(spec.rules, spec.options);
+    port.on('message', (request) => {
+        const before = { ...detector.counts };
+        try {
+            const findings = detector.detect(request.fragment);
+            const counts = {
+                allowlist: detector.counts.allowlist - before.allowlist,
+                inline: detector.counts.inline - before.inline,
+                filtered: detector.counts.filtered - before.filtered,
+            };
+            port.postMessage({ id: request.id, findings, counts });
+        }
+        catch (error) {
+            port.postMessage({ id: request.id, error: error.stack ?? String(error) });
+        }
+    });
+}
+class DetectorPool {
+    counts = { allowlist: 0, inline: 0, filtered: 0 };
+    workers;
+    load;
+    pending = new Map();
+    nextId = 0;
+    failure;
+    constructor(spec, entry, size) {
+        this.workers = [];
+        this.load = [];
+        for (let i = 0; i < size; i++) {
+            const worker = new node_worker_threads_1.Worker(entry, { workerData: { tag: WORKER_TAG, spec } });
+            worker.on('message', (reply) => this.settle(reply));
+            worker.on('error', (error) => this.fail(error));
+            worker.on('exit', (code) => {
+                if (code !== 0)
+                    this.fail(new Error(`a detection worker exited with code ${code}`));
+            });
+            this.workers.push(worker);
+            this.load.push(0);
+        }
+    }
+    get size() {
+        return this.workers.length;
+    }
+    detect(fragment) {
+        if (this.failure)
+            return Promise.reject(this.failure);
+        let chosen = 0;
+        for (let i = 1; i < this.load.length; i++)
+            if (this.load[i] < this.load[chosen])
+                chosen = i;
+        const id = this.nextId++;
+        this.load[chosen]++;
+        return new Promise((resolve, reject) => {
+            this.pending.set(id, { resolve, reject, worker: chosen });
+            this.workers[chosen].postMessage({ id, fragment });
+        });
+    }
+    settle(reply) {
+        const waiting = this.pending.get(reply.id);
+        if (!waiting)
+            return;
+        this.pending.delete(reply.id);
+        this.load[waiting.worker]--;
+        if (reply.error !== undefined) {
+            waiting.reject(new Error(reply.error));
+            return;
+        }
+        if (reply.counts) {
+            this.counts.allowlist += reply.counts.allowlist;
+            this.counts.inline += reply.counts.inline;
+            this.counts.filtered += reply.counts.filtered;
+        }
+        waiting.resolve(reply.findings ?? []);
+    }
+    fail(error) {
+        this.failure ??= error;
+        for (const waiting of this.pending.values())
+            waiting.reject(error);
+        this.pending.clear();
+    }
+    async close() {
+        await Promise.all(this.workers.map((w) => w.terminate()));
+    }
+}
+exports.DetectorPool = DetectorPool;
+
+
+/***/ }),
+
+/***/ 3199:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.AuditTrail = exports.hashLine = exports.GENESIS = void 0;
+exports.verifyAuditText = verifyAuditText;
+exports.verifyAuditTrail = verifyAuditTrail;
+const node_crypto_1 = __nccwpck_require__(7598);
+const node_fs_1 = __nccwpck_require__(3024);
+const node_path_1 = __nccwpck_require__(6760);
+exports.GENESIS = '0'.repeat(64);
+const hashLine = (line) => (0, node_crypto_1.createHash)('sha256').update(line, 'utf8').digest('hex');
+exports.hashLine = hashLine;
+/**
+ * Append-only JSON-lines audit trail in which each line carries the hash of the line before, so removing or
+ * editing any line but the last breaks the chain; the head hash (published as a step output and in the job
+ * summary) pins the last line too.
+ */
+class AuditTrail {
+    path;
+    job;
+    clock;
+    constructor(path, job, clock) {
+        this.path = path;
+        this.job = job;
+        this.clock = clock;
+    }
+    append(event) {
+        const { seq, head } = this.tail();
+        const record = {
+            seq: seq + 1,
+            time: this.clock.now().toISOString(),
+            repository: this.job.repository,
+            run: `${this.job.runId}/${this.job.runAttempt}`,
+            job: this.job.job,
+            actor: this.job.actor,
+            operation: event.operation,
+            backend: event.backend,
+            credentialId: event.credentialId,
+            result: event.result,
+            ...(event.detail ? { detail: event.detail } : {}),
+            prev: head,
+        };
+        (0, node_fs_1.mkdirSync)((0, node_path_1.dirname)(this.path), { recursive: true });
+        (0, node_fs_1.appendFileSync)(this.path, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+        return record;
+    }
+    /** Hash of the last line: publish it so that truncating the trail is detectable too. */
+    head() {
+        return this.tail().head;
+    }
+    tail() {
+        let text;
+        try {
+            text = (0, node_fs_1.readFileSync)(this.path, 'utf8');
+        }
+        catch {
+            return { seq: 0, head: exports.GENESIS };
+        }
+        const lines = text.split('\n').filter((l) => l !== '');
+        const last = lines.at(-1);
+        if (last === undefined)
+            return { seq: 0, head: exports.GENESIS };
+        const parsed = JSON.parse(last);
+        return { seq: typeof parsed.seq === 'number' ? parsed.seq : lines.length, head: (0, exports.hashLine)(last) };
+    }
+}
+exports.AuditTrail = AuditTrail;
+const REQUIRED_FIELDS = ['seq', 'time', 'repository', 'run', 'job', 'actor', 'operation', 'backend', 'credentialId', 'result', 'prev'];
+/** Checks the hash chain of an audit trail's text; `expectedHead` also catches lines cut off the end. */
+function verifyAuditText(text, expectedHead) {
+    const problems = [];
+    const lines = text.split('\n');
+    if (lines.at(-1) === '')
+        lines.pop();
+    let prevHash = exports.GENESIS;
+    let prevSeq = 0;
+    lines.forEach((line, index) => {
+        const lineNo = index + 1;
+        let record;
+        try {
+            record = JSON.parse(line);
+        }
+        catch {
+            problems.push({ line: lineNo, message: 'not valid JSON' });
+            prevHash = (0, exports.hashLine)(line);
+            return;
+        }
+        const missing = REQUIRED_FIELDS.filter((field) => !(field in record));
+        if (missing.length)
+            problems.push({ line: lineNo, message: `missing ${missing.join(', ')}` });
+        if (record.prev !== prevHash) {
+            problems.push({
+                line: lineNo,
+                message: 'hash chain broken: the previous line was removed, inserted or edited',
+            });
+        }
+        if (typeof record.seq === 'number') {
+            if (record.seq !== prevSeq + 1 && record.prev === prevHash) {
+                problems.push({ line: lineNo, message: `sequence jumps from ${prevSeq} to ${record.seq}` });
+            }
+            prevSeq = record.seq;
+        }
+        prevHash = (0, exports.hashLine)(line);
+    });
+    if (expectedHead !== undefined && expectedHead !== prevHash) {
+        problems.push({
+            line: lines.length,
+            message: 'the last line does not match the published head: lines were removed from the end or edited',
+        });
+    }
+    return { ok: problems.length === 0, lines: lines.length, head: prevHash, problems };
+}
+function verifyAuditTrail(path, expectedHead) {
+    return verifyAuditText((0, node_fs_1.readFileSync)(path, 'utf8'), expectedHead);
+}
+
+
+/***/ }),
+
+/***/ 2655:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.GitHubAppBackend = exports.tokenId = void 0;
+const node_crypto_1 = __nccwpck_require__(7598);
+const jose_1 = __nccwpck_require__(4151);
+const http_js_1 = __nccwpck_require__(1270);
+const retry_js_1 = __nccwpck_require__(7366);
+const API_HEADERS = { 'x-github-api-version': '2022-11-28', 'user-agent': 'keyward-provision' };
+/** The ledger id of a token: a short hash, so summaries and audit lines can name it without revealing it. */
+const tokenId = (token) => `sha256:${(0, node_crypto_1.createHash)('sha256').update(token).digest('hex').slice(0, 16)}`;
+exports.tokenId = tokenId;
+class GitHubAppBackend {
+    config;
+    name = 'github-app';
+    fetch;
+    constructor(config) {
+        this.config = config;
+        this.fetch = config.fetch ?? fetch;
+    }
+    url(apiUrl, path) {
+        return `${apiUrl.replace(/\/+$/, '')}${path}`;
+    }
+    /** App JWT per GitHub's rules: RS256, iss = app id, iat 60 s in the past (clock drift), exp within 10 min. */
+    async appJwt(now) {
+        const { appId, privateKey } = this.config;
+        if (!appId || !privateKey)
+            throw new retry_js_1.PermanentError('an app id and a private key are needed to mint a token');
+        // createPrivateKey reads both the PKCS#1 PEM GitHub hands out and PKCS#8.
+        const key = (0, node_crypto_1.createPrivateKey)(privateKey);
+        const seconds = Math.floor(now.getTime() / 1000);
+        return new jose_1.SignJWT({})
+            .setProtectedHeader({ alg: 'RS256' })
+            .setIssuer(appId)
+            .setIssuedAt(seconds - 60)
+            .setExpirationTime(seconds + 9 * 60)
+            .sign(key);
+    }
+    async installationId(jwt, signal) {
+        if (this.config.installationId)
+            return this.config.installationId;
+        const { owner, repositories } = this.config;
+        const repo = repositories?.[0];
+        if (!owner || !repo)
+            throw new retry_js_1.PermanentError('an installation id, or an owner and a repository, is needed');
+        const url = this.url(this.config.apiUrl, `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/installation`);
+        const response = await (0, http_js_1.requestJson)(this.fetch, {
+            method: 'GET',
+            url,
+            headers: { ...API_HEADERS, authorization: `Bearer ${jwt}` },
+            signal,
+        });
+        if (response.status !== 200 || !response.body?.id)
+            throw (0, http_js_1.httpFailure)(response.status, 'GET', url, response.text);
+        return String(response.body.id);
+    }
+    async mint(ctx) {
+        const jwt = await this.appJwt(ctx.now());
+        ctx.protect(jwt, 'the GitHub App JWT');
+        const installation = await this.installationId(jwt, ctx.signal);
+        const url = this.url(this.config.apiUrl, `/app/installations/${encodeURIComponent(installation)}/access_tokens`);
+        const body = {};
+        if (this.config.repositories?.length)
+            body.repositories = this.config.repositories;
+        if (this.config.permissions && Object.keys(this.config.permissions).length)
+            body.permissions = this.config.permissions;
+        const response = await (0, http_js_1.requestJson)(this.fetch, {
+            method: 'POST',
+            url,
+            headers: { ...API_HEADERS, authorization: `Bearer ${jwt}` },
+            body,
+            signal: ctx.signal,
+        });
+        if (response.status !== 201 || !response.body?.token)
+            throw (0, http_js_1.httpFailure)(response.status, 'POST', url, response.text);
+        const { token, expires_at: expiresAt } = response.body;
+        ctx.record({
+            backend: 'github-app',
+            kind: 'installation-token',
+            id: (0, exports.tokenId)(token),
+            expiresAt,
+            // DELETE /installation/token authenticates with the token itself: nothing else can revoke it.
+            revocation: { apiUrl: this.config.apiUrl, token },
+        });
+        ctx.protect(token, 'the installation token');
+        return [{ field: 'token', exportName: 'GITHUB_APP_TOKEN', value: token, secret: true, credentialId: (0, exports.tokenId)(token) }];
+    }
+    async revoke(entry) {
+        const { apiUrl, token } = entry.revocation;
+        if (!apiUrl || !token)
+            throw new retry_js_1.PermanentError('the ledger entry lacks what revocation needs');
+        const url = this.url(apiUrl, '/installation/token');
+        const response = await (0, http_js_1.requestJson)(this.fetch, {
+            method: 'DELETE',
+            url,
+            headers: { ...API_HEADERS, authorization: `Bearer ${token}` },
+        });
+        if (response.status === 204)
+            return 'revoked';
+        // 401: already expired or revoked; either way it no longer works, which is what revocation wants.
+        if (response.status === 401)
+            return 'already-gone';
+        throw (0, http_js_1.httpFailure)(response.status, 'DELETE', url, response.text);
+    }
+    async verifyRevoked(entry) {
+        const { apiUrl, token } = entry.revocation;
+        if (!apiUrl || !token)
+            return false;
+        const url = this.url(apiUrl, '/installation/repositories?per_page=1');
+        const response = await (0, http_js_1.requestJson)(this.fetch, {
+            method: 'GET',
+            url,
+            headers: { ...API_HEADERS, authorization: `Bearer ${token}` },
+        });
+        if (response.status === 401)
+            return true;
+        if (response.status === 200)
+            return false;
+        throw (0, http_js_1.httpFailure)(response.status, 'GET', url, response.text);
+    }
+}
+exports.GitHubAppBackend = GitHubAppBackend;
+
+
+/***/ }),
+
+/***/ 8661:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PostgresBackend = exports.CI_ROLE_PATTERN = void 0;
+exports.ciRoleName = ciRoleName;
+const pg_1 = __importDefault(__nccwpck_require__(1775));
+const retry_js_1 = __nccwpck_require__(7366);
+const random_js_1 = __nccwpck_require__(8622);
+const scram_js_1 = __nccwpck_require__(7082);
+/** Role names this backend creates, and the only ones the janitor will ever drop. */
+exports.CI_ROLE_PATTERN = /^ci_[0-9a-z]+_[0-9]+_[0-9a-z]+$/;
+const { Client, escapeIdentifier, escapeLiteral } = pg_1.default;
+function ciRoleName(runId, runAttempt, suffix = (0, random_js_1.randomSuffix)()) {
+    const clean = (s) => s.toLowerCase().replace(/[^0-9a-z]/g, '') || '0';
+    return `ci_${clean(runId)}_${clean(runAttempt).replace(/\D/g, '') || '1'}_${suffix}`;
+}
+class PostgresBackend {
+    config;
+    name = 'postgres';
+    constructor(config) {
+        this.config = config;
+    }
+    async connect(url = this.config.adminUrl, signal) {
+        const client = new Client({ connectionString: url, connectionTimeoutMillis: this.config.connectTimeoutMs ?? 10_000 });
+        // An idle-client error (server restart, terminated session) must not crash the process.
+        client.on('error', () => undefined);
+        const onAbort = () => void client.end().catch(() => undefined);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        await client.connect();
+        return client;
+    }
+    async mint(ctx) {
+        const { templateRole, ttlMs } = this.config;
+        if (!templateRole)
+            throw new retry_js_1.PermanentError('a template role is needed to mint a PostgreSQL role');
+        if (!ttlMs)
+            throw new retry_js_1.PermanentError('a TTL is needed to mint a PostgreSQL role');
+        const client = await this.connect(this.config.adminUrl, ctx.signal);
+        try {
+            const template = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [templateRole]);
+            if (template.rowCount === 0) {
+                throw new retry_js_1.PermanentError(`template role "${templateRole}" does not exist on the server`);
+            }
+            const role = ciRoleName(this.config.runId ?? '0', this.config.runAttempt ?? '1');
+            const expiresAt = new Date(ctx.now().getTime() + ttlMs);
+            // The name is ours and revoking a role that never came to exist is a no-op, so record before creating:
+            // there is then no moment in which the role exists but the ledger does not know it.
+            ctx.record({ backend: 'postgres', kind: 'role', id: role, expiresAt: expiresAt.toISOString(), revocation: {} });
+            const password = (0, random_js_1.generatePassword)();
+            ctx.protect(password, 'the PostgreSQL password');
+            await client.query('BEGIN');
+            await client.query(`CREATE ROLE ${escapeIdentifier(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION ` +
+                `PASSWORD ${escapeLiteral((0, scram_js_1.scramSha256Verifier)(password))} ` +
+                `VALID UNTIL ${escapeLiteral(expiresAt.toISOString())} IN ROLE ${escapeIdentifier(templateRole)}`);
+            // Membership lets a non-superuser admin REASSIGN/DROP OWNED BY the role at revoke time.
+            await client.query(`GRANT ${escapeIdentifier(role)} TO CURRENT_USER`);
+            await client.query('COMMIT');
+            return this.fields(role, password);
+        }
+        finally {
+            await client.end().catch(() => undefined);
+        }
+    }
+    fields(role, password) {
+        const admin = new URL(this.config.adminUrl);
+        const url = new URL(this.config.adminUrl);
+        url.username = role;
+        url.password = password;
+        const fields = [
+            { field: 'username', exportName: 'PGUSER', value: role, secret: false, credentialId: role },
+            { field: 'password', exportName: 'PGPASSWORD', value: password, secret: true, credentialId: role },
+            { field: 'url', exportName: 'DATABASE_URL', value: url.toString(), secret: true, credentialId: role },
+        ];
+        if (admin.hostname)
+            fields.push({ field: 'host', exportName: 'PGHOST', value: admin.hostname, secret: false });
+        if (admin.port)
+            fields.push({ field: 'port', exportName: 'PGPORT', value: admin.port, secret: false });
+        const database = decodeURIComponent(admin.pathname.replace(/^\//, ''));
+        if (database)
+            fields.push({ field: 'database', exportName: 'PGDATABASE', value: database, secret: false });
+        return fields;
+    }
+    async revoke(entry) {
+        const role = entry.id;
+        const client = await this.connect();
+        try {
+            const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+            if (exists.rowCount === 0) {
+                await this.terminateSessions(client, role); // a dropped role's open sessions would otherwise live on
+                return 'already-gone';
+            }
+            const ident = escapeIdentifier(role);
+            // NOLOGIN first so no new session can start while the existing ones are terminated.
+            await client.query(`ALTER ROLE ${ident} NOLOGIN`);
+            await this.terminateSessions(client, role);
+            const heir = this.config.reassignTo ? escapeIdentifier(this.config.reassignTo) : 'CURRENT_USER';
+            await this.dropOwned(client, ident, heir);
+            try {
+                await client.query(`DROP ROLE ${ident}`);
+            }
+            catch (error) {
+                // 2BP01: it still owns objects in another database; REASSIGN/DROP OWNED only act on the current one.
+                if (error.code !== '2BP01')
+                    throw error;
+                await this.dropOwnedInOtherDatabases(client, ident, heir);
+                await client.query(`DROP ROLE ${ident}`);
+            }
+            return 'revoked';
+        }
+        finally {
+            await client.end().catch(() => undefined);
+        }
+    }
+    async dropOwned(client, ident, heir) {
+        await client.query(`REASSIGN OWNED BY ${ident} TO ${heir}`);
+        await client.query(`DROP OWNED BY ${ident}`);
+    }
+    async dropOwnedInOtherDatabases(client, ident, heir) {
+        const dbs = await client.query('SELECT datname FROM pg_database WHERE datallowconn AND datname <> current_database()');
+        for (const { datname } of dbs.rows) {
+            const url = new URL(this.config.adminUrl);
+            url.pathname = `/${encodeURIComponent(datname)}`;
+            const other = await this.connect(url.toString()).catch(() => undefined);
+            if (!other)
+                continue;
+            try {
+                await this.dropOwned(other, ident, heir);
+            }
+            finally {
+                await other.end().catch(() => undefined);
+            }
+        }
+    }
+    async terminateSessions(client, role) {
+        for (let round = 0; round < 50; round++) {
+            const result = await client.query('SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND pid <> pg_backend_pid()', [role]);
+            if (result.rowCount === 0)
+                return;
+            await new Promise((resolve) => setTimeout(resolve, 100)); // termination is asynchronous; wait for it to land
+        }
+        throw new Error(`sessions of ${role} survived termination`);
+    }
+    async verifyRevoked(entry) {
+        const client = await this.connect();
+        try {
+            const result = await client.query(`SELECT (SELECT count(*)::int FROM pg_roles WHERE rolname = $1) AS roles,
+                (SELECT count(*)::int FROM pg_stat_activity WHERE usename = $1) AS sessions`, [entry.id]);
+            const row = result.rows[0];
+            return row !== undefined && row.roles === 0 && row.sessions === 0;
+        }
+        finally {
+            await client.end().catch(() => undefined);
+        }
+    }
+    async shortenExpiry(entry, until) {
+        const client = await this.connect();
+        try {
+            const current = await client.query('SELECT rolvaliduntil FROM pg_roles WHERE rolname = $1', [entry.id]);
+            const row = current.rows[0];
+            if (!row)
+                return false;
+            if (row.rolvaliduntil && row.rolvaliduntil <= until)
+                return true;
+            await client.query(`ALTER ROLE ${escapeIdentifier(entry.id)} VALID UNTIL ${escapeLiteral(until.toISOString())}`);
+            return true;
+        }
+        finally {
+            await client.end().catch(() => undefined);
+        }
+    }
+    /** For the janitor: `ci_` roles whose VALID UNTIL has passed (their job's post step never ran). */
+    async listExpiredCiRoles(now) {
+        const client = await this.connect();
+        try {
+            const result = await client.query(`SELECT rolname, rolvaliduntil FROM pg_roles WHERE rolname LIKE 'ci\\_%' AND rolvaliduntil < $1 ORDER BY rolname`, [now]);
+            return result.rows
+                .filter((r) => exports.CI_ROLE_PATTERN.test(r.rolname))
+                .map((r) => ({ role: r.rolname, validUntil: r.rolvaliduntil }));
+        }
+        finally {
+            await client.end().catch(() => undefined);
+        }
+    }
+}
+exports.PostgresBackend = PostgresBackend;
+
+
+/***/ }),
+
+/***/ 7082:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.scramSha256Verifier = scramSha256Verifier;
+const node_crypto_1 = __nccwpck_require__(7598);
+/**
+ * A SCRAM-SHA-256 verifier in PostgreSQL's stored format. Sending this instead of the plain password keeps the
+ * password out of the server's statement log and pg_stat_activity. The generated passwords are ASCII
+ * alphanumerics, for which SASLprep is the identity, so no normalisation is needed.
+ */
+function scramSha256Verifier(password, iterations = 4096, salt = (0, node_crypto_1.randomBytes)(16)) {
+    const salted = (0, node_crypto_1.pbkdf2Sync)(password, salt, iterations, 32, 'sha256');
+    const clientKey = (0, node_crypto_1.createHmac)('sha256', salted).update('Client Key').digest();
+    const storedKey = (0, node_crypto_1.createHash)('sha256').update(clientKey).digest();
+    const serverKey = (0, node_crypto_1.createHmac)('sha256', salted).update('Server Key').digest();
+    return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
+}
+
+
+/***/ }),
+
+/***/ 2608:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.VaultBackend = void 0;
+exports.parseVaultSecrets = parseVaultSecrets;
+const http_js_1 = __nccwpck_require__(1270);
+const retry_js_1 = __nccwpck_require__(7366);
+/** Parses `path field | NAME` entries separated by newlines or `;` (the format hashicorp/vault-action uses). */
+function parseVaultSecrets(text) {
+    return text
+        .split(/[;\n]/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+        .map((line) => {
+        const [spec = '', rename] = line.split('|').map((part) => part.trim());
+        const parts = spec.split(/\s+/);
+        if (parts.length !== 2 || rename === '') {
+            throw new Error(`"${line}" should read "path field" or "path field | NAME"`);
+        }
+        const [path, field] = parts;
+        return {
+            path: path.replace(/^\/+/, ''),
+            field,
+            exportName: rename ?? field.toUpperCase().replace(/[^A-Z0-9_]/g, '_'),
+        };
+    });
+}
+class VaultBackend {
+    config;
+    name = 'vault';
+    fetch;
+    constructor(config) {
+        this.config = config;
+        this.fetch = config.fetch ?? fetch;
+    }
+    headers(token, namespace) {
+        return {
+            ...(token ? { 'x-vault-token': token } : {}),
+            ...(namespace ? { 'x-vault-namespace': namespace } : {}),
+        };
+    }
+    url(addr, path) {
+        return `${addr.replace(/\/+$/, '')}/v1/${path.replace(/^\/+/, '')}`;
+    }
+    async login(ctx) {
+        const { addr, namespace } = this.config;
+        if (this.config.method === 'token') {
+            if (!this.config.token)
+                throw new retry_js_1.PermanentError('a Vault token is needed for the token method');
+            return this.config.token;
+        }
+        if (!this.config.getJwt || !this.config.role)
+            throw new retry_js_1.PermanentError('JWT login needs a Vault role and an OIDC token');
+        const jwt = await this.config.getJwt();
+        const url = this.url(addr, `auth/${this.config.jwtMount ?? 'jwt'}/login`);
+        const response = await (0, http_js_1.requestJson)(this.fetch, {
+            method: 'POST',
+            url,
+            headers: this.headers(undefined, namespace),
+            body: { role: this.config.role, jwt },
+            signal: ctx.signal,
+        });
+        const auth = response.body?.auth;
+        if (response.status !== 200 || !auth?.client_token)
+            throw (0, http_js_1.httpFailure)(response.status, 'POST', url, response.text);
+        ctx.record({
+            backend: 'vault',
+            kind: 'vault-token',
+            id: auth.accessor,
+            expiresAt: new Date(ctx.now().getTime() + auth.lease_duration * 1000).toISOString(),
+            revocation: { addr, namespace: namespace ?? '', token: auth.client_token },
+        });
+        ctx.protect(auth.client_token, 'the Vault token');
+        return auth.client_token;
+    }
+    async mint(ctx) {
+        const { addr, namespace } = this.config;
+        const requests = this.config.secrets ?? [];
+        if (requests.length === 0)
+            throw new retry_js_1.PermanentError('no Vault secrets were asked for');
+        const token = await this.login(ctx);
+        const fields = [];
+        const byPath = new Map();
+        for (const request of requests)
+            byPath.set(request.path, [...(byPath.get(request.path) ?? []), request]);
+        // Each path is read once: a dynamic path mints new credentials (and a new lease) on every read.
+        for (const [path, wanted] of byPath) {
+            const url = this.url(addr, path);
+            const response = await (0, http_js_1.requestJson)(this.fetch, {
+                method: 'GET',
+                url,
+                headers: this.headers(token, namespace),
+                signal: ctx.signal,
+            });
+            if (response.status !== 200 || !response.body)
+                throw (0, http_js_1.httpFailure)(response.status, 'GET', url, response.text);
+            const secret = response.body;
+            if (secret.lease_id) {
+                ctx.record({
+                    backend: 'vault',
+                    kind: 'lease',
+                    id: secret.lease_id,
+                    expiresAt: new Date(ctx.now().getTime() + (secret.lease_duration ?? 0) * 1000).toISOString(),
+                    revocation: { addr, namespace: namespace ?? '', token },
+                });
+            }
+            // KV v2 nests the fields one level deeper.
+            const data = (secret.data?.data && typeof secret.data.data === 'object' ? secret.data.data : secret.data ?? {});
+            for (const request of wanted) {
+                const value = data[request.field];
+                if (typeof value !== 'string' && typeof value !== 'number') {
+                    throw new retry_js_1.PermanentError(`${path} has no field "${request.field}" (fields: ${Object.keys(data).join(', ') || 'none'})`);
+                }
+                fields.push({
+                    field: request.field,
+                    exportName: request.exportName,
+                    value: String(value),
+                    secret: true,
+                    credentialId: secret.lease_id || path,
+                });
+            }
+        }
+        return fields;
+    }
+    /** True when the token in the entry no longer works (revoked or expired). */
+    async tokenIsDead(entry) {
+        const { addr = '', namespace, token } = entry.revocation;
+        const url = this.url(addr, 'auth/token/lookup-self');
+        const response = await (0, http_js_1.requestJson)(this.fetch, { method: 'GET', url, headers: this.headers(token, namespace) });
+        if (response.status === 403 || response.status === 401)
+            return true;
+        if (response.status === 200)
+            return false;
+        throw (0, http_js_1.httpFailure)(response.status, 'GET', url, response.text);
+    }
+    async revoke(entry) {
+        const { addr, namespace, token } = entry.revocation;
+        if (!addr || !token)
+            throw new retry_js_1.PermanentError('the ledger entry lacks what revocation needs');
+        if (entry.kind === 'vault-token') {
+            const url = this.url(addr, 'auth/token/revoke-self');
+            const response = await (0, http_js_1.requestJson)(this.fetch, { method: 'POST', url, headers: this.headers(token, namespace) });
+            if (response.status === 204 || response.status === 200)
+                return 'revoked';
+            if (response.status === 403)
+                return 'already-gone'; // an expired or revoked token is refused: it is dead
+            throw (0, http_js_1.httpFailure)(response.status, 'POST', url, response.text);
+        }
+        const url = this.url(addr, 'sys/leases/revoke');
+        const response = await (0, http_js_1.requestJson)(this.fetch, {
+            method: 'PUT',
+            url,
+            headers: this.headers(token, namespace),
+            body: { lease_id: entry.id },
+        });
+        if (response.status === 204 || response.status === 200)
+            return 'revoked';
+        if (response.status === 400 && /invalid lease/i.test(response.text))
+            return 'already-gone';
+        // Vault revokes a token's leases when the token dies, so a dead token means its lease is gone too.
+        if (response.status === 403 && (await this.tokenIsDead(entry)))
+            return 'already-gone';
+        throw (0, http_js_1.httpFailure)(response.status, 'PUT', url, response.text);
+    }
+    async verifyRevoked(entry) {
+        if (entry.kind === 'vault-token')
+            return this.tokenIsDead(entry);
+        const { addr = '', namespace, token } = entry.revocation;
+        const url = this.url(addr, 'sys/leases/lookup');
+        const response = await (0, http_js_1.requestJson)(this.fetch, {
+            method: 'PUT',
+            url,
+            headers: this.headers(token, namespace),
+            body: { lease_id: entry.id },
+        });
+        if (response.status === 400)
+            return true; // "invalid lease": Vault no longer knows it
+        if (response.status === 200)
+            return false;
+        if (response.status === 403)
+            return this.tokenIsDead(entry);
+        throw (0, http_js_1.httpFailure)(response.status, 'PUT', url, response.text);
+    }
+    /** For the janitor: lease ids under `prefix` (e.g. `database/creds/ci-`), walking sub-prefixes. */
+    async listLeases(prefix) {
+        const { addr, namespace, token } = this.config;
+        const found = [];
+        const walk = async (dir) => {
+            // GET ?list=true is Vault's documented alternative to the LIST verb.
+            const url = `${this.url(addr, `sys/leases/lookup/${dir}`)}?list=true`;
+            const response = await (0, http_js_1.requestJson)(this.fetch, {
+                method: 'GET',
+                url,
+                headers: this.headers(token, namespace),
+            });
+            if (response.status === 404)
+                return;
+            if (response.status !== 200)
+                throw (0, http_js_1.httpFailure)(response.status, 'LIST', url, response.text);
+            for (const key of response.body?.data?.keys ?? []) {
+                if (key.endsWith('/'))
+                    await walk(`${dir}${key}`);
+                else
+                    found.push(`${dir}${key}`);
+            }
+        };
+        await walk(prefix.endsWith('/') ? prefix : `${prefix}/`);
+        return found;
+    }
+    async leaseIssueTime(leaseId) {
+        const { addr, namespace, token } = this.config;
+        const url = this.url(addr, 'sys/leases/lookup');
+        const response = await (0, http_js_1.requestJson)(this.fetch, {
+            method: 'PUT',
+            url,
+            headers: this.headers(token, namespace),
+            body: { lease_id: leaseId },
+        });
+        if (response.status === 400)
+            return undefined;
+        if (response.status !== 200)
+            throw (0, http_js_1.httpFailure)(response.status, 'PUT', url, response.text);
+        const issued = response.body?.data?.issue_time;
+        return issued ? new Date(issued) : undefined;
+    }
+    /** The janitor's revoke: with the janitor's own token rather than a ledger entry's. */
+    async revokeLease(leaseId) {
+        const { addr, namespace, token } = this.config;
+        await this.revoke({
+            seq: 0,
+            backend: 'vault',
+            kind: 'lease',
+            id: leaseId,
+            mintedAt: '',
+            expiresAt: '',
+            status: 'live',
+            revocation: { addr, namespace: namespace ?? '', token: token ?? '' },
+        });
+    }
+}
+exports.VaultBackend = VaultBackend;
+
+
+/***/ }),
+
+/***/ 3593:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.provisionCommands = void 0;
+const node_util_1 = __nccwpck_require__(7975);
+const audit_js_1 = __nccwpck_require__(3199);
+const duration_js_1 = __nccwpck_require__(4082);
+const janitor_js_1 = __nccwpck_require__(329);
+const retry_js_1 = __nccwpck_require__(7366);
+const JANITOR_USAGE = `usage: keyward janitor postgres|vault [--dry-run] [--prefix PATH] [--min-age DURATION]
+  postgres  drops expired ci_* roles; admin URL from KEYWARD_POSTGRES_ADMIN_URL (or DATABASE_URL)
+  vault     revokes leases under --prefix issued longer ago than --min-age (default 6h);
+            VAULT_ADDR, VAULT_TOKEN and optional VAULT_NAMESPACE from the environment
+`;
+const AUDIT_USAGE = `usage: keyward audit verify FILE [--head SHA256]
+  checks the hash chain of a keyward audit trail; --head is the audit-head the job published
+`;
+const janitor = {
+    name: 'janitor',
+    summary: 'remove credentials that lost runners left behind (expired ci_ roles, old Vault leases)',
+    async run(argv, io) {
+        let parsed;
+        try {
+            parsed = (0, node_util_1.parseArgs)({
+                args: argv,
+                allowPositionals: true,
+                options: {
+                    'dry-run': { type: 'boolean' },
+                    prefix: { type: 'string' },
+                    'min-age': { type: 'string' },
+                    help: { type: 'boolean', short: 'h' },
+                },
+            });
+        }
+        catch (error) {
+            io.stderr(`${(0, retry_js_1.errorMessage)(error)}\n${JANITOR_USAGE}`);
+            return 2;
+        }
+        const { values, positionals } = parsed;
+        if (values.help) {
+            io.stdout(JANITOR_USAGE);
+            return 0;
+        }
+        const [backend, ...rest] = positionals;
+        if ((backend !== 'postgres' && backend !== 'vault') || rest.length) {
+            io.stderr(JANITOR_USAGE);
+            return 2;
+        }
+        let options;
+        if (backend === 'postgres') {
+            const adminUrl = io.env.KEYWARD_POSTGRES_ADMIN_URL || io.env.DATABASE_URL;
+            if (!adminUrl) {
+                io.stderr('set KEYWARD_POSTGRES_ADMIN_URL to an admin connection string (never pass it as an argument)\n');
+                return 2;
+            }
+            options = { backend, adminUrl, dryRun: values['dry-run'] };
+        }
+        else {
+            const { VAULT_ADDR: addr, VAULT_TOKEN: token, VAULT_NAMESPACE: namespace } = io.env;
+            if (!addr || !token || !values.prefix) {
+                io.stderr(`vault needs VAULT_ADDR, VAULT_TOKEN and --prefix\n${JANITOR_USAGE}`);
+                return 2;
+            }
+            let minAgeMs;
+            try {
+                minAgeMs = values['min-age'] ? (0, duration_js_1.parseDuration)(values['min-age']) : undefined;
+            }
+            catch (error) {
+                io.stderr(`--min-age: ${(0, retry_js_1.errorMessage)(error)}\n`);
+                return 2;
+            }
+            options = { backend, addr, token, namespace, prefix: values.prefix, minAgeMs, dryRun: values['dry-run'] };
+        }
+        try {
+            const result = await (0, janitor_js_1.runJanitor)(options, { log: (line) => io.stdout(`${line}\n`) });
+            io.stdout(`${result.found.length} leftover(s) found, ${result.removed.length} removed, ${result.failed.length} failed\n`);
+            return result.failed.length ? 1 : 0;
+        }
+        catch (error) {
+            io.stderr(`janitor ${backend}: ${(0, retry_js_1.errorMessage)(error)}\n`);
+            return 1;
+        }
+    },
+};
+const audit = {
+    name: 'audit',
+    summary: 'verify the hash chain of a keyward audit trail (keyward audit verify FILE)',
+    async run(argv, io) {
+        let parsed;
+        try {
+            parsed = (0, node_util_1.parseArgs)({ args: argv, allowPositionals: true, options: { head: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+        }
+        catch (error) {
+            io.stderr(`${(0, retry_js_1.errorMessage)(error)}\n${AUDIT_USAGE}`);
+            return 2;
+        }
+        if (parsed.values.help) {
+            io.stdout(AUDIT_USAGE);
+            return 0;
+        }
+        const [verb, file, ...rest] = parsed.positionals;
+        if (verb !== 'verify' || !file || rest.length) {
+            io.stderr(AUDIT_USAGE);
+            return 2;
+        }
+        let result;
+        try {
+            result = (0, audit_js_1.verifyAuditTrail)(file, parsed.values.head);
+        }
+        catch (error) {
+            io.stderr(`cannot read ${file}: ${(0, retry_js_1.errorMessage)(error)}\n`);
+            return 2;
+        }
+        if (result.ok) {
+            io.stdout(`ok: ${result.lines} line(s), chain intact, head ${result.head}\n`);
+            return 0;
+        }
+        for (const problem of result.problems)
+            io.stdout(`${file}:${problem.line}: ${problem.message}\n`);
+        io.stdout(`tampered: ${result.problems.length} problem(s) in ${result.lines} line(s)\n`);
+        return 1;
+    },
+};
+exports.provisionCommands = [janitor, audit];
+
+
+/***/ }),
+
+/***/ 4082:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseDuration = parseDuration;
+exports.formatDuration = formatDuration;
+/** Parses durations such as `90s`, `15m`, `1h30m`, `2h` or a bare number of seconds into milliseconds. */
+function parseDuration(text) {
+    const trimmed = text.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    const pattern = /\s*(\d+)\s*(ms|s|m|h|d)\s*/gy;
+    const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+    let total = 0;
+    let matched = 0;
+    for (const match of trimmed.matchAll(pattern)) {
+        total += Number(match[1]) * unitMs[match[2]];
+        matched += match[0].length;
+    }
+    if (trimmed === '' || matched !== trimmed.length) {
+        throw new Error(`"${text}" is not a duration; write it like 90s, 15m, 1h30m or 2h`);
+    }
+    return total;
+}
+function formatDuration(ms) {
+    const seconds = Math.round(ms / 1000);
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    return [h ? `${h}h` : '', m ? `${m}m` : '', s || (!h && !m) ? `${s}s` : ''].join('');
+}
+
+
+/***/ }),
+
+/***/ 7348:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CREDENTIALS_FILE_VARIABLE = void 0;
+exports.loadExportRecord = loadExportRecord;
+exports.assertExportName = assertExportName;
+exports.exportNames = exportNames;
+exports.exportFields = exportFields;
+const node_fs_1 = __nccwpck_require__(3024);
+const node_path_1 = __nccwpck_require__(6760);
+const state_keys_js_1 = __nccwpck_require__(3838);
+exports.CREDENTIALS_FILE_VARIABLE = 'KEYWARD_CREDENTIALS_FILE';
+const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `'it''s'`-style quoting: the file can be `source`d by sh and read by dotenv parsers. */
+const shellQuote = (value) => `'${value.replace(/'/g, `'\\''`)}'`;
+function loadExportRecord(runner) {
+    const raw = runner.getState(state_keys_js_1.StateKey.Exports);
+    return raw ? JSON.parse(raw) : { env: [], files: [], outputs: [] };
+}
+function assertExportName(name) {
+    if (!NAME_PATTERN.test(name))
+        throw new Error(`"${name}" cannot be a variable name (letters, digits and _ only)`);
+}
+/** Applies `rename` (keyed by field name or default export name) and checks the result is a usable name. */
+function exportNames(fields, rename) {
+    const names = new Map();
+    for (const field of fields) {
+        const name = rename[field.field] ?? rename[field.exportName] ?? field.exportName;
+        assertExportName(name);
+        names.set(field, name);
+    }
+    return names;
+}
+/**
+ * Hands the fields to later steps. The record of what will be exported is saved to state before the first
+ * write, so a crash half-way still leaves post knowing what to scrub. Values must be masked before this runs.
+ */
+function exportFields(fields, modes, rename, runner, runnerTemp) {
+    const names = exportNames(fields, rename);
+    const record = loadExportRecord(runner);
+    const save = () => runner.saveState(state_keys_js_1.StateKey.Exports, JSON.stringify(record));
+    if (modes.includes('file')) {
+        if (!runnerTemp)
+            throw new Error('RUNNER_TEMP is not set, so there is nowhere private to write the file');
+        const dir = (0, node_fs_1.mkdtempSync)((0, node_path_1.join)(runnerTemp, 'keyward-'));
+        (0, node_fs_1.chmodSync)(dir, 0o700);
+        const path = (0, node_path_1.join)(dir, 'credentials.env');
+        record.files.push(path);
+        record.env.push(exports.CREDENTIALS_FILE_VARIABLE);
+        save();
+        const body = fields.map((field) => `${names.get(field)}=${shellQuote(field.value)}\n`).join('');
+        (0, node_fs_1.writeFileSync)(path, body, { mode: 0o600 });
+        (0, node_fs_1.chmodSync)(path, 0o600); // the mode option is filtered by umask; be explicit
+        runner.exportVariable(exports.CREDENTIALS_FILE_VARIABLE, path);
+        runner.setOutput('credentials-file', path);
+    }
+    if (modes.includes('env')) {
+        record.env.push(...fields.map((field) => names.get(field)));
+        save();
+        for (const field of fields)
+            runner.exportVariable(names.get(field), field.value);
+    }
+    if (modes.includes('output')) {
+        record.outputs.push(...fields.map((field) => names.get(field)));
+        save();
+        for (const field of fields)
+            runner.setOutput(names.get(field), field.value);
+    }
+    return record;
+}
+
+
+/***/ }),
+
+/***/ 1270:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HttpError = void 0;
+exports.requestJson = requestJson;
+exports.httpFailure = httpFailure;
+const retry_js_1 = __nccwpck_require__(7366);
+class HttpError extends Error {
+    status;
+    method;
+    url;
+    constructor(status, method, url, body) {
+        // Server error bodies are short diagnostics; cut them anyway so nothing large lands in a warning.
+        super(`${method} ${new URL(url).pathname} answered ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
+        this.status = status;
+        this.method = method;
+        this.url = url;
+        this.name = 'HttpError';
+    }
+}
+exports.HttpError = HttpError;
+/** One JSON request; returns status and parsed body without throwing on HTTP errors. */
+async function requestJson(fetchImpl, request) {
+    const timeout = AbortSignal.timeout(request.timeoutMs ?? 15_000);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const response = await fetchImpl(request.url, {
+        method: request.method,
+        headers: {
+            accept: 'application/json',
+            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...request.headers,
+        },
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+    });
+    const text = await response.text();
+    let body;
+    try {
+        body = text ? JSON.parse(text) : undefined;
+    }
+    catch {
+        body = undefined;
+    }
+    return { status: response.status, body, text };
+}
+/** Client errors other than throttling will not change on retry. */
+function httpFailure(status, method, url, text) {
+    const error = new HttpError(status, method, url, text);
+    if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+        return Object.assign(new retry_js_1.PermanentError(error.message), { status });
+    }
+    return error;
+}
+
+
+/***/ }),
+
+/***/ 6380:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.generatePassword = exports.provisionCommands = exports.DEFAULT_LEASE_MIN_AGE_MS = exports.runJanitor = exports.jobHasFailed = exports.renderSummary = exports.postStep = exports.CancelledError = exports.oidcTokenSource = exports.provision = exports.CANCEL_RETRY = exports.POST_RETRY = exports.revokeAll = exports.CREDENTIALS_FILE_VARIABLE = exports.assertExportName = exports.loadExportRecord = exports.exportFields = exports.PolicyDeniedError = exports.globMatch = exports.claimsFromIdToken = exports.evaluatePolicy = exports.parsePolicy = exports.parseVaultSecrets = exports.VaultBackend = exports.tokenId = exports.GitHubAppBackend = exports.scramSha256Verifier = exports.CI_ROLE_PATTERN = exports.ciRoleName = exports.PostgresBackend = exports.verifyAuditTrail = exports.verifyAuditText = exports.hashLine = exports.GENESIS = exports.AuditTrail = exports.errorMessage = exports.withRetries = exports.PermanentError = exports.RevocationLedger = exports.StateKey = exports.registerMasks = exports.maskingForms = exports.MaskingRefusedError = exports.MIN_MASKABLE_LENGTH = exports.formatDuration = exports.parseDuration = exports.systemClock = void 0;
+var runner_js_1 = __nccwpck_require__(2236);
+Object.defineProperty(exports, "systemClock", ({ enumerable: true, get: function () { return runner_js_1.systemClock; } }));
+var duration_js_1 = __nccwpck_require__(4082);
+Object.defineProperty(exports, "parseDuration", ({ enumerable: true, get: function () { return duration_js_1.parseDuration; } }));
+Object.defineProperty(exports, "formatDuration", ({ enumerable: true, get: function () { return duration_js_1.formatDuration; } }));
+var masking_js_1 = __nccwpck_require__(4084);
+Object.defineProperty(exports, "MIN_MASKABLE_LENGTH", ({ enumerable: true, get: function () { return masking_js_1.MIN_MASKABLE_LENGTH; } }));
+Object.defineProperty(exports, "MaskingRefusedError", ({ enumerable: true, get: function () { return masking_js_1.MaskingRefusedError; } }));
+Object.defineProperty(exports, "maskingForms", ({ enumerable: true, get: function () { return masking_js_1.maskingForms; } }));
+Object.defineProperty(exports, "registerMasks", ({ enumerable: true, get: function () { return masking_js_1.registerMasks; } }));
+var state_keys_js_1 = __nccwpck_require__(3838);
+Object.defineProperty(exports, "StateKey", ({ enumerable: true, get: function () { return state_keys_js_1.StateKey; } }));
+var ledger_js_1 = __nccwpck_require__(6348);
+Object.defineProperty(exports, "RevocationLedger", ({ enumerable: true, get: function () { return ledger_js_1.RevocationLedger; } }));
+var retry_js_1 = __nccwpck_require__(7366);
+Object.defineProperty(exports, "PermanentError", ({ enumerable: true, get: function () { return retry_js_1.PermanentError; } }));
+Object.defineProperty(exports, "withRetries", ({ enumerable: true, get: function () { return retry_js_1.withRetries; } }));
+Object.defineProperty(exports, "errorMessage", ({ enumerable: true, get: function () { return retry_js_1.errorMessage; } }));
+var audit_js_1 = __nccwpck_require__(3199);
+Object.defineProperty(exports, "AuditTrail", ({ enumerable: true, get: function () { return audit_js_1.AuditTrail; } }));
+Object.defineProperty(exports, "GENESIS", ({ enumerable: true, get: function () { return audit_js_1.GENESIS; } }));
+Object.defineProperty(exports, "hashLine", ({ enumerable: true, get: function () { return audit_js_1.hashLine; } }));
+Object.defineProperty(exports, "verifyAuditText", ({ enumerable: true, get: function () { return audit_js_1.verifyAuditText; } }));
+Object.defineProperty(exports, "verifyAuditTrail", ({ enumerable: true, get: function () { return audit_js_1.verifyAuditTrail; } }));
+var postgres_js_1 = __nccwpck_require__(8661);
+Object.defineProperty(exports, "PostgresBackend", ({ enumerable: true, get: function () { return postgres_js_1.PostgresBackend; } }));
+Object.defineProperty(exports, "ciRoleName", ({ enumerable: true, get: function () { return postgres_js_1.ciRoleName; } }));
+Object.defineProperty(exports, "CI_ROLE_PATTERN", ({ enumerable: true, get: function () { return postgres_js_1.CI_ROLE_PATTERN; } }));
+var scram_js_1 = __nccwpck_require__(7082);
+Object.defineProperty(exports, "scramSha256Verifier", ({ enumerable: true, get: function () { return scram_js_1.scramSha256Verifier; } }));
+var github_app_js_1 = __nccwpck_require__(2655);
+Object.defineProperty(exports, "GitHubAppBackend", ({ enumerable: true, get: function () { return github_app_js_1.GitHubAppBackend; } }));
+Object.defineProperty(exports, "tokenId", ({ enumerable: true, get: function () { return github_app_js_1.tokenId; } }));
+var vault_js_1 = __nccwpck_require__(2608);
+Object.defineProperty(exports, "VaultBackend", ({ enumerable: true, get: function () { return vault_js_1.VaultBackend; } }));
+Object.defineProperty(exports, "parseVaultSecrets", ({ enumerable: true, get: function () { return vault_js_1.parseVaultSecrets; } }));
+var policy_js_1 = __nccwpck_require__(968);
+Object.defineProperty(exports, "parsePolicy", ({ enumerable: true, get: function () { return policy_js_1.parsePolicy; } }));
+Object.defineProperty(exports, "evaluatePolicy", ({ enumerable: true, get: function () { return policy_js_1.evaluatePolicy; } }));
+Object.defineProperty(exports, "claimsFromIdToken", ({ enumerable: true, get: function () { return policy_js_1.claimsFromIdToken; } }));
+Object.defineProperty(exports, "globMatch", ({ enumerable: true, get: function () { return policy_js_1.globMatch; } }));
+Object.defineProperty(exports, "PolicyDeniedError", ({ enumerable: true, get: function () { return policy_js_1.PolicyDeniedError; } }));
+var export_js_1 = __nccwpck_require__(7348);
+Object.defineProperty(exports, "exportFields", ({ enumerable: true, get: function () { return export_js_1.exportFields; } }));
+Object.defineProperty(exports, "loadExportRecord", ({ enumerable: true, get: function () { return export_js_1.loadExportRecord; } }));
+Object.defineProperty(exports, "assertExportName", ({ enumerable: true, get: function () { return export_js_1.assertExportName; } }));
+Object.defineProperty(exports, "CREDENTIALS_FILE_VARIABLE", ({ enumerable: true, get: function () { return export_js_1.CREDENTIALS_FILE_VARIABLE; } }));
+var revocation_js_1 = __nccwpck_require__(9586);
+Object.defineProperty(exports, "revokeAll", ({ enumerable: true, get: function () { return revocation_js_1.revokeAll; } }));
+Object.defineProperty(exports, "POST_RETRY", ({ enumerable: true, get: function () { return revocation_js_1.POST_RETRY; } }));
+Object.defineProperty(exports, "CANCEL_RETRY", ({ enumerable: true, get: function () { return revocation_js_1.CANCEL_RETRY; } }));
+var provision_js_1 = __nccwpck_require__(5671);
+Object.defineProperty(exports, "provision", ({ enumerable: true, get: function () { return provision_js_1.provision; } }));
+Object.defineProperty(exports, "oidcTokenSource", ({ enumerable: true, get: function () { return provision_js_1.oidcTokenSource; } }));
+Object.defineProperty(exports, "CancelledError", ({ enumerable: true, get: function () { return provision_js_1.CancelledError; } }));
+var post_js_1 = __nccwpck_require__(7880);
+Object.defineProperty(exports, "postStep", ({ enumerable: true, get: function () { return post_js_1.postStep; } }));
+var summary_js_1 = __nccwpck_require__(3248);
+Object.defineProperty(exports, "renderSummary", ({ enumerable: true, get: function () { return summary_js_1.renderSummary; } }));
+var job_outcome_js_1 = __nccwpck_require__(9182);
+Object.defineProperty(exports, "jobHasFailed", ({ enumerable: true, get: function () { return job_outcome_js_1.jobHasFailed; } }));
+var janitor_js_1 = __nccwpck_require__(329);
+Object.defineProperty(exports, "runJanitor", ({ enumerable: true, get: function () { return janitor_js_1.runJanitor; } }));
+Object.defineProperty(exports, "DEFAULT_LEASE_MIN_AGE_MS", ({ enumerable: true, get: function () { return janitor_js_1.DEFAULT_LEASE_MIN_AGE_MS; } }));
+var cli_commands_js_1 = __nccwpck_require__(3593);
+Object.defineProperty(exports, "provisionCommands", ({ enumerable: true, get: function () { return cli_commands_js_1.provisionCommands; } }));
+var random_js_1 = __nccwpck_require__(8622);
+Object.defineProperty(exports, "generatePassword", ({ enumerable: true, get: function () { return random_js_1.generatePassword; } }));
+
+
+/***/ }),
+
+/***/ 329:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_LEASE_MIN_AGE_MS = void 0;
+exports.runJanitor = runJanitor;
+const postgres_js_1 = __nccwpck_require__(8661);
+const vault_js_1 = __nccwpck_require__(2608);
+const retry_js_1 = __nccwpck_require__(7366);
+exports.DEFAULT_LEASE_MIN_AGE_MS = 6 * 3_600_000;
+/**
+ * Removes what lost runners left behind: expired `ci_` roles, or leases under a prefix older than any job can
+ * run. For a scheduled workflow; the server-side expiry already stopped these from logging in or being used,
+ * this removes the objects themselves.
+ */
+async function runJanitor(options, deps = {}) {
+    const now = deps.now?.() ?? new Date();
+    const log = deps.log ?? (() => undefined);
+    const result = { found: [], removed: [], failed: [] };
+    if (options.backend === 'postgres') {
+        const backend = new postgres_js_1.PostgresBackend({ adminUrl: options.adminUrl });
+        for (const { role, validUntil } of await backend.listExpiredCiRoles(now)) {
+            result.found.push(role);
+            if (options.dryRun) {
+                log(`would drop ${role} (expired ${validUntil?.toISOString() ?? 'never'})`);
+                continue;
+            }
+            try {
+                await backend.revoke({ seq: 0, backend: 'postgres', kind: 'role', id: role, mintedAt: '', expiresAt: '', revocation: {}, status: 'live' });
+                result.removed.push(role);
+                log(`dropped ${role}`);
+            }
+            catch (error) {
+                result.failed.push({ id: role, error: (0, retry_js_1.errorMessage)(error) });
+                log(`could not drop ${role}: ${(0, retry_js_1.errorMessage)(error)}`);
+            }
+        }
+        return result;
+    }
+    const backend = new vault_js_1.VaultBackend({
+        addr: options.addr,
+        token: options.token,
+        namespace: options.namespace,
+        method: 'token',
+        fetch: deps.fetch,
+    });
+    const cutoff = now.getTime() - (options.minAgeMs ?? exports.DEFAULT_LEASE_MIN_AGE_MS);
+    for (const leaseId of await backend.listLeases(options.prefix)) {
+        const issued = await backend.leaseIssueTime(leaseId);
+        if (!issued || issued.getTime() > cutoff)
+            continue;
+        result.found.push(leaseId);
+        if (options.dryRun) {
+            log(`would revoke ${leaseId} (issued ${issued.toISOString()})`);
+            continue;
+        }
+        try {
+            await backend.revokeLease(leaseId);
+            result.removed.push(leaseId);
+            log(`revoked ${leaseId}`);
+        }
+        catch (error) {
+            result.failed.push({ id: leaseId, error: (0, retry_js_1.errorMessage)(error) });
+            log(`could not revoke ${leaseId}: ${(0, retry_js_1.errorMessage)(error)}`);
+        }
+    }
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 9182:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.jobHasFailed = jobHasFailed;
+const http_js_1 = __nccwpck_require__(1270);
+/**
+ * Whether the current job has a failed step. A post step has no direct way to know (job.status is evaluated at
+ * main time), so this asks the Actions API for this run attempt's jobs. Undefined when it cannot tell.
+ */
+async function jobHasFailed(query) {
+    const url = `${query.apiUrl.replace(/\/+$/, '')}/repos/${query.repository}/actions/runs/${encodeURIComponent(query.runId)}` +
+        `/attempts/${encodeURIComponent(query.runAttempt)}/jobs?per_page=100`;
+    const response = await (0, http_js_1.requestJson)(query.fetch ?? fetch, {
+        method: 'GET',
+        url,
+        headers: { authorization: `Bearer ${query.token}`, 'x-github-api-version': '2022-11-28', 'user-agent': 'keyward-provision' },
+        timeoutMs: 10_000,
+    });
+    if (response.status !== 200)
+        return undefined;
+    const job = response.body?.jobs?.find((j) => j.status === 'in_progress' && j.runner_name === query.runnerName);
+    if (!job)
+        return undefined;
+    return (job.steps ?? []).some((step) => step.conclusion === 'failure');
+}
+
+
+/***/ }),
+
+/***/ 6348:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RevocationLedger = void 0;
+const state_keys_js_1 = __nccwpck_require__(3838);
+/**
+ * The revocation ledger: every credential is written here (to action state) before it is used or exported,
+ * so that post, or main's own failure and signal handlers, can revoke everything that came to exist.
+ */
+class RevocationLedger {
+    runner;
+    items;
+    constructor(runner, entries) {
+        this.runner = runner;
+        this.items = entries;
+    }
+    static empty(runner) {
+        return new RevocationLedger(runner, []);
+    }
+    static load(runner) {
+        const raw = runner.getState(state_keys_js_1.StateKey.Ledger);
+        if (!raw)
+            return new RevocationLedger(runner, []);
+        const parsed = JSON.parse(raw);
+        if (!Array.isArray(parsed))
+            throw new Error('the saved revocation ledger is not a list');
+        return new RevocationLedger(runner, parsed);
+    }
+    get entries() {
+        return this.items;
+    }
+    /** Entries still to revoke, newest first. */
+    live() {
+        return this.items.filter((e) => e.status === 'live' || e.status === 'failed').sort((a, b) => b.seq - a.seq);
+    }
+    add(entry, now) {
+        const full = {
+            ...entry,
+            mintedAt: entry.mintedAt ?? now.toISOString(),
+            seq: this.items.length + 1,
+            status: 'live',
+        };
+        this.items.push(full);
+        this.save();
+        return full;
+    }
+    mark(entry, status, error) {
+        entry.status = status;
+        if (error)
+            entry.error = error;
+        else
+            delete entry.error;
+        this.save();
+    }
+    save() {
+        this.runner.saveState(state_keys_js_1.StateKey.Ledger, JSON.stringify(this.items));
+    }
+}
+exports.RevocationLedger = RevocationLedger;
+
+
+/***/ }),
+
+/***/ 4084:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MaskingRefusedError = exports.MIN_MASKABLE_LENGTH = void 0;
+exports.maskingForms = maskingForms;
+exports.registerMasks = registerMasks;
+/**
+ * Shorter values are refused: masking them would replace ordinary words all over the log (garbling it),
+ * and the runner's own masker ignores very short values anyway.
+ */
+exports.MIN_MASKABLE_LENGTH = 8;
+class MaskingRefusedError extends Error {
+    constructor(what, length) {
+        super(`${what} is ${length} characters long; values shorter than ${exports.MIN_MASKABLE_LENGTH} cannot be masked ` +
+            'without garbling the log, so keyward refuses to hand it out');
+        this.name = 'MaskingRefusedError';
+    }
+}
+exports.MaskingRefusedError = MaskingRefusedError;
+/**
+ * The base64 characters fully determined by `bytes` alone. The final 1-2 characters of an unpadded group also
+ * depend on whatever byte follows, so they are left off: what remains appears verbatim inside any longer
+ * base64 text that contains these bytes at this alignment.
+ */
+function stableBase64(bytes) {
+    const full = Math.floor(bytes.length / 3) * 4;
+    const rest = bytes.length % 3; // 1 byte pins 1 char, 2 bytes pin 2 chars
+    return bytes.toString('base64').slice(0, full + rest);
+}
+const toBase64Url = (b64) => b64.replace(/\+/g, '-').replace(/\//g, '_');
+/**
+ * Every form of `value` the runner should mask: the value, each line, and the encodings a later step might
+ * print that the runner's own masker does not derive (base64 at each of the three alignments a value can sit at
+ * inside a longer base64 text, with and without padding, base64url, hex, URL-encoding, JSON escaping).
+ * Forms shorter than MIN_MASKABLE_LENGTH are dropped: each is a fragment of a form that is masked whole.
+ */
+function maskingForms(value) {
+    const forms = new Set([value]);
+    for (const line of value.split(/\r?\n/))
+        forms.add(line.trim());
+    const bytes = Buffer.from(value, 'utf8');
+    const padded = bytes.toString('base64');
+    forms.add(padded);
+    forms.add(padded.replace(/=+$/, ''));
+    forms.add(toBase64Url(padded.replace(/=+$/, '')));
+    // A value starting at offset 3k+1 or 3k+2 of an encoded text aligns after dropping 2 or 1 leading bytes.
+    for (const drop of [0, 1, 2]) {
+        const stable = stableBase64(bytes.subarray(drop));
+        forms.add(stable);
+        forms.add(toBase64Url(stable));
+    }
+    forms.add(bytes.toString('hex'));
+    forms.add(bytes.toString('hex').toUpperCase());
+    forms.add(encodeURIComponent(value));
+    forms.add(encodeURIComponent(value).replace(/%20/g, '+')); // form encoding
+    forms.add(JSON.stringify(value).slice(1, -1));
+    return [...forms].filter((form) => form.length >= exports.MIN_MASKABLE_LENGTH);
+}
+/**
+ * Registers `value` and its derived forms with the runner. Must run before the value reaches any output.
+ * Returns how many forms were registered (recorded in the audit trail; the forms themselves never are).
+ */
+function registerMasks(runner, value, what) {
+    if (value.length < exports.MIN_MASKABLE_LENGTH)
+        throw new MaskingRefusedError(what, value.length);
+    const forms = maskingForms(value);
+    for (const form of forms)
+        runner.setSecret(form);
+    return forms.length;
+}
+
+
+/***/ }),
+
+/***/ 968:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PolicyDeniedError = void 0;
+exports.parsePolicy = parsePolicy;
+exports.globMatch = globMatch;
+exports.describeClaims = describeClaims;
+exports.evaluatePolicy = evaluatePolicy;
+exports.claimsFromIdToken = claimsFromIdToken;
+const jose_1 = __nccwpck_require__(4151);
+const yaml_1 = __nccwpck_require__(8985);
+class PolicyDeniedError extends Error {
+    name = 'PolicyDeniedError';
+}
+exports.PolicyDeniedError = PolicyDeniedError;
+const BACKENDS = new Set(['postgres', 'github-app', 'vault', '*']);
+function stringList(value, where) {
+    if (value === undefined || value === null)
+        return undefined;
+    const list = Array.isArray(value) ? value : [value];
+    if (!list.every((v) => typeof v === 'string' || typeof v === 'number'))
+        throw new Error(`${where} must be a list of strings`);
+    return list.map(String);
+}
+/**
+ * Parses a policy (YAML or JSON):
+ * ```yaml
+ * rules:
+ *   - backend: postgres
+ *     roles: [app_prod_*]
+ *     environments: [production]
+ *     refs: [refs/heads/main]
+ *     protected-ref: true
+ * ```
+ */
+function parsePolicy(text, source) {
+    let document;
+    try {
+        document = (0, yaml_1.parse)(text);
+    }
+    catch (error) {
+        throw new Error(`policy ${source} is not valid YAML: ${error.message}`);
+    }
+    const rules = document?.rules;
+    if (!Array.isArray(rules))
+        throw new Error(`policy ${source} needs a "rules" list`);
+    return {
+        source,
+        rules: rules.map((raw, index) => {
+            const where = `policy ${source}, rule ${index + 1}`;
+            if (!raw || typeof raw !== 'object')
+                throw new Error(`${where} is not a mapping`);
+            const rule = raw;
+            const backend = String(rule.backend ?? '');
+            if (!BACKENDS.has(backend))
+                throw new Error(`${where}: backend must be postgres, github-app, vault or *`);
+            const roles = stringList(rule.roles, `${where}: roles`);
+            if (!roles?.length)
+                throw new Error(`${where}: roles must name at least one role (or "*")`);
+            const protectedRef = rule['protected-ref'];
+            if (protectedRef !== undefined && typeof protectedRef !== 'boolean')
+                throw new Error(`${where}: protected-ref must be true or false`);
+            return {
+                backend: backend,
+                roles,
+                environments: stringList(rule.environments, `${where}: environments`),
+                refs: stringList(rule.refs, `${where}: refs`),
+                protectedRef,
+                events: stringList(rule.events, `${where}: events`),
+                repositories: stringList(rule.repositories, `${where}: repositories`),
+            };
+        }),
+    };
+}
+/** `*` matches any run of characters; everything else is literal. */
+function globMatch(pattern, value) {
+    const escaped = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+    return new RegExp(`^${escaped.join('.*')}$`).test(value);
+}
+const anyMatch = (patterns, value) => patterns === undefined || (value !== undefined && patterns.some((p) => globMatch(p, value)));
+function conditionsFailed(rule, claims) {
+    const failed = [];
+    if (!anyMatch(rule.environments, claims.environment))
+        failed.push(`environment in [${rule.environments?.join(', ')}]`);
+    if (!anyMatch(rule.refs, claims.ref))
+        failed.push(`ref in [${rule.refs?.join(', ')}]`);
+    if (rule.protectedRef === true && String(claims.ref_protected) !== 'true')
+        failed.push('a protected ref');
+    if (!anyMatch(rule.events, claims.event_name))
+        failed.push(`event in [${rule.events?.join(', ')}]`);
+    if (!anyMatch(rule.repositories, claims.repository))
+        failed.push(`repository in [${rule.repositories?.join(', ')}]`);
+    return failed;
+}
+function describeClaims(claims) {
+    return (`environment ${claims.environment ? `"${claims.environment}"` : '(none)'}, ref ${claims.ref ?? '(none)'} ` +
+        `(${String(claims.ref_protected) === 'true' ? 'protected' : 'unprotected'}), event ${claims.event_name ?? '(none)'}, ` +
+        `repository ${claims.repository ?? '(none)'}`);
+}
+function evaluatePolicy(policy, backend, roles, claims) {
+    if (roles.length === 0)
+        roles = ['*'];
+    for (const role of roles) {
+        const candidates = policy.rules.filter((rule) => (rule.backend === '*' || rule.backend === backend) && rule.roles.some((p) => globMatch(p, role)));
+        if (candidates.some((rule) => conditionsFailed(rule, claims).length === 0))
+            continue;
+        const why = candidates.length
+            ? `it requires ${candidates.map((rule) => conditionsFailed(rule, claims).join(' and ')).join(', or ')}`
+            : 'no rule allows it';
+        return {
+            allowed: false,
+            reason: `policy ${policy.source} denies ${backend} role "${role}" to this job (${describeClaims(claims)}): ${why}`,
+        };
+    }
+    return { allowed: true };
+}
+/** Reads the claims out of the job's OIDC token. */
+function claimsFromIdToken(idToken) {
+    // No signature check: the token came straight from the runner's own token endpoint, which this process must
+    // trust anyway (whoever can tamper with it can tamper with this process). Servers that accept it (Vault) verify.
+    const payload = (0, jose_1.decodeJwt)(idToken);
+    const pick = (name) => (typeof payload[name] === 'string' ? payload[name] : undefined);
+    return {
+        environment: pick('environment'),
+        ref: pick('ref'),
+        ref_protected: typeof payload.ref_protected === 'boolean' ? payload.ref_protected : pick('ref_protected'),
+        event_name: pick('event_name'),
+        repository: pick('repository'),
+    };
+}
+
+
+/***/ }),
+
+/***/ 7880:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.postStep = postStep;
+const node_fs_1 = __nccwpck_require__(3024);
+const node_path_1 = __nccwpck_require__(6760);
+const duration_js_1 = __nccwpck_require__(4082);
+const export_js_1 = __nccwpck_require__(7348);
+const ledger_js_1 = __nccwpck_require__(6348);
+const revocation_js_1 = __nccwpck_require__(9586);
+const retry_js_1 = __nccwpck_require__(7366);
+const summary_js_1 = __nccwpck_require__(3248);
+/** post (always): [keep-on-failure wait] -> revoke newest first -> scrub env and files -> audit -> summary. */
+async function postStep(deps) {
+    const { runner, audit, clock } = deps;
+    const ledger = ledger_js_1.RevocationLedger.load(runner);
+    let keptUntil;
+    if (deps.keepOnFailureMs && ledger.live().length > 0) {
+        keptUntil = await keepForDebugging(ledger, deps, deps.keepOnFailureMs);
+    }
+    const revoked = await (0, revocation_js_1.revokeAll)(ledger, {
+        runner,
+        audit,
+        clock,
+        backendFor: deps.backendFor,
+        retry: deps.retry,
+        random: deps.random,
+    });
+    const exports = (0, export_js_1.loadExportRecord)(runner);
+    // Blanking only reaches the steps after this one (later post steps), which is exactly who is left.
+    for (const name of new Set(exports.env))
+        runner.exportVariable(name, '');
+    const deletedFiles = [];
+    for (const file of exports.files) {
+        try {
+            // Main made a private keyward-* directory per file; remove it whole.
+            (0, node_fs_1.rmSync)((0, node_path_1.basename)((0, node_path_1.dirname)(file)).startsWith('keyward-') ? (0, node_path_1.dirname)(file) : file, { recursive: true, force: true });
+            deletedFiles.push(file);
+        }
+        catch (error) {
+            runner.warning(`could not delete ${file}: ${(0, retry_js_1.errorMessage)(error)}`);
+        }
+    }
+    if (exports.env.length || exports.files.length) {
+        audit.append({
+            operation: 'scrub',
+            backend: ledger.entries[0]?.backend ?? '-',
+            credentialId: '-',
+            result: 'ok',
+            detail: `blanked ${exports.env.length} variable(s), deleted ${deletedFiles.length} file(s)`,
+        });
+    }
+    const note = keptUntil ? `The job failed: credentials were kept for debugging until ${keptUntil}, then revoked.` : undefined;
+    await runner.appendSummary((0, summary_js_1.renderSummary)(ledger.entries, audit.path, audit.head(), note));
+    return { revoked, keptUntil, scrubbedVariables: [...new Set(exports.env)], deletedFiles };
+}
+async function keepForDebugging(ledger, deps, keepMs) {
+    const { runner, audit, clock } = deps;
+    let failed;
+    try {
+        failed = await deps.jobFailed?.();
+    }
+    catch (error) {
+        failed = undefined;
+        runner.warning(`could not tell whether the job failed (${(0, retry_js_1.errorMessage)(error)}); revoking now`);
+    }
+    if (failed === undefined) {
+        runner.warning('keep-on-failure: could not tell whether the job failed; revoking now');
+        return undefined;
+    }
+    if (!failed)
+        return undefined;
+    const now = clock.now();
+    const until = new Date(now.getTime() + keepMs);
+    for (const entry of ledger.live()) {
+        // Bring the server-side expiry forward too, so a lost runner cannot stretch the debugging window.
+        const shortened = await deps
+            .backendFor(entry)
+            .shortenExpiry?.(entry, until)
+            .catch(() => false);
+        audit.append({
+            operation: 'keep',
+            backend: entry.backend,
+            credentialId: entry.id,
+            result: 'kept',
+            detail: `job failed; kept until ${until.toISOString()}${shortened ? ' (server-side expiry moved forward)' : ''}`,
+        });
+    }
+    runner.info(`the job failed: keeping ${ledger.live().length} credential(s) for debugging for ${(0, duration_js_1.formatDuration)(keepMs)}, until ${until.toISOString()}`);
+    await clock.sleep(keepMs, deps.signal).catch(() => runner.info('keep-on-failure wait cut short; revoking now'));
+    return until.toISOString();
+}
+
+
+/***/ }),
+
+/***/ 5671:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CancelledError = void 0;
+exports.oidcTokenSource = oidcTokenSource;
+exports.provision = provision;
+const export_js_1 = __nccwpck_require__(7348);
+const ledger_js_1 = __nccwpck_require__(6348);
+const masking_js_1 = __nccwpck_require__(4084);
+const policy_js_1 = __nccwpck_require__(968);
+const revocation_js_1 = __nccwpck_require__(9586);
+const state_keys_js_1 = __nccwpck_require__(3838);
+class CancelledError extends Error {
+    name = 'CancelledError';
+    constructor() {
+        super('cancelled: every credential minted so far was revoked');
+    }
+}
+exports.CancelledError = CancelledError;
+/** Fetches the OIDC token once and masks it before anyone can print it: it is a bearer credential too. */
+function oidcTokenSource(runner, audience) {
+    let pending;
+    return () => {
+        pending ??= runner.getIDToken(audience).then((token) => {
+            (0, masking_js_1.registerMasks)(runner, token, 'the job OIDC token');
+            return token;
+        });
+        return pending;
+    };
+}
+/**
+ * main: policy -> mint (ledger first) -> mask -> export -> audit. If anything fails or the job is cancelled
+ * after the first credential exists, everything in the ledger is revoked before the error propagates.
+ */
+async function provision(request, deps) {
+    const { runner, audit, backend, clock } = deps;
+    runner.saveState(state_keys_js_1.StateKey.MainStarted, 'true');
+    if (deps.policy) {
+        if (!deps.idToken)
+            throw new Error('the policy needs the job OIDC claims; grant the job `permissions: id-token: write`');
+        const claims = (0, policy_js_1.claimsFromIdToken)(await deps.idToken());
+        const decision = (0, policy_js_1.evaluatePolicy)(deps.policy, request.backend, request.roles, claims);
+        if (!decision.allowed) {
+            audit.append({ operation: 'deny', backend: request.backend, credentialId: request.roles.join(',') || '*', result: 'denied', detail: decision.reason });
+            throw new policy_js_1.PolicyDeniedError(decision.reason);
+        }
+        runner.info(`policy ${deps.policy.source} allows ${request.backend} [${request.roles.join(', ')}] for ${(0, policy_js_1.describeClaims)(claims)}`);
+    }
+    // Fail on bad names before minting anything.
+    for (const name of Object.values(request.rename))
+        (0, export_js_1.assertExportName)(name);
+    const ledger = ledger_js_1.RevocationLedger.empty(runner);
+    const masked = new Set();
+    const mask = (value, what, credentialId) => {
+        if (masked.has(value))
+            return;
+        const forms = (0, masking_js_1.registerMasks)(runner, value, what);
+        masked.add(value);
+        audit.append({ operation: 'mask', backend: request.backend, credentialId, result: 'ok', detail: `${what}: ${forms} forms` });
+    };
+    const context = {
+        record: (entry) => {
+            const saved = ledger.add(entry, clock.now());
+            audit.append({ operation: 'mint', backend: saved.backend, credentialId: saved.id, result: 'ok', detail: `${saved.kind}, expires ${saved.expiresAt}` });
+        },
+        // Attributed to the newest ledger entry: backends mask a credential right after recording it.
+        protect: (value, what) => mask(value, what, ledger.entries.at(-1)?.id ?? '-'),
+        signal: deps.signal,
+        now: () => clock.now(),
+    };
+    try {
+        const fields = await backend.mint(context);
+        if (deps.signal.aborted)
+            throw new CancelledError();
+        for (const field of fields) {
+            if (field.secret)
+                mask(field.value, `${request.backend} ${field.field}`, field.credentialId ?? '-');
+        }
+        const exported = (0, export_js_1.exportFields)(fields, request.exportModes, request.rename, runner, deps.job.runnerTemp);
+        audit.append({
+            operation: 'export',
+            backend: request.backend,
+            credentialId: [...new Set(fields.map((f) => f.credentialId).filter(Boolean))].join(',') || '-',
+            result: 'ok',
+            detail: describeExport(exported),
+        });
+        runner.setOutput('credential-ids', ledger.entries.map((e) => e.id).join('\n'));
+        runner.setOutput('audit-head', audit.head());
+        return { ledger, exported, fields: fields.length };
+    }
+    catch (error) {
+        if (ledger.entries.length > 0) {
+            const cancelled = deps.signal.aborted;
+            runner.warning(`${cancelled ? 'cancelled' : 'failed'} after minting ${ledger.entries.length} credential(s); revoking them now`);
+            await (0, revocation_js_1.revokeAll)(ledger, {
+                runner,
+                audit,
+                clock,
+                backendFor: () => backend,
+                retry: cancelled ? revocation_js_1.CANCEL_RETRY : deps.retry,
+                random: deps.random,
+            });
+            if (cancelled)
+                throw new CancelledError();
+        }
+        throw error;
+    }
+}
+function describeExport(record) {
+    const parts = [];
+    if (record.env.length)
+        parts.push(`env: ${record.env.join(', ')}`);
+    if (record.files.length)
+        parts.push(`files: ${record.files.length}`);
+    if (record.outputs.length)
+        parts.push(`outputs: ${record.outputs.join(', ')}`);
+    return parts.join('; ') || 'nothing';
+}
+
+
+/***/ }),
+
+/***/ 8622:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.randomSuffix = exports.generatePassword = void 0;
+const node_crypto_1 = __nccwpck_require__(7598);
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const LOWER_ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';
+/** Uniform over the alphabet (crypto.randomInt has no modulo bias). */
+function randomString(alphabet, length) {
+    let out = '';
+    for (let i = 0; i < length; i++)
+        out += alphabet[(0, node_crypto_1.randomInt)(alphabet.length)];
+    return out;
+}
+/** 40 alphanumerics is about 238 bits; letters and digits only, so no quoting surprises in URLs or shells. */
+const generatePassword = (length = 40) => randomString(ALPHANUMERIC, length);
+exports.generatePassword = generatePassword;
+const randomSuffix = (length = 8) => randomString(LOWER_ALPHANUMERIC, length);
+exports.randomSuffix = randomSuffix;
+
+
+/***/ }),
+
+/***/ 7366:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PermanentError = void 0;
+exports.withRetries = withRetries;
+exports.errorMessage = errorMessage;
+/** An error that retrying cannot fix (bad credentials, a malformed request). */
+class PermanentError extends Error {
+    name = 'PermanentError';
+}
+exports.PermanentError = PermanentError;
+/**
+ * Runs `operation` up to `attempts` times with full-jitter exponential backoff, so many jobs revoking against one
+ * struggling server do not retry in lockstep. Throws the last error; only the caller decides how to report it.
+ */
+async function withRetries(operation, options) {
+    const random = options.random ?? Math.random;
+    let lastError;
+    for (let attempt = 1; attempt <= options.attempts; attempt++) {
+        try {
+            return await operation(attempt);
+        }
+        catch (error) {
+            lastError = error;
+            if (error instanceof PermanentError || attempt === options.attempts || options.signal?.aborted)
+                break;
+            const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+            await options.clock.sleep(Math.floor(random() * ceiling), options.signal).catch(() => undefined);
+        }
+    }
+    throw lastError;
+}
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+
+/***/ }),
+
+/***/ 9586:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CANCEL_RETRY = exports.POST_RETRY = void 0;
+exports.revokeAll = revokeAll;
+const retry_js_1 = __nccwpck_require__(7366);
+/** Post's default: four tries over a few seconds; the server-side expiry covers anything beyond that. */
+exports.POST_RETRY = { attempts: 4, baseDelayMs: 500, maxDelayMs: 4_000 };
+/** On SIGINT/SIGTERM the runner kills the process within seconds: try fast. */
+exports.CANCEL_RETRY = { attempts: 2, baseDelayMs: 100, maxDelayMs: 300 };
+/**
+ * Revokes every live ledger entry, newest first (a Vault lease before the token that holds it), retrying each
+ * with jittered backoff and then checking with the server that it no longer works. A credential that cannot be
+ * revoked costs one warning, never an exception: the rest still get revoked, and its server-side expiry stands.
+ */
+async function revokeAll(ledger, deps) {
+    const reports = [];
+    for (const entry of ledger.live()) {
+        const label = `${entry.backend} ${entry.kind} ${entry.id}`;
+        try {
+            const backend = deps.backendFor(entry);
+            const outcome = await (0, retry_js_1.withRetries)(async () => {
+                const result = await backend.revoke(entry);
+                if (!(await backend.verifyRevoked(entry)))
+                    throw new Error('the server still accepts it after revocation');
+                return result;
+            }, { ...(deps.retry ?? exports.POST_RETRY), clock: deps.clock, random: deps.random });
+            ledger.mark(entry, outcome === 'already-gone' ? 'expired' : 'revoked');
+            deps.audit.append({ operation: 'revoke', backend: entry.backend, credentialId: entry.id, result: outcome === 'revoked' ? 'ok' : 'already-gone' });
+            deps.runner.info(`revoked ${label}${outcome === 'already-gone' ? ' (it was already gone or expired)' : ''}`);
+            reports.push({ entry, outcome });
+        }
+        catch (error) {
+            const message = (0, retry_js_1.errorMessage)(error);
+            ledger.mark(entry, 'failed', message);
+            deps.audit.append({ operation: 'revoke', backend: entry.backend, credentialId: entry.id, result: 'failed', detail: message });
+            deps.runner.warning(`could not revoke ${label}: ${message}. It stays usable until it expires server-side at ${entry.expiresAt}.`);
+            reports.push({ entry, outcome: 'failed', error: message });
+        }
+    }
+    return reports;
+}
+
+
+/***/ }),
+
+/***/ 2236:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.systemClock = void 0;
+exports.systemClock = {
+    now: () => new Date(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason ?? new Error('aborted'));
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason ?? new Error('aborted'));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+
+/***/ }),
+
+/***/ 3838:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.StateKey = void 0;
+/** Every action-state name used between main and post, named once. */
+exports.StateKey = {
+    /** JSON array of LedgerEntry: what main minted, saved before anything is exported. */
+    Ledger: 'keyward_ledger',
+    /** JSON ExportRecord: env var names and files main handed out, so post can scrub them. */
+    Exports: 'keyward_exports',
+    /** Set once main has started, so post can tell "main never ran" from "main minted nothing". */
+    MainStarted: 'keyward_main_started',
+};
+
+
+/***/ }),
+
+/***/ 3248:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.renderSummary = renderSummary;
+const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+function revokedCell(entry) {
+    switch (entry.status) {
+        case 'revoked':
+            return 'yes';
+        case 'expired':
+            return 'yes (already gone)';
+        case 'failed':
+            return `no: ${entry.error ?? 'revocation failed'}`;
+        default:
+            return 'no';
+    }
+}
+/** The job summary table: ids, expiry and revocation status only, never a value. */
+function renderSummary(entries, auditPath, auditHead, note) {
+    const lines = ['### keyward provision', ''];
+    if (note)
+        lines.push(note, '');
+    if (entries.length === 0) {
+        lines.push('No credential was minted.');
+    }
+    else {
+        lines.push('| Backend | Credential | Expires | Revoked |', '| --- | --- | --- | --- |');
+        for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
+            lines.push(`| ${cell(entry.backend)} | ${cell(`${entry.kind} \`${entry.id}\``)} | ${cell(entry.expiresAt)} | ${cell(revokedCell(entry))} |`);
+        }
+    }
+    lines.push('', `Audit trail: \`${auditPath}\`, head \`${auditHead}\``, '');
+    return lines.join('\n');
+}
+
+
+/***/ }),
+
+/***/ 7939:
+/***/ ((module) => {
+
+module.exports = eval("require")("pg-native");
+
+
+/***/ }),
+
 /***/ 181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 2250:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 
 /***/ }),
 
@@ -7700,6 +18239,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module"
 
 /***/ }),
 
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
 /***/ 6760:
 /***/ ((module) => {
 
@@ -7714,6 +18260,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
 /***/ 8522:
 /***/ ((module) => {
 
@@ -7721,10 +18274,52 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 8253:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util/types");
 
 /***/ }),
 
@@ -23123,6 +33718,2701 @@ exports.RE2Set = RE2Set;
 exports.re = re;
 
 
+/***/ }),
+
+/***/ 4151:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  CompactEncrypt: () => (/* reexport */ CompactEncrypt),
+  CompactSign: () => (/* reexport */ CompactSign),
+  EmbeddedJWK: () => (/* reexport */ EmbeddedJWK),
+  EncryptJWT: () => (/* reexport */ EncryptJWT),
+  FlattenedEncrypt: () => (/* reexport */ FlattenedEncrypt),
+  FlattenedSign: () => (/* reexport */ FlattenedSign),
+  GeneralEncrypt: () => (/* reexport */ GeneralEncrypt),
+  GeneralSign: () => (/* reexport */ GeneralSign),
+  SignJWT: () => (/* reexport */ SignJWT),
+  UnsecuredJWT: () => (/* reexport */ UnsecuredJWT),
+  base64url: () => (/* reexport */ base64url_namespaceObject),
+  calculateJwkThumbprint: () => (/* reexport */ calculateJwkThumbprint),
+  calculateJwkThumbprintUri: () => (/* reexport */ calculateJwkThumbprintUri),
+  compactDecrypt: () => (/* reexport */ compactDecrypt),
+  compactVerify: () => (/* reexport */ compactVerify),
+  createLocalJWKSet: () => (/* reexport */ createLocalJWKSet),
+  createRemoteJWKSet: () => (/* reexport */ createRemoteJWKSet),
+  cryptoRuntime: () => (/* binding */ cryptoRuntime),
+  customFetch: () => (/* reexport */ customFetch),
+  decodeJwt: () => (/* reexport */ decodeJwt),
+  decodeProtectedHeader: () => (/* reexport */ decodeProtectedHeader),
+  errors: () => (/* reexport */ errors_namespaceObject),
+  exportJWK: () => (/* reexport */ exportJWK),
+  exportPKCS8: () => (/* reexport */ exportPKCS8),
+  exportSPKI: () => (/* reexport */ exportSPKI),
+  flattenedDecrypt: () => (/* reexport */ flattenedDecrypt),
+  flattenedVerify: () => (/* reexport */ flattenedVerify),
+  generalDecrypt: () => (/* reexport */ generalDecrypt),
+  generalVerify: () => (/* reexport */ generalVerify),
+  generateKeyPair: () => (/* reexport */ generateKeyPair),
+  generateSecret: () => (/* reexport */ generateSecret),
+  importJWK: () => (/* reexport */ importJWK),
+  importPKCS8: () => (/* reexport */ importPKCS8),
+  importSPKI: () => (/* reexport */ importSPKI),
+  importX509: () => (/* reexport */ importX509),
+  jwksCache: () => (/* reexport */ jwksCache),
+  jwtDecrypt: () => (/* reexport */ jwtDecrypt),
+  jwtVerify: () => (/* reexport */ jwtVerify)
+});
+
+// NAMESPACE OBJECT: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/util/errors.js
+var errors_namespaceObject = {};
+__nccwpck_require__.r(errors_namespaceObject);
+__nccwpck_require__.d(errors_namespaceObject, {
+  JOSEAlgNotAllowed: () => (JOSEAlgNotAllowed),
+  JOSEError: () => (JOSEError),
+  JOSENotSupported: () => (JOSENotSupported),
+  JWEDecryptionFailed: () => (JWEDecryptionFailed),
+  JWEInvalid: () => (JWEInvalid),
+  JWKInvalid: () => (JWKInvalid),
+  JWKSInvalid: () => (JWKSInvalid),
+  JWKSMultipleMatchingKeys: () => (JWKSMultipleMatchingKeys),
+  JWKSNoMatchingKey: () => (JWKSNoMatchingKey),
+  JWKSTimeout: () => (JWKSTimeout),
+  JWSInvalid: () => (JWSInvalid),
+  JWSSignatureVerificationFailed: () => (JWSSignatureVerificationFailed),
+  JWTClaimValidationFailed: () => (JWTClaimValidationFailed),
+  JWTExpired: () => (JWTExpired),
+  JWTInvalid: () => (JWTInvalid)
+});
+
+// NAMESPACE OBJECT: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/util/base64url.js
+var base64url_namespaceObject = {};
+__nccwpck_require__.r(base64url_namespaceObject);
+__nccwpck_require__.d(base64url_namespaceObject, {
+  decode: () => (decode),
+  encode: () => (base64url_encode)
+});
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/buffer_utils.js
+const encoder = new TextEncoder(), decoder = new TextDecoder(), strictDecoder = new TextDecoder("utf-8", { fatal: !0 }), UINT32_RANGE = 2 ** 32;
+function concat(...buffers) {
+  const size = buffers.reduce((acc, { length }) => acc + length, 0), buf = new Uint8Array(size);
+  let i = 0;
+  for (const buffer of buffers)
+    buf.set(buffer, i), i += buffer.length;
+  return buf;
+}
+function writeUInt32BE(buf, value, offset) {
+  if (value < 0 || value >= UINT32_RANGE)
+    throw new RangeError(`value must be >= 0 and <= ${UINT32_RANGE - 1}. Received ${value}`);
+  buf.set([value >>> 24, value >>> 16, value >>> 8, value & 255], offset);
+}
+function uint64be(value) {
+  const high = Math.floor(value / UINT32_RANGE), low = value % UINT32_RANGE, buf = new Uint8Array(8);
+  return writeUInt32BE(buf, high, 0), writeUInt32BE(buf, low, 4), buf;
+}
+function uint32be(value) {
+  const buf = new Uint8Array(4);
+  return writeUInt32BE(buf, value), buf;
+}
+const NON_ASCII = /[^\x00-\x7f]/;
+function encode(string) {
+  if (typeof string == "string" && string.length >= 128) {
+    if (NON_ASCII.test(string))
+      throw new TypeError("non-ASCII string encountered in encode()");
+    return encoder.encode(string);
+  }
+  const bytes = new Uint8Array(string.length);
+  for (let i = 0; i < string.length; i++) {
+    const code = string.charCodeAt(i);
+    if (code > 127)
+      throw new TypeError("non-ASCII string encountered in encode()");
+    bytes[i] = code;
+  }
+  return bytes;
+}
+function encodeBase64(input, url = !1) {
+  if (Uint8Array.prototype.toBase64)
+    return input.toBase64({ alphabet: url ? "base64url" : "base64", omitPadding: url });
+  const CHUNK_SIZE = 32768, arr = [];
+  for (let i = 0; i < input.length; i += CHUNK_SIZE)
+    arr.push(String.fromCharCode.apply(null, input.subarray(i, i + CHUNK_SIZE)));
+  const encoded = btoa(arr.join(""));
+  return url ? encoded.replace(/=/g, "").replace(/\+/g, "-").replace(/\//g, "_") : encoded;
+}
+function decodeBase64(encoded, url = !1) {
+  if (Uint8Array.fromBase64)
+    return Uint8Array.fromBase64(encoded, { alphabet: url ? "base64url" : "base64" });
+  if (url) {
+    if (encoded.includes("+") || encoded.includes("/"))
+      throw new TypeError("Invalid base64url");
+    encoded = encoded.replace(/-/g, "+").replace(/_/g, "/");
+  }
+  const binary = atob(encoded), bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++)
+    bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+async function digest(algorithm, data) {
+  const subtleDigest = `SHA-${algorithm.slice(-3)}`;
+  return new Uint8Array(await crypto.subtle.digest(subtleDigest, data));
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/util/errors.js
+class JOSEError extends Error {
+  static code = "ERR_JOSE_GENERIC";
+  code = "ERR_JOSE_GENERIC";
+  constructor(message, options) {
+    super(message, options), this.name = this.constructor.name, Error.captureStackTrace?.(this, this.constructor);
+  }
+}
+class JWTClaimValidationFailed extends JOSEError {
+  static code = "ERR_JWT_CLAIM_VALIDATION_FAILED";
+  code = "ERR_JWT_CLAIM_VALIDATION_FAILED";
+  claim;
+  reason;
+  payload;
+  constructor(message, payload, claim = "unspecified", reason = "unspecified") {
+    super(message, { cause: { claim, reason, payload } }), this.claim = claim, this.reason = reason, this.payload = payload;
+  }
+}
+class JWTExpired extends JOSEError {
+  static code = "ERR_JWT_EXPIRED";
+  code = "ERR_JWT_EXPIRED";
+  claim;
+  reason;
+  payload;
+  constructor(message, payload, claim = "unspecified", reason = "unspecified") {
+    super(message, { cause: { claim, reason, payload } }), this.claim = claim, this.reason = reason, this.payload = payload;
+  }
+}
+class JOSEAlgNotAllowed extends JOSEError {
+  static code = "ERR_JOSE_ALG_NOT_ALLOWED";
+  code = "ERR_JOSE_ALG_NOT_ALLOWED";
+}
+class JOSENotSupported extends JOSEError {
+  static code = "ERR_JOSE_NOT_SUPPORTED";
+  code = "ERR_JOSE_NOT_SUPPORTED";
+}
+class JWEDecryptionFailed extends JOSEError {
+  static code = "ERR_JWE_DECRYPTION_FAILED";
+  code = "ERR_JWE_DECRYPTION_FAILED";
+  constructor(message = "decryption operation failed", options) {
+    super(message, options);
+  }
+}
+class JWEInvalid extends JOSEError {
+  static code = "ERR_JWE_INVALID";
+  code = "ERR_JWE_INVALID";
+}
+class JWSInvalid extends JOSEError {
+  static code = "ERR_JWS_INVALID";
+  code = "ERR_JWS_INVALID";
+}
+class JWTInvalid extends JOSEError {
+  static code = "ERR_JWT_INVALID";
+  code = "ERR_JWT_INVALID";
+}
+class JWKInvalid extends JOSEError {
+  static code = "ERR_JWK_INVALID";
+  code = "ERR_JWK_INVALID";
+}
+class JWKSInvalid extends JOSEError {
+  static code = "ERR_JWKS_INVALID";
+  code = "ERR_JWKS_INVALID";
+}
+class JWKSNoMatchingKey extends JOSEError {
+  static code = "ERR_JWKS_NO_MATCHING_KEY";
+  code = "ERR_JWKS_NO_MATCHING_KEY";
+  constructor(message = "no applicable key found in the JSON Web Key Set", options) {
+    super(message, options);
+  }
+}
+class JWKSMultipleMatchingKeys extends JOSEError {
+  [Symbol.asyncIterator] = async function* () {
+  };
+  static code = "ERR_JWKS_MULTIPLE_MATCHING_KEYS";
+  code = "ERR_JWKS_MULTIPLE_MATCHING_KEYS";
+  constructor(message = "multiple matching keys found in the JSON Web Key Set", options) {
+    super(message, options);
+  }
+}
+class JWKSTimeout extends JOSEError {
+  static code = "ERR_JWKS_TIMEOUT";
+  code = "ERR_JWKS_TIMEOUT";
+  constructor(message = "request timed out", options) {
+    super(message, options);
+  }
+}
+class JWSSignatureVerificationFailed extends JOSEError {
+  static code = "ERR_JWS_SIGNATURE_VERIFICATION_FAILED";
+  code = "ERR_JWS_SIGNATURE_VERIFICATION_FAILED";
+  constructor(message = "signature verification failed", options) {
+    super(message, options);
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/util/base64url.js
+
+const invalid = "The input to be decoded is not correctly encoded.";
+function decode(input) {
+  try {
+    return decodeBase64(typeof input == "string" ? input : decoder.decode(input), !0);
+  } catch (cause) {
+    throw new TypeError(invalid, { cause });
+  }
+}
+function base64url_encode(input) {
+  return encodeBase64(typeof input == "string" ? encoder.encode(input) : input, !0);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/validate.js
+
+
+
+function assertUint8Array(input, label) {
+  if (!(input instanceof Uint8Array))
+    throw new TypeError(`${label} must be an instance of Uint8Array`);
+}
+function isObject(input) {
+  if (typeof input != "object" || input === null || Object.prototype.toString.call(input) !== "[object Object]")
+    return !1;
+  const prototype = Object.getPrototypeOf(input);
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
+}
+function isJwkSet(input) {
+  return isObject(input) && Array.isArray(input.keys) && Array.from(input.keys).every(isObject);
+}
+function isDisjoint(...headers) {
+  const parameters = /* @__PURE__ */ new Set();
+  for (const header of headers)
+    if (header)
+      for (const parameter of Object.keys(header)) {
+        if (parameters.has(parameter))
+          return !1;
+        parameters.add(parameter);
+      }
+  return !0;
+}
+function assertNotSet(value, name) {
+  if (value !== void 0)
+    throw new TypeError(`${name} can only be called once`);
+}
+function decodeBase64url(value, label, ErrorClass) {
+  try {
+    return decode(value);
+  } catch (cause) {
+    throw new ErrorClass(`Failed to base64url decode the ${label}`, { cause });
+  }
+}
+function encodeAsciiMember(value, label, ErrorClass) {
+  try {
+    return encode(value);
+  } catch (cause) {
+    throw new ErrorClass(`The ${label} is not a valid base64url string`, { cause });
+  }
+}
+function parseJoseHeader(encodedProtectedHeader, ErrorClass, message) {
+  let parsed;
+  try {
+    parsed = JSON.parse(strictDecoder.decode(decode(encodedProtectedHeader)));
+  } catch (cause) {
+    throw new ErrorClass(message, { cause });
+  }
+  if (!isObject(parsed))
+    throw new ErrorClass(message);
+  return parsed;
+}
+const JWS_RECOGNIZED = { __proto__: null, b64: !0 }, JWE_RECOGNIZED = { __proto__: null };
+function validateAlgorithms(option, algorithms) {
+  if (algorithms !== void 0 && (!Array.isArray(algorithms) || algorithms.some((s) => typeof s != "string")))
+    throw new TypeError(`"${option}" option must be an array of strings`);
+  return algorithms === void 0 ? void 0 : new Set(algorithms);
+}
+function validateCritDuplicates(Err, protectedHeader) {
+  const { crit } = protectedHeader ?? {};
+  if (Array.isArray(crit) && new Set(crit).size !== crit.length)
+    throw new Err('"crit" (Critical) Header Parameter MUST NOT contain duplicate values');
+}
+function validateCrit(Err, recognizedDefault, recognizedOption, protectedHeader, joseHeader) {
+  if (joseHeader.crit !== void 0 && protectedHeader?.crit === void 0)
+    throw new Err('"crit" (Critical) Header Parameter MUST be integrity protected');
+  if (!protectedHeader || protectedHeader.crit === void 0)
+    return [];
+  if (!Array.isArray(protectedHeader.crit) || protectedHeader.crit.length === 0 || protectedHeader.crit.some((input) => typeof input != "string" || input.length === 0))
+    throw new Err('"crit" (Critical) Header Parameter MUST be an array of non-empty strings when present');
+  const recognized = recognizedOption === void 0 ? recognizedDefault : { __proto__: null, ...recognizedOption, ...recognizedDefault };
+  for (const parameter of protectedHeader.crit) {
+    if (!(parameter in recognized))
+      throw new JOSENotSupported(`Extension Header Parameter "${parameter}" is not recognized`);
+    if (!Object.hasOwn(joseHeader, parameter) || joseHeader[parameter] === void 0)
+      throw new Err(`Extension Header Parameter "${parameter}" is missing`);
+    if (recognized[parameter] && (!Object.hasOwn(protectedHeader, parameter) || protectedHeader[parameter] === void 0))
+      throw new Err(`Extension Header Parameter "${parameter}" MUST be integrity protected`);
+  }
+  return protectedHeader.crit;
+}
+function validateB64(protectedHeader, extensions) {
+  if (extensions.includes("b64")) {
+    const b64 = protectedHeader.b64;
+    if (typeof b64 != "boolean")
+      throw new JWSInvalid('The "b64" (base64url-encode payload) Header Parameter must be a boolean');
+    return b64;
+  }
+  return !0;
+}
+function serializeJoseHeader(Err, header) {
+  let serialized, parsed;
+  try {
+    serialized = JSON.stringify(header), parsed = JSON.parse(serialized);
+  } catch (cause) {
+    throw new Err("JOSE Header is not valid JSON", { cause });
+  }
+  if (!isObject(parsed))
+    throw new Err("JOSE Header is not a JSON object");
+  return [parsed, serialized];
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/key.js
+
+
+
+const tag = (key) => key[Symbol.toStringTag], jwkMatchesOp = (entry, key, usage) => {
+  const { alg } = entry;
+  if (key.use !== void 0) {
+    const expected = usage === "sign" || usage === "verify" ? "sig" : "enc";
+    if (key.use !== expected)
+      throw new TypeError(`Invalid key for this operation, its "use" must be "${expected}" when present`);
+  }
+  if (key.alg !== void 0 && key.alg !== alg)
+    throw new TypeError(`Invalid key for this operation, its "alg" must be "${alg}" when present`);
+  if (Array.isArray(key.key_ops)) {
+    const expectedKeyOp = usage === "encrypt" || usage === "decrypt" ? entry.ops?.[usage === "encrypt" ? 0 : 1] : usage;
+    if (expectedKeyOp && !key.key_ops.includes(expectedKeyOp))
+      throw new TypeError(`Invalid key for this operation, its "key_ops" must include "${expectedKeyOp}" when present`);
+  }
+};
+async function prepareKey(entry, key, usage) {
+  const { alg, secret } = entry, requiresPrivateKey = usage === "decrypt" || usage === "sign";
+  if (secret && key instanceof Uint8Array)
+    return key;
+  let normalized, keyObject;
+  if (isObject(key)) {
+    if (normalized = normalizeJwk(key), typeof normalized.kty != "string")
+      throw invalidKeyType(alg, key, secret);
+    if (!(secret ? normalized.kty === "oct" && typeof normalized.k == "string" : normalized.kty !== "oct" && (requiresPrivateKey ? normalized.kty === "AKP" && typeof normalized.priv == "string" || typeof normalized.d == "string" : normalized.d === void 0 && normalized.priv === void 0)))
+      throw new TypeError(secret ? 'JSON Web Key for symmetric algorithms must have JWK "kty" (Key Type) equal to "oct" and the JWK "k" (Key Value) present' : `JSON Web Key for this operation must be a ${requiresPrivateKey ? "private" : "public"} JWK`);
+    if (jwkMatchesOp(entry, normalized, usage), normalized.kty === "oct")
+      return decode(normalized.k);
+    if (!Object.isFrozen(key)) {
+      const { key_ops } = key;
+      Array.isArray(key_ops) && Object.freeze(key_ops), Object.freeze(key);
+    }
+  } else {
+    if (!isKeyLike(key))
+      throw invalidKeyType(alg, key, secret);
+    const expectedType = secret ? "secret" : requiresPrivateKey ? "private" : "public";
+    if (key.type !== expectedType && (secret || ["secret", "public", "private"].includes(key.type)))
+      throw new TypeError(`${tag(key)} instances must be of type "${expectedType}" for the ${alg} algorithm`);
+    if (isCryptoKey(key))
+      return key;
+    if (keyObject = key, keyObject.type === "secret")
+      return keyObject.export();
+  }
+  cache ||= /* @__PURE__ */ new WeakMap();
+  const cacheKey = key;
+  let cached = cache.get(cacheKey);
+  if (cached?.[alg])
+    return cached[alg];
+  if (cached || cache.set(cacheKey, cached = {}), keyObject && typeof keyObject.toCryptoKey == "function") {
+    const isPublic = keyObject.type === "public", crv = nist[keyObject.asymmetricKeyDetails?.namedCurve], params = entry.resolve?.({ crv, asymmetricKeyType: keyObject.asymmetricKeyType }) ?? entry.subtle;
+    return cached[alg] = keyObject.toCryptoKey(params, isPublic, entry.usages[isPublic ? 0 : 1]);
+  }
+  return normalized ??= keyObject.export({ format: "jwk" }), normalized.alg = alg, cached[alg] = await jwkToKey(entry, normalized);
+}
+let cache;
+const nist = {
+  __proto__: null,
+  prime256v1: "P-256",
+  secp384r1: "P-384",
+  secp521r1: "P-521"
+};
+function assertCryptoKey(key) {
+  if (!isCryptoKey(key))
+    throw new Error("CryptoKey instance expected");
+}
+const isCryptoKey = (key) => {
+  if (key?.[Symbol.toStringTag] === "CryptoKey")
+    return !0;
+  try {
+    return key instanceof CryptoKey;
+  } catch {
+    return !1;
+  }
+}, isKeyObject = (key) => key?.[Symbol.toStringTag] === "KeyObject", isKeyLike = (key) => isCryptoKey(key) || isKeyObject(key);
+function message(msg, actual, ...types) {
+  if (types.length > 2) {
+    const last = types.pop();
+    msg += `one of type ${types.join(", ")}, or ${last}.`;
+  } else types.length === 2 ? msg += `one of type ${types[0]} or ${types[1]}.` : msg += `of type ${types[0]}.`;
+  return actual == null ? msg += ` Received ${actual}` : typeof actual == "function" && actual.name ? msg += ` Received function ${actual.name}` : typeof actual == "object" && actual != null && actual.constructor?.name && (msg += ` Received an instance of ${actual.constructor.name}`), msg;
+}
+const invalidKeyInput = (actual, ...types) => message("Key must be ", actual, ...types);
+function invalidKeyType(alg, actual, secret) {
+  const types = ["CryptoKey", "KeyObject", "JSON Web Key"];
+  return secret && types.push("Uint8Array"), new TypeError(message(`Key for the ${alg} algorithm must be `, actual, ...types));
+}
+const unusable = (name, prop = "algorithm.name") => new TypeError(`CryptoKey does not support this operation, its ${prop} must be ${name}`);
+function checkUsage(key, usage) {
+  if (usage && !key.usages.includes(usage))
+    throw new TypeError(`CryptoKey does not support this operation, its usages must include ${usage}.`);
+}
+function checkModulusLength(alg, key) {
+  const { modulusLength } = key.algorithm;
+  if (typeof modulusLength != "number" || modulusLength < 2048)
+    throw new TypeError(`${alg} requires key modulusLength to be 2048 bits or larger`);
+}
+function checkCryptoKey(key, expected, usage) {
+  const algorithm = key.algorithm;
+  if (algorithm.name !== expected.name)
+    throw unusable(expected.name);
+  if (expected.hash && algorithm.hash?.name !== expected.hash)
+    throw unusable(expected.hash, "algorithm.hash");
+  if (expected.namedCurve && algorithm.namedCurve !== expected.namedCurve)
+    throw unusable(expected.namedCurve, "algorithm.namedCurve");
+  if (expected.length !== void 0 && algorithm.length !== expected.length)
+    throw unusable(expected.length, "algorithm.length");
+  checkUsage(key, usage);
+}
+function snapshotJwk(jwk) {
+  return { __proto__: null, ...jwk };
+}
+function normalizeJwk(jwk) {
+  const normalized = snapshotJwk(jwk);
+  if (normalized.ext !== void 0 && typeof normalized.ext != "boolean")
+    throw new TypeError('"ext" (Extractable) Parameter must be a boolean');
+  if (normalized.key_ops !== void 0) {
+    const value = normalized.key_ops, keyOps = Array.isArray(value) ? [...value] : void 0;
+    if (!keyOps || keyOps.some((operation) => typeof operation != "string") || new Set(keyOps).size !== keyOps.length)
+      throw new TypeError('"key_ops" (Key Operations) Parameter must be an array of unique strings');
+    normalized.key_ops = keyOps;
+  }
+  return normalized;
+}
+function validateExtractableOption(extractable) {
+  if (extractable !== void 0 && typeof extractable != "boolean")
+    throw new TypeError('"extractable" option must be a boolean');
+  return extractable;
+}
+async function jwkToKey(entry, jwk, extractable) {
+  if (!entry.kty.includes(jwk.kty))
+    throw new JOSENotSupported('Invalid or unsupported JWK "alg" (Algorithm) Parameter value');
+  const algorithm = entry.resolve?.({ kty: jwk.kty, crv: jwk.crv }) ?? entry.subtle, isPrivate = !!(jwk.d || jwk.priv), keyData = { ...jwk, ext: extractable ?? jwk.ext };
+  return keyData.kty !== "AKP" && delete keyData.alg, delete keyData.use, crypto.subtle.importKey("jwk", keyData, algorithm, keyData.ext ?? !isPrivate, jwk.key_ops ?? entry.usages[isPrivate ? 1 : 0]);
+}
+async function rawKey(key, expected, usage, extractable = !1) {
+  return key instanceof Uint8Array && (key = await crypto.subtle.importKey("raw", key, expected, extractable, [usage])), checkCryptoKey(key, expected, usage), key;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/content_encryption.js
+
+
+
+const generateCek = (enc) => crypto.getRandomValues(new Uint8Array(enc.cekBits >> 3));
+function checkCekLength(cek, expected) {
+  const actual = cek.byteLength << 3;
+  if (actual !== expected)
+    throw new JWEInvalid(`Invalid Content Encryption Key length. Expected ${expected} bits, got ${actual} bits`);
+}
+const generateIv = (enc) => crypto.getRandomValues(new Uint8Array(enc.ivBits >> 3));
+function checkIvLength(enc, iv) {
+  if (iv.length << 3 !== enc.ivBits)
+    throw new JWEInvalid("Invalid Initialization Vector length");
+}
+async function cbcKeySetup(enc, cek, usage) {
+  if (!(cek instanceof Uint8Array))
+    throw new TypeError(invalidKeyInput(cek, "Uint8Array"));
+  const keyLengthBits = enc.cekBits >> 1, encKey = await crypto.subtle.importKey("raw", cek.subarray(keyLengthBits >> 3), "AES-CBC", !1, [usage]), macKey = await crypto.subtle.importKey("raw", cek.subarray(0, keyLengthBits >> 3), {
+    hash: `SHA-${keyLengthBits << 1}`,
+    name: "HMAC"
+  }, !1, ["sign"]);
+  return [encKey, macKey, keyLengthBits];
+}
+async function cbcHmacTag(macKey, macData, keyLengthBits) {
+  return new Uint8Array((await crypto.subtle.sign("HMAC", macKey, macData)).slice(0, keyLengthBits >> 3));
+}
+async function cbcEncrypt(enc, plaintext, cek, iv, aad) {
+  const [encKey, macKey, keyLengthBits] = await cbcKeySetup(enc, cek, "encrypt"), ciphertext = new Uint8Array(await crypto.subtle.encrypt({
+    iv,
+    name: "AES-CBC"
+  }, encKey, plaintext)), al = uint64be(aad.length * 8), macData = concat(aad, iv, ciphertext, al), tag = await cbcHmacTag(macKey, macData, keyLengthBits);
+  return { ciphertext, tag, iv };
+}
+async function timingSafeEqual(a, b) {
+  const algorithm = { name: "HMAC", hash: "SHA-256" }, key = await crypto.subtle.generateKey(algorithm, !1, ["sign", "verify"]), aHmac = await crypto.subtle.sign(algorithm, key, a);
+  return crypto.subtle.verify(algorithm, key, aHmac, b);
+}
+async function cbcDecrypt(enc, cek, ciphertext, iv, tag, aad) {
+  const [encKey, macKey, keyLengthBits] = await cbcKeySetup(enc, cek, "decrypt"), al = uint64be(aad.length * 8), macData = concat(aad, iv, ciphertext, al), expectedTag = await cbcHmacTag(macKey, macData, keyLengthBits);
+  try {
+    if (await timingSafeEqual(tag, expectedTag))
+      return new Uint8Array(await crypto.subtle.decrypt({ iv, name: "AES-CBC" }, encKey, ciphertext));
+  } catch {
+  }
+  throw new JWEDecryptionFailed();
+}
+async function encrypt(enc, plaintext, cek, iv, aad) {
+  if (!isCryptoKey(cek) && !(cek instanceof Uint8Array))
+    throw new TypeError(invalidKeyInput(cek, "CryptoKey", "KeyObject", "Uint8Array", "JSON Web Key"));
+  if (iv ? checkIvLength(enc, iv) : iv = generateIv(enc), cek instanceof Uint8Array && checkCekLength(cek, enc.cekBits), enc.cbc)
+    return cbcEncrypt(enc, plaintext, cek, iv, aad);
+  const encKey = await rawKey(cek, enc.subtle, "encrypt"), encrypted = new Uint8Array(await crypto.subtle.encrypt({
+    additionalData: aad,
+    iv,
+    name: "AES-GCM",
+    tagLength: 128
+  }, encKey, plaintext));
+  return { ciphertext: encrypted.subarray(0, -16), tag: encrypted.subarray(-16), iv };
+}
+async function decrypt(enc, cek, ciphertext, iv, tag, aad) {
+  if (!isCryptoKey(cek) && !(cek instanceof Uint8Array))
+    throw new TypeError(invalidKeyInput(cek, "CryptoKey", "KeyObject", "Uint8Array", "JSON Web Key"));
+  if (!iv)
+    throw new JWEInvalid("JWE Initialization Vector missing");
+  if (!tag)
+    throw new JWEInvalid("JWE Authentication Tag missing");
+  if (!enc.cbc && tag.length !== 16)
+    throw new JWEInvalid("Invalid Authentication Tag length");
+  if (checkIvLength(enc, iv), cek instanceof Uint8Array && checkCekLength(cek, enc.cekBits), enc.cbc)
+    return cbcDecrypt(enc, cek, ciphertext, iv, tag, aad);
+  const encKey = await rawKey(cek, enc.subtle, "decrypt");
+  try {
+    return new Uint8Array(await crypto.subtle.decrypt({
+      additionalData: aad,
+      iv,
+      name: "AES-GCM",
+      tagLength: 128
+    }, encKey, concat(ciphertext, tag)));
+  } catch {
+    throw new JWEDecryptionFailed();
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/key_descriptor.js
+function table(entries) {
+  const out = { __proto__: null };
+  for (const alg in entries)
+    out[alg] = { ...entries[alg], alg };
+  return out;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/jwe_algorithms.js
+
+
+const wrap = [
+  ["encrypt", "wrapKey"],
+  ["decrypt", "unwrapKey"]
+], derive = [[], ["deriveBits"]], none = [[], []];
+function rsaes(bits) {
+  return {
+    kty: ["RSA"],
+    mode: "key-encryption",
+    subtle: { name: "RSA-OAEP", hash: `SHA-${bits}` },
+    usages: wrap,
+    ops: ["wrapKey", "unwrapKey"]
+  };
+}
+function ecdh(mode) {
+  return {
+    kty: ["EC", "OKP"],
+    mode,
+    subtle: { name: "ECDH" },
+    resolve: ({ kty, crv, asymmetricKeyType }) => {
+      if (crv === "X25519" || asymmetricKeyType === "x25519")
+        return { name: "X25519" };
+      if (kty === "OKP")
+        throw new JOSENotSupported('Invalid or unsupported JWK "alg" (Algorithm) Parameter value');
+      return { name: "ECDH", namedCurve: crv };
+    },
+    usages: derive,
+    ops: [void 0, "deriveBits"]
+  };
+}
+function aeskw(bits, gcm = !1) {
+  return {
+    kty: ["oct"],
+    mode: "key-wrapping",
+    secret: !0,
+    subtle: { name: gcm ? "AES-GCM" : "AES-KW", length: bits },
+    usages: none,
+    ops: gcm ? ["encrypt", "decrypt"] : ["wrapKey", "unwrapKey"]
+  };
+}
+function pbes2() {
+  return {
+    kty: ["oct"],
+    mode: "key-wrapping",
+    secret: !0,
+    subtle: { name: "PBKDF2" },
+    usages: none,
+    ops: ["deriveBits", "deriveBits"]
+  };
+}
+const JWE = table({
+  dir: {
+    kty: ["oct"],
+    mode: "direct-encryption",
+    secret: !0,
+    subtle: { name: "AES-GCM" },
+    usages: none,
+    ops: ["encrypt", "decrypt"]
+  },
+  "RSA-OAEP": rsaes(1),
+  "RSA-OAEP-256": rsaes(256),
+  "RSA-OAEP-384": rsaes(384),
+  "RSA-OAEP-512": rsaes(512),
+  "ECDH-ES": ecdh("direct-key-agreement"),
+  "ECDH-ES+A128KW": ecdh("key-agreement-with-key-wrapping"),
+  "ECDH-ES+A192KW": ecdh("key-agreement-with-key-wrapping"),
+  "ECDH-ES+A256KW": ecdh("key-agreement-with-key-wrapping"),
+  A128KW: aeskw(128),
+  A192KW: aeskw(192),
+  A256KW: aeskw(256),
+  A128GCMKW: aeskw(128, !0),
+  A192GCMKW: aeskw(192, !0),
+  A256GCMKW: aeskw(256, !0),
+  "PBES2-HS256+A128KW": pbes2(),
+  "PBES2-HS384+A192KW": pbes2(),
+  "PBES2-HS512+A256KW": pbes2()
+}), contentOps = ["encrypt", "decrypt"];
+function contentEncryption(bits, cbc = !1) {
+  return {
+    kty: ["oct"],
+    secret: !0,
+    subtle: { name: cbc ? "AES-CBC" : "AES-GCM", length: bits },
+    usages: none,
+    ops: contentOps,
+    cekBits: bits,
+    ivBits: cbc ? 128 : 96,
+    cbc
+  };
+}
+const ENC = table({
+  A128GCM: contentEncryption(128),
+  A192GCM: contentEncryption(192),
+  A256GCM: contentEncryption(256),
+  "A128CBC-HS256": contentEncryption(256, !0),
+  "A192CBC-HS384": contentEncryption(384, !0),
+  "A256CBC-HS512": contentEncryption(512, !0)
+});
+function unsupported(parameter, name) {
+  throw new JOSENotSupported(`Invalid or unsupported "${parameter}" (JWE ${name}) header value`);
+}
+function jweAlgorithm(alg) {
+  return (typeof alg == "string" ? JWE[alg] : void 0) ?? unsupported("alg", "Algorithm");
+}
+function isJWECEKTransport(algorithm) {
+  return algorithm.mode === "key-wrapping" || algorithm.mode === "key-encryption" || algorithm.mode === "key-agreement-with-key-wrapping";
+}
+function jweEncryption(enc) {
+  return (typeof enc == "string" ? ENC[enc] : void 0) ?? unsupported("enc", "Encryption Algorithm");
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/key_management.js
+
+
+
+
+
+
+
+function checkEcdhCryptoKey(key, usage) {
+  if (key.algorithm.name !== "ECDH" && key.algorithm.name !== "X25519")
+    throw new TypeError("CryptoKey does not support this operation, its algorithm.name must be ECDH or X25519");
+  checkUsage(key, usage);
+}
+async function aeskwWrap(alg, key, cek) {
+  const cryptoKey = await rawKey(key, jweAlgorithm(alg).subtle, "wrapKey", !0), cryptoKeyCek = await crypto.subtle.importKey("raw", cek, { hash: "SHA-256", name: "HMAC" }, !0, ["sign"]);
+  return new Uint8Array(await crypto.subtle.wrapKey("raw", cryptoKeyCek, cryptoKey, "AES-KW"));
+}
+async function aeskwUnwrap(alg, key, encryptedKey) {
+  const cryptoKey = await rawKey(key, jweAlgorithm(alg).subtle, "unwrapKey", !0), cryptoKeyCek = await crypto.subtle.unwrapKey("raw", encryptedKey, cryptoKey, "AES-KW", { hash: "SHA-256", name: "HMAC" }, !0, ["sign"]);
+  return new Uint8Array(await crypto.subtle.exportKey("raw", cryptoKeyCek));
+}
+function checkRsaKey(alg, key, usage) {
+  checkCryptoKey(key, jweAlgorithm(alg).subtle, usage), checkModulusLength(alg, key);
+}
+async function deriveKey(p2s, alg, p2c, key) {
+  if (!(p2s instanceof Uint8Array) || p2s.length < 8)
+    throw new JWEInvalid("PBES2 Salt Input must be 8 or more octets");
+  if (!Number.isSafeInteger(p2c) || Math.sign(p2c) !== 1)
+    throw new JWEInvalid("PBES2 Count Input must be a positive integer");
+  const salt = concat(encode(alg), Uint8Array.of(0), p2s), keyLengthBits = parseInt(alg.slice(13, 16), 10), subtleAlg = {
+    hash: `SHA-${alg.slice(8, 11)}`,
+    iterations: p2c,
+    name: "PBKDF2",
+    salt
+  }, cryptoKey = await rawKey(key, jweAlgorithm(alg).subtle, "deriveBits");
+  return new Uint8Array(await crypto.subtle.deriveBits(subtleAlg, cryptoKey, keyLengthBits));
+}
+function lengthAndInput(input) {
+  return concat(uint32be(input.length), input);
+}
+async function concatKdf(Z, keyDataLength, OtherInfo) {
+  const dkLen = keyDataLength >> 3, hashLen = 32, reps = Math.ceil(dkLen / hashLen), dk = new Uint8Array(reps * hashLen);
+  for (let i = 1; i <= reps; i++) {
+    const hashResult = await digest("sha256", concat(uint32be(i), Z, OtherInfo));
+    dk.set(hashResult, (i - 1) * hashLen);
+  }
+  return dk.slice(0, dkLen);
+}
+async function ecdhesDeriveKey(publicKey, privateKey, algorithmId, keyDataLength, apu = new Uint8Array(), apv = new Uint8Array()) {
+  checkEcdhCryptoKey(publicKey), checkEcdhCryptoKey(privateKey, "deriveBits");
+  const otherInfo = concat(lengthAndInput(encode(algorithmId)), lengthAndInput(apu), lengthAndInput(apv), uint32be(keyDataLength)), Z = new Uint8Array(await crypto.subtle.deriveBits({
+    name: publicKey.algorithm.name,
+    public: publicKey
+  }, privateKey, publicKey.algorithm.name === "X25519" ? 256 : Math.ceil(parseInt(publicKey.algorithm.namedCurve.slice(-3), 10) / 8) << 3));
+  return concatKdf(Z, keyDataLength, otherInfo);
+}
+function assertEcdhKey(key) {
+  assertCryptoKey(key);
+  const curve = key.algorithm.namedCurve;
+  if (curve !== "P-256" && curve !== "P-384" && curve !== "P-521" && key.algorithm.name !== "X25519")
+    throw new JOSENotSupported("ECDH with the provided key is not allowed or not supported by your javascript runtime");
+}
+function partyInfo(joseHeader, name) {
+  const value = joseHeader[name];
+  if (value !== void 0) {
+    if (typeof value != "string")
+      throw new JWEInvalid(`JOSE Header "${name}" (Agreement Party${name === "apu" ? "U" : "V"}Info) invalid`);
+    return decodeBase64url(value, name, JWEInvalid);
+  }
+}
+function checkPartyInfo(apu, apv) {
+  if (!(apu === void 0 || apv === void 0 || apu.byteLength !== apv.byteLength)) {
+    for (let i = 0; i < apu.byteLength; i++)
+      if (apu[i] !== apv[i])
+        return;
+    throw new JWEInvalid('JOSE Header "apu" and "apv" values must be distinct');
+  }
+}
+function assertEncryptedKey(encryptedKey) {
+  if (encryptedKey === void 0)
+    throw new JWEInvalid("JWE Encrypted Key missing");
+}
+function assertNoEncryptedKey(encryptedKey) {
+  if (encryptedKey !== void 0)
+    throw new JWEInvalid("Encountered unexpected JWE Encrypted Key");
+}
+function validateMaxPBES2Count(value) {
+  if (value !== void 0 && value !== 1 / 0 && (!Number.isSafeInteger(value) || value < 1))
+    throw new TypeError("maxPBES2Count must be a positive safe integer or Infinity");
+}
+async function decryptKeyManagement(entry, enc, key, encryptedKey, joseHeader, maxPBES2Count) {
+  const { alg } = entry, mode = entry.mode;
+  if (mode === "direct-encryption")
+    return assertNoEncryptedKey(encryptedKey), key;
+  const direct = mode === "direct-key-agreement";
+  switch (direct ? assertNoEncryptedKey(encryptedKey) : assertEncryptedKey(encryptedKey), entry.subtle.name) {
+    case "ECDH": {
+      const { epk } = joseHeader;
+      if (!isObject(epk) || ["d", "k", "p", "q", "dp", "dq", "qi", "oth", "priv"].some((parameter) => Object.hasOwn(epk, parameter)))
+        throw new JWEInvalid('JOSE Header "epk" (Ephemeral Public Key) missing or invalid');
+      assertEcdhKey(key);
+      const ephemeralPublicKey = await jwkToKey(entry, epk), partyUInfo = partyInfo(joseHeader, "apu"), partyVInfo = partyInfo(joseHeader, "apv");
+      checkPartyInfo(partyUInfo, partyVInfo);
+      const derivedKey = await ecdhesDeriveKey(ephemeralPublicKey, key, direct ? enc.alg : alg, direct ? enc.cekBits : parseInt(alg.slice(-5, -2), 10), partyUInfo, partyVInfo);
+      if (direct)
+        return derivedKey;
+      key = derivedKey;
+      break;
+    }
+    case "RSA-OAEP":
+      return assertCryptoKey(key), checkRsaKey(alg, key, "decrypt"), new Uint8Array(await crypto.subtle.decrypt("RSA-OAEP", key, encryptedKey));
+    case "PBKDF2": {
+      if (typeof joseHeader.p2c != "number")
+        throw new JWEInvalid('JOSE Header "p2c" (PBES2 Count) missing or invalid');
+      const p2cLimit = maxPBES2Count ?? 1e4;
+      if (joseHeader.p2c > p2cLimit)
+        throw new JWEInvalid('JOSE Header "p2c" (PBES2 Count) out is of acceptable bounds');
+      if (typeof joseHeader.p2s != "string")
+        throw new JWEInvalid('JOSE Header "p2s" (PBES2 Salt) missing or invalid');
+      const p2s = decodeBase64url(joseHeader.p2s, "p2s", JWEInvalid);
+      key = await deriveKey(p2s, alg, joseHeader.p2c, key);
+      break;
+    }
+    case "AES-GCM": {
+      if (typeof joseHeader.iv != "string")
+        throw new JWEInvalid('JOSE Header "iv" (Initialization Vector) missing or invalid');
+      if (typeof joseHeader.tag != "string")
+        throw new JWEInvalid('JOSE Header "tag" (Authentication Tag) missing or invalid');
+      const iv = decodeBase64url(joseHeader.iv, "iv", JWEInvalid), tag = decodeBase64url(joseHeader.tag, "tag", JWEInvalid);
+      if (iv.byteLength !== 12)
+        throw new JWEInvalid("Invalid Initialization Vector length");
+      if (tag.byteLength !== 16)
+        throw new JWEInvalid("Invalid Authentication Tag length");
+      return decrypt(jweEncryption(alg.slice(0, -2)), key, encryptedKey, iv, tag, new Uint8Array());
+    }
+  }
+  return aeskwUnwrap(alg.slice(-6), key, encryptedKey);
+}
+async function encryptKeyManagement(entry, enc, inputKey, joseHeader, providedCek, providedParameters = {}) {
+  const { alg, mode } = entry, transport = isJWECEKTransport(entry);
+  if (providedCek !== void 0 && !transport)
+    throw new TypeError(`setContentEncryptionKey cannot be called with JWE "alg" (Algorithm) Header ${alg}`);
+  let key = await prepareKey(mode === "direct-encryption" ? enc : entry, inputKey, "encrypt");
+  if (mode === "direct-encryption")
+    return [key, void 0, void 0];
+  const cek = transport ? providedCek ?? generateCek(enc) : void 0;
+  cek && checkCekLength(cek, enc.cekBits);
+  let encryptedKey, parameters;
+  switch (entry.subtle.name) {
+    case "ECDH": {
+      assertEcdhKey(key);
+      const { apu: providedApu, apv: providedApv } = providedParameters;
+      providedApu !== void 0 && assertUint8Array(providedApu, '"apu"'), providedApv !== void 0 && assertUint8Array(providedApv, '"apv"');
+      const apu = providedApu ?? partyInfo(joseHeader, "apu"), apv = providedApv ?? partyInfo(joseHeader, "apv");
+      checkPartyInfo(apu, apv);
+      let ephemeralPrivateKey;
+      providedParameters.epk !== void 0 ? ephemeralPrivateKey = await prepareKey(entry, providedParameters.epk, "decrypt") : ephemeralPrivateKey = (await crypto.subtle.generateKey(key.algorithm, !0, ["deriveBits"])).privateKey;
+      const subtle = crypto.subtle;
+      let exportableEpk = ephemeralPrivateKey;
+      if (!exportableEpk.extractable) {
+        if (typeof subtle.getPublicKey != "function")
+          throw new TypeError('CryptoKey for "epk" must be extractable');
+        exportableEpk = await subtle.getPublicKey(ephemeralPrivateKey, []);
+      }
+      const { x, y, crv, kty } = await subtle.exportKey("jwk", exportableEpk), direct = mode === "direct-key-agreement", derivedKey = await ecdhesDeriveKey(key, ephemeralPrivateKey, direct ? enc.alg : alg, direct ? enc.cekBits : parseInt(alg.slice(-5, -2), 10), apu, apv), epk = { x, crv, kty };
+      if (kty === "EC" && (epk.y = y), parameters = { epk }, providedApu !== void 0 && (parameters.apu = base64url_encode(providedApu)), providedApv !== void 0 && (parameters.apv = base64url_encode(providedApv)), direct)
+        return [derivedKey, void 0, parameters];
+      key = derivedKey;
+      break;
+    }
+    case "RSA-OAEP": {
+      assertCryptoKey(key), checkRsaKey(alg, key, "encrypt"), encryptedKey = new Uint8Array(await crypto.subtle.encrypt("RSA-OAEP", key, cek));
+      break;
+    }
+    case "PBKDF2": {
+      const { p2c = 2048, p2s = crypto.getRandomValues(new Uint8Array(16)) } = providedParameters;
+      key = await deriveKey(p2s, alg, p2c, key), parameters = { p2c, p2s: base64url_encode(p2s) };
+      break;
+    }
+    case "AES-GCM": {
+      const iv = providedParameters.iv === void 0 ? crypto.getRandomValues(new Uint8Array(12)) : providedParameters.iv;
+      if (!(iv instanceof Uint8Array))
+        throw new TypeError('"iv" must be an instance of Uint8Array');
+      const wrapped = await encrypt(jweEncryption(alg.slice(0, -2)), cek, key, iv, new Uint8Array());
+      encryptedKey = wrapped.ciphertext, parameters = { iv: base64url_encode(wrapped.iv), tag: base64url_encode(wrapped.tag) };
+    }
+  }
+  if (encryptedKey ??= await aeskwWrap(alg.slice(-6), key, cek), !(encryptedKey instanceof Uint8Array) || !encryptedKey.byteLength)
+    throw new TypeError("JWE key management algorithm did not produce an Encrypted Key");
+  return [cek, encryptedKey, parameters];
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/deflate.js
+
+
+function validateZip(joseHeader, protectedHeader) {
+  if (joseHeader.zip !== void 0 && joseHeader.zip !== "DEF")
+    throw new JOSENotSupported('Unsupported JWE "zip" (Compression Algorithm) Header Parameter value.');
+  if (joseHeader.zip !== void 0 && !protectedHeader?.zip)
+    throw new JWEInvalid('JWE "zip" (Compression Algorithm) Header Parameter MUST be in a protected header.');
+}
+function supported(name) {
+  if (typeof globalThis[name] > "u")
+    throw new JOSENotSupported(`JWE "zip" (Compression Algorithm) Header Parameter requires the ${name} API.`);
+}
+async function transform(stream, input, maxLength = 1 / 0) {
+  const writer = stream.writable.getWriter();
+  writer.write(input).catch(() => {
+  }), writer.close().catch(() => {
+  });
+  const chunks = [];
+  let length = 0;
+  const reader = stream.readable.getReader();
+  for (; ; ) {
+    const { value, done } = await reader.read();
+    if (done)
+      break;
+    if (chunks.push(value), length += value.byteLength, maxLength !== 1 / 0 && length > maxLength)
+      throw await reader.cancel().catch(() => {
+      }), new JWEInvalid("Decompressed plaintext exceeded the configured limit");
+  }
+  return concat(...chunks);
+}
+async function compress(input) {
+  return supported("CompressionStream"), transform(new CompressionStream("deflate-raw"), input);
+}
+async function decompress(input, maxLength) {
+  return supported("DecompressionStream"), transform(new DecompressionStream("deflate-raw"), input, maxLength);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/jwe_decrypt.js
+
+
+
+
+
+
+
+
+function snapshotSharedJWE(jwe) {
+  const { aad, ciphertext, iv, protected: encodedProtected, tag, unprotected } = jwe;
+  if (iv !== void 0 && (typeof iv != "string" || !iv))
+    throw new JWEInvalid("JWE Initialization Vector incorrect type");
+  if (typeof ciphertext != "string")
+    throw new JWEInvalid("JWE Ciphertext missing or incorrect type");
+  if (tag !== void 0 && (typeof tag != "string" || !tag))
+    throw new JWEInvalid("JWE Authentication Tag incorrect type");
+  if (encodedProtected !== void 0 && typeof encodedProtected != "string")
+    throw new JWEInvalid("JWE Protected Header incorrect type");
+  if (aad !== void 0 && (typeof aad != "string" || !aad))
+    throw new JWEInvalid("JWE AAD incorrect type");
+  if (unprotected !== void 0 && !isObject(unprotected))
+    throw new JWEInvalid("JWE Shared Unprotected Header incorrect type");
+  return {
+    aad,
+    ciphertext,
+    iv,
+    protected: encodedProtected,
+    tag,
+    unprotected: unprotected === void 0 ? void 0 : { ...unprotected }
+  };
+}
+function snapshotRecipientJWE(recipient) {
+  let header, headerAlg;
+  try {
+    const { header: inputHeader } = recipient;
+    if (isObject(inputHeader)) {
+      headerAlg = inputHeader.alg;
+      const parameters = Object.keys(inputHeader);
+      parameters.includes("alg") || (headerAlg = void 0), header = Object.fromEntries(parameters.map((parameter) => [
+        parameter,
+        parameter === "alg" ? headerAlg : inputHeader[parameter]
+      ]));
+    } else
+      header = inputHeader;
+    const { encrypted_key: encryptedKey } = recipient;
+    return [{ encrypted_key: encryptedKey, header }, headerAlg];
+  } catch (error) {
+    return [void 0, headerAlg, error];
+  }
+}
+function checkRecipient(jwe) {
+  const { encrypted_key: encryptedKey, header } = jwe;
+  if (encryptedKey !== void 0 && typeof encryptedKey != "string")
+    throw new JWEInvalid("JWE Encrypted Key incorrect type");
+  if (header !== void 0 && !isObject(header))
+    throw new JWEInvalid("JWE Per-Recipient Unprotected Header incorrect type");
+  if (jwe.protected === void 0 && header === void 0 && jwe.unprotected === void 0)
+    throw new JWEInvalid("JOSE Header missing");
+}
+function shareJWE(jwe) {
+  const { protected: encodedProtected, ciphertext, iv, tag, aad } = jwe;
+  let protectedHeader;
+  return encodedProtected !== void 0 && (protectedHeader = parseJoseHeader(encodedProtected, JWEInvalid, "JWE Protected Header is invalid")), [
+    protectedHeader,
+    decodeBase64url(ciphertext, "ciphertext", JWEInvalid),
+    iv !== void 0 ? decodeBase64url(iv, "iv", JWEInvalid) : void 0,
+    tag !== void 0 ? decodeBase64url(tag, "tag", JWEInvalid) : void 0,
+    encodeAsciiMember((encodedProtected ?? "") + (aad !== void 0 ? `.${aad}` : ""), "aad", JWEInvalid)
+  ];
+}
+function prepareDecrypt(options) {
+  const keyManagementAlgorithms = options && validateAlgorithms("keyManagementAlgorithms", options.keyManagementAlgorithms), contentEncryptionAlgorithms = options && validateAlgorithms("contentEncryptionAlgorithms", options.contentEncryptionAlgorithms), { crit, maxPBES2Count, maxDecompressedLength } = options ?? {};
+  validateMaxPBES2Count(maxPBES2Count);
+  const decompressionLimit = maxDecompressedLength ?? 25e4;
+  if (decompressionLimit !== 0 && decompressionLimit !== 1 / 0 && (!Number.isSafeInteger(decompressionLimit) || decompressionLimit < 1))
+    throw new TypeError("maxDecompressedLength must be 0, a positive safe integer, or Infinity");
+  return [
+    keyManagementAlgorithms,
+    contentEncryptionAlgorithms,
+    crit,
+    maxPBES2Count,
+    maxDecompressedLength
+  ];
+}
+async function decryptJWE(jwe, shared, key, token = shareJWE(jwe)) {
+  const [protectedHeader, ciphertext, iv, tag, additionalAuthenticatedData] = token, { header, unprotected, aad } = jwe;
+  let joseHeader;
+  if (header !== void 0 || unprotected !== void 0) {
+    if (!isDisjoint(protectedHeader, header, unprotected))
+      throw new JWEInvalid("JWE Protected, JWE Unprotected Header, and JWE Per-Recipient Unprotected Header Parameter names must be disjoint");
+    joseHeader = { ...protectedHeader, ...header, ...unprotected };
+  } else
+    joseHeader = protectedHeader ?? {};
+  const [keyManagementAlgorithms, contentEncryptionAlgorithms, crit, maxPBES2Count, maxDecompressedLength] = shared, { encrypted_key: encodedKey } = jwe;
+  validateCrit(JWEInvalid, JWE_RECOGNIZED, crit, protectedHeader, joseHeader), validateZip(joseHeader, protectedHeader);
+  const { alg, enc } = joseHeader;
+  if (typeof alg != "string" || !alg)
+    throw new JWEInvalid("missing JWE Algorithm (alg) in JWE Header");
+  const selected = JWE[alg];
+  if (encodedKey === "" && (!selected || !isJWECEKTransport(selected)))
+    throw new JWEInvalid("JWE Encrypted Key incorrect type");
+  const integrated = selected?.mode === "integrated-encryption";
+  if (!integrated && (typeof enc != "string" || !enc))
+    throw new JWEInvalid("missing JWE Encryption Algorithm (enc) in JWE Header");
+  if (keyManagementAlgorithms && !keyManagementAlgorithms.has(alg) || !keyManagementAlgorithms && alg.startsWith("PBES2"))
+    throw new JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
+  let encEntry;
+  if (integrated) {
+    if (enc !== void 0)
+      throw new JWEInvalid('JWE "enc" (Encryption Algorithm) Header Parameter must not be present for integrated encryption');
+    if (iv?.byteLength)
+      throw new JWEInvalid("JWE Initialization Vector must be empty for integrated encryption");
+    if (tag?.byteLength)
+      throw new JWEInvalid("JWE Authentication Tag must be empty for integrated encryption");
+  } else {
+    if (contentEncryptionAlgorithms && !contentEncryptionAlgorithms.has(enc))
+      throw new JOSEAlgNotAllowed('"enc" (Encryption Algorithm) Header Parameter value not allowed');
+    encEntry = jweEncryption(enc);
+  }
+  let encryptedKey;
+  if (encodedKey !== void 0)
+    try {
+      encryptedKey = decodeBase64url(encodedKey, "encrypted_key", JWEInvalid);
+    } catch (error) {
+      if (!selected || !isJWECEKTransport(selected))
+        throw error;
+      encryptedKey = new Uint8Array();
+    }
+  let resolvedKey = !1;
+  typeof key == "function" && (key = await key(protectedHeader, jwe), resolvedKey = !0);
+  const algEntry = selected ?? jweAlgorithm(alg);
+  isJWECEKTransport(algEntry) && encryptedKey === void 0 && (encryptedKey = new Uint8Array());
+  const k = await prepareKey(algEntry.mode === "direct-encryption" ? encEntry : algEntry, key, "decrypt");
+  let plaintext;
+  if (algEntry.mode === "integrated-encryption")
+    plaintext = await algEntry.decrypt(k, encryptedKey, ciphertext, additionalAuthenticatedData, protectedHeader, joseHeader);
+  else {
+    const encryption = encEntry;
+    let cek;
+    try {
+      cek = await decryptKeyManagement(algEntry, encryption, k, encryptedKey, joseHeader, maxPBES2Count), isJWECEKTransport(algEntry) && cek instanceof Uint8Array && cek.byteLength << 3 !== encryption.cekBits && (cek = generateCek(encryption));
+    } catch (err) {
+      if (err instanceof TypeError || err instanceof JWEInvalid || err instanceof JOSENotSupported)
+        throw err;
+      cek = generateCek(encryption);
+    }
+    plaintext = await decrypt(encryption, cek, ciphertext, iv, tag, additionalAuthenticatedData);
+  }
+  if (joseHeader.zip === "DEF") {
+    const decompressionLimit = maxDecompressedLength ?? 25e4;
+    if (decompressionLimit === 0)
+      throw new JOSENotSupported('JWE "zip" (Compression Algorithm) Header Parameter is not supported.');
+    plaintext = await decompress(plaintext, decompressionLimit).catch((cause) => {
+      throw cause instanceof JWEInvalid ? cause : new JWEInvalid("Failed to decompress plaintext", { cause });
+    });
+  }
+  return {
+    plaintext,
+    ...protectedHeader && { protectedHeader },
+    ...aad !== void 0 && {
+      additionalAuthenticatedData: decodeBase64url(aad, "aad", JWEInvalid)
+    },
+    ...unprotected && { sharedUnprotectedHeader: unprotected },
+    ...header && { unprotectedHeader: header },
+    ...resolvedKey && { key: k }
+  };
+}
+async function decryptCompact(jwe, shared, key) {
+  if (jwe instanceof Uint8Array && (jwe = decoder.decode(jwe)), typeof jwe != "string")
+    throw new JWEInvalid("Compact JWE must be a string or Uint8Array");
+  const { 0: protectedHeader, 1: encryptedKey, 2: iv, 3: ciphertext, 4: tag, length } = jwe.split(".");
+  if (length !== 5)
+    throw new JWEInvalid("Invalid Compact JWE");
+  return decryptJWE({
+    ciphertext,
+    iv: iv || void 0,
+    protected: protectedHeader,
+    tag: tag || void 0,
+    encrypted_key: encryptedKey || void 0
+  }, shared, key);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwe/compact/decrypt.js
+
+async function compactDecrypt(jwe, key, options) {
+  return decryptCompact(jwe, prepareDecrypt(options), key);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwe/flattened/decrypt.js
+
+
+
+async function flattenedDecrypt(jwe, key, options) {
+  if (!isObject(jwe))
+    throw new JWEInvalid("Flattened JWE must be an object");
+  const shared = snapshotSharedJWE(jwe), [recipient, , error] = snapshotRecipientJWE(jwe);
+  if (!recipient)
+    throw error;
+  const snapshot = { ...shared, ...recipient };
+  return checkRecipient(snapshot), decryptJWE(snapshot, prepareDecrypt(options), key);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwe/general/decrypt.js
+
+
+
+
+async function generalDecrypt(jwe, key, options) {
+  if (!isObject(jwe))
+    throw new JWEInvalid("General JWE must be an object");
+  const inputRecipients = jwe.recipients;
+  if (!Array.isArray(inputRecipients))
+    throw new JWEInvalid("JWE Recipients missing or incorrect type");
+  const recipients = Array.from(inputRecipients);
+  if (!recipients.every(isObject))
+    throw new JWEInvalid("JWE Recipients missing or incorrect type");
+  if (!recipients.length)
+    throw new JWEInvalid("JWE Recipients has no members");
+  const shared = prepareDecrypt(options);
+  let sharedJwe, token;
+  try {
+    sharedJwe = snapshotSharedJWE(jwe), token = shareJWE(sharedJwe);
+  } catch {
+    throw new JWEDecryptionFailed();
+  }
+  const recipientSnapshots = recipients.map((recipient) => snapshotRecipientJWE(recipient));
+  if (recipients.length > 1)
+    for (const [, headerAlg] of recipientSnapshots) {
+      const alg = token[0]?.alg ?? headerAlg ?? sharedJwe.unprotected?.alg, algEntry = typeof alg == "string" ? JWE[alg] : void 0;
+      if (algEntry && !isJWECEKTransport(algEntry))
+        throw new JWEInvalid(`"${alg}" alg may only have a single recipient`);
+    }
+  for (const [recipient] of recipientSnapshots)
+    if (recipient)
+      try {
+        const flattened = { ...sharedJwe, ...recipient };
+        return checkRecipient(flattened), await decryptJWE(flattened, shared, key, token);
+      } catch {
+      }
+  throw new JWEDecryptionFailed();
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/jwe_encrypt.js
+
+
+
+
+
+
+
+
+
+function checkDisjoint(protectedHeader, unprotectedHeader, sharedUnprotectedHeader) {
+  if (!isDisjoint(protectedHeader, unprotectedHeader, sharedUnprotectedHeader))
+    throw new JWEInvalid("JWE Protected, JWE Shared Unprotected and JWE Per-Recipient Header Parameter names must be disjoint");
+}
+function checkEncryptHeaders(input, options, sharedHeadersNormalized = !1) {
+  if (!input[1] && !input[2] && !input[3])
+    throw new JWEInvalid("either setProtectedHeader, setUnprotectedHeader, or sharedUnprotectedHeader must be called before #encrypt()");
+  options !== void 0 && (input[8] = options?.crit);
+  let [, protectedHeader, unprotectedHeader, sharedUnprotectedHeader, aad, cek, iv, keyManagementParameters, crit] = input;
+  if (aad !== void 0 && assertUint8Array(aad, "JWE Additional Authenticated Data"), cek !== void 0 && assertUint8Array(cek, "JWE Content Encryption Key"), iv !== void 0 && assertUint8Array(iv, "JWE Initialization Vector"), !sharedHeadersNormalized && protectedHeader !== void 0 && (protectedHeader = serializeJoseHeader(JWEInvalid, protectedHeader)[0], input[1] = protectedHeader), unprotectedHeader !== void 0 && (unprotectedHeader = serializeJoseHeader(JWEInvalid, unprotectedHeader)[0], input[2] = unprotectedHeader), !sharedHeadersNormalized && sharedUnprotectedHeader !== void 0 && (sharedUnprotectedHeader = serializeJoseHeader(JWEInvalid, sharedUnprotectedHeader)[0], input[3] = sharedUnprotectedHeader), keyManagementParameters !== void 0 && !isObject(keyManagementParameters))
+    throw new TypeError("JWE Key Management Parameters must be an object");
+  checkDisjoint(protectedHeader, unprotectedHeader, sharedUnprotectedHeader);
+  const joseHeader = {
+    ...protectedHeader,
+    ...unprotectedHeader,
+    ...sharedUnprotectedHeader
+  };
+  validateCritDuplicates(JWEInvalid, protectedHeader), validateCrit(JWEInvalid, JWE_RECOGNIZED, crit, protectedHeader, joseHeader), validateZip(joseHeader, protectedHeader);
+  const { alg, enc } = joseHeader;
+  if (typeof alg != "string" || !alg)
+    throw new JWEInvalid('JWE "alg" (Algorithm) Header Parameter missing or invalid');
+  const algEntry = JWE[alg];
+  if (algEntry?.mode === "integrated-encryption") {
+    if (enc !== void 0)
+      throw new JWEInvalid('JWE "enc" (Encryption Algorithm) Header Parameter must not be present for integrated encryption');
+    if (cek !== void 0)
+      throw new TypeError(`setContentEncryptionKey cannot be called with JWE "alg" (Algorithm) Header ${alg}`);
+    if (iv !== void 0)
+      throw new TypeError(`setInitializationVector cannot be called with JWE "alg" (Algorithm) Header ${alg}`);
+    return [joseHeader, void 0, algEntry];
+  }
+  if (typeof enc != "string" || !enc)
+    throw new JWEInvalid('JWE "enc" (Encryption Algorithm) Header Parameter missing or invalid');
+  return [joseHeader, jweEncryption(enc), algEntry];
+}
+async function encryptJWE(input, checked, key) {
+  const [joseHeader, encEntry, selected] = checked, [inputPlaintext, inputProtectedHeader, inputUnprotectedHeader, sharedUnprotectedHeader, aad, providedCek, inputIv, keyManagementParameters, , unprotectedParameters] = input;
+  let protectedHeader = inputProtectedHeader, unprotectedHeader = inputUnprotectedHeader;
+  const algEntry = selected ?? jweAlgorithm(joseHeader.alg);
+  let encryptedKey, parameters, cek;
+  algEntry.mode === "integrated-encryption" ? cek = await prepareKey(algEntry, key, "encrypt") : [cek, encryptedKey, parameters] = await encryptKeyManagement(algEntry, encEntry, key, joseHeader, providedCek, keyManagementParameters), parameters && (unprotectedParameters ? unprotectedHeader = unprotectedHeader ? { ...unprotectedHeader, ...parameters } : parameters : protectedHeader = protectedHeader ? { ...protectedHeader, ...parameters } : parameters, checkDisjoint(protectedHeader, unprotectedHeader, sharedUnprotectedHeader));
+  const encodedProtectedHeader = protectedHeader ? base64url_encode(JSON.stringify(protectedHeader)) : "", encodedAad = aad?.byteLength ? base64url_encode(aad) : void 0, additionalAuthenticatedData = encode(encodedAad ? `${encodedProtectedHeader}.${encodedAad}` : encodedProtectedHeader);
+  let plaintext = inputPlaintext;
+  joseHeader.zip === "DEF" && (plaintext = await compress(plaintext).catch((cause) => {
+    throw new JWEInvalid("Failed to compress plaintext", { cause });
+  }));
+  let ciphertext, tag, iv;
+  algEntry.mode === "integrated-encryption" ? [encryptedKey, ciphertext] = await algEntry.encrypt(cek, plaintext, additionalAuthenticatedData, protectedHeader, joseHeader, keyManagementParameters) : { ciphertext, tag, iv } = await encrypt(encEntry, plaintext, cek, inputIv, additionalAuthenticatedData);
+  const jwe = {
+    ciphertext: base64url_encode(ciphertext)
+  };
+  return iv && (jwe.iv = base64url_encode(iv)), tag && (jwe.tag = base64url_encode(tag)), encryptedKey?.byteLength && (jwe.encrypted_key = base64url_encode(encryptedKey)), encodedAad && (jwe.aad = encodedAad), protectedHeader && (jwe.protected = encodedProtectedHeader), sharedUnprotectedHeader && (jwe.unprotected = sharedUnprotectedHeader), unprotectedHeader && (jwe.header = unprotectedHeader), jwe;
+}
+async function createJWE(input, key, options) {
+  return encryptJWE(input, checkEncryptHeaders(input, options), key);
+}
+function compactJWE(jwe) {
+  return [jwe.protected, jwe.encrypted_key, jwe.iv, jwe.ciphertext, jwe.tag].join(".");
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwe/general/encrypt.js
+
+
+
+
+
+
+
+class IndividualRecipient {
+  #parent;
+  state;
+  constructor(enc, key, crit) {
+    this.#parent = enc, this.state = [void 0, void 0, key, crit];
+  }
+  setUnprotectedHeader(unprotectedHeader) {
+    return assertNotSet(this.state[0], "setUnprotectedHeader"), this.state[0] = unprotectedHeader, this;
+  }
+  setKeyManagementParameters(parameters) {
+    return assertNotSet(this.state[1], "setKeyManagementParameters"), this.state[1] = parameters, this;
+  }
+  addRecipient(...args) {
+    return this.#parent.addRecipient(...args);
+  }
+  encrypt(...args) {
+    return this.#parent.encrypt(...args);
+  }
+  done() {
+    return this.#parent;
+  }
+}
+class GeneralEncrypt {
+  #plaintext;
+  #recipients = [];
+  #protectedHeader;
+  #sharedUnprotectedHeader;
+  #aad;
+  constructor(plaintext) {
+    this.#plaintext = plaintext;
+  }
+  addRecipient(key, options) {
+    const recipient = new IndividualRecipient(this, key, options?.crit);
+    return this.#recipients.push(recipient), recipient;
+  }
+  setProtectedHeader(protectedHeader) {
+    return assertNotSet(this.#protectedHeader, "setProtectedHeader"), this.#protectedHeader = protectedHeader, this;
+  }
+  setSharedUnprotectedHeader(sharedUnprotectedHeader) {
+    return assertNotSet(this.#sharedUnprotectedHeader, "setSharedUnprotectedHeader"), this.#sharedUnprotectedHeader = sharedUnprotectedHeader, this;
+  }
+  setAdditionalAuthenticatedData(aad) {
+    return this.#aad = aad, this;
+  }
+  async encrypt() {
+    if (!this.#recipients.length)
+      throw new JWEInvalid("at least one recipient must be added");
+    assertUint8Array(this.#plaintext, "plaintext");
+    const multiple = this.#recipients.length > 1;
+    let enc, protectedHeader = this.#protectedHeader, sharedUnprotectedHeader = this.#sharedUnprotectedHeader;
+    const recipients = [];
+    for (const recipient of this.#recipients) {
+      const [unprotectedHeader, keyManagementParameters, key, crit] = recipient.state, input = [
+        this.#plaintext,
+        protectedHeader,
+        unprotectedHeader,
+        sharedUnprotectedHeader,
+        this.#aad,
+        void 0,
+        void 0,
+        keyManagementParameters,
+        crit,
+        multiple
+      ], headers = checkEncryptHeaders(input, void 0, recipients.length > 0);
+      recipients.length || (protectedHeader = input[1], sharedUnprotectedHeader = input[3]), recipients.push([input, headers, key]);
+      const [{ alg, enc: recipientEnc }, , algEntry] = headers;
+      if (multiple && algEntry && !isJWECEKTransport(algEntry))
+        throw new JWEInvalid(`"${alg}" alg may only have a single recipient`);
+      if (!enc)
+        enc = recipientEnc;
+      else if (enc !== recipientEnc)
+        throw new JWEInvalid('JWE "enc" (Encryption Algorithm) Header Parameter must be the same for all recipients');
+    }
+    for (const [, headers] of recipients)
+      headers[2] ??= jweAlgorithm(headers[0].alg);
+    const [firstInput, firstHeaders, firstKey] = recipients[0], cek = multiple ? generateCek(firstHeaders[1]) : void 0;
+    firstInput[5] = cek;
+    const { encrypted_key, header, ...shared } = await encryptJWE(firstInput, firstHeaders, firstKey), jwe = {
+      ...shared,
+      recipients: [{}]
+    };
+    encrypted_key && (jwe.recipients[0].encrypted_key = encrypted_key), header && (jwe.recipients[0].header = header);
+    for (let i = 1; i < recipients.length; i++) {
+      const [input, [joseHeader, encEntry, algEntry], key] = recipients[i], unprotectedHeader = input[2], [, encryptedKey, parameters] = await encryptKeyManagement(algEntry, encEntry, key, joseHeader, cek, input[7]), target = {
+        encrypted_key: base64url_encode(encryptedKey)
+      };
+      if (unprotectedHeader || parameters) {
+        const header2 = { ...unprotectedHeader, ...parameters };
+        parameters && checkDisjoint(input[1], header2, input[3]), target.header = header2;
+      }
+      jwe.recipients.push(target);
+    }
+    return jwe;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/jws_algorithms.js
+
+
+const sig = [["verify"], ["sign"]];
+function hmac(bits) {
+  const subtle = { name: "HMAC", hash: `SHA-${bits}` };
+  return { kty: ["oct"], secret: !0, subtle, signing: subtle, usages: sig };
+}
+function rsa(bits, saltLength) {
+  const subtle = { name: saltLength ? "RSA-PSS" : "RSASSA-PKCS1-v1_5", hash: `SHA-${bits}` };
+  return {
+    kty: ["RSA"],
+    subtle,
+    signing: saltLength ? { ...subtle, saltLength } : subtle,
+    usages: sig,
+    minRsaBits: 2048
+  };
+}
+function ecdsa(crv, bits) {
+  return {
+    kty: ["EC"],
+    crv,
+    subtle: { name: "ECDSA", namedCurve: crv },
+    signing: { name: "ECDSA", hash: `SHA-${bits}` },
+    usages: sig
+  };
+}
+function eddsa() {
+  const subtle = { name: "Ed25519" };
+  return {
+    kty: ["OKP"],
+    crv: "Ed25519",
+    subtle,
+    signing: subtle,
+    usages: sig
+  };
+}
+function mldsa(parameterSet) {
+  const subtle = { name: `ML-DSA-${parameterSet}` };
+  return {
+    kty: ["AKP"],
+    subtle,
+    signing: subtle,
+    usages: sig
+  };
+}
+const JWS = table({
+  HS256: hmac(256),
+  HS384: hmac(384),
+  HS512: hmac(512),
+  RS256: rsa(256),
+  RS384: rsa(384),
+  RS512: rsa(512),
+  PS256: rsa(256, 32),
+  PS384: rsa(384, 48),
+  PS512: rsa(512, 64),
+  ES256: ecdsa("P-256", 256),
+  ES384: ecdsa("P-384", 384),
+  ES512: ecdsa("P-521", 512),
+  EdDSA: eddsa(),
+  Ed25519: eddsa(),
+  "ML-DSA-44": mldsa(44),
+  "ML-DSA-65": mldsa(65),
+  "ML-DSA-87": mldsa(87)
+});
+function jwsAlgorithm(alg) {
+  const entry = typeof alg == "string" ? JWS[alg] : void 0;
+  if (!entry)
+    throw new JOSENotSupported(`alg ${alg} is not supported either by JOSE or your javascript runtime`);
+  return entry;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/jws_verify.js
+
+
+
+
+
+function snapshotJws(jws, sharedPayload) {
+  const encodedProtectedHeader = jws.protected, inputHeader = jws.header, header = isObject(inputHeader) ? { ...inputHeader } : inputHeader;
+  let payload = sharedPayload ? sharedPayload[0] : jws.payload;
+  !sharedPayload && payload instanceof Uint8Array && (payload = new Uint8Array(payload));
+  const signature = jws.signature, snapshot = { payload, signature };
+  if (encodedProtectedHeader !== void 0 && (snapshot.protected = encodedProtectedHeader), inputHeader !== void 0 && (snapshot.header = header), encodedProtectedHeader === void 0 && header === void 0)
+    throw new JWSInvalid('Flattened JWS must have either of the "protected" or "header" members');
+  if (encodedProtectedHeader !== void 0 && typeof encodedProtectedHeader != "string")
+    throw new JWSInvalid("JWS Protected Header incorrect type");
+  if (payload === void 0)
+    throw new JWSInvalid("JWS Payload missing");
+  if (typeof signature != "string")
+    throw new JWSInvalid("JWS Signature missing or incorrect type");
+  if (header !== void 0 && !isObject(header))
+    throw new JWSInvalid("JWS Unprotected Header incorrect type");
+  return snapshot;
+}
+function prepareVerify(options) {
+  return [options && validateAlgorithms("algorithms", options.algorithms), options?.crit];
+}
+function parseProtectedHeader(encodedProtectedHeader) {
+  return encodedProtectedHeader === void 0 ? {} : parseJoseHeader(encodedProtectedHeader, JWSInvalid, "JWS Protected Header is invalid");
+}
+function encodeJsonUnencodedPayload(payload) {
+  const invalid = /[\p{Cs}\p{Cn}]/u.exec(payload)?.[0];
+  if (invalid !== void 0)
+    throw new JWSInvalid(/\p{Cs}/u.test(invalid) ? "JWS Payload must be a well-formed Unicode string" : "JWS Payload must not contain unassigned Unicode code points");
+  return encoder.encode(payload);
+}
+function encodeCompactUnencodedPayload(payload) {
+  try {
+    return encode(payload);
+  } catch (cause) {
+    throw new JWSInvalid("JWS Compact Serialization payload must use only ASCII characters", {
+      cause
+    });
+  }
+}
+async function verifySignature(jws, shared, key, encodeUnencodedPayload, parsedProtected) {
+  const { protected: encodedProtectedHeader, header, payload: inputPayload } = jws, protectedHeader = parsedProtected ?? parseProtectedHeader(encodedProtectedHeader);
+  if (!isDisjoint(protectedHeader, header))
+    throw new JWSInvalid("JWS Protected and JWS Unprotected Header Parameter names must be disjoint");
+  const joseHeader = { ...protectedHeader, ...header }, b64 = validateB64(protectedHeader, validateCrit(JWSInvalid, JWS_RECOGNIZED, shared[1], protectedHeader, joseHeader)), { alg } = joseHeader;
+  if (typeof alg != "string" || !alg)
+    throw new JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
+  if (shared[0] && !shared[0].has(alg))
+    throw new JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed');
+  if (b64) {
+    if (typeof inputPayload != "string")
+      throw new JWSInvalid("JWS Payload must be a string");
+  } else if (typeof inputPayload != "string" && !(inputPayload instanceof Uint8Array))
+    throw new JWSInvalid("JWS Payload must be a string or an Uint8Array instance");
+  const signingPayload = b64 || typeof inputPayload != "string" ? inputPayload : encodeUnencodedPayload(inputPayload);
+  let resolvedKey = !1;
+  typeof key == "function" && (key = await key(protectedHeader, jws), resolvedKey = !0);
+  const entry = jwsAlgorithm(alg), signingInput = concat(encodedProtectedHeader !== void 0 ? encode(encodedProtectedHeader) : new Uint8Array(), encode("."), typeof signingPayload == "string" ? shared[2] ??= encodeAsciiMember(signingPayload, "payload", JWSInvalid) : signingPayload), signature = decodeBase64url(jws.signature, "signature", JWSInvalid), verificationKey = await prepareKey(entry, key, "verify"), cryptoKey = await rawKey(verificationKey, entry.subtle, "verify");
+  entry.minRsaBits && checkModulusLength(entry.alg, cryptoKey);
+  let verified = !1;
+  try {
+    verified = await crypto.subtle.verify(entry.signing, cryptoKey, signature, signingInput);
+  } catch (cause) {
+    throw new JWSSignatureVerificationFailed(void 0, { cause });
+  }
+  if (!verified)
+    throw new JWSSignatureVerificationFailed();
+  const result = { payload: typeof signingPayload == "string" ? decodeBase64url(signingPayload, "payload", JWSInvalid) : signingPayload };
+  return encodedProtectedHeader !== void 0 && (result.protectedHeader = protectedHeader), header !== void 0 && (result.unprotectedHeader = header), resolvedKey ? [{ ...result, key: verificationKey }, b64] : [result, b64];
+}
+async function verifyCompact(jws, shared, key) {
+  if (jws instanceof Uint8Array && (jws = decoder.decode(jws)), typeof jws != "string")
+    throw new JWSInvalid("Compact JWS must be a string or Uint8Array");
+  const { 0: protectedHeader, 1: payload, 2: signature, length } = jws.split(".");
+  if (length !== 3)
+    throw new JWSInvalid("Invalid Compact JWS");
+  return verifySignature({ payload, protected: protectedHeader, signature }, shared, key, encodeCompactUnencodedPayload);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jws/compact/verify.js
+
+async function compactVerify(jws, key, options) {
+  const [result] = await verifyCompact(jws, prepareVerify(options), key);
+  return result;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jws/flattened/verify.js
+
+
+
+async function flattenedVerify(jws, key, options) {
+  if (!isObject(jws))
+    throw new JWSInvalid("Flattened JWS must be an object");
+  const snapshot = snapshotJws(jws), [result] = await verifySignature(snapshot, prepareVerify(options), key, encodeJsonUnencodedPayload);
+  return result;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jws/general/verify.js
+
+
+
+function snapshotSignature(signature, payload) {
+  try {
+    const jws = snapshotJws(signature, [payload]), protectedHeader = parseProtectedHeader(jws.protected), { b64, crit } = protectedHeader;
+    return [
+      jws,
+      protectedHeader,
+      Array.isArray(crit) && crit.includes("b64") ? typeof b64 == "boolean" ? b64 ? 1 : 2 : 0 : 1
+    ];
+  } catch {
+    return;
+  }
+}
+async function generalVerify(jws, key, options) {
+  if (!isObject(jws))
+    throw new JWSInvalid("General JWS must be an object");
+  const { signatures, payload: inputPayload } = jws;
+  if (!Array.isArray(signatures))
+    throw new JWSInvalid("JWS Signatures missing or incorrect type");
+  const signatureEntries = Array.from(signatures);
+  if (!signatureEntries.every(isObject))
+    throw new JWSInvalid("JWS Signatures missing or incorrect type");
+  if (inputPayload === void 0)
+    throw new JWSSignatureVerificationFailed();
+  const shared = prepareVerify(options), payload = inputPayload instanceof Uint8Array ? new Uint8Array(inputPayload) : inputPayload, candidates = signatureEntries.map((signature) => snapshotSignature(signature, payload)).filter((candidate) => candidate !== void 0);
+  let payloadEncodings = 0;
+  for (const [, , payloadEncoding] of candidates)
+    if (payloadEncodings |= payloadEncoding, payloadEncodings === 3)
+      throw new JWSInvalid("inconsistent use of JWS Unencoded Payload (RFC7797)");
+  for (const candidate of candidates)
+    try {
+      const [result] = await verifySignature(candidate[0], shared, key, encodeJsonUnencodedPayload, candidate[1]);
+      return result;
+    } catch {
+    }
+  throw new JWSSignatureVerificationFailed();
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/jwt_claims_set.js
+
+
+
+const epoch = (date) => Math.floor(date.getTime() / 1e3), multipliers = {
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+  w: 604800,
+  y: 31557600
+}, REGEX = /^(\+|\-)? ?(\d+|\d+\.\d+) ?(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)(?: (ago|from now))?$/i, checkFailed = "check_failed";
+function invalidDuration() {
+  throw new TypeError("Invalid time period format");
+}
+function secs(str) {
+  typeof str != "string" && invalidDuration();
+  const matched = REGEX.exec(str);
+  (!matched || matched[4] && matched[1]) && invalidDuration();
+  const value = parseFloat(matched[2]), durationSeconds = Math.round(value * multipliers[matched[3][0].toLowerCase()]);
+  return Number.isFinite(durationSeconds) || invalidDuration(), matched[1] === "-" || matched[4] === "ago" ? -durationSeconds : durationSeconds;
+}
+function validateInput(label, input) {
+  if (!Number.isFinite(input))
+    throw new TypeError(`Invalid ${label} input`);
+  return input;
+}
+function validateStringClaim(claim, value) {
+  if (typeof value != "string")
+    throw new TypeError(`"${claim}" claim must be a string`);
+}
+function validateAudienceClaim(value) {
+  if (typeof value != "string" && (!Array.isArray(value) || Array.from(value).some((member) => typeof member != "string")))
+    throw new TypeError('"aud" claim must be a string or an array of strings');
+}
+function numericDate(value, label) {
+  return typeof value == "number" ? validateInput(label, value) : value instanceof Date ? validateInput(label, epoch(value)) : epoch(/* @__PURE__ */ new Date()) + secs(value);
+}
+const normalizeTyp = (value) => {
+  const normalized = value.toLowerCase();
+  return value.includes("/") ? normalized : `application/${normalized}`;
+}, checkAudiencePresence = (audPayload, audOption) => typeof audPayload == "string" ? audOption.includes(audPayload) : Array.isArray(audPayload) ? audOption.some((aud) => audPayload.includes(aud)) : !1;
+function validateNumericDate(claimsSet, claim, required = !1) {
+  const value = claimsSet[claim];
+  if (!(value === void 0 && !required)) {
+    if (typeof value != "number")
+      throw new JWTClaimValidationFailed(`"${claim}" claim must be a number`, claimsSet, claim, "invalid");
+    return value;
+  }
+}
+function unexpectedClaim(claimsSet, claim) {
+  throw new JWTClaimValidationFailed(`unexpected "${claim}" claim value`, claimsSet, claim, checkFailed);
+}
+function validateClaimsSet(protectedHeader, claimsSetBytes, options = {}) {
+  let claimsSet;
+  try {
+    claimsSet = JSON.parse(strictDecoder.decode(claimsSetBytes));
+  } catch (cause) {
+    throw new JWTInvalid("JWT Claims Set must be a top-level JSON object", { cause });
+  }
+  if (!isObject(claimsSet))
+    throw new JWTInvalid("JWT Claims Set must be a top-level JSON object");
+  const { typ } = options;
+  if (typ !== void 0 && (typeof protectedHeader.typ != "string" || normalizeTyp(protectedHeader.typ) !== normalizeTyp(typ)))
+    throw new JWTClaimValidationFailed('unexpected "typ" JWT header value', claimsSet, "typ", checkFailed);
+  const { requiredClaims = [], issuer, subject, audience, maxTokenAge } = options, presenceCheck = [...requiredClaims];
+  maxTokenAge !== void 0 && presenceCheck.push("iat"), audience !== void 0 && presenceCheck.push("aud"), subject !== void 0 && presenceCheck.push("sub"), issuer !== void 0 && presenceCheck.push("iss");
+  for (const claim of new Set(presenceCheck.reverse()))
+    if (!Object.hasOwn(claimsSet, claim))
+      throw new JWTClaimValidationFailed(`missing required "${claim}" claim`, claimsSet, claim, "missing");
+  issuer !== void 0 && !(Array.isArray(issuer) ? issuer : [issuer]).includes(claimsSet.iss) && unexpectedClaim(claimsSet, "iss"), subject !== void 0 && claimsSet.sub !== subject && unexpectedClaim(claimsSet, "sub"), audience !== void 0 && !checkAudiencePresence(claimsSet.aud, typeof audience == "string" ? [audience] : audience) && unexpectedClaim(claimsSet, "aud");
+  const { clockTolerance } = options;
+  let tolerance = 0;
+  if (typeof clockTolerance == "string")
+    tolerance = secs(clockTolerance);
+  else if (clockTolerance !== void 0) {
+    if (typeof clockTolerance != "number")
+      throw new TypeError("Invalid clockTolerance option type");
+    tolerance = clockTolerance;
+  }
+  if (validateInput("clockTolerance option", tolerance), tolerance < 0)
+    throw new TypeError("Invalid clockTolerance option input");
+  const { currentDate } = options, now = validateInput("currentDate option", epoch(currentDate === void 0 ? /* @__PURE__ */ new Date() : currentDate)), iat = validateNumericDate(claimsSet, "iat", maxTokenAge !== void 0), nbf = validateNumericDate(claimsSet, "nbf");
+  if (nbf !== void 0 && nbf > now + tolerance)
+    throw new JWTClaimValidationFailed('"nbf" claim timestamp check failed', claimsSet, "nbf", checkFailed);
+  const exp = validateNumericDate(claimsSet, "exp");
+  if (exp !== void 0 && exp <= now - tolerance)
+    throw new JWTExpired('"exp" claim timestamp check failed', claimsSet, "exp", checkFailed);
+  if (maxTokenAge !== void 0) {
+    const age = now - iat, max = validateInput("maxTokenAge option", typeof maxTokenAge == "number" ? maxTokenAge : secs(maxTokenAge));
+    if (max < 0)
+      throw new TypeError("Invalid maxTokenAge option input");
+    if (age - tolerance > max)
+      throw new JWTExpired('"iat" claim timestamp check failed (too far in the past)', claimsSet, "iat", checkFailed);
+    if (age < -tolerance)
+      throw new JWTClaimValidationFailed('"iat" claim timestamp check failed (it should be in the past)', claimsSet, "iat", checkFailed);
+  }
+  return claimsSet;
+}
+let producerClaimsSets;
+function producerClaimsSet(producer) {
+  return producerClaimsSets.get(producer);
+}
+function jwtClaimsSetBytes(producer) {
+  const claimsSet = producerClaimsSet(producer);
+  for (const claim of ["iat", "nbf", "exp"]) {
+    const value = claimsSet[claim];
+    if (typeof value == "number" && !Number.isFinite(value))
+      throw new TypeError(`"${claim}" claim must be a finite number`);
+  }
+  return encoder.encode(JSON.stringify(claimsSet));
+}
+function jwtClaim(producer, claim) {
+  return producerClaimsSet(producer)[claim];
+}
+class JWTClaimsBuilder {
+  constructor(claimsSet = {}) {
+    if (!isObject(claimsSet))
+      throw new TypeError("JWT Claims Set MUST be an object");
+    (producerClaimsSets ||= /* @__PURE__ */ new WeakMap()).set(this, structuredClone(claimsSet));
+  }
+  setIssuer(value) {
+    return validateStringClaim("iss", value), producerClaimsSet(this).iss = value, this;
+  }
+  setSubject(value) {
+    return validateStringClaim("sub", value), producerClaimsSet(this).sub = value, this;
+  }
+  setAudience(value) {
+    return validateAudienceClaim(value), producerClaimsSet(this).aud = value, this;
+  }
+  setJti(value) {
+    return validateStringClaim("jti", value), producerClaimsSet(this).jti = value, this;
+  }
+  setNotBefore(value) {
+    return producerClaimsSet(this).nbf = numericDate(value, "setNotBefore"), this;
+  }
+  setExpirationTime(value) {
+    return producerClaimsSet(this).exp = numericDate(value, "setExpirationTime"), this;
+  }
+  setIssuedAt(value) {
+    const claimsSet = producerClaimsSet(this);
+    return value === void 0 ? claimsSet.iat = epoch(/* @__PURE__ */ new Date()) : typeof value == "string" ? claimsSet.iat = validateInput("setIssuedAt", epoch(/* @__PURE__ */ new Date()) + secs(value)) : claimsSet.iat = numericDate(value, "setIssuedAt"), this;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwt/verify.js
+
+
+
+async function jwtVerify(jwt, key, options) {
+  const [verified, b64] = await verifyCompact(jwt, prepareVerify(options), key);
+  if (!b64)
+    throw new JWTInvalid("JWTs MUST NOT use unencoded payload");
+  const payload = validateClaimsSet(verified.protectedHeader, verified.payload, options);
+  return { ...verified, payload };
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwt/decrypt.js
+
+
+
+async function jwtDecrypt(jwt, key, options) {
+  const { plaintext, ...result } = await decryptCompact(jwt, prepareDecrypt(options), key), { protectedHeader } = result, payload = validateClaimsSet(protectedHeader, plaintext, options);
+  for (const claim of ["iss", "sub", "aud"])
+    if (protectedHeader[claim] !== void 0 && (claim === "aud" ? JSON.stringify(protectedHeader.aud) !== JSON.stringify(payload.aud) : protectedHeader[claim] !== payload[claim]))
+      throw new JWTClaimValidationFailed(`replicated "${claim}" claim header parameter mismatch`, payload, claim, "mismatch");
+  return { payload, ...result };
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwe/compact/encrypt.js
+
+
+class CompactEncrypt {
+  #input;
+  constructor(plaintext) {
+    assertUint8Array(plaintext, "plaintext"), this.#input = [plaintext];
+  }
+  setContentEncryptionKey(cek) {
+    return assertNotSet(this.#input[5], "setContentEncryptionKey"), this.#input[5] = cek, this;
+  }
+  setInitializationVector(iv) {
+    return assertNotSet(this.#input[6], "setInitializationVector"), this.#input[6] = iv, this;
+  }
+  setProtectedHeader(protectedHeader) {
+    return assertNotSet(this.#input[1], "setProtectedHeader"), this.#input[1] = protectedHeader, this;
+  }
+  setKeyManagementParameters(parameters) {
+    return assertNotSet(this.#input[7], "setKeyManagementParameters"), this.#input[7] = parameters, this;
+  }
+  async encrypt(key, options) {
+    return compactJWE(await createJWE([...this.#input], key, options));
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwe/flattened/encrypt.js
+
+
+class FlattenedEncrypt {
+  #input;
+  constructor(plaintext) {
+    assertUint8Array(plaintext, "plaintext"), this.#input = [plaintext];
+  }
+  setKeyManagementParameters(parameters) {
+    return assertNotSet(this.#input[7], "setKeyManagementParameters"), this.#input[7] = parameters, this;
+  }
+  setProtectedHeader(protectedHeader) {
+    return assertNotSet(this.#input[1], "setProtectedHeader"), this.#input[1] = protectedHeader, this;
+  }
+  setSharedUnprotectedHeader(sharedUnprotectedHeader) {
+    return assertNotSet(this.#input[3], "setSharedUnprotectedHeader"), this.#input[3] = sharedUnprotectedHeader, this;
+  }
+  setUnprotectedHeader(unprotectedHeader) {
+    return assertNotSet(this.#input[2], "setUnprotectedHeader"), this.#input[2] = unprotectedHeader, this;
+  }
+  setAdditionalAuthenticatedData(aad) {
+    return this.#input[4] = aad, this;
+  }
+  setContentEncryptionKey(cek) {
+    return assertNotSet(this.#input[5], "setContentEncryptionKey"), this.#input[5] = cek, this;
+  }
+  setInitializationVector(iv) {
+    return assertNotSet(this.#input[6], "setInitializationVector"), this.#input[6] = iv, this;
+  }
+  async encrypt(key, options) {
+    return createJWE([...this.#input], key, options);
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/jws_sign.js
+
+
+
+
+
+
+async function createSignature(input, key, rejectUnencoded) {
+  let [payload, protectedHeader, unprotectedHeader, crit] = input, encodedProtectedHeader = "";
+  if (protectedHeader !== void 0) {
+    const normalized = serializeJoseHeader(JWSInvalid, protectedHeader);
+    protectedHeader = normalized[0], encodedProtectedHeader = base64url_encode(normalized[1]);
+  }
+  if (unprotectedHeader !== void 0 && (unprotectedHeader = serializeJoseHeader(JWSInvalid, unprotectedHeader)[0]), !protectedHeader && !unprotectedHeader)
+    throw new JWSInvalid("either setProtectedHeader or setUnprotectedHeader must be called before #sign()");
+  if (!isDisjoint(protectedHeader, unprotectedHeader))
+    throw new JWSInvalid("JWS Protected and JWS Unprotected Header Parameter names must be disjoint");
+  const joseHeader = { ...protectedHeader, ...unprotectedHeader };
+  validateCritDuplicates(JWSInvalid, protectedHeader);
+  const b64 = validateB64(protectedHeader, validateCrit(JWSInvalid, JWS_RECOGNIZED, crit, protectedHeader, joseHeader));
+  b64 || rejectUnencoded?.();
+  const { alg } = joseHeader;
+  if (typeof alg != "string" || !alg)
+    throw new JWSInvalid('JWS "alg" (Algorithm) Header Parameter missing or invalid');
+  const entry = jwsAlgorithm(alg);
+  let encodedPayload = "", signingPayload = payload, signingInput;
+  if (b64) {
+    const encodedPayloadCache = input[4];
+    encodedPayloadCache ? (encodedPayload = encodedPayloadCache[0] ??= base64url_encode(payload), signingPayload = encodedPayloadCache[1] ??= encode(encodedPayload)) : (encodedPayload = base64url_encode(payload), signingInput = encoder.encode(`${encodedProtectedHeader}.${encodedPayload}`));
+  }
+  signingInput ??= concat(encode(encodedProtectedHeader), encode("."), signingPayload);
+  const signingKey = await rawKey(await prepareKey(entry, key, "sign"), entry.subtle, "sign");
+  entry.minRsaBits && checkModulusLength(entry.alg, signingKey);
+  const jws = {
+    signature: base64url_encode(new Uint8Array(await crypto.subtle.sign(entry.signing, signingKey, signingInput))),
+    payload: encodedPayload
+  };
+  return protectedHeader && (jws.protected = encodedProtectedHeader), unprotectedHeader && (jws.header = unprotectedHeader), [jws, b64];
+}
+async function createCompactSignature(payload, protectedHeader, crit, key, rejectUnencoded) {
+  const [jws] = await createSignature([payload, protectedHeader, void 0, crit], key, rejectUnencoded);
+  return `${jws.protected}.${jws.payload}.${jws.signature}`;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jws/compact/sign.js
+
+
+class CompactSign {
+  #payload;
+  #protectedHeader;
+  constructor(payload) {
+    assertUint8Array(payload, "payload"), this.#payload = payload;
+  }
+  setProtectedHeader(protectedHeader) {
+    return assertNotSet(this.#protectedHeader, "setProtectedHeader"), this.#protectedHeader = protectedHeader, this;
+  }
+  async sign(key, options) {
+    return createCompactSignature(this.#payload, this.#protectedHeader, options?.crit, key, () => {
+      throw new TypeError("use the flattened module for creating JWS with b64: false");
+    });
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jws/flattened/sign.js
+
+
+class FlattenedSign {
+  #input;
+  constructor(payload) {
+    assertUint8Array(payload, "payload"), this.#input = [payload];
+  }
+  setProtectedHeader(protectedHeader) {
+    return assertNotSet(this.#input[1], "setProtectedHeader"), this.#input[1] = protectedHeader, this;
+  }
+  setUnprotectedHeader(unprotectedHeader) {
+    return assertNotSet(this.#input[2], "setUnprotectedHeader"), this.#input[2] = unprotectedHeader, this;
+  }
+  async sign(key, options) {
+    const input = [...this.#input];
+    input[3] = options?.crit;
+    const [jws] = await createSignature(input, key);
+    return jws;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jws/general/sign.js
+
+
+
+class IndividualSignature {
+  #parent;
+  state;
+  constructor(sig, key, options) {
+    this.#parent = sig, this.state = [void 0, void 0, key, options?.crit];
+  }
+  setProtectedHeader(protectedHeader) {
+    return assertNotSet(this.state[0], "setProtectedHeader"), this.state[0] = protectedHeader, this;
+  }
+  setUnprotectedHeader(unprotectedHeader) {
+    return assertNotSet(this.state[1], "setUnprotectedHeader"), this.state[1] = unprotectedHeader, this;
+  }
+  addSignature(...args) {
+    return this.#parent.addSignature(...args);
+  }
+  sign(...args) {
+    return this.#parent.sign(...args);
+  }
+  done() {
+    return this.#parent;
+  }
+}
+class GeneralSign {
+  #payload;
+  #signatures = [];
+  constructor(payload) {
+    this.#payload = payload;
+  }
+  addSignature(key, options) {
+    const signature = new IndividualSignature(this, key, options);
+    return this.#signatures.push(signature), signature;
+  }
+  async sign() {
+    if (!this.#signatures.length)
+      throw new JWSInvalid("at least one signature must be added");
+    assertUint8Array(this.#payload, "payload");
+    const jws = {
+      signatures: [],
+      payload: ""
+    }, encodedPayloadCache = [];
+    let b64;
+    for (const signature of this.#signatures) {
+      const [protectedHeader, unprotectedHeader, key, crit] = signature.state, [{ payload, ...signatureMembers }, signatureB64] = await createSignature([this.#payload, protectedHeader, unprotectedHeader, crit, encodedPayloadCache], key);
+      if (b64 === void 0)
+        b64 = signatureB64, jws.payload = payload;
+      else if (b64 !== signatureB64)
+        throw new JWSInvalid("inconsistent use of JWS Unencoded Payload (RFC7797)");
+      jws.signatures.push(signatureMembers);
+    }
+    return jws;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwt/sign.js
+
+
+
+
+const SignJWT_base = JWTClaimsBuilder;
+class SignJWT extends SignJWT_base {
+  #protectedHeader;
+  setProtectedHeader(protectedHeader) {
+    return assertNotSet(this.#protectedHeader, "setProtectedHeader"), this.#protectedHeader = protectedHeader, this;
+  }
+  async sign(key, options) {
+    return createCompactSignature(jwtClaimsSetBytes(this), this.#protectedHeader, options?.crit, key, () => {
+      throw new JWTInvalid("JWTs MUST NOT use unencoded payload");
+    });
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwt/encrypt.js
+
+
+
+const EncryptJWT_base = JWTClaimsBuilder;
+class EncryptJWT extends EncryptJWT_base {
+  #input = [void 0];
+  #replicateIssuerAsHeader;
+  #replicateSubjectAsHeader;
+  #replicateAudienceAsHeader;
+  setProtectedHeader(protectedHeader) {
+    return assertNotSet(this.#input[1], "setProtectedHeader"), this.#input[1] = protectedHeader, this;
+  }
+  setKeyManagementParameters(parameters) {
+    return assertNotSet(this.#input[7], "setKeyManagementParameters"), this.#input[7] = parameters, this;
+  }
+  setContentEncryptionKey(cek) {
+    return assertNotSet(this.#input[5], "setContentEncryptionKey"), this.#input[5] = cek, this;
+  }
+  setInitializationVector(iv) {
+    return assertNotSet(this.#input[6], "setInitializationVector"), this.#input[6] = iv, this;
+  }
+  replicateIssuerAsHeader() {
+    return this.#replicateIssuerAsHeader = !0, this;
+  }
+  replicateSubjectAsHeader() {
+    return this.#replicateSubjectAsHeader = !0, this;
+  }
+  replicateAudienceAsHeader() {
+    return this.#replicateAudienceAsHeader = !0, this;
+  }
+  async encrypt(key, options) {
+    const plaintext = jwtClaimsSetBytes(this);
+    this.#input[1] && (this.#replicateIssuerAsHeader || this.#replicateSubjectAsHeader || this.#replicateAudienceAsHeader) && (this.#input[1] = {
+      ...this.#input[1],
+      iss: this.#replicateIssuerAsHeader ? jwtClaim(this, "iss") : void 0,
+      sub: this.#replicateSubjectAsHeader ? jwtClaim(this, "sub") : void 0,
+      aud: this.#replicateAudienceAsHeader ? jwtClaim(this, "aud") : void 0
+    });
+    const input = [...this.#input];
+    return input[0] = plaintext, compactJWE(await createJWE(input, key, options));
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/key_algorithm.js
+
+
+
+const algArgument = '"alg" (Algorithm)';
+function unsupportedAlg(source = 'JWK "alg" (Algorithm) Parameter') {
+  throw new JOSENotSupported(`Invalid or unsupported ${source} value`);
+}
+function keyAlgorithm(alg, source) {
+  return (typeof alg == "string" ? JWS[alg] ?? JWE[alg] : void 0) ?? unsupportedAlg(source);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/asn1.js
+
+
+
+
+const formatPEM = (b64, descriptor) => {
+  const newlined = (b64.match(/.{1,64}/g) || []).join(`
+`);
+  return `-----BEGIN ${descriptor}-----
+${newlined}
+-----END ${descriptor}-----`;
+}, genericExport = async (keyType, keyFormat, key) => {
+  if (isKeyObject(key)) {
+    if (key.type !== keyType)
+      throw new TypeError(`key is not a ${keyType} key`);
+    return key.export({ format: "pem", type: keyFormat });
+  }
+  if (!isCryptoKey(key))
+    throw new TypeError(invalidKeyInput(key, "CryptoKey", "KeyObject"));
+  if (!key.extractable)
+    throw new TypeError("CryptoKey is not extractable");
+  if (key.type !== keyType)
+    throw new TypeError(`key is not a ${keyType} key`);
+  return formatPEM(encodeBase64(new Uint8Array(await crypto.subtle.exportKey(keyFormat, key))), `${keyType.toUpperCase()} KEY`);
+}, toSPKI = (key) => genericExport("public", "spki", key), toPKCS8 = (key) => genericExport("private", "pkcs8", key), bytesEqual = (a, b) => {
+  if (a.byteLength !== b.length)
+    return !1;
+  for (let i = 0; i < a.byteLength; i++)
+    if (a[i] !== b[i])
+      return !1;
+  return !0;
+}, createASN1State = (data) => ({ data, pos: 0 }), readByte = (state) => {
+  const byte = state.data[state.pos++];
+  if (byte === void 0)
+    throw new Error("Unexpected end of ASN.1 input");
+  return byte;
+}, parseLength = (state) => {
+  const first = readByte(state);
+  if (first & 128) {
+    const lengthOfLen = first & 127;
+    let length = 0;
+    for (let i = 0; i < lengthOfLen; i++)
+      length = length << 8 | readByte(state);
+    return length;
+  }
+  return first;
+}, skipElement = (state, count = 1) => {
+  for (; count-- > 0; ) {
+    state.pos++;
+    const length = parseLength(state);
+    state.pos += length;
+  }
+}, expectTag = (state, expectedTag, errorMessage) => {
+  if (readByte(state) !== expectedTag)
+    throw new Error(errorMessage);
+}, getSubarray = (state, length) => {
+  if (length < 0 || state.pos + length > state.data.length)
+    throw new Error("Unexpected end of ASN.1 input");
+  const result = state.data.subarray(state.pos, state.pos + length);
+  return state.pos += length, result;
+}, parseAlgorithmOID = (state) => {
+  expectTag(state, 6, "Expected algorithm OID");
+  const oidLen = parseLength(state);
+  return getSubarray(state, oidLen);
+};
+function parseKeyHeader(state, keyFormat) {
+  if (expectTag(state, 48, `Invalid ${keyFormat === "spki" ? "SPKI" : "PKCS#8"} structure`), parseLength(state), keyFormat === "pkcs8") {
+    expectTag(state, 2, "Expected version field");
+    const length = parseLength(state);
+    state.pos += length;
+  }
+  expectTag(state, 48, "Expected algorithm identifier"), parseLength(state);
+}
+const parseECAlgorithmIdentifier = (state) => {
+  const algOid = parseAlgorithmOID(state);
+  if (bytesEqual(algOid, [43, 101, 110]))
+    return "X25519";
+  if (!bytesEqual(algOid, [42, 134, 72, 206, 61, 2, 1]))
+    throw new Error("Unsupported key algorithm");
+  expectTag(state, 6, "Expected curve OID");
+  const curveOidLen = parseLength(state), curveOid = getSubarray(state, curveOidLen);
+  if (bytesEqual(curveOid, [42, 134, 72, 206, 61, 3, 1, 7]))
+    return "P-256";
+  if (bytesEqual(curveOid, [43, 129, 4, 0, 34]))
+    return "P-384";
+  if (bytesEqual(curveOid, [43, 129, 4, 0, 35]))
+    return "P-521";
+  throw new Error("Unsupported named curve");
+}, genericImport = async (keyFormat, keyData, alg, options) => {
+  const extractable = validateExtractableOption(options?.extractable), entry = keyAlgorithm(alg, algArgument);
+  entry.secret && unsupportedAlg(algArgument);
+  const isPublic = keyFormat === "spki";
+  let algorithm;
+  if (entry.resolve)
+    try {
+      const state = createASN1State(keyData);
+      parseKeyHeader(state, keyFormat), algorithm = entry.resolve({ crv: parseECAlgorithmIdentifier(state) });
+    } catch (cause) {
+      throw new JOSENotSupported("Invalid or unsupported key format", { cause });
+    }
+  else
+    algorithm = entry.subtle;
+  return crypto.subtle.importKey(keyFormat, keyData, algorithm, extractable ?? isPublic, entry.usages[isPublic ? 0 : 1]);
+}, processPEMData = (pem, pattern) => decodeBase64(pem.replace(pattern, "")), fromPKCS8 = (pem, alg, options) => {
+  const keyData = processPEMData(pem, /(?:-----(?:BEGIN|END) PRIVATE KEY-----|\s)/g);
+  return genericImport("pkcs8", keyData, alg, options);
+}, fromSPKI = (pem, alg, options) => {
+  const keyData = processPEMData(pem, /(?:-----(?:BEGIN|END) PUBLIC KEY-----|\s)/g);
+  return genericImport("spki", keyData, alg, options);
+};
+function spkiFromX509(buf) {
+  const state = createASN1State(buf);
+  expectTag(state, 48, "Invalid certificate structure");
+  const certificateLength = parseLength(state);
+  if (certificateLength < 0 || state.pos + certificateLength > state.data.length)
+    throw new Error("Unexpected end of ASN.1 input");
+  expectTag(state, 48, "Invalid tbsCertificate structure"), parseLength(state), buf[state.pos] === 160 ? skipElement(state, 6) : skipElement(state, 5);
+  const spkiStart = state.pos;
+  expectTag(state, 48, "Invalid SPKI structure");
+  const spkiContentLen = parseLength(state);
+  return buf.subarray(spkiStart, spkiStart + spkiContentLen + (state.pos - spkiStart));
+}
+const fromX509 = (pem, alg, options) => {
+  let spki;
+  try {
+    const certificate = processPEMData(pem, /(?:-----(?:BEGIN|END) CERTIFICATE-----|\s)/g);
+    spki = spkiFromX509(certificate);
+  } catch (cause) {
+    throw new TypeError("Failed to parse the X.509 certificate", { cause });
+  }
+  return genericImport("spki", spki, alg, options);
+};
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/key/export.js
+
+
+
+function exportSPKI(key) {
+  return toSPKI(key);
+}
+function exportPKCS8(key) {
+  return toPKCS8(key);
+}
+async function exportJWK(key) {
+  if (isKeyObject(key))
+    if (key.type === "secret")
+      key = key.export();
+    else
+      return key.export({ format: "jwk" });
+  if (key instanceof Uint8Array)
+    return {
+      kty: "oct",
+      k: base64url_encode(key)
+    };
+  if (!isCryptoKey(key))
+    throw new TypeError(invalidKeyInput(key, "CryptoKey", "KeyObject", "Uint8Array"));
+  if (!key.extractable)
+    throw new TypeError("non-extractable CryptoKey cannot be exported as a JWK");
+  const jwk = await crypto.subtle.exportKey("jwk", key);
+  delete jwk.ext, delete jwk.key_ops, delete jwk.use, jwk.kty !== "AKP" && delete jwk.alg;
+  for (const parameter of Object.keys(jwk))
+    jwk[parameter] === void 0 && delete jwk[parameter];
+  return jwk;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwk/thumbprint.js
+
+
+
+
+
+
+const check = (value, description) => {
+  if (typeof value != "string" || !value)
+    throw new JWKInvalid(`${description} missing or invalid`);
+};
+async function calculateJwkThumbprint(key, digestAlgorithm) {
+  let jwk;
+  if (isObject(key)) {
+    if (jwk = snapshotJwk(key), typeof jwk.kty != "string")
+      throw new TypeError(invalidKeyInput(key, "CryptoKey", "KeyObject", "JSON Web Key"));
+  } else if (isKeyLike(key))
+    jwk = snapshotJwk(await exportJWK(key));
+  else
+    throw new TypeError(invalidKeyInput(key, "CryptoKey", "KeyObject", "JSON Web Key"));
+  if (digestAlgorithm ??= "sha256", digestAlgorithm !== "sha256" && digestAlgorithm !== "sha384" && digestAlgorithm !== "sha512")
+    throw new TypeError('digestAlgorithm must one of "sha256", "sha384", or "sha512"');
+  let requiredMembers;
+  switch (jwk.kty) {
+    case "AKP":
+      check(jwk.alg, '"alg" (Algorithm) Parameter'), check(jwk.pub, '"pub" (Public key) Parameter'), requiredMembers = { alg: jwk.alg, kty: jwk.kty, pub: jwk.pub };
+      break;
+    case "EC":
+      check(jwk.crv, '"crv" (Curve) Parameter'), check(jwk.x, '"x" (X Coordinate) Parameter'), check(jwk.y, '"y" (Y Coordinate) Parameter'), requiredMembers = { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
+      break;
+    case "OKP":
+      check(jwk.crv, '"crv" (Subtype of Key Pair) Parameter'), check(jwk.x, '"x" (Public Key) Parameter'), requiredMembers = { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
+      break;
+    case "RSA":
+      check(jwk.e, '"e" (Exponent) Parameter'), check(jwk.n, '"n" (Modulus) Parameter'), requiredMembers = { e: jwk.e, kty: jwk.kty, n: jwk.n };
+      break;
+    case "oct":
+      if (typeof jwk.k != "string")
+        throw new JWKInvalid('"k" (Key Value) Parameter missing or invalid');
+      requiredMembers = { k: jwk.k, kty: jwk.kty };
+      break;
+    default:
+      throw new JOSENotSupported('"kty" (Key Type) Parameter missing or unsupported');
+  }
+  const thumbprintInput = encode(JSON.stringify(requiredMembers));
+  return base64url_encode(await digest(digestAlgorithm, thumbprintInput));
+}
+async function calculateJwkThumbprintUri(key, digestAlgorithm) {
+  digestAlgorithm ??= "sha256";
+  const thumbprint = await calculateJwkThumbprint(key, digestAlgorithm);
+  return `urn:ietf:params:oauth:jwk-thumbprint:sha-${digestAlgorithm.slice(-3)}:${thumbprint}`;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwk/embedded.js
+
+
+
+
+async function EmbeddedJWK(protectedHeader, token) {
+  const joseHeader = {
+    ...protectedHeader,
+    ...token?.header
+  };
+  if (!isObject(joseHeader.jwk))
+    throw new JWSInvalid('"jwk" (JSON Web Key) Header Parameter must be a JSON object');
+  let jwk;
+  try {
+    jwk = normalizeJwk(joseHeader.jwk);
+  } catch (cause) {
+    throw new JWSInvalid("Invalid Embedded JWK", { cause });
+  }
+  const entry = jwsAlgorithm(joseHeader.alg);
+  if (jwk.use !== void 0 && jwk.use !== "sig")
+    throw new JWSInvalid('Invalid Embedded JWK, its "use" must be "sig" when present');
+  if (jwk.alg !== void 0 && jwk.alg !== entry.alg)
+    throw new JWSInvalid(`Invalid Embedded JWK, its "alg" must be "${entry.alg}" when present`);
+  const key = await jwkToKey(entry, jwk, !0);
+  if (key.type !== "public")
+    throw new JWSInvalid('"jwk" (JSON Web Key) Header Parameter must be a public key');
+  return key;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwks/local.js
+
+
+
+
+function isUsableJWK(jwk, entry, alg, kid) {
+  const { kty, key_ops: keyOps, ext, kid: jwkKid, alg: jwkAlg, use, crv } = jwk;
+  return (ext === void 0 || typeof ext == "boolean") && (keyOps === void 0 || Array.isArray(keyOps) && keyOps.every((operation, index) => typeof operation == "string" && keyOps.indexOf(operation) === index) && keyOps.includes("verify")) && entry.kty.includes(kty) && (kid === void 0 || typeof kid == "string" && kid === jwkKid) && (jwkAlg === void 0 ? kty !== "AKP" : alg === jwkAlg) && (use === void 0 || use === "sig") && (!entry.crv || crv === entry.crv);
+}
+async function importWithAlgCache(cache, jwk, entry) {
+  const cached = cache.get(jwk) || cache.set(jwk, {}).get(jwk), { alg } = entry;
+  if (cached[alg] === void 0) {
+    const pending = jwkToKey(entry, jwk, !0).then((key) => {
+      if (key.type !== "public")
+        throw new JWKSInvalid("JSON Web Key Set members must be public keys");
+      return cached[alg] = key, key;
+    }).catch((error) => {
+      throw cached[alg] === pending && delete cached[alg], error;
+    });
+    cached[alg] = pending;
+  }
+  return cached[alg];
+}
+function createLocalJWKSet(jwks) {
+  let snapshot;
+  try {
+    snapshot = structuredClone(jwks);
+  } catch (cause) {
+    throw new JWKSInvalid("JSON Web Key Set malformed", { cause });
+  }
+  if (!isJwkSet(snapshot))
+    throw new JWKSInvalid("JSON Web Key Set malformed");
+  const metadata = snapshot.keys.map((jwk) => {
+    const normalized = snapshotJwk(jwk);
+    return Array.isArray(normalized.key_ops) && (normalized.key_ops = [...normalized.key_ops]), normalized;
+  }), cached = /* @__PURE__ */ new WeakMap();
+  return Object.defineProperty(async (protectedHeader, token) => {
+    const { alg, kid } = { ...protectedHeader, ...token?.header }, entry = typeof alg == "string" ? JWS[alg] : void 0;
+    if (!entry || entry.secret)
+      throw new JOSENotSupported('Unsupported "alg" value for a JSON Web Key Set');
+    const candidates = snapshot.keys.filter((_, index) => isUsableJWK(metadata[index], entry, alg, kid)), { 0: jwk, length } = candidates;
+    if (!length)
+      throw new JWKSNoMatchingKey();
+    if (length !== 1) {
+      const error = new JWKSMultipleMatchingKeys();
+      throw error[Symbol.asyncIterator] = async function* () {
+        for (const jwk2 of candidates)
+          try {
+            yield await importWithAlgCache(cached, jwk2, entry);
+          } catch {
+          }
+      }, error;
+    }
+    return importWithAlgCache(cached, jwk, entry);
+  }, "jwks", {
+    value: () => structuredClone(snapshot)
+  });
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwks/remote.js
+
+
+
+function isCloudflareWorkers() {
+  return typeof WebSocketPair < "u" || typeof navigator < "u" && navigator.userAgent === "Cloudflare-Workers" || typeof EdgeRuntime < "u" && EdgeRuntime === "vercel";
+}
+let USER_AGENT;
+(typeof navigator > "u" || !navigator.userAgent?.startsWith?.("Mozilla/5.0 ")) && (USER_AGENT = "jose/v6.2.17");
+const customFetch = /* @__PURE__ */ Symbol();
+async function fetchJwks(url, headers, signal, fetchImpl = fetch) {
+  const response = await fetchImpl(url, {
+    method: "GET",
+    signal,
+    redirect: "manual",
+    headers
+  }).catch((err) => {
+    throw err.name === "TimeoutError" ? new JWKSTimeout(void 0, { cause: err }) : err;
+  });
+  if (response.status !== 200)
+    throw new JOSEError("Expected 200 OK from the JSON Web Key Set HTTP response");
+  try {
+    return await response.json();
+  } catch (cause) {
+    throw new JOSEError("Failed to parse the JSON Web Key Set HTTP response as JSON", { cause });
+  }
+}
+const jwksCache = /* @__PURE__ */ Symbol();
+function isFreshFor(timestamp, duration) {
+  return Number.isFinite(timestamp) && Date.now() < timestamp + duration;
+}
+function validateDuration(value, fallback, option) {
+  if (Number.isNaN(value))
+    throw new TypeError(`"${option}" option must not be NaN`);
+  if (typeof value == "number" && value < 0)
+    throw new TypeError(`"${option}" option must not be negative`);
+  return typeof value == "number" ? value : fallback;
+}
+function createRemoteJWKSet(url, options) {
+  if (!(url instanceof URL))
+    throw new TypeError("url must be an instance of URL");
+  const href = new URL(url.href).href, opts = options ?? {}, timeoutOption = opts.timeoutDuration;
+  if (typeof timeoutOption == "number" && (!Number.isInteger(timeoutOption) || timeoutOption < 0))
+    throw new TypeError('"timeoutDuration" option must be a non-negative integer');
+  const timeoutDuration = typeof timeoutOption == "number" ? timeoutOption : 5e3, cooldownDuration = validateDuration(opts.cooldownDuration, 3e4, "cooldownDuration"), cacheMaxAge = validateDuration(opts.cacheMaxAge, 6e5, "cacheMaxAge"), headers = new Headers(opts.headers);
+  USER_AGENT && !headers.has("User-Agent") && headers.set("User-Agent", USER_AGENT), headers.has("accept") || headers.set("accept", "application/json, application/jwk-set+json");
+  const fetchImpl = opts[customFetch], cache = opts[jwksCache];
+  let jwksTimestamp, pendingFetch, reloadSequence = 0, appliedSequence = 0, local;
+  if (cache && typeof cache == "object") {
+    const { uat, jwks } = cache;
+    isFreshFor(uat, cacheMaxAge) && isJwkSet(jwks) && (jwksTimestamp = uat, local = createLocalJWKSet(jwks));
+  }
+  const reload = async () => {
+    if (pendingFetch && isCloudflareWorkers() && (pendingFetch = void 0), !pendingFetch) {
+      const sequence = ++reloadSequence, current = pendingFetch = fetchJwks(href, headers, AbortSignal.timeout(timeoutDuration), fetchImpl).then((json) => {
+        const next = createLocalJWKSet(json);
+        if (sequence <= appliedSequence)
+          return;
+        local = next;
+        const updatedAt = Date.now();
+        cache && (cache.uat = updatedAt, cache.jwks = json), jwksTimestamp = updatedAt, appliedSequence = sequence;
+      }).finally(() => {
+        pendingFetch === current && (pendingFetch = void 0);
+      });
+    }
+    await pendingFetch;
+  };
+  return Object.defineProperties(async (protectedHeader, token) => {
+    (!local || !isFreshFor(jwksTimestamp, cacheMaxAge)) && await reload();
+    try {
+      return await local(protectedHeader, token);
+    } catch (err) {
+      if (err instanceof JWKSNoMatchingKey && !isFreshFor(jwksTimestamp, cooldownDuration))
+        return await reload(), local(protectedHeader, token);
+      throw err;
+    }
+  }, {
+    coolingDown: {
+      get: () => isFreshFor(jwksTimestamp, cooldownDuration),
+      enumerable: !0
+    },
+    fresh: {
+      get: () => isFreshFor(jwksTimestamp, cacheMaxAge),
+      enumerable: !0
+    },
+    reload: {
+      value: reload,
+      enumerable: !0
+    },
+    reloading: {
+      get: () => !!pendingFetch,
+      enumerable: !0
+    },
+    jwks: {
+      value: () => local?.jwks(),
+      enumerable: !0
+    }
+  });
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/jwt/unsecured.js
+
+
+
+
+const UnsecuredJWT_base = JWTClaimsBuilder;
+class UnsecuredJWT extends UnsecuredJWT_base {
+  encode() {
+    const encodedProtectedHeader = base64url_encode(JSON.stringify({ alg: "none" })), encodedPayload = base64url_encode(jwtClaimsSetBytes(this));
+    return `${encodedProtectedHeader}.${encodedPayload}.`;
+  }
+  static decode(jwt, options) {
+    if (typeof jwt != "string")
+      throw new JWTInvalid("Unsecured JWT must be a string");
+    const { 0: encodedHeader, 1: encodedPayload, 2: signature, length } = jwt.split(".");
+    if (length !== 3 || signature !== "")
+      throw new JWTInvalid("Invalid Unsecured JWT");
+    let header, b64;
+    try {
+      header = parseJoseHeader(encodedHeader, JWSInvalid, "JWS Protected Header is invalid");
+      const extensions = validateCrit(JWSInvalid, JWS_RECOGNIZED, void 0, header, header);
+      b64 = validateB64(header, extensions);
+    } catch (cause) {
+      throw cause instanceof JWSInvalid ? new JWTInvalid("Invalid Unsecured JWT", { cause }) : cause;
+    }
+    if (header.alg !== "none")
+      throw new JWTInvalid("Invalid Unsecured JWT");
+    if (!b64)
+      throw new JWTInvalid("JWTs MUST NOT use unencoded payload");
+    return { payload: validateClaimsSet(header, decodeBase64url(encodedPayload, "payload", JWTInvalid), options), header };
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/key/import.js
+
+
+
+
+
+
+async function importSPKI(spki, alg, options) {
+  if (typeof spki != "string" || spki.indexOf("-----BEGIN PUBLIC KEY-----") !== 0)
+    throw new TypeError('"spki" must be SPKI formatted string');
+  return fromSPKI(spki, alg, options);
+}
+async function importX509(x509, alg, options) {
+  if (typeof x509 != "string" || x509.indexOf("-----BEGIN CERTIFICATE-----") !== 0)
+    throw new TypeError('"x509" must be X.509 formatted string');
+  return fromX509(x509, alg, options);
+}
+async function importPKCS8(pkcs8, alg, options) {
+  if (typeof pkcs8 != "string" || pkcs8.indexOf("-----BEGIN PRIVATE KEY-----") !== 0)
+    throw new TypeError('"pkcs8" must be PKCS#8 formatted string');
+  return fromPKCS8(pkcs8, alg, options);
+}
+async function importJWK(jwk, alg, options) {
+  if (!isObject(jwk))
+    throw new TypeError("JWK must be an object");
+  const normalized = normalizeJwk(jwk), extractable = validateExtractableOption(options?.extractable), { alg: jwkAlg } = normalized;
+  if (alg ??= jwkAlg, normalized.kty !== "oct" && !alg)
+    throw new TypeError('"alg" argument is required when "jwk.alg" is not present');
+  switch (normalized.kty) {
+    case "oct":
+      if (typeof normalized.k != "string")
+        throw new TypeError('missing "k" (Key Value) Parameter value');
+      return decode(normalized.k);
+    case "AKP": {
+      if (typeof jwkAlg != "string" || !jwkAlg)
+        throw new TypeError('missing "alg" (Algorithm) Parameter value');
+      if (alg !== jwkAlg)
+        throw new TypeError("JWK alg and alg option value mismatch");
+      return jwkToKey(keyAlgorithm(alg), normalized, extractable);
+    }
+    case "RSA":
+    case "EC":
+    case "OKP":
+      return jwkToKey(keyAlgorithm(alg), normalized, extractable);
+    default:
+      throw new JOSENotSupported('Unsupported "kty" (Key Type) Parameter value');
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/util/decode_protected_header.js
+
+function decodeProtectedHeader(token) {
+  let encodedProtectedHeader;
+  if (typeof token == "string") {
+    const parts = token.split(".");
+    (parts.length === 3 || parts.length === 5) && ([encodedProtectedHeader] = parts);
+  } else if (typeof token == "object" && token)
+    if ("protected" in token)
+      encodedProtectedHeader = token.protected;
+    else
+      throw new TypeError("Token does not contain a Protected Header");
+  const invalid = "Invalid Token or Protected Header formatting";
+  if (typeof encodedProtectedHeader != "string" || !encodedProtectedHeader)
+    throw new TypeError(invalid);
+  return parseJoseHeader(encodedProtectedHeader, TypeError, invalid);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/util/decode_jwt.js
+
+
+
+
+function decodeJwt(jwt) {
+  if (typeof jwt != "string")
+    throw new JWTInvalid("JWTs must use Compact JWS serialization, JWT must be a string");
+  const { 1: encodedPayload, length } = jwt.split(".");
+  if (length === 5)
+    throw new JWTInvalid("Only JWTs using Compact JWS serialization can be decoded");
+  if (length !== 3)
+    throw new JWTInvalid("Invalid JWT");
+  if (!encodedPayload)
+    throw new JWTInvalid("JWTs must contain a payload");
+  let claimsSetBytes;
+  try {
+    claimsSetBytes = decode(encodedPayload);
+  } catch (cause) {
+    throw new JWTInvalid("Failed to base64url decode the payload", { cause });
+  }
+  let claimsSet;
+  try {
+    claimsSet = JSON.parse(strictDecoder.decode(claimsSetBytes));
+  } catch (cause) {
+    throw new JWTInvalid("Failed to parse the decoded payload as JSON", { cause });
+  }
+  if (!isObject(claimsSet))
+    throw new JWTInvalid("Invalid JWT Claims Set");
+  return claimsSet;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/key/generate_key_pair.js
+
+
+
+function getModulusLengthOption(options) {
+  const modulusLength = options?.modulusLength ?? 2048;
+  if (typeof modulusLength != "number" || !Number.isInteger(modulusLength) || modulusLength < 2048)
+    throw new JOSENotSupported("Invalid or unsupported modulusLength option provided, 2048 bits or larger keys must be used");
+  return modulusLength;
+}
+async function generateKeyPair(alg, options) {
+  const extractable = validateExtractableOption(options?.extractable), entry = keyAlgorithm(alg, algArgument);
+  entry.secret && unsupportedAlg(algArgument);
+  let algorithm;
+  if (entry.resolve) {
+    const crv = options?.crv ?? "P-256";
+    if (!["P-256", "P-384", "P-521", "X25519"].includes(crv))
+      throw new JOSENotSupported("Invalid or unsupported crv option provided, supported values are P-256, P-384, P-521, and X25519");
+    algorithm = entry.resolve({ crv });
+  } else {
+    if (entry.crv !== void 0 && options?.crv !== void 0 && options.crv !== entry.crv)
+      throw new JOSENotSupported(`Invalid or unsupported crv option provided, the only supported value for ${alg} is ${entry.crv}`);
+    algorithm = entry.kty[0] === "RSA" ? {
+      ...entry.subtle,
+      publicExponent: Uint8Array.of(1, 0, 1),
+      modulusLength: getModulusLengthOption(options)
+    } : entry.subtle;
+  }
+  return crypto.subtle.generateKey(algorithm, extractable ?? !1, [
+    ...entry.usages[1],
+    ...entry.usages[0]
+  ]);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/key/generate_secret.js
+
+
+async function generateSecret(alg, options) {
+  const extractable = validateExtractableOption(options?.extractable);
+  let keyLengthBits, algorithm, keyUsages;
+  switch (alg) {
+    case "HS256":
+    case "HS384":
+    case "HS512":
+      keyLengthBits = +alg.slice(-3), algorithm = { name: "HMAC", hash: `SHA-${keyLengthBits}`, length: keyLengthBits }, keyUsages = ["sign", "verify"];
+      break;
+    case "A128CBC-HS256":
+    case "A192CBC-HS384":
+    case "A256CBC-HS512":
+      return crypto.getRandomValues(new Uint8Array(+alg.slice(-3) >> 3));
+    case "A128KW":
+    case "A192KW":
+    case "A256KW":
+      keyLengthBits = +alg.slice(1, 4), algorithm = { name: "AES-KW", length: keyLengthBits }, keyUsages = ["wrapKey", "unwrapKey"];
+      break;
+    case "A128GCMKW":
+    case "A192GCMKW":
+    case "A256GCMKW":
+    case "A128GCM":
+    case "A192GCM":
+    case "A256GCM":
+      keyLengthBits = +alg.slice(1, 4), algorithm = { name: "AES-GCM", length: keyLengthBits }, keyUsages = ["encrypt", "decrypt"];
+      break;
+    default:
+      unsupportedAlg(algArgument);
+  }
+  return crypto.subtle.generateKey(algorithm, extractable ?? !1, keyUsages);
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/index.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const cryptoRuntime = "WebCryptoAPI";
+
+
+
 /***/ })
 
 /******/ });
@@ -23158,6 +36448,34 @@ exports.re = re;
 /******/ }
 /******/ 
 /************************************************************************/
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/compat */
 /******/ 
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = new URL('.', import.meta.url).pathname.slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -23170,23 +36488,34 @@ var exports = __webpack_exports__;
 
 Object.defineProperty(exports, "B", ({ value: true }));
 // The `keyward` command. Thin: wire the real process into main() and set the exit code.
+const node_os_1 = __nccwpck_require__(8161);
+const engine_1 = __nccwpck_require__(9261);
 const main_js_1 = __nccwpck_require__(4076);
-const io = {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    stdin: () => process.stdin,
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    env: process.env,
-    cwd: process.cwd(),
-    now: () => performance.now(),
-};
-(0, main_js_1.main)(process.argv.slice(2), io).then((code) => {
-    process.exitCode = code;
-}, (error) => {
-    process.stderr.write(`keyward: ${error.stack ?? String(error)}\n`);
-    process.exitCode = 2;
-});
+// Large scans start this same file again as detection worker threads.
+if ((0, engine_1.isDetectorWorker)())
+    (0, engine_1.serveDetector)();
+else
+    run();
+function run() {
+    const io = {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        stdin: () => process.stdin,
+        stdoutIsTTY: Boolean(process.stdout.isTTY),
+        stderrIsTTY: Boolean(process.stderr.isTTY),
+        env: process.env,
+        cwd: process.cwd(),
+        now: () => performance.now(),
+        workerEntry: new URL(import.meta.url),
+        cores: (0, node_os_1.availableParallelism)(),
+    };
+    (0, main_js_1.main)(process.argv.slice(2), io).then((code) => {
+        process.exitCode = code;
+    }, (error) => {
+        process.stderr.write(`keyward: ${error.stack ?? String(error)}\n`);
+        process.exitCode = 2;
+    });
+}
 
 })();
 

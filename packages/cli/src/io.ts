@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 // Everything the CLI touches of the outside world, injected so tests run commands in-process.
 export interface CliIo {
   stdout: (text: string) => void;
@@ -21,4 +22,13 @@ export const EXIT_USAGE = 2;
 /** A user mistake (bad flag, bad config, missing file): printed without a stack, exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** node:util parseArgs, with its errors (unknown option, missing value) turned into usage errors. */
+export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

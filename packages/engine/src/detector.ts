@@ -4,6 +4,7 @@
 // look-alike filters -> allowlists -> inline keyward:allow -> finding. Then encoded runs (base64,
 // percent, escapes) are decoded and scanned the same way, reported at the encoded text (decode.ts).
 import { CompiledAllowlist } from './allowlist.js';
+import { findSplitPairs } from './pairs.js';
 import { DEFAULT_DECODE_BUDGET, decodedWindow, findEncodedRuns, type DecodeBudget } from './decode.js';
 import { shannonEntropy } from './entropy.js';
 import { lookAlikeReason, type FilterContext } from './filters.js';
@@ -152,6 +153,7 @@ export class Detector {
         return !broken;
       });
     }
+    if (depth === 0) this.addSplitPairs(text, path, candidates);
     if (depth >= this.decodeDepth) return candidates;
     // Inside a decoded window only the decoded part is new; its context was searched one level up.
     const scope = focus.start === 0 && focus.end === text.length ? text : text.slice(focus.start, focus.end);
@@ -167,6 +169,29 @@ export class Detector {
       }
     }
     return candidates;
+  }
+
+  /**
+   * Name and value written apart (Kubernetes `- name:` / `value:`, Terraform `set {}`, ECS JSON): each pair
+   * is searched as one `NAME=value` line, and what it finds is placed at the value in the real text.
+   */
+  private addSplitPairs(text: string, path: string, candidates: Candidate[]): void {
+    for (const pair of findSplitPairs(text)) {
+      const shift = pair.offset - pair.valueStart;
+      const failedChecks: Array<{ start: number; end: number }> = [];
+      const found = this.plainCandidates(pair.text, path, failedChecks);
+      for (const c of found) {
+        if (c.end <= pair.valueStart) continue;
+        if (c.prepared.generic && failedChecks.some((f) => f.start < c.end && c.start < f.end)) {
+          this.counts.filtered++;
+          continue;
+        }
+        const start = Math.max(c.start, pair.valueStart) + shift;
+        const end = c.end + shift;
+        if (candidates.some((p) => p.prepared === c.prepared && p.start < end && start < p.end)) continue;
+        candidates.push({ ...c, start, end, matchStart: start, matchEnd: end });
+      }
+    }
   }
 
   private plainCandidates(text: string, path: string, failedChecks: Array<{ start: number; end: number }>): Candidate[] {

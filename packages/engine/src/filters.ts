@@ -23,6 +23,7 @@ export type FilterReason =
   | 'public-key'
   | 'encrypted'
   | 'identifier'
+  | 'code-expression'
   | 'natural-language';
 
 /** Where the candidate sits. Without it only the value-shape filters run. */
@@ -76,8 +77,9 @@ const PLACEHOLDER_WORDS = [
 
 const REDACTED = /(\*{3,}|•{3,}|\[redacted\]|<redacted>|\(redacted\)|redacted|\[filtered\]|\[masked\]|\[hidden\])/i;
 
-// ${VAR} {{ x }} $(cmd) %(name)s <%= x %> #{x} {x} %VAR% @Value("${..}")  -- a reference, not a value
-const TEMPLATE = /\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|%\([^)]+\)[sd]|<%=?[^%]*%>|#\{[^}]*\}|^\{[A-Za-z_][\w.-]*\}$|^%[A-Za-z_]\w*%$|^\$[A-Za-z_]\w*$|^<[^<>]+>$|^\[[A-Za-z_ -]+\]$/;
+// ${VAR} {{ x }} $(cmd) %(name)s <%= x %> #{x} {x} %VAR% @Value("${..}")  -- a reference, not a value.
+// Generic rules stop a value before a closing bracket, so an unclosed `${` or `{{` (`ghp_${rand(`) counts too.
+const TEMPLATE = /\$\{|\{\{|^(?:\$\(|#\{|<%|%\()[\w.:-]*$|\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|%\([^)]+\)[sd]|<%=?[^%]*%>|#\{[^}]*\}|^\{[A-Za-z_][\w.-]*\}$|^%[A-Za-z_]\w*%$|^\$[A-Za-z_]\w*$|^<[^<>]+>$|^\[[A-Za-z_ -]+\]$/;
 
 const ENV_REFERENCE =
   /process\.env\b|import\.meta\.env\b|os\.getenv\b|os\.environ\b|getenv\(|System\.getenv|Environment\.GetEnvironmentVariable|ENV\[|ENV\.fetch|env\(['"]|\$env:|secrets\.[A-Za-z_]|vars\.[A-Za-z_]/;
@@ -168,6 +170,24 @@ export function isCodeIdentifier(secret: string): boolean {
   if (/^[A-Z]{2,}(?:_[A-Z]{2,})+$/.test(secret)) return true; // CONSTANT_CASE words
   if (/^[a-z]{2,}(?:[_-][a-z]{2,})+$/.test(secret)) return true; // snake_case / kebab-case words
   return false;
+}
+
+const CODE_PATH = /\.(?:[cm]?[jt]sx?|vue|svelte|py|go|java|kts?|scala|groovy|cs|fs|vb|rb|php|rs|swift|dart|c|cc|cpp|h|hpp|m|mm|lua|pl|ex|exs|sh|bash|zsh|ps1)$/i;
+const CODE_PUNCTUATION = /[(){}[\]<>;,]/;
+
+/**
+ * Code, not a literal, for a generic rule's value (which may hold brackets, for Django keys):
+ * a call or subscript (`hash(salt1` of `hash(salt1)`, `keys[idx_1`), or, in a source file, a value
+ * holding brackets or `;,` that no quotes enclose (`function(e){this.token=e`, `e.password,remember:1`).
+ * Random secrets with brackets also hold `!@#%^&=`, which arguments do not.
+ */
+export function isCodeExpression(secret: string, line = '', column = 0, path = ''): boolean {
+  if (/^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*[([][\w$.()[\]{},:+*/-]*$/.test(secret)) return true;
+  if (!CODE_PUNCTUATION.test(secret) || !CODE_PATH.test(path)) return false;
+  let open = column - 1;
+  while (open >= 0 && CODE_PUNCTUATION.test(line[open]!)) open--;
+  const quote = line[open];
+  return !(quote === '"' || quote === "'" || quote === '`') || line[column + secret.length] !== quote;
 }
 
 // Folders and files that hold translations rather than configuration.
@@ -340,10 +360,12 @@ export function lookAlikeReason(secret: string, context?: FilterContext): Filter
   }
   if (!context?.generic) return undefined;
   // A UUID given as a password (Heroku API keys in .netrc) is a credential; under any other name, an id.
-  if (isUuid(secret) && !/\bpassword\b/i.test(line)) return 'uuid';
+  if (isUuid(secret) && !/password\b/i.test(line)) return 'uuid';
   if (isHexDigest(secret, line)) return 'hex-digest';
   if (isLockfileLine(line, path)) return 'lockfile';
   if (isCodeIdentifier(secret)) return 'identifier';
+  if (isCodeExpression(secret, line, column, path)) return 'code-expression';
+  if (line.slice(Math.max(0, column - 2), column) === '{{') return 'template';
   if (isNaturalLanguage(secret, path)) return 'natural-language';
   if (isMinifiedCode(line, column, path)) return 'minified-code';
   return undefined;

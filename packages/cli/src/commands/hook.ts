@@ -3,9 +3,8 @@
 // use .pre-commit-hooks.yaml at the repository root instead.)
 import { chmod, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { GitError, GitRunner, splitArguments } from '@keyward/engine';
-import { EXIT_OK, UsageError, type CliIo } from '../io.js';
+import { EXIT_OK, UsageError, type CliIo, parseCommandArgs } from '../io.js';
 
 export const HOOK_MARKER = '# keyward pre-commit hook';
 const BACKUP_SUFFIX = '.keyward-backup';
@@ -87,17 +86,12 @@ export async function hookCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout(HOOK_HELP);
     return EXIT_OK;
   }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { force: { type: 'boolean' }, command: { type: 'string' } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { force: { type: 'boolean' }, command: { type: 'string' } },
+  });
   const [sub, target, ...extra] = parsed.positionals;
   if ((sub !== 'install' && sub !== 'uninstall') || extra.length > 0) throw new UsageError(`usage: keyward hook install|uninstall [PATH]\n\n${HOOK_HELP}`);
   const root = path.resolve(io.cwd, target ?? '.');

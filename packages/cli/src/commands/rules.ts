@@ -1,7 +1,6 @@
 // `keyward rules list [--format text|json|markdown]`: the rule table; markdown is docs/rules.md.
-import { parseArgs } from 'node:util';
 import { builtinRules, type Rule } from '@keyward/engine';
-import { EXIT_OK, UsageError, type CliIo } from '../io.js';
+import { EXIT_OK, UsageError, type CliIo, parseCommandArgs } from '../io.js';
 
 function checks(rule: Rule): string {
   const parts = ['pattern'];
@@ -34,12 +33,7 @@ export function rulesMarkdown(rules: readonly Rule[]): string {
 export async function rulesCommand(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'list') throw new UsageError('usage: keyward rules list [--format text|json|markdown]');
-  let values;
-  try {
-    ({ values } = parseArgs({ args: rest, options: { format: { type: 'string', short: 'f' } }, strict: true }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseCommandArgs({ args: rest, options: { format: { type: 'string', short: 'f' } }, strict: true });
   const format = values.format ?? 'text';
   const rules = builtinRules();
   if (format === 'markdown') io.stdout(rulesMarkdown(rules));

@@ -3,7 +3,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   builtinRules,
   CONFIG_FILE_NAMES,
@@ -28,7 +27,7 @@ import {
   type ScanResult,
   type SourceEvent,
 } from '@keyward/engine';
-import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from '../io.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo, parseCommandArgs } from '../io.js';
 import { sourceFor, type SourceSettings } from '../sources.js';
 import { VERSION } from '../version.js';
 
@@ -86,37 +85,32 @@ Exit codes: 0 no findings, 1 findings, 2 usage, config or input error.
 `;
 
 export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string', short: 'f' },
-        output: { type: 'string', short: 'o' },
-        config: { type: 'string', short: 'c' },
-        baseline: { type: 'string', short: 'b' },
-        redact: { type: 'boolean' },
-        'no-redact': { type: 'boolean' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        'no-progress': { type: 'boolean' },
-        'max-file-size': { type: 'string' },
-        'no-gitignore': { type: 'boolean' },
-        'regex-engine': { type: 'string' },
-        'exit-zero': { type: 'boolean' },
-        history: { type: 'boolean' },
-        'log-opts': { type: 'string' },
-        since: { type: 'string' },
-        diff: { type: 'string' },
-        staged: { type: 'boolean' },
-        threads: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string', short: 'f' },
+      output: { type: 'string', short: 'o' },
+      config: { type: 'string', short: 'c' },
+      baseline: { type: 'string', short: 'b' },
+      redact: { type: 'boolean' },
+      'no-redact': { type: 'boolean' },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+      'no-progress': { type: 'boolean' },
+      'max-file-size': { type: 'string' },
+      'no-gitignore': { type: 'boolean' },
+      'regex-engine': { type: 'string' },
+      'exit-zero': { type: 'boolean' },
+      history: { type: 'boolean' },
+      'log-opts': { type: 'string' },
+      since: { type: 'string' },
+      diff: { type: 'string' },
+      staged: { type: 'boolean' },
+      threads: { type: 'string' },
+    },
+  });
   const { values, positionals } = parsed;
   if (positionals.length > 1) throw new UsageError(`scan takes one PATH, got ${positionals.length}: ${positionals.join(' ')}`);
   const format = (values.format ?? 'text') as ReportFormat;

@@ -1,9 +1,9 @@
 // Discord bot tokens: three dot-separated base64url parts; the first is the bot's user id (a snowflake:
 // 17 to 20 decimal digits) in base64, the second a 6-character timestamp, the third an HMAC of 27+ characters.
 // https://discord.com/developers/docs/reference#authentication ; snowflakes: https://discord.com/developers/docs/reference#snowflakes
+import { BASE64URL_ALPHABET as B64URL } from './json-part.js';
 import type { Validator } from './validator.js';
 
-const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 export const discordBotTokenValidator: Validator = {
   name: 'discord-bot-token',

@@ -1,18 +1,7 @@
 // A JWT that carries a signature: three base64url parts whose header and payload decode to JSON
 // objects and whose header names an algorithm other than "none". RFC 7519 section 3, RFC 7515 section 7.1.
+import { BASE64URL_ALPHABET as B64URL, decodeJsonObject } from './json-part.js';
 import type { Validator } from './validator.js';
-
-const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-function decodeJsonObject(part: string): Record<string, unknown> | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(part)) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export const jwtValidator: Validator = {
   name: 'jwt',

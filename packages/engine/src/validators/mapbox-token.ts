@@ -1,8 +1,8 @@
 // Mapbox access tokens are `<scope>.<base64url JSON {"u": username, "a": token id}>.<signature>`, with scope
 // pk (public), sk (secret) or tk (temporary). Format: https://docs.mapbox.com/accounts/guides/tokens/
+import { BASE64URL_ALPHABET as B64URL, decodeJsonObject } from './json-part.js';
 import type { Validator } from './validator.js';
 
-const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const SCOPES = ['pk', 'sk', 'tk'];
 
 export const mapboxTokenValidator: Validator = {
@@ -12,12 +12,7 @@ export const mapboxTokenValidator: Validator = {
     if (parts.length !== 3) return false;
     const [scope, payload, signature] = parts as [string, string, string];
     if (!SCOPES.includes(scope) || !/^[A-Za-z0-9_-]+$/.test(payload) || !/^[A-Za-z0-9_-]{20,}$/.test(signature)) return false;
-    try {
-      const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-      return !!claims && typeof claims === 'object' && typeof (claims as Record<string, unknown>).u === 'string';
-    } catch {
-      return false;
-    }
+    return typeof decodeJsonObject(payload)?.u === 'string';
   },
   generate(rng, arg) {
     const scope = arg && SCOPES.includes(arg) ? arg : 'sk';

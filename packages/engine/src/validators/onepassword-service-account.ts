@@ -1,26 +1,17 @@
 // 1Password service account tokens are `ops_` + the base64 of a JSON object carrying the account's
 // sign-in address, the service account's e-mail and its key material (srpX, muk, secretKey).
 // Format: https://developer.1password.com/docs/service-accounts/security/ (token contents)
+import { BASE64URL_ALPHABET, decodeJsonObject } from './json-part.js';
 import type { Validator } from './validator.js';
 
 const PREFIX = 'ops_';
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-function decodeObject(body: string): Record<string, unknown> | undefined {
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(body)) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(body.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const B64 = BASE64URL_ALPHABET;
 
 export const onePasswordServiceAccountValidator: Validator = {
   name: 'onepassword-service-account',
   validate(secret) {
     if (!secret.startsWith(PREFIX)) return false;
-    const token = decodeObject(secret.slice(PREFIX.length));
+    const token = decodeJsonObject(secret.slice(PREFIX.length));
     if (!token) return false;
     return typeof token.signInAddress === 'string' && typeof token.email === 'string' && 'secretKey' in token;
   },
