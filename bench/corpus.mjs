@@ -98,7 +98,12 @@ const GENERATORS = {
   },
   json(r) {
     const obj = {};
-    for (let i = 0; i < 30 + r.int(80); i++) obj[ident(r)] = r.pick([r.int(100000), `${r.pick(WORDS)}-${r.pick(WORDS)}`, true, r.string(HEX, 40), null]);
+    for (let i = 0; i < 30 + r.int(80); i++) {
+      const name = ident(r);
+      // a random 40-hex value under a secret-looking name would be an unlabelled secret: keep those plain
+      const secretish = /token|secret|password|key|auth/i.test(name);
+      obj[name] = r.pick([r.int(100000), `${r.pick(WORDS)}-${r.pick(WORDS)}`, true, secretish ? 'enabled' : r.string(HEX, 40), null]);
+    }
     return JSON.stringify({ name: r.pick(WORDS), version: `${r.int(9)}.${r.int(9)}.${r.int(9)}`, config: obj }, null, 2);
   },
   md(r) {

@@ -9,7 +9,8 @@ import { generateCorpus } from './corpus.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const megabytes = Number(process.env.KEYWARD_BENCH_MB ?? 300);
 const seed = 42;
-const corpus = path.join(root, '.bench', `corpus-${seed}-${megabytes}mb`);
+const CORPUS_VERSION = 2; // bump when corpus.mjs changes what it writes
+const corpus = path.join(root, '.bench', `corpus-v${CORPUS_VERSION}-${seed}-${megabytes}mb`);
 const marker = path.join(corpus, '.complete.json');
 
 if (!existsSync(marker)) {
@@ -36,7 +37,7 @@ function once(engine) {
 }
 
 console.log(`corpus: ${info.files} files, ${(info.bytes / 1048576).toFixed(0)} MB, ${info.planted} planted secrets (.bench/, seed ${seed})`);
-console.log('engine   wall s    MB/s   files/s   peak RSS MB   findings');
+console.log('engine   wall s    MB/s   files/s   peak RSS MB   findings (planted: ' + info.planted + ')');
 for (const engine of ['re2', 're2js']) {
   let best;
   for (let i = 0; i < 3; i++) {

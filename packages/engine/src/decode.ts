@@ -90,22 +90,17 @@ B64_VALUE[45] = 62; // '-' (base64url)
 B64_VALUE[95] = 63; // '_' (base64url)
 
 /**
- * Whether a base64 character at position `i` of a run is possible when the encoded bytes are ASCII
+ * Indexed by value * 4 + (position in the run mod 4): 1 when that base64 character is possible when the encoded bytes are ASCII
  * (top bit clear): each 4-character group's first character encodes bits 7..2 of a byte, the second
  * bits 7..4 of the next, the third bits 7..6 of the one after. Identifiers and random tokens fail this
  * within a few characters, so they are rejected without decoding.
  */
-function asciiCompatible(value: number, i: number): boolean {
-  switch (i & 3) {
-    case 0:
-      return value < 32;
-    case 1:
-      return (value & 8) === 0;
-    case 2:
-      return (value & 2) === 0;
-    default:
-      return true;
-  }
+const ASCII_COMPATIBLE = new Uint8Array(256);
+for (let value = 0; value < 64; value++) {
+  ASCII_COMPATIBLE[value * 4] = value < 32 ? 1 : 0;
+  ASCII_COMPATIBLE[value * 4 + 1] = (value & 8) === 0 ? 1 : 0;
+  ASCII_COMPATIBLE[value * 4 + 2] = (value & 2) === 0 ? 1 : 0;
+  ASCII_COMPATIBLE[value * 4 + 3] = 1;
 }
 
 const PERCENT_STOP = new Set([32, 9, 10, 13, 34, 39, 96, 60, 62, 40, 41, 92]); // whitespace " ' ` < > ( ) \
@@ -155,7 +150,7 @@ export function findEncodedRuns(text: string, budget: DecodeBudget): EncodedRun[
           runStart = i;
           ascii = true;
         }
-        if (ascii && !asciiCompatible(value, i - runStart)) ascii = false;
+        if (ascii && ASCII_COMPATIBLE[value * 4 + ((i - runStart) & 3)] === 0) ascii = false;
         continue;
       }
       if (runStart >= 0) {

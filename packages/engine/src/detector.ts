@@ -18,7 +18,7 @@ export const INLINE_ALLOW = 'keyward:allow';
 
 /** Lines longer than this are searched in windows of WINDOW characters either side of each keyword. */
 const LONG_LINE = 4096;
-const WINDOW = 1024;
+const WINDOW = 256;
 
 /** Move a window's start back to a separator, so it does not begin in the middle of a token. */
 function snapBack(text: string, from: number, floor: number): number {
@@ -234,6 +234,7 @@ export class Detector {
       }
     }
     const candidates: Candidate[] = [];
+    const subjects = new SubjectCache(text, this.backend === 're2');
     for (const [ruleIndex, scope] of work) {
       const p = this.prepared[ruleIndex]!;
       if (p.allowlists.some((a) => a.allowsPath(path))) {
@@ -243,7 +244,10 @@ export class Detector {
       if (scope === true) {
         this.collect(p, text, 0, candidates, text, path, failedChecks);
       } else {
-        for (const [start, end] of scope) this.collect(p, text.slice(start, end), start, candidates, text, path, failedChecks);
+        for (const [start, end] of scope) {
+          const subject = subjects.get(start, end);
+          this.collect(p, subject.text, start, candidates, text, path, failedChecks, subject.ascii);
+        }
       }
     }
     return candidates;
@@ -257,8 +261,9 @@ export class Detector {
     text: string,
     path: string,
     failedChecks: Array<{ start: number; end: number }>,
+    ascii?: Buffer,
   ): void {
-    for (const m of p.regex.matchAll(subject)) {
+    for (const m of p.regex.matchAll(subject, ascii)) {
       const group = m.groups[p.secretGroup] ?? m.groups[0];
       if (!group || group.text.length === 0) continue;
       const secret = group.text;
@@ -342,6 +347,34 @@ function filterContext(text: string, start: number, path: string, generic: boole
   let lineEnd = text.indexOf('\n', start);
   if (lineEnd < 0 || lineEnd - start > 4096) lineEnd = Math.min(text.length, start + 4096);
   return { line: text.slice(lineStart, lineEnd).replace(/\r$/, ''), column: start - lineStart, path, generic };
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * The text of each span, sliced once and shared by every rule that searches it; for the native backend
+ * also its bytes when it is pure ASCII, so each rule's call skips converting the same string again.
+ */
+class SubjectCache {
+  private readonly cache = new Map<number, { end: number; text: string; ascii: Buffer | undefined }>();
+  /** Most files are all ASCII: one test of the whole text spares a test per span. */
+  private readonly allAscii: boolean;
+  constructor(
+    private readonly source: string,
+    private readonly encode: boolean,
+  ) {
+    this.allAscii = encode && !NON_ASCII.test(source);
+  }
+
+  get(start: number, end: number): { text: string; ascii: Buffer | undefined } {
+    const hit = this.cache.get(start);
+    if (hit && hit.end === end) return hit;
+    const text = this.source.slice(start, end);
+    const ascii = this.allAscii || (this.encode && !NON_ASCII.test(text)) ? Buffer.from(text, 'latin1') : undefined;
+    const entry = { end, text, ascii };
+    this.cache.set(start, entry);
+    return entry;
+  }
 }
 
 function realLine(fragment: Fragment, zeroBased: number): number {

@@ -1,7 +1,7 @@
 export * from './types.js';
 export { compileRegex, availableBackends, resolveBackend, RegexSyntaxError } from './regex.js';
 export type { CompiledRegex, RegexBackendName, RegexMatch } from './regex.js';
-export { parseRuleFile, parseRule, loadRuleDirectory, loadRuleSources, assertUniqueIds, RuleError } from './rules.js';
+export { parseRuleFile, parseRuleDocument, parseRule, loadRuleDirectory, loadRuleSources, loadRuleDocuments, assertUniqueIds, RuleError } from './rules.js';
 export { expandExample, isTemplate, alphabetOf } from './examples.js';
 export { validators } from './validators/index.js';
 export type { Validator } from './validators/index.js';

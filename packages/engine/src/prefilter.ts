@@ -5,6 +5,11 @@
 // per character); no maintained npm package offers that.
 
 const ALPHABET = 128; // keywords are ASCII; every other code unit maps to 0, which no keyword contains
+const SHIFT = 7; // log2(ALPHABET)
+
+/** ASCII lower-casing as a table: the scan loop then has no branches for case. */
+const FOLD = new Uint8Array(ALPHABET);
+for (let c = 0; c < ALPHABET; c++) FOLD[c] = c >= 65 && c <= 90 ? c + 32 : c;
 
 function fold(code: number): number {
   if (code >= ALPHABET) return 0;
@@ -19,6 +24,7 @@ export interface KeywordHit {
 }
 
 export class KeywordPrefilter {
+  /** Transitions, indexed by state * ALPHABET + symbol: the next state times ALPHABET, plus 1 if accepting. */
   private readonly delta: Int32Array;
   /** For each state, the keywords that end there (own and inherited through failure links). */
   private readonly outputs: Array<number[] | undefined>;
@@ -75,6 +81,12 @@ export class KeywordPrefilter {
         }
       }
     }
+    // Store each target as state * ALPHABET, with bit 0 set when the target state has outputs: offsets
+    // are multiples of 128, so the flag costs the scan loop no extra load.
+    for (let i = 0; i < delta.length; i++) {
+      const target = delta[i]!;
+      delta[i] = target * ALPHABET + (outputs[target] ? 1 : 0);
+    }
     this.delta = delta;
     this.outputs = outputs;
   }
@@ -83,14 +95,14 @@ export class KeywordPrefilter {
   scan(text: string): KeywordHit[] {
     const hits: KeywordHit[] = [];
     const { delta, outputs } = this;
-    let state = 0;
-    for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= ALPHABET) c = 0;
-      else if (c >= 65 && c <= 90) c += 32;
-      state = delta[state * ALPHABET + c]!;
-      const out = outputs[state];
-      if (out !== undefined) for (const keyword of out) hits.push({ keyword, end: i + 1 });
+    let entry = 0; // current state * ALPHABET, bit 0 set when it has outputs
+    const length = text.length;
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(i);
+      entry = delta[(entry & ~1) + (c < ALPHABET ? FOLD[c]! : 0)]!;
+      if ((entry & 1) === 1) {
+        for (const keyword of outputs[entry >> SHIFT]!) hits.push({ keyword, end: i + 1 });
+      }
     }
     return hits;
   }

@@ -22,8 +22,12 @@ export interface CompiledRegex {
   /** Index of a named group, or undefined. */
   groupIndex(name: string): number | undefined;
   readonly groupCount: number;
-  /** Every non-overlapping match, left to right. */
-  matchAll(text: string): RegexMatch[];
+  /**
+   * Every non-overlapping match, left to right. `ascii`, when given, is `text` already encoded (it must be
+   * pure ASCII, so byte and UTF-16 offsets agree): the native backend then skips a UTF-8 conversion per
+   * call, which is most of a call's cost on short subjects searched by several rules.
+   */
+  matchAll(text: string, ascii?: Buffer): RegexMatch[];
   test(text: string): boolean;
 }
 
@@ -46,7 +50,7 @@ interface NativeRe2Ctor {
 }
 interface NativeRe2 {
   lastIndex: number;
-  exec(text: string): (RegExpExecArray & { indices?: Array<[number, number] | undefined> }) | null;
+  exec(text: string | Buffer): (RegExpExecArray & { indices?: Array<[number, number] | undefined> }) | null;
   test(text: string): boolean;
 }
 
@@ -129,18 +133,33 @@ export function compileRegex(
   const chosen = resolveBackend(backend);
   const names = namedGroupIndexes(source);
   // Validate with re2js on both paths so error messages and accepted syntax are identical everywhere.
-  let portable: RE2JS;
-  try {
-    portable = RE2JS.compile(source, options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
-  } catch (error) {
-    throw new RegexSyntaxError(pattern, cleanReason(error));
-  }
-  const groupCount = portable.groupCount();
+  const flags = options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0;
+  const groupCount = checkPortable(source, pattern, flags);
   if (chosen === 're2') {
     const Native = loadNative();
     if (Native) return nativeRegex(Native, source, options, names, groupCount);
   }
-  return portableRegex(portable, source, names, groupCount);
+  return portableRegex(RE2JS.compile(source, flags), source, names, groupCount);
+}
+
+// Rules are checked when loaded and again by each detector: remember each pattern's verdict (its group
+// count, or its error), not the compiled program, which can be large.
+const portableVerdicts = new Map<string, number | RegexSyntaxError>();
+
+/** Compile with re2js to check the pattern; returns its number of capturing groups. */
+function checkPortable(source: string, pattern: string, flags: number): number {
+  const key = `${flags}:${source}`;
+  let verdict = portableVerdicts.get(key);
+  if (verdict === undefined) {
+    try {
+      verdict = RE2JS.compile(source, flags).groupCount();
+    } catch (error) {
+      verdict = new RegexSyntaxError(pattern, cleanReason(error));
+    }
+    portableVerdicts.set(key, verdict);
+  }
+  if (verdict instanceof RegexSyntaxError) throw verdict;
+  return verdict;
 }
 
 function cleanReason(error: unknown): string {
@@ -172,21 +191,21 @@ function nativeRegex(
       re.lastIndex = 0;
       return hit;
     },
-    matchAll(text) {
+    matchAll(text, ascii) {
       const out: RegexMatch[] = [];
       re.lastIndex = 0;
       for (;;) {
-        const m = re.exec(text);
+        const m = re.exec(ascii ?? text);
         if (!m) break;
         const indices = m.indices ?? [];
         const groups: RegexMatch['groups'] = [];
         for (let g = 0; g <= groupCount; g++) {
           const span = indices[g];
-          const value = m[g];
-          groups.push(span && value !== undefined ? { start: span[0], end: span[1], text: value } : undefined);
+          groups.push(span && m[g] !== undefined ? { start: span[0], end: span[1], text: text.slice(span[0], span[1]) } : undefined);
         }
-        out.push({ start: m.index, end: m.index + m[0].length, groups });
-        if (m[0].length === 0) re.lastIndex = m.index + 1;
+        const whole = indices[0] ?? [m.index, m.index + m[0].length];
+        out.push({ start: whole[0], end: whole[1], groups });
+        if (whole[1] === whole[0]) re.lastIndex = whole[0] + 1;
       }
       re.lastIndex = 0;
       return out;

@@ -189,6 +189,11 @@ export function parseRuleFile(source: string, origin: string): Rule[] {
     const reason = error instanceof YAMLParseError ? error.message.split('\n')[0]! : String(error);
     throw new RuleError(origin, undefined, undefined, `not valid YAML: ${reason}`);
   }
+  return parseRuleDocument(doc, origin);
+}
+
+/** Check one rule file's parsed document (YAML already read, e.g. embedded in a bundle). */
+export function parseRuleDocument(doc: unknown, origin: string): Rule[] {
   if (!isObject(doc)) throw new RuleError(origin, undefined, undefined, 'must be a mapping with provider and rules');
   for (const key of Object.keys(doc)) {
     if (!FILE_KEYS.has(key)) throw new RuleError(origin, undefined, key, `unknown key (allowed: ${[...FILE_KEYS].join(', ')})`);
@@ -231,6 +236,13 @@ export async function loadRuleDirectory(dir: string): Promise<Rule[]> {
 /** Load rules from in-memory files, e.g. the generated built-in bundle. */
 export function loadRuleSources(files: ReadonlyArray<{ name: string; source: string }>): Rule[] {
   const rules = files.flatMap((f) => parseRuleFile(f.source, `rules/${f.name}`));
+  assertUniqueIds(rules);
+  return rules;
+}
+
+/** Load rules from parsed documents (the generated built-in bundle), with the same checks. */
+export function loadRuleDocuments(files: ReadonlyArray<{ name: string; document: unknown }>): Rule[] {
+  const rules = files.flatMap((f) => parseRuleDocument(f.document, `rules/${f.name}`));
   assertUniqueIds(rules);
   return rules;
 }
