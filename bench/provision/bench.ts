@@ -94,6 +94,8 @@ async function measure(
 async function main(): Promise<void> {
   const server = await startPostgres();
   await superQuery(server, 'CREATE ROLE app_readonly NOLOGIN');
+  // As users are told to: from PostgreSQL 16 on, granting a role needs ADMIN OPTION on it.
+  await superQuery(server, 'GRANT app_readonly TO keyward_admin WITH ADMIN OPTION');
   const issuer = await startOidcIssuer();
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const github = await startFakeGitHub({ appId: '1', publicKey, owner: 'acme', repositories: ['widgets'] });

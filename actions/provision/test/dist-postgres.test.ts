@@ -17,6 +17,8 @@ let github: FakeGitHub;
 beforeAll(async () => {
   server = await startPostgres();
   await superQuery(server, 'CREATE ROLE app_readonly NOLOGIN');
+  // As users are told to: from PostgreSQL 16 on, granting a role needs ADMIN OPTION on it.
+  await superQuery(server, 'GRANT app_readonly TO keyward_admin WITH ADMIN OPTION');
   await superQuery(server, 'CREATE TABLE widgets (id int primary key, name text)');
   await superQuery(server, "INSERT INTO widgets VALUES (1, 'sprocket')");
   await superQuery(server, 'GRANT SELECT ON widgets TO app_readonly');

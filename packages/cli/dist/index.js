@@ -16634,9 +16634,19 @@ class PostgresBackend {
             const password = (0, random_js_1.generatePassword)();
             ctx.protect(password, 'the PostgreSQL password');
             await client.query('BEGIN');
-            await client.query(`CREATE ROLE ${escapeIdentifier(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION ` +
-                `PASSWORD ${escapeLiteral((0, scram_js_1.scramSha256Verifier)(password))} ` +
-                `VALID UNTIL ${escapeLiteral(expiresAt.toISOString())} IN ROLE ${escapeIdentifier(templateRole)}`);
+            try {
+                await client.query(`CREATE ROLE ${escapeIdentifier(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION ` +
+                    `PASSWORD ${escapeLiteral((0, scram_js_1.scramSha256Verifier)(password))} ` +
+                    `VALID UNTIL ${escapeLiteral(expiresAt.toISOString())} IN ROLE ${escapeIdentifier(templateRole)}`);
+            }
+            catch (error) {
+                // 42501 insufficient_privilege: since PostgreSQL 16, CREATEROLE alone may not grant the template.
+                if (error.code === '42501') {
+                    throw new Error(`the admin role may not create a role in "${templateRole}": ${error.message}. It needs CREATEROLE and, ` +
+                        `on PostgreSQL 16 and later, ADMIN OPTION on the template (GRANT ${templateRole} TO <admin> WITH ADMIN OPTION)`);
+                }
+                throw error;
+            }
             // Membership lets a non-superuser admin REASSIGN/DROP OWNED BY the role at revoke time.
             await client.query(`GRANT ${escapeIdentifier(role)} TO CURRENT_USER`);
             await client.query('COMMIT');

@@ -8,6 +8,8 @@ let server: PostgresServer;
 beforeAll(async () => {
   server = await startPostgres();
   await superQuery(server, 'CREATE ROLE app_readonly NOLOGIN');
+  // As users are told to: from PostgreSQL 16 on, granting a role needs ADMIN OPTION on it.
+  await superQuery(server, 'GRANT app_readonly TO keyward_admin WITH ADMIN OPTION');
   await superQuery(server, 'CREATE TABLE widgets (id int primary key, name text)');
   await superQuery(server, "INSERT INTO widgets VALUES (1, 'sprocket')");
   await superQuery(server, 'GRANT SELECT ON widgets TO app_readonly');
@@ -93,7 +95,8 @@ describe('PostgreSQL dynamic role', () => {
 
   test('janitor drops expired ci_ roles only', async () => {
     await superQuery(server, "CREATE ROLE ci_100_1_expired1 LOGIN VALID UNTIL '2001-01-01'");
-    await superQuery(server, 'GRANT ci_100_1_expired1 TO keyward_admin');
+    // what the admin that created it holds on it (PostgreSQL 16+ grants this to a role's creator)
+    await superQuery(server, 'GRANT ci_100_1_expired1 TO keyward_admin WITH ADMIN OPTION');
     await superQuery(server, "CREATE ROLE ci_101_1_current1 LOGIN VALID UNTIL '2999-01-01'");
     await superQuery(server, "CREATE ROLE ci_shared_expired LOGIN VALID UNTIL '2001-01-01'"); // not our name shape
     let out = '';

@@ -35797,9 +35797,19 @@ class PostgresBackend {
             const password = generatePassword();
             ctx.protect(password, 'the PostgreSQL password');
             await client.query('BEGIN');
-            await client.query(`CREATE ROLE ${postgres_escapeIdentifier(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION ` +
-                `PASSWORD ${postgres_escapeLiteral(scramSha256Verifier(password))} ` +
-                `VALID UNTIL ${postgres_escapeLiteral(expiresAt.toISOString())} IN ROLE ${postgres_escapeIdentifier(templateRole)}`);
+            try {
+                await client.query(`CREATE ROLE ${postgres_escapeIdentifier(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION ` +
+                    `PASSWORD ${postgres_escapeLiteral(scramSha256Verifier(password))} ` +
+                    `VALID UNTIL ${postgres_escapeLiteral(expiresAt.toISOString())} IN ROLE ${postgres_escapeIdentifier(templateRole)}`);
+            }
+            catch (error) {
+                // 42501 insufficient_privilege: since PostgreSQL 16, CREATEROLE alone may not grant the template.
+                if (error.code === '42501') {
+                    throw new Error(`the admin role may not create a role in "${templateRole}": ${error.message}. It needs CREATEROLE and, ` +
+                        `on PostgreSQL 16 and later, ADMIN OPTION on the template (GRANT ${templateRole} TO <admin> WITH ADMIN OPTION)`);
+                }
+                throw error;
+            }
             // Membership lets a non-superuser admin REASSIGN/DROP OWNED BY the role at revoke time.
             await client.query(`GRANT ${postgres_escapeIdentifier(role)} TO CURRENT_USER`);
             await client.query('COMMIT');

@@ -9,7 +9,10 @@ import { scramSha256Verifier } from './scram.js';
 export const CI_ROLE_PATTERN = /^ci_[0-9a-z]+_[0-9]+_[0-9a-z]+$/;
 
 export interface PostgresBackendConfig {
-  /** Admin connection string: a role with CREATEROLE, membership in pg_signal_backend, and rights on the template. */
+  /**
+   * Admin connection string: a role with CREATEROLE, membership in pg_signal_backend, and (PostgreSQL 16+) ADMIN
+   * OPTION on the template role.
+   */
   adminUrl: string;
   /** Needed only to mint. */
   templateRole?: string;
@@ -61,11 +64,22 @@ export class PostgresBackend implements CredentialBackend {
       const password = generatePassword();
       ctx.protect(password, 'the PostgreSQL password');
       await client.query('BEGIN');
-      await client.query(
-        `CREATE ROLE ${escapeIdentifier(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION ` +
-          `PASSWORD ${escapeLiteral(scramSha256Verifier(password))} ` +
-          `VALID UNTIL ${escapeLiteral(expiresAt.toISOString())} IN ROLE ${escapeIdentifier(templateRole)}`,
-      );
+      try {
+        await client.query(
+          `CREATE ROLE ${escapeIdentifier(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION ` +
+            `PASSWORD ${escapeLiteral(scramSha256Verifier(password))} ` +
+            `VALID UNTIL ${escapeLiteral(expiresAt.toISOString())} IN ROLE ${escapeIdentifier(templateRole)}`,
+        );
+      } catch (error) {
+        // 42501 insufficient_privilege: since PostgreSQL 16, CREATEROLE alone may not grant the template.
+        if ((error as { code?: string }).code === '42501') {
+          throw new Error(
+            `the admin role may not create a role in "${templateRole}": ${(error as Error).message}. It needs CREATEROLE and, ` +
+              `on PostgreSQL 16 and later, ADMIN OPTION on the template (GRANT ${templateRole} TO <admin> WITH ADMIN OPTION)`,
+          );
+        }
+        throw error;
+      }
       // Membership lets a non-superuser admin REASSIGN/DROP OWNED BY the role at revoke time.
       await client.query(`GRANT ${escapeIdentifier(role)} TO CURRENT_USER`);
       await client.query('COMMIT');
