@@ -37,3 +37,5 @@ export type { GitRunnerOptions } from './sources/git-runner.js';
 export { ObjectIdSet } from './sources/git-object-set.js';
 export { DetectorPool, serveDetector, isDetectorWorker } from './worker-pool.js';
 export type { DetectorSpec } from './worker-pool.js';
+export { prepareScan, SetupError } from './setup.js';
+export type { ScanSetup, ScanSetupOptions } from './setup.js';

@@ -1,28 +1,18 @@
 // `keyward scan [PATH]`: read flags once into typed settings, build the detector from built-in rules
 // and the config file, run the chosen source, write the report, and return the documented exit code.
-import { existsSync } from 'node:fs';
-import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import { writeFile, rename, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  builtinRules,
-  CONFIG_FILE_NAMES,
-  ConfigError,
-  defaultConfig,
-  Detector,
   DetectorPool,
   formatBytes,
-  IGNORE_FILE_NAME,
-  parseBaseline,
-  parseConfig,
-  parseIgnoreFile,
   parseSize,
+  prepareScan,
   renderJson,
   renderSarif,
   renderText,
-  resolveRules,
   runScan,
+  SetupError,
   summaryLine,
-  type KeywardConfig,
   type RegexBackendName,
   type ScanResult,
   type SourceEvent,
@@ -171,45 +161,6 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
   return settings;
 }
 
-async function readUserFile(file: string, what: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? String(error)}`);
-  }
-}
-
-function configRoot(source: SourceSettings, cwd: string): string {
-  if (source.kind === 'stdin') return cwd;
-  return source.root;
-}
-
-export async function loadConfig(settings: Pick<ScanSettings, 'configPath' | 'source'>, cwd: string): Promise<KeywardConfig> {
-  if (settings.configPath) {
-    return parseConfig(await readUserFile(settings.configPath, 'config file'), path.relative(cwd, settings.configPath) || settings.configPath);
-  }
-  const root = configRoot(settings.source, cwd);
-  for (const name of CONFIG_FILE_NAMES) {
-    const candidate = path.join(root, name);
-    if (existsSync(candidate)) return parseConfig(await readFile(candidate, 'utf8'), path.relative(cwd, candidate) || name);
-  }
-  return defaultConfig();
-}
-
-export async function buildDetector(config: KeywardConfig, backend: RegexBackendName | 'auto'): Promise<Detector> {
-  const rules = resolveRules(builtinRules(), config);
-  const options: ConstructorParameters<typeof Detector>[1] = { regexBackend: backend, ruleAllowlists: config.ruleAllowlists };
-  if (config.allowlist) options.allowlist = config.allowlist;
-  return new Detector(rules, options);
-}
-
-async function loadIgnoredFingerprints(source: SourceSettings, cwd: string): Promise<Set<string>> {
-  const file = path.join(configRoot(source, cwd), IGNORE_FILE_NAME);
-  if (!existsSync(file)) return new Set();
-  return parseIgnoreFile(await readFile(file, 'utf8'), path.relative(cwd, file) || IGNORE_FILE_NAME);
-}
-
 /** Write atomically: a report is either the old file or the whole new one, never half of one. */
 export async function writeReport(file: string, text: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
@@ -225,26 +176,20 @@ export function render(result: ScanResult, settings: Pick<ScanSettings, 'format'
 }
 
 export async function executeScan(settings: ScanSettings, io: CliIo): Promise<ScanResult> {
-  let config: KeywardConfig;
+  let setup;
   try {
-    config = await loadConfig(settings, io.cwd);
+    setup = await prepareScan({
+      root: settings.source.kind === 'stdin' ? io.cwd : settings.source.root,
+      cwd: io.cwd,
+      regexBackend: settings.regexBackend,
+      ...(settings.configPath ? { configPath: settings.configPath } : {}),
+      ...(settings.baselinePath ? { baselinePath: settings.baselinePath } : {}),
+    });
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
+    if (error instanceof SetupError) throw new UsageError(error.message);
     throw error;
   }
-  let detector: Detector;
-  try {
-    detector = await buildDetector(config, settings.regexBackend);
-  } catch (error) {
-    if (error instanceof ConfigError || (error as Error).name === 'RegexSyntaxError') throw new UsageError((error as Error).message);
-    throw error;
-  }
-  const baseline = settings.baselinePath
-    ? parseBaselineOrUsage(await readUserFile(settings.baselinePath, 'baseline'), path.relative(io.cwd, settings.baselinePath))
-    : undefined;
-  const ignored = await loadIgnoredFingerprints(settings.source, io.cwd).catch((error: Error) => {
-    throw new UsageError(error.message);
-  });
+  const { config, detector, ignored, baseline } = setup;
   const events: AsyncIterable<SourceEvent> = await sourceFor(settings.source, {
     io,
     maxFileSize: settings.maxFileSize ?? config.maxFileSize,
@@ -273,14 +218,6 @@ export async function executeScan(settings: ScanSettings, io: CliIo): Promise<Sc
     });
   } finally {
     progress?.clear();
-  }
-}
-
-function parseBaselineOrUsage(text: string, origin: string): Set<string> {
-  try {
-    return parseBaseline(text, origin);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
   }
 }
 
