@@ -1,6 +1,8 @@
 // The whole test suite from a fresh clone with only Node 20+ and git: install the workspace's
 // packages (fetching pnpm through npx when it is not installed), typecheck, then run every test.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,4 +32,13 @@ const step = (label, args) => {
 
 step('install packages', ['install', '--frozen-lockfile']);
 step('typecheck', ['exec', 'tsc', '-b']);
-step('tests', ['exec', 'vitest', 'run', ...process.argv.slice(2)]);
+
+// vitest's own summary plus a JSON report, from which the plain closing line below is printed.
+const report = path.join(mkdtempSync(path.join(tmpdir(), 'keyward-test-')), 'vitest.json');
+console.log('\n== tests');
+const status = run(pnpm[0], [...pnpm[1], 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  console.log(`\nvitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+}
+process.exit(status);
