@@ -16,9 +16,14 @@ import { validators, type Validator } from './validators/index.js';
 
 export const INLINE_ALLOW = 'keyward:allow';
 
-/** Lines longer than this are searched in windows of WINDOW characters either side of each keyword. */
+/**
+ * Lines longer than this (minified bundles, data blobs) are searched in a window around each keyword
+ * instead of whole. A secret starts at or shortly after its keyword (a prefix such as `ghp_`, or a name
+ * such as `password=`) and may run long after it (a JWT, a connection string), hence more room after.
+ */
 const LONG_LINE = 4096;
-const WINDOW = 256;
+const WINDOW_BEFORE = 256;
+const WINDOW_AFTER = 2048;
 
 /** Move a window's start back to a separator, so it does not begin in the middle of a token. */
 function snapBack(text: string, from: number, floor: number): number {
@@ -213,8 +218,8 @@ export class Detector {
       let spanEnd = lineEnd;
       if (lineEnd - lineStart > LONG_LINE) {
         // Minified bundles and data blobs: a window around the keyword, not the whole megabyte line.
-        spanStart = snapBack(text, Math.max(lineStart, hit.end - WINDOW), lineStart);
-        spanEnd = Math.min(lineEnd, hit.end + WINDOW);
+        spanStart = snapBack(text, Math.max(lineStart, hit.end - WINDOW_BEFORE), lineStart);
+        spanEnd = Math.min(lineEnd, hit.end + WINDOW_AFTER);
       }
       for (const ruleIndex of this.keywordRules[hit.keyword]!) {
         const p = this.prepared[ruleIndex]!;

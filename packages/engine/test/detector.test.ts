@@ -82,6 +82,15 @@ describe('detector', () => {
     expect(findings.map((f) => f.ruleId)).toEqual(['test-ghp']);
   });
 
+  it('finds a long secret whole in a minified line, where keywords are searched in windows', () => {
+    const jwt = rule({ id: 'test-jwt', pattern: '\\b(eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{16,})', keywords: ['eyj'], checksum: 'jwt' });
+    const payload = Buffer.from(JSON.stringify({ sub: 'x', claims: randomAlnum('long-jwt', 1200) })).toString('base64url');
+    const token = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${payload}.${randomAlnum('sig', 43)}`;
+    const text = `${'a.b(1);'.repeat(2000)}var t="${token}";${'c.d(2);'.repeat(2000)}`;
+    const [f] = new Detector([jwt]).detect({ text, path: 'app.min.js' });
+    expect(f!.secret).toBe(token);
+  });
+
   it('copes with a minified one-line file and invalid characters', () => {
     const token = githubToken('d7');
     const text = `${'var a=1;'.repeat(50_000)}x="${token}";\uFFFD\uFFFD${'b();'.repeat(10_000)}`;
