@@ -14,6 +14,7 @@ import { pgpPrivateKeyValidator } from './pgp-private-key.js';
 import { pypiMacaroonValidator } from './pypi-macaroon.js';
 import { onePasswordServiceAccountValidator } from './onepassword-service-account.js';
 import { mapboxTokenValidator } from './mapbox-token.js';
+import { upstashQstashTokenValidator } from './upstash-qstash-token.js';
 import type { Validator } from './validator.js';
 
 export type { Validator } from './validator.js';
@@ -35,6 +36,7 @@ const all: Validator[] = [
   pypiMacaroonValidator,
   onePasswordServiceAccountValidator,
   mapboxTokenValidator,
+  upstashQstashTokenValidator,
 ];
 
 export const validators: ReadonlyMap<string, Validator> = new Map(all.map((v) => [v.name, v]));
