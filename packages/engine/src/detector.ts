@@ -17,13 +17,27 @@ import { validators, type Validator } from './validators/index.js';
 export const INLINE_ALLOW = 'keyward:allow';
 
 /**
- * Lines longer than this (minified bundles, data blobs) are searched in a window around each keyword
- * instead of whole. A secret starts at or shortly after its keyword (a prefix such as `ghp_`, or a name
- * such as `password=`) and may run long after it (a JWT, a connection string), hence more room after.
+ * Lines longer than this (minified bundles, data blobs) are searched in a window of WINDOW characters
+ * either side of each keyword instead of whole. A window never ends inside a token: its end moves on to
+ * the next separator, up to GROW characters, so a long secret (a JWT, say) is found whole.
  */
 const LONG_LINE = 4096;
-const WINDOW_BEFORE = 256;
-const WINDOW_AFTER = 2048;
+const WINDOW = 256;
+const GROW = 64 * 1024;
+
+/** Characters that end a token in code and data: whitespace, quotes, brackets, `,` `;` `<` `>`. */
+const SEPARATOR = new Uint8Array(128);
+for (const c of ' \t\r\n"\'`,;()[]{}<>') SEPARATOR[c.charCodeAt(0)] = 1;
+
+/** Move a window's end on to the end of the token it would cut, within `ceiling` and GROW. */
+function snapForward(text: string, from: number, ceiling: number): number {
+  const limit = Math.min(ceiling, from + GROW);
+  for (let i = from; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && SEPARATOR[c] === 1) return i;
+  }
+  return limit;
+}
 
 /** Move a window's start back to a separator, so it does not begin in the middle of a token. */
 function snapBack(text: string, from: number, floor: number): number {
@@ -218,8 +232,8 @@ export class Detector {
       let spanEnd = lineEnd;
       if (lineEnd - lineStart > LONG_LINE) {
         // Minified bundles and data blobs: a window around the keyword, not the whole megabyte line.
-        spanStart = snapBack(text, Math.max(lineStart, hit.end - WINDOW_BEFORE), lineStart);
-        spanEnd = Math.min(lineEnd, hit.end + WINDOW_AFTER);
+        spanStart = snapBack(text, Math.max(lineStart, hit.end - WINDOW), lineStart);
+        spanEnd = snapForward(text, Math.min(lineEnd, hit.end + WINDOW), lineEnd);
       }
       for (const ruleIndex of this.keywordRules[hit.keyword]!) {
         const p = this.prepared[ruleIndex]!;
