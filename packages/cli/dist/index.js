@@ -11984,11 +11984,11 @@ function snapForward(text, from, ceiling) {
     }
     return limit;
 }
-/** Move a window's start back to a separator, so it does not begin in the middle of a token. */
+/** Move a window's start back to just after a separator (at most WINDOW characters), so it does not begin mid-token. */
 function snapBack(text, from, floor) {
-    for (let i = from; i > floor && from - i < 256; i--) {
+    for (let i = from; i > floor && from - i < WINDOW; i--) {
         const c = text.charCodeAt(i - 1);
-        if (c === 32 || c === 9 || c === 34 || c === 39 || c === 96 || c === 44 || c === 59)
+        if (c < 128 && SEPARATOR[c] === 1)
             return i;
     }
     return from;
@@ -12067,17 +12067,7 @@ class Detector {
     }
     /** Candidates in `text` as written, then in the encoded runs inside it, down to `decodeDepth` levels. */
     candidates(text, path, depth, budget, focus = { start: 0, end: text.length }) {
-        const failedChecks = [];
-        let candidates = this.plainCandidates(text, path, failedChecks);
-        // A generic hit on a value that failed a provider's checksum is that broken value, not a new secret.
-        if (failedChecks.length > 0) {
-            candidates = candidates.filter((c) => {
-                const broken = c.prepared.generic && failedChecks.some((f) => f.start < c.end && c.start < f.end);
-                if (broken)
-                    this.counts.filtered++;
-                return !broken;
-            });
-        }
+        const candidates = this.checkedCandidates(text, path);
         if (depth === 0)
             this.addSplitPairs(text, path, candidates);
         if (depth >= this.decodeDepth)
@@ -12106,15 +12096,9 @@ class Detector {
     addSplitPairs(text, path, candidates) {
         for (const pair of (0, pairs_js_1.findSplitPairs)(text)) {
             const shift = pair.offset - pair.valueStart;
-            const failedChecks = [];
-            const found = this.plainCandidates(pair.text, path, failedChecks);
-            for (const c of found) {
+            for (const c of this.checkedCandidates(pair.text, path)) {
                 if (c.end <= pair.valueStart)
                     continue;
-                if (c.prepared.generic && failedChecks.some((f) => f.start < c.end && c.start < f.end)) {
-                    this.counts.filtered++;
-                    continue;
-                }
                 const start = Math.max(c.start, pair.valueStart) + shift;
                 const end = c.end + shift;
                 if (candidates.some((p) => p.prepared === c.prepared && p.start < end && start < p.end))
@@ -12122,6 +12106,19 @@ class Detector {
                 candidates.push({ ...c, start, end, matchStart: start, matchEnd: end });
             }
         }
+    }
+    /** Candidates as written, less a generic hit on a value that failed a provider's checksum: that is the broken value, not a new secret. */
+    checkedCandidates(text, path) {
+        const failedChecks = [];
+        const candidates = this.plainCandidates(text, path, failedChecks);
+        if (failedChecks.length === 0)
+            return candidates;
+        return candidates.filter((c) => {
+            const broken = c.prepared.generic && failedChecks.some((f) => f.start < c.end && c.start < f.end);
+            if (broken)
+                this.counts.filtered++;
+            return !broken;
+        });
     }
     plainCandidates(text, path, failedChecks) {
         const hits = this.prefilter.scan(text);

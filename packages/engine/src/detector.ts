@@ -39,11 +39,11 @@ function snapForward(text: string, from: number, ceiling: number): number {
   return limit;
 }
 
-/** Move a window's start back to a separator, so it does not begin in the middle of a token. */
+/** Move a window's start back to just after a separator (at most WINDOW characters), so it does not begin mid-token. */
 function snapBack(text: string, from: number, floor: number): number {
-  for (let i = from; i > floor && from - i < 256; i--) {
+  for (let i = from; i > floor && from - i < WINDOW; i--) {
     const c = text.charCodeAt(i - 1);
-    if (c === 32 || c === 9 || c === 34 || c === 39 || c === 96 || c === 44 || c === 59) return i;
+    if (c < 128 && SEPARATOR[c] === 1) return i;
   }
   return from;
 }
@@ -162,16 +162,7 @@ export class Detector {
     budget: DecodeBudget,
     focus: { start: number; end: number } = { start: 0, end: text.length },
   ): Candidate[] {
-    const failedChecks: Array<{ start: number; end: number }> = [];
-    let candidates = this.plainCandidates(text, path, failedChecks);
-    // A generic hit on a value that failed a provider's checksum is that broken value, not a new secret.
-    if (failedChecks.length > 0) {
-      candidates = candidates.filter((c) => {
-        const broken = c.prepared.generic && failedChecks.some((f) => f.start < c.end && c.start < f.end);
-        if (broken) this.counts.filtered++;
-        return !broken;
-      });
-    }
+    const candidates = this.checkedCandidates(text, path);
     if (depth === 0) this.addSplitPairs(text, path, candidates);
     if (depth >= this.decodeDepth) return candidates;
     // Inside a decoded window only the decoded part is new; its context was searched one level up.
@@ -197,20 +188,26 @@ export class Detector {
   private addSplitPairs(text: string, path: string, candidates: Candidate[]): void {
     for (const pair of findSplitPairs(text)) {
       const shift = pair.offset - pair.valueStart;
-      const failedChecks: Array<{ start: number; end: number }> = [];
-      const found = this.plainCandidates(pair.text, path, failedChecks);
-      for (const c of found) {
+      for (const c of this.checkedCandidates(pair.text, path)) {
         if (c.end <= pair.valueStart) continue;
-        if (c.prepared.generic && failedChecks.some((f) => f.start < c.end && c.start < f.end)) {
-          this.counts.filtered++;
-          continue;
-        }
         const start = Math.max(c.start, pair.valueStart) + shift;
         const end = c.end + shift;
         if (candidates.some((p) => p.prepared === c.prepared && p.start < end && start < p.end)) continue;
         candidates.push({ ...c, start, end, matchStart: start, matchEnd: end });
       }
     }
+  }
+
+  /** Candidates as written, less a generic hit on a value that failed a provider's checksum: that is the broken value, not a new secret. */
+  private checkedCandidates(text: string, path: string): Candidate[] {
+    const failedChecks: Array<{ start: number; end: number }> = [];
+    const candidates = this.plainCandidates(text, path, failedChecks);
+    if (failedChecks.length === 0) return candidates;
+    return candidates.filter((c) => {
+      const broken = c.prepared.generic && failedChecks.some((f) => f.start < c.end && c.start < f.end);
+      if (broken) this.counts.filtered++;
+      return !broken;
+    });
   }
 
   private plainCandidates(text: string, path: string, failedChecks: Array<{ start: number; end: number }>): Candidate[] {
