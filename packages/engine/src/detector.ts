@@ -71,6 +71,8 @@ interface PreparedRule {
   validator?: Validator;
   allowlists: CompiledAllowlist[];
   generic: boolean;
+  /** 0 a provider's format, 1 a container or shape rule (tag `fallback`), 2 a generic rule: lower wins. */
+  rank: number;
 }
 
 interface Candidate {
@@ -115,6 +117,7 @@ export class Detector {
         secretGroup: named ?? (regex.groupCount >= 1 ? 1 : 0),
         allowlists,
         generic: rule.tags.includes('generic'),
+        rank: rule.tags.includes('generic') ? 2 : rule.tags.includes('fallback') ? 1 : 0,
       };
       if (rule.checksum) {
         const validator = validators.get(rule.checksum);
@@ -307,11 +310,7 @@ export class Detector {
 
   private toFindings(fragment: Fragment, candidates: Candidate[]): Finding[] {
     const { text } = fragment;
-    // A generic rule's hit that overlaps a provider rule's hit is the same secret, named less well.
-    const specific = candidates.filter((c) => !c.prepared.generic);
-    const kept = candidates.filter(
-      (c) => !c.prepared.generic || !specific.some((s) => s.start < c.end && c.start < s.end),
-    );
+    const kept = mostSpecific(candidates);
     const seen = new Set<string>();
     const findings: Finding[] = [];
     const lines = new LineIndex(text);
@@ -391,6 +390,35 @@ class SubjectCache {
     this.cache.set(start, entry);
     return entry;
   }
+}
+
+const PRECISION_ORDER: Record<string, number> = { 'very-high': 0, high: 1, medium: 2, low: 3 };
+
+/**
+ * One finding per secret, named as well as possible. A hit that overlaps a hit of a more specific rule is
+ * the same secret named less well: a generic `password=` rule, or a container rule (a Kubernetes Secret
+ * value, a Docker `auth`, a bare PEM block) around a provider's token found inside it. Two rules of the same
+ * kind on exactly the same span keep the more precise one.
+ */
+function mostSpecific(candidates: Candidate[]): Candidate[] {
+  if (candidates.length < 2) return candidates;
+  const order = [...candidates].sort((a, b) => a.start - b.start);
+  const dropped = new Set<Candidate>();
+  for (let i = 0; i < order.length; i++) {
+    const a = order[i]!;
+    for (let j = i + 1; j < order.length && order[j]!.start < a.end; j++) {
+      const b = order[j]!;
+      if (a.prepared === b.prepared) continue;
+      if (a.prepared.rank !== b.prepared.rank) {
+        dropped.add(a.prepared.rank > b.prepared.rank ? a : b);
+      } else if (a.start === b.start && a.end === b.end && a.prepared.rank < 2) {
+        const pa = PRECISION_ORDER[a.prepared.rule.precision]!;
+        const pb = PRECISION_ORDER[b.prepared.rule.precision]!;
+        dropped.add(pb < pa ? a : b);
+      }
+    }
+  }
+  return dropped.size === 0 ? candidates : candidates.filter((c) => !dropped.has(c));
 }
 
 function realLine(fragment: Fragment, zeroBased: number): number {

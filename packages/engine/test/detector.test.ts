@@ -91,6 +91,15 @@ describe('detector', () => {
     expect(f!.secret).toBe(token);
   });
 
+  it('names a secret once: a container rule yields to the provider rule inside it; on equal terms the more precise wins', () => {
+    const token = githubToken('d8');
+    const container = rule({ id: 'test-env-file', pattern: 'T=(\\S{30,})', keywords: ['t='], tags: ['fallback'], precision: 'medium' });
+    expect(new Detector([container, ghp]).detect({ text: `T=${token}`, path: 'a' }).map((f) => f.ruleId)).toEqual(['test-ghp']);
+    expect(new Detector([container]).detect({ text: `T=${token}`, path: 'a' }).map((f) => f.ruleId)).toEqual(['test-env-file']);
+    const vague = rule({ id: 'test-vague', pattern: '\\b(ghp_\\w{36})', keywords: ['ghp_'], precision: 'low' });
+    expect(new Detector([vague, ghp]).detect({ text: `x ${token}`, path: 'a' }).map((f) => f.ruleId)).toEqual(['test-ghp']);
+  });
+
   it('copes with a minified one-line file and invalid characters', () => {
     const token = githubToken('d7');
     const text = `${'var a=1;'.repeat(50_000)}x="${token}";\uFFFD\uFFFD${'b();'.repeat(10_000)}`;
