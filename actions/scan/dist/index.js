@@ -41614,32 +41614,42 @@ function findEncodedRuns(text, budget) {
     };
     const n = text.length;
     scan: {
-        // base64: maximal runs of the alphabet, kept only while every character fits ASCII-encoding bytes
-        let runStart = -1;
-        let ascii = true;
-        for (let i = 0; i <= n; i++) {
-            const code = i < n ? text.charCodeAt(i) : 0;
-            const value = code < 128 ? B64_VALUE[code] : -1;
-            if (value >= 0) {
-                if (runStart < 0) {
-                    runStart = i;
-                    ascii = true;
-                }
-                if (ascii && ASCII_COMPATIBLE[value * 4 + ((i - runStart) & 3)] === 0)
-                    ascii = false;
+        // base64: maximal runs of the alphabet of at least MIN_BASE64 characters whose every character fits
+        // ASCII-encoding bytes. A run that long must cover the character MIN_BASE64 - 1 ahead, so when that
+        // character is not base64 the scan jumps past it: code rarely has 16 base64 characters in a row.
+        const isBase64 = (at) => {
+            const code = text.charCodeAt(at);
+            return code < 128 && B64_VALUE[code] >= 0;
+        };
+        let from = 0; // every run starts at or after `from`: text[from - 1] is not base64
+        while (from + MIN_BASE64 <= n) {
+            const probe = from + MIN_BASE64 - 1;
+            if (!isBase64(probe)) {
+                from = probe + 1;
                 continue;
             }
-            if (runStart >= 0) {
-                let end = i;
-                while (end < n && end - i < 2 && text.charCodeAt(end) === 61)
-                    end++; // '=' padding
-                const length = i - runStart;
-                if (ascii && length >= MIN_BASE64 && length <= MAX_RUN) {
-                    if (!take(runStart, end, 'base64', decodeBase64Text(text.slice(runStart, end))))
+            let start = probe;
+            while (start > from && isBase64(start - 1))
+                start--;
+            let stop = probe + 1;
+            while (stop < n && isBase64(stop))
+                stop++;
+            const length = stop - start;
+            if (length >= MIN_BASE64 && length <= MAX_RUN) {
+                let ascii = true;
+                for (let k = 0; k < length && ascii; k++) {
+                    if (ASCII_COMPATIBLE[B64_VALUE[text.charCodeAt(start + k)] * 4 + (k & 3)] === 0)
+                        ascii = false;
+                }
+                if (ascii) {
+                    let end = stop;
+                    while (end < n && end - stop < 2 && text.charCodeAt(end) === 61)
+                        end++; // '=' padding
+                    if (!take(start, end, 'base64', decodeBase64Text(text.slice(start, end))))
                         break scan;
                 }
-                runStart = -1;
             }
+            from = stop + 1;
         }
         // percent-encoding: each token (between separators) that holds a %XX escape
         for (let at = text.indexOf('%'); at >= 0 && at < n; at = text.indexOf('%', at + 1)) {
