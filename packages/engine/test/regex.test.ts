@@ -40,6 +40,13 @@ describe('regex adapter', () => {
       expect(re.test(`${'a'.repeat(50_000)}b`)).toBe(false);
     });
 
+    it('gives the same matches for an ASCII subject passed already encoded', () => {
+      const re = compileRegex('(?i)key=(?P<secret>[a-z0-9]+)', {}, backend);
+      const text = 'a key=abc1 b KEY=Zz9 c key=';
+      expect(re.matchAll(text, Buffer.from(text, 'latin1'))).toEqual(re.matchAll(text));
+      expect(re.matchAll(text).map((m) => m.groups[1]!.text)).toEqual(['abc1', 'Zz9']);
+    });
+
     it('reports offsets in UTF-16 code units around non-ASCII text', () => {
       const [m] = compileRegex('k=(\\w+)', {}, backend).matchAll('é😀 k=abc');
       expect(m!.groups[1]).toEqual({ start: 6, end: 9, text: 'abc' });
