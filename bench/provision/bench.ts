@@ -28,7 +28,7 @@ import {
 import { startFakeGitHub } from '../../packages/provision/test/support/fake-github.js';
 import { startFakeVault } from '../../packages/provision/test/support/fake-vault.js';
 import { startOidcIssuer } from '../../packages/provision/test/support/oidc-issuer.js';
-import { startPostgres, superQuery } from '../../packages/provision/test/support/postgres-server.js';
+import { createTemplateRole, startPostgres } from '../../packages/provision/test/support/postgres-server.js';
 import { RecordingRunner, testJob } from '../../packages/provision/test/support/recording-runner.js';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
@@ -93,9 +93,7 @@ async function measure(
 
 async function main(): Promise<void> {
   const server = await startPostgres();
-  await superQuery(server, 'CREATE ROLE app_readonly NOLOGIN');
-  // As users are told to: from PostgreSQL 16 on, granting a role needs ADMIN OPTION on it.
-  await superQuery(server, 'GRANT app_readonly TO keyward_admin WITH ADMIN OPTION');
+  await createTemplateRole(server);
   const issuer = await startOidcIssuer();
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const github = await startFakeGitHub({ appId: '1', publicKey, owner: 'acme', repositories: ['widgets'] });

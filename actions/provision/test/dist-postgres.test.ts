@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type LedgerEntry, verifyAuditTrail } from '../../../packages/provision/src/index.js';
-import { type PostgresServer, startPostgres, superQuery } from '../../../packages/provision/test/support/postgres-server.js';
+import { createTemplateRole, type PostgresServer, startPostgres, superQuery } from '../../../packages/provision/test/support/postgres-server.js';
 import { type OidcIssuer, defaultClaims, startOidcIssuer } from '../../../packages/provision/test/support/oidc-issuer.js';
 import { type FakeGitHub, startFakeGitHub } from '../../../packages/provision/test/support/fake-github.js';
 import { leakProbes, maskText, revealsSecret } from '../../../packages/provision/test/support/runner-masker.js';
@@ -16,12 +16,7 @@ let github: FakeGitHub;
 
 beforeAll(async () => {
   server = await startPostgres();
-  await superQuery(server, 'CREATE ROLE app_readonly NOLOGIN');
-  // As users are told to: from PostgreSQL 16 on, granting a role needs ADMIN OPTION on it.
-  await superQuery(server, 'GRANT app_readonly TO keyward_admin WITH ADMIN OPTION');
-  await superQuery(server, 'CREATE TABLE widgets (id int primary key, name text)');
-  await superQuery(server, "INSERT INTO widgets VALUES (1, 'sprocket')");
-  await superQuery(server, 'GRANT SELECT ON widgets TO app_readonly');
+  await createTemplateRole(server);
   issuer = await startOidcIssuer();
   // Only used by keep-on-failure to ask whether the job failed.
   github = await startFakeGitHub({ appId: '1', publicKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey, owner: 'acme', repositories: ['widgets'] });

@@ -1,19 +1,13 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type CredentialField, type LedgerEntry, PostgresBackend, type MintContext, runJanitor, provisionCommands } from '../src/index.js';
-import { type PostgresServer, startPostgres, superQuery } from './support/postgres-server.js';
+import { createTemplateRole, type PostgresServer, startPostgres, superQuery } from './support/postgres-server.js';
 
 let server: PostgresServer;
 
 beforeAll(async () => {
   server = await startPostgres();
-  await superQuery(server, 'CREATE ROLE app_readonly NOLOGIN');
-  // As users are told to: from PostgreSQL 16 on, granting a role needs ADMIN OPTION on it.
-  await superQuery(server, 'GRANT app_readonly TO keyward_admin WITH ADMIN OPTION');
-  await superQuery(server, 'CREATE TABLE widgets (id int primary key, name text)');
-  await superQuery(server, "INSERT INTO widgets VALUES (1, 'sprocket')");
-  await superQuery(server, 'GRANT SELECT ON widgets TO app_readonly');
-  await superQuery(server, 'GRANT CREATE ON SCHEMA public TO app_readonly');
+  await createTemplateRole(server, { canCreate: true });
 });
 afterAll(async () => server?.stop());
 

@@ -190,3 +190,16 @@ export async function superQuery<T extends pg.QueryResultRow = pg.QueryResultRow
     await client.end();
   }
 }
+
+/**
+ * The template role a job's role joins, set up as users are told to: the admin holds ADMIN OPTION on it
+ * (required from PostgreSQL 16 on), and it may read a `widgets` table (and create in `public` if asked).
+ */
+export async function createTemplateRole(server: PostgresServer, options: { canCreate?: boolean } = {}): Promise<void> {
+  await superQuery(server, 'CREATE ROLE app_readonly NOLOGIN');
+  await superQuery(server, 'GRANT app_readonly TO keyward_admin WITH ADMIN OPTION');
+  await superQuery(server, 'CREATE TABLE widgets (id int primary key, name text)');
+  await superQuery(server, "INSERT INTO widgets VALUES (1, 'sprocket')");
+  await superQuery(server, 'GRANT SELECT ON widgets TO app_readonly');
+  if (options.canCreate) await superQuery(server, 'GRANT CREATE ON SCHEMA public TO app_readonly');
+}
