@@ -17236,32 +17236,38 @@ const JANITOR_USAGE = `usage: keyward janitor postgres|vault [--dry-run] [--pref
 const AUDIT_USAGE = `usage: keyward audit verify FILE [--head SHA256]
   checks the hash chain of a keyward audit trail; --head is the audit-head the job published
 `;
+/**
+ * parseArgs with the commands' shared conventions: a parse error prints it and the usage (exit 2), `--help`
+ * prints the usage (exit 0). Returns the parsed arguments, or the exit code when the command is done.
+ */
+function parseCommand(argv, options, usage, io) {
+    let parsed;
+    try {
+        parsed = (0, node_util_1.parseArgs)({ args: argv, allowPositionals: true, options });
+    }
+    catch (error) {
+        io.stderr(`${(0, retry_js_1.errorMessage)(error)}\n${usage}`);
+        return 2;
+    }
+    if (parsed.values.help) {
+        io.stdout(usage);
+        return 0;
+    }
+    return parsed;
+}
 const janitor = {
     name: 'janitor',
     summary: 'remove credentials that lost runners left behind (expired ci_ roles, old Vault leases)',
     async run(argv, io) {
-        let parsed;
-        try {
-            parsed = (0, node_util_1.parseArgs)({
-                args: argv,
-                allowPositionals: true,
-                options: {
-                    'dry-run': { type: 'boolean' },
-                    prefix: { type: 'string' },
-                    'min-age': { type: 'string' },
-                    help: { type: 'boolean', short: 'h' },
-                },
-            });
-        }
-        catch (error) {
-            io.stderr(`${(0, retry_js_1.errorMessage)(error)}\n${JANITOR_USAGE}`);
-            return 2;
-        }
+        const parsed = parseCommand(argv, {
+            'dry-run': { type: 'boolean' },
+            prefix: { type: 'string' },
+            'min-age': { type: 'string' },
+            help: { type: 'boolean', short: 'h' },
+        }, JANITOR_USAGE, io);
+        if (typeof parsed === 'number')
+            return parsed;
         const { values, positionals } = parsed;
-        if (values.help) {
-            io.stdout(JANITOR_USAGE);
-            return 0;
-        }
         const [backend, ...rest] = positionals;
         if ((backend !== 'postgres' && backend !== 'vault') || rest.length) {
             io.stderr(JANITOR_USAGE);
@@ -17307,18 +17313,9 @@ const audit = {
     name: 'audit',
     summary: 'verify the hash chain of a keyward audit trail (keyward audit verify FILE)',
     async run(argv, io) {
-        let parsed;
-        try {
-            parsed = (0, node_util_1.parseArgs)({ args: argv, allowPositionals: true, options: { head: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-        }
-        catch (error) {
-            io.stderr(`${(0, retry_js_1.errorMessage)(error)}\n${AUDIT_USAGE}`);
-            return 2;
-        }
-        if (parsed.values.help) {
-            io.stdout(AUDIT_USAGE);
-            return 0;
-        }
+        const parsed = parseCommand(argv, { head: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, AUDIT_USAGE, io);
+        if (typeof parsed === 'number')
+            return parsed;
         const [verb, file, ...rest] = parsed.positionals;
         if (verb !== 'verify' || !file || rest.length) {
             io.stderr(AUDIT_USAGE);
