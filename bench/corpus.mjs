@@ -30,7 +30,8 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const ALNUM = BASE62;
 const HEX = '0123456789abcdef';
 
-function githubToken(r) {
+/** A GitHub classic token with a valid CRC32 checksum, generated here: never a real credential. */
+export function githubToken(r) {
   const random = r.string(BASE62, 30);
   let n = crc32(random) >>> 0;
   let check = '';
