@@ -12178,10 +12178,10 @@ class Detector {
         const subjects = new SubjectCache(text, this.backend === 're2');
         for (const [ruleIndex, scope] of work) {
             const p = this.prepared[ruleIndex];
-            if (p.allowlists.some((a) => a.allowsPath(path))) {
-                this.counts.allowlist++;
+            // A path allowlist means "not searched here", like the global one that skips the file: nothing was
+            // found, so nothing is counted as suppressed (value allowlists count the findings they drop).
+            if (p.allowlists.some((a) => a.allowsPath(path)))
                 continue;
-            }
             if (scope === true) {
                 this.collect(p, text, 0, candidates, text, path, failedChecks);
             }
@@ -14241,7 +14241,7 @@ function compareFindings(a, b) {
         a.startLine - b.startLine ||
         a.startColumn - b.startColumn ||
         (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-        ((a.commit?.date ?? '') < (b.commit?.date ?? '') ? -1 : 0));
+        ((a.commit?.date ?? '') < (b.commit?.date ?? '') ? -1 : (a.commit?.date ?? '') > (b.commit?.date ?? '') ? 1 : 0));
 }
 async function runScan(events, options) {
     const now = options.now ?? Date.now;

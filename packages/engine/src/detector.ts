@@ -256,10 +256,9 @@ export class Detector {
     const subjects = new SubjectCache(text, this.backend === 're2');
     for (const [ruleIndex, scope] of work) {
       const p = this.prepared[ruleIndex]!;
-      if (p.allowlists.some((a) => a.allowsPath(path))) {
-        this.counts.allowlist++;
-        continue;
-      }
+      // A path allowlist means "not searched here", like the global one that skips the file: nothing was
+      // found, so nothing is counted as suppressed (value allowlists count the findings they drop).
+      if (p.allowlists.some((a) => a.allowsPath(path))) continue;
       if (scope === true) {
         this.collect(p, text, 0, candidates, text, path, failedChecks);
       } else {

@@ -36,7 +36,7 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.startLine - b.startLine ||
     a.startColumn - b.startColumn ||
     (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-    ((a.commit?.date ?? '') < (b.commit?.date ?? '') ? -1 : 0)
+    ((a.commit?.date ?? '') < (b.commit?.date ?? '') ? -1 : (a.commit?.date ?? '') > (b.commit?.date ?? '') ? 1 : 0)
   );
 }
 

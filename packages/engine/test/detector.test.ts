@@ -67,12 +67,14 @@ describe('detector', () => {
     expect(byPath.detect({ text, path: 'src/a.env' })).toHaveLength(1);
     const byLine = new Detector([ghp], { ruleAllowlists: { 'test-ghp': { regexes: ['^fixture_'], regexTarget: 'line' } } });
     expect(byLine.detect({ text, path: 'a' })).toEqual([]);
+    expect(byLine.counts.allowlist).toBe(1); // a dropped finding is counted
     const bySecretRegex = new Detector([ghp], { allowlist: { regexes: ['^fixture_'] } }); // target: secret
     expect(bySecretRegex.detect({ text, path: 'a' })).toHaveLength(1);
     const byStopword = new Detector([{ ...ghp, allowlist: { stopwords: [token.slice(4, 12).toLowerCase()] } }]);
     expect(byStopword.detect({ text, path: 'a' })).toEqual([]);
     const rulePath = new Detector([{ ...ghp, allowlist: { paths: ['*.md'] } }]);
     expect(rulePath.detect({ text, path: 'README.md' })).toEqual([]);
+    expect(rulePath.counts.allowlist).toBe(0); // a path not searched found nothing to suppress
   });
 
   it('lets a provider rule win over a generic rule on the same secret', () => {
