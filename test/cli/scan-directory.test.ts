@@ -1,6 +1,6 @@
 // `keyward scan` end to end through the real bundle (node packages/cli/dist/index.js), on temp dirs.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +144,14 @@ describe('keyward scan (bundle)', () => {
     const out = path.join(dir, '..', `${path.basename(dir)}-bad.json`);
     keyward(['scan', dir, '-o', out, '--config', '/nonexistent.yaml']);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('a report that cannot be written is a clear exit 2 and leaves no temp file behind', () => {
+    const blocked = tree({ 'out': 'a file where the report wants a folder' });
+    const r = keyward(['scan', dir, '-f', 'json', '-o', path.join(blocked, 'out', 'report.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^keyward scan: cannot write .*report\.json: a file is in the way of its folder\n$/);
+    expect(readdirSync(blocked)).toEqual(['out']);
   });
 
   it('reads stdin with -', () => {

@@ -11151,10 +11151,19 @@ function parseScanArgs(argv, io) {
 }
 /** Write atomically: a report is either the old file or the whole new one, never half of one. */
 async function writeReport(file, text) {
-    await (0, promises_1.mkdir)(node_path_1.default.dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
-    await (0, promises_1.writeFile)(temp, text);
-    await (0, promises_1.rename)(temp, file);
+    try {
+        await (0, promises_1.mkdir)(node_path_1.default.dirname(file), { recursive: true });
+        await (0, promises_1.writeFile)(temp, text);
+        await (0, promises_1.rename)(temp, file);
+    }
+    catch (error) {
+        await (0, promises_1.rm)(temp, { force: true }).catch(() => undefined); // best effort: the folder may not even exist
+        const code = error.code;
+        // mkdir says EEXIST, open says ENOTDIR, when a file stands where a folder of the path should be
+        const reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way of its folder' : (code ?? error.message);
+        throw new io_js_1.UsageError(`cannot write ${file}: ${reason}`);
+    }
 }
 function render(result, settings) {
     if (settings.format === 'json')

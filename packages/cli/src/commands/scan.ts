@@ -1,6 +1,6 @@
 // `keyward scan [PATH]`: read flags once into typed settings, build the detector from built-in rules
 // and the config file, run the chosen source, write the report, and return the documented exit code.
-import { writeFile, rename, mkdir } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   DetectorPool,
@@ -163,10 +163,18 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
 
 /** Write atomically: a report is either the old file or the whole new one, never half of one. */
 export async function writeReport(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, file);
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(temp, text);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined); // best effort: the folder may not even exist
+    const code = (error as NodeJS.ErrnoException).code;
+    // mkdir says EEXIST, open says ENOTDIR, when a file stands where a folder of the path should be
+    const reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way of its folder' : (code ?? (error as Error).message);
+    throw new UsageError(`cannot write ${file}: ${reason}`);
+  }
 }
 
 export function render(result: ScanResult, settings: Pick<ScanSettings, 'format' | 'showSecrets' | 'color'>): string {
