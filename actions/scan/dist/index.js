@@ -33148,8 +33148,8 @@ async function run(settings, deps) {
     // SARIF: a code-scanning analysis describes the whole state of a ref (alerts missing from the next
     // analysis of the same category are closed), so a diff run uploads the checked-out files' findings
     // together with what the diff added, and history runs get their own category.
-    // History holds one secret in many blobs (every edit of its file): one alert per rule, path and secret.
-    const uploadSet = resolved.kind === 'history' ? dedupeBy(fresh, (r) => r.finding.fingerprint) : dedupeBy([...fresh, ...tree.filter((r) => !r.known)], locationKey);
+    // History needs no merging here: runScan already reports each secret once, at the commit that added it.
+    const uploadSet = resolved.kind === 'history' ? fresh : dedupeBy([...fresh, ...tree.filter((r) => !r.known)], locationKey);
     const sarifFindings = uploadSet.map((r) => ({ ...r.finding, path: r.file }));
     const category = settings.category ?? (resolved.kind === 'history' ? 'keyward-history' : 'keyward');
     const log = (0,github_src/* withCategory */.Tt)((0,src/* buildSarif */.Ep)({ findings: sarifFindings, stats: primaryResult.stats, rules: primaryResult.rules }, { toolVersion: VERSION }), category);
