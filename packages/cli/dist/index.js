@@ -11555,9 +11555,13 @@ exports.builtinRules = builtinRules;
 const builtin_rules_js_1 = __nccwpck_require__(974);
 const rules_js_1 = __nccwpck_require__(3374);
 let cached;
-/** The rules shipped in rules/*.yaml (embedded already parsed, to spare start-up a YAML parse), checked once. */
+/**
+ * The rules shipped in rules/*.yaml, embedded already parsed to spare start-up a YAML parse. Every field
+ * is checked here; the patterns were checked by the tests that load rules/ itself (see LoadOptions), and
+ * each is compiled when a scan first needs it.
+ */
 function builtinRules() {
-    cached ??= (0, rules_js_1.loadRuleDocuments)(builtin_rules_js_1.builtinRuleFiles);
+    cached ??= (0, rules_js_1.loadRuleDocuments)(builtin_rules_js_1.builtinRuleFiles, { checkPatterns: false });
     return cached;
 }
 
@@ -12029,9 +12033,8 @@ class Detector {
         const backendPreference = options.regexBackend ?? 'auto';
         this.globalAllowlist = options.allowlist ? new allowlist_js_1.CompiledAllowlist(options.allowlist, backendPreference) : undefined;
         this.decodeDepth = options.decodeDepth ?? 2;
+        this.backend = (0, regex_js_1.resolveBackend)(backendPreference);
         this.prepared = rules.map((rule) => {
-            const regex = (0, regex_js_1.compileRegex)(rule.pattern, { caseInsensitive: rule.caseInsensitive }, backendPreference);
-            const named = regex.groupIndex('secret');
             const allowlists = [];
             if (rule.allowlist)
                 allowlists.push(new allowlist_js_1.CompiledAllowlist(rule.allowlist, backendPreference));
@@ -12040,8 +12043,6 @@ class Detector {
                 allowlists.push(new allowlist_js_1.CompiledAllowlist(extra, backendPreference));
             const prepared = {
                 rule,
-                regex,
-                secretGroup: named ?? (regex.groupCount >= 1 ? 1 : 0),
                 allowlists,
                 generic: rule.tags.includes('generic'),
                 rank: rule.tags.includes('generic') ? 2 : rule.tags.includes('fallback') ? 1 : 0,
@@ -12054,7 +12055,6 @@ class Detector {
             }
             return prepared;
         });
-        this.backend = this.prepared[0]?.regex.backend ?? (0, regex_js_1.compileRegex)('x', {}, backendPreference).backend;
         const keywordIndex = new Map();
         this.keywordRules = [];
         this.prepared.forEach((p, ruleIndex) => {
@@ -12071,6 +12071,20 @@ class Detector {
             }
         });
         this.prefilter = new prefilter_js_1.KeywordPrefilter([...keywordIndex.keys()]);
+    }
+    /**
+     * Patterns are checked when rules are loaded (rules.ts), so this fails only for a Rule built by hand
+     * with a pattern RE2 rejects; the error names the rule.
+     */
+    compile(rule) {
+        let regex;
+        try {
+            regex = (0, regex_js_1.compileRegex)(rule.pattern, { caseInsensitive: rule.caseInsensitive }, this.backend);
+        }
+        catch (error) {
+            throw new Error(`${rule.origin}: rule "${rule.id}": field "pattern": ${error.message}`);
+        }
+        return { regex, secretGroup: regex.groupIndex('secret') ?? (regex.groupCount >= 1 ? 1 : 0) };
     }
     /** True when the global allowlist covers this path: the source can skip reading it. */
     allowsPath(path) {
@@ -12204,8 +12218,9 @@ class Detector {
         return candidates;
     }
     collect(p, subject, offset, out, text, path, failedChecks, ascii) {
-        for (const m of p.regex.matchAll(subject, ascii)) {
-            const group = m.groups[p.secretGroup] ?? m.groups[0];
+        const { regex, secretGroup } = (p.compiled ??= this.compile(p.rule));
+        for (const m of regex.matchAll(subject, ascii)) {
+            const group = m.groups[secretGroup] ?? m.groups[0];
             if (!group || group.text.length === 0)
                 continue;
             const secret = group.text;
@@ -14089,13 +14104,15 @@ function parseRule(raw, origin, defaults, index, options = {}) {
     const caseInsensitive = raw.caseInsensitive === undefined ? false : raw.caseInsensitive;
     if (typeof caseInsensitive !== 'boolean')
         fail('caseInsensitive', 'must be true or false');
-    try {
-        (0, regex_js_1.compileRegex)(pattern, { caseInsensitive: caseInsensitive }, 're2js');
-    }
-    catch (error) {
-        if (error instanceof regex_js_1.RegexSyntaxError)
-            fail('pattern', error.message);
-        throw error;
+    if (options.checkPattern ?? true) {
+        try {
+            (0, regex_js_1.compileRegex)(pattern, { caseInsensitive: caseInsensitive }, 're2js');
+        }
+        catch (error) {
+            if (error instanceof regex_js_1.RegexSyntaxError)
+                fail('pattern', error.message);
+            throw error;
+        }
     }
     const keywords = stringList(raw.keywords, (r) => fail('keywords', r), false).map((k) => k.toLowerCase());
     if (keywords.some((k) => k.length < 2))
@@ -14180,7 +14197,7 @@ function parseRuleFile(source, origin) {
     return parseRuleDocument(doc, origin);
 }
 /** Check one rule file's parsed document (YAML already read, e.g. embedded in a bundle). */
-function parseRuleDocument(doc, origin) {
+function parseRuleDocument(doc, origin, options = {}) {
     if (!isObject(doc))
         throw new RuleError(origin, undefined, undefined, 'must be a mapping with provider and rules');
     for (const key of Object.keys(doc)) {
@@ -14196,7 +14213,7 @@ function parseRuleDocument(doc, origin) {
         throw new RuleError(origin, undefined, 'rules', 'must be a non-empty list');
     }
     const defaults = { provider: doc.provider, ...(doc.docs ? { docs: doc.docs } : {}) };
-    return doc.rules.map((raw, i) => parseRule(raw, origin, defaults, i));
+    return doc.rules.map((raw, i) => parseRule(raw, origin, defaults, i, { checkPattern: options.checkPatterns ?? true }));
 }
 /** Reject a second rule with an id already seen, naming both files. */
 function assertUniqueIds(rules) {
@@ -14227,8 +14244,8 @@ function loadRuleSources(files) {
     return rules;
 }
 /** Load rules from parsed documents (the generated built-in bundle), with the same checks. */
-function loadRuleDocuments(files) {
-    const rules = files.flatMap((f) => parseRuleDocument(f.document, `rules/${f.name}`));
+function loadRuleDocuments(files, options = {}) {
+    const rules = files.flatMap((f) => parseRuleDocument(f.document, `rules/${f.name}`, options));
     assertUniqueIds(rules);
     return rules;
 }

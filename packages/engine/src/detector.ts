@@ -10,7 +10,7 @@ import { shannonEntropy } from './entropy.js';
 import { lookAlikeReason, type FilterContext } from './filters.js';
 import { fingerprintOf, redact } from './fingerprint.js';
 import { KeywordPrefilter } from './prefilter.js';
-import { compileRegex, type CompiledRegex, type RegexBackendName } from './regex.js';
+import { compileRegex, resolveBackend, type CompiledRegex, type RegexBackendName } from './regex.js';
 import type { Allowlist, Finding, Fragment, Rule } from './types.js';
 import { validators, type Validator } from './validators/index.js';
 
@@ -66,8 +66,8 @@ export interface DetectionCounts {
 
 interface PreparedRule {
   rule: Rule;
-  regex: CompiledRegex;
-  secretGroup: number;
+  /** Compiled the first time a keyword calls for the rule: a scan pays only for the rules it uses. */
+  compiled?: { regex: CompiledRegex; secretGroup: number };
   validator?: Validator;
   allowlists: CompiledAllowlist[];
   generic: boolean;
@@ -104,17 +104,14 @@ export class Detector {
     const backendPreference = options.regexBackend ?? 'auto';
     this.globalAllowlist = options.allowlist ? new CompiledAllowlist(options.allowlist, backendPreference) : undefined;
     this.decodeDepth = options.decodeDepth ?? 2;
+    this.backend = resolveBackend(backendPreference);
     this.prepared = rules.map((rule) => {
-      const regex = compileRegex(rule.pattern, { caseInsensitive: rule.caseInsensitive }, backendPreference);
-      const named = regex.groupIndex('secret');
       const allowlists: CompiledAllowlist[] = [];
       if (rule.allowlist) allowlists.push(new CompiledAllowlist(rule.allowlist, backendPreference));
       const extra = options.ruleAllowlists?.[rule.id];
       if (extra) allowlists.push(new CompiledAllowlist(extra, backendPreference));
       const prepared: PreparedRule = {
         rule,
-        regex,
-        secretGroup: named ?? (regex.groupCount >= 1 ? 1 : 0),
         allowlists,
         generic: rule.tags.includes('generic'),
         rank: rule.tags.includes('generic') ? 2 : rule.tags.includes('fallback') ? 1 : 0,
@@ -126,7 +123,6 @@ export class Detector {
       }
       return prepared;
     });
-    this.backend = this.prepared[0]?.regex.backend ?? compileRegex('x', {}, backendPreference).backend;
     const keywordIndex = new Map<string, number>();
     this.keywordRules = [];
     this.prepared.forEach((p, ruleIndex) => {
@@ -142,6 +138,20 @@ export class Detector {
       }
     });
     this.prefilter = new KeywordPrefilter([...keywordIndex.keys()]);
+  }
+
+  /**
+   * Patterns are checked when rules are loaded (rules.ts), so this fails only for a Rule built by hand
+   * with a pattern RE2 rejects; the error names the rule.
+   */
+  private compile(rule: Rule): { regex: CompiledRegex; secretGroup: number } {
+    let regex: CompiledRegex;
+    try {
+      regex = compileRegex(rule.pattern, { caseInsensitive: rule.caseInsensitive }, this.backend);
+    } catch (error) {
+      throw new Error(`${rule.origin}: rule "${rule.id}": field "pattern": ${(error as Error).message}`);
+    }
+    return { regex, secretGroup: regex.groupIndex('secret') ?? (regex.groupCount >= 1 ? 1 : 0) };
   }
 
   /** True when the global allowlist covers this path: the source can skip reading it. */
@@ -281,8 +291,9 @@ export class Detector {
     failedChecks: Array<{ start: number; end: number }>,
     ascii?: Buffer,
   ): void {
-    for (const m of p.regex.matchAll(subject, ascii)) {
-      const group = m.groups[p.secretGroup] ?? m.groups[0];
+    const { regex, secretGroup } = (p.compiled ??= this.compile(p.rule));
+    for (const m of regex.matchAll(subject, ascii)) {
+      const group = m.groups[secretGroup] ?? m.groups[0];
       if (!group || group.text.length === 0) continue;
       const secret = group.text;
       const entropy = shannonEntropy(secret);

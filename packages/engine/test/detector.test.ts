@@ -32,6 +32,13 @@ describe('detector', () => {
     expect(d.detect({ text: 'token = ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', path: 'x' })).toEqual([]);
   });
 
+  it('compiles a rule when its keyword first occurs, and names the rule when a hand-built pattern is not RE2', () => {
+    const bad = { ...rule({ id: 'test-ok', pattern: 'ok=(\\S+)', keywords: ['ok='] }), id: 'test-bad', pattern: '(?=look)ahead=(\\S+)', keywords: ['ahead='] };
+    const d = new Detector([bad]);
+    expect(d.detect({ text: 'nothing to see', path: 'x' })).toEqual([]);
+    expect(() => d.detect({ text: 'ahead=value', path: 'x' })).toThrow(/rule "test-bad": field "pattern": invalid RE2 pattern/);
+  });
+
   it('applies the entropy floor to the secret only', () => {
     const r = rule({ id: 'test-pw', pattern: 'pw=(\\S+)', keywords: ['pw='], entropy: 3 });
     const d = new Detector([r]);
