@@ -123,6 +123,25 @@ describe('keyward scan (bundle)', () => {
     expect(allowed.findings[0]).toMatchObject({ path: 'big.js', startLine: (50 * 1024 * 1024) / 32 + 2 });
   });
 
+  it('a scan large enough for worker threads finds, orders and counts exactly what one thread does', () => {
+    // 35 MB over 383 files: past the point where the pool starts, so batches go to the workers; the
+    // last file holds a secret and fills only part of a batch, so the last batch counts too.
+    const filler = 'export const compute = (value) => value * 42; // nothing secret here\n'.repeat(900);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 383; i++) {
+      const planted = i % 16 === 14 ? `TOKEN_${i}=${token(`pool-${i}`)}${i % 32 === 30 ? ' # keyward:allow' : ''}\n` : '';
+      files[`src/m${String(i).padStart(3, '0')}.js`] = filler.slice(0, 30_000) + planted + filler;
+    }
+    const d = tree(files);
+    const one = JSON.parse(keyward(['scan', d, '-f', 'json', '--threads', '1']).stdout);
+    const two = JSON.parse(keyward(['scan', d, '-f', 'json', '--threads', '2']).stdout);
+    expect(one.stats.bytes).toBeGreaterThan(20 * 1024 * 1024);
+    expect(one.findings).toHaveLength(12);
+    expect(one.stats.suppressed.inline).toBe(12);
+    expect(two.findings).toEqual(one.findings);
+    expect(two.stats.suppressed).toEqual(one.stats.suppressed);
+  });
+
   it.skipIf(process.getuid?.() === 0)('reports an unreadable file and goes on', () => {
     const d = tree({ 'locked.env': `T=${token('cli-6')}`, 'b.env': `T=${token('cli-7')}` });
     chmodSync(path.join(d, 'locked.env'), 0);

@@ -11834,6 +11834,9 @@ const PERCENT_STOP = new Set([32, 9, 10, 13, 34, 39, 96, 60, 62, 40, 41, 92]); /
 const ESCAPE_SIMPLE = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+=_.~:@!$&*%-')
     ESCAPE_SIMPLE[c.charCodeAt(0)] = 1;
+function isEscapeSimple(code) {
+    return code < 128 && ESCAPE_SIMPLE[code] === 1;
+}
 function isHex(code) {
     return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 }
@@ -11921,31 +11924,31 @@ function findEncodedRuns(text, budget) {
                 break scan;
             at = end;
         }
-        // \u, \x and \/ escapes: runs of escapes and the characters that travel with them
-        if (text.includes('\\')) {
-            let start = -1;
-            let hasEscape = false;
-            for (let i = 0; i <= n;) {
-                const escape = i < n ? escapeLength(text, i) : 0;
-                const code = i < n ? text.charCodeAt(i) : 0;
-                const simple = escape === 0 && code < 128 && ESCAPE_SIMPLE[code] === 1;
-                if (escape > 0 || simple) {
-                    if (start < 0) {
-                        start = i;
-                        hasEscape = false;
-                    }
-                    if (escape > 0)
-                        hasEscape = true;
-                    i += escape > 0 ? escape : 1;
-                    continue;
-                }
-                if (start >= 0 && hasEscape && i - start <= MAX_RUN) {
-                    if (!take(start, i, 'escape', decodeEscapes(text.slice(start, i))))
-                        break scan;
-                }
-                start = -1;
-                i++;
+        // \u, \x and \/ escapes: a run is a stretch of escapes and the characters that travel with them,
+        // holding at least one escape. Only backslashes can start one, so the scan jumps from one to the
+        // next; from a run's first escape it reaches back over the plain characters before it, then forward.
+        for (let at = text.indexOf('\\'); at >= 0; at = text.indexOf('\\', at)) {
+            const first = escapeLength(text, at);
+            if (first === 0) {
+                at++;
+                continue;
             }
+            let start = at;
+            while (start > 0 && isEscapeSimple(text.charCodeAt(start - 1)))
+                start--;
+            let end = at + first;
+            for (;;) {
+                const escape = escapeLength(text, end);
+                if (escape > 0)
+                    end += escape;
+                else if (end < n && isEscapeSimple(text.charCodeAt(end)))
+                    end++;
+                else
+                    break;
+            }
+            if (end - start <= MAX_RUN && !take(start, end, 'escape', decodeEscapes(text.slice(start, end))))
+                break scan;
+            at = end;
         }
     }
     return runs.sort((a, b) => a.start - b.start);
@@ -13302,23 +13305,51 @@ Object.defineProperty(exports, "SetupError", ({ enumerable: true, get: function 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.findSplitPairs = findSplitPairs;
 const NAME = String.raw `([A-Za-z_][\w.-]{0,100})`;
-// `- name: X` or `name = "X"`, then `value: …` or `value = …` on the same or the next line.
-const FIELD_PAIR = new RegExp(String.raw `^[ \t]*(?:-[ \t]+)?name[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?value[ \t]*[:=][ \t]*([^\r\n]+)`, 'gm');
+// `name: X` or `name = "X"`, then `value: …` or `value = …` on the same or the next line. The pattern
+// starts at the literal `name`, which V8 finds with a fast substring search; that only indentation and
+// an optional `- ` stand before it on its line is checked by hand (startsLine), since `^[ \t]*` first
+// would make the engine try every line start.
+const FIELD_PAIR = new RegExp(String.raw `name[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?value[ \t]*[:=][ \t]*([^\r\n]+)`, 'g');
 // `"name": "X", "value": "…"` (ECS, Azure app settings, Docker API), on one line or two.
 const JSON_PAIR = new RegExp(String.raw `"name"[ \t]*:[ \t]*"${NAME}"[ \t]*,[ \t]*(?:\r?\n[ \t]*)?"value"[ \t]*:[ \t]*("(?:[^"\\\r\n]|\\.){0,4096}")`, 'g');
+function isBlank(code) {
+    return code === 32 || code === 9;
+}
+function isLineBreak(code) {
+    return code === 10 || code === 13 || code === 0x2028 || code === 0x2029;
+}
+/** True when only `[ \t]*` and an optional `-[ \t]+` (a YAML list item) stand between a line start and `at`. */
+function startsLine(text, at) {
+    let i = at;
+    while (i > 0 && isBlank(text.charCodeAt(i - 1)))
+        i--;
+    if (i > 0 && text.charCodeAt(i - 1) === 45 && i < at) {
+        i--;
+        while (i > 0 && isBlank(text.charCodeAt(i - 1)))
+            i--;
+    }
+    return i === 0 || isLineBreak(text.charCodeAt(i - 1));
+}
 /** Every split name/value pair in `text`, in order of the value's position. */
 function findSplitPairs(text) {
-    if (!/value/i.test(text))
+    if (!text.includes('value'))
         return [];
     const pairs = [];
-    for (const re of [FIELD_PAIR, JSON_PAIR]) {
-        for (const m of text.matchAll(re)) {
-            const name = m[1];
-            const value = m[2];
-            const offset = m.index + m[0].length - value.length;
-            pairs.push({ text: `${name}=${value}`, valueStart: name.length + 1, offset });
-        }
+    const add = (m) => {
+        const name = m[1];
+        const value = m[2];
+        const offset = m.index + m[0].length - value.length;
+        pairs.push({ text: `${name}=${value}`, valueStart: name.length + 1, offset });
+    };
+    FIELD_PAIR.lastIndex = 0;
+    for (let m = FIELD_PAIR.exec(text); m; m = FIELD_PAIR.exec(text)) {
+        if (startsLine(text, m.index))
+            add(m);
+        else
+            FIELD_PAIR.lastIndex = m.index + 1; // not a field name (`hostname: …`): look again just after it
     }
+    for (const m of text.matchAll(JSON_PAIR))
+        add(m);
     return pairs.sort((a, b) => a.offset - b.offset);
 }
 
@@ -13332,16 +13363,12 @@ function findSplitPairs(text) {
 // The keyword prefilter: one case-insensitive pass over a fragment with an Aho-Corasick automaton
 // compiled to a dense table, reporting where each keyword ends. Rules whose keywords do not occur never
 // run their regex. Written here rather than taken from a package because it is the scanner's hot loop and
-// needs exactly this shape (ASCII case folding, a flat Int32Array table, hit positions, no allocations
+// needs exactly this shape (ASCII case folding in the table, a flat Int32Array table, hit positions, no allocations
 // per character); no maintained npm package offers that.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.KeywordPrefilter = void 0;
 const ALPHABET = 128; // keywords are ASCII; every other code unit maps to 0, which no keyword contains
 const SHIFT = 7; // log2(ALPHABET)
-/** ASCII lower-casing as a table: the scan loop then has no branches for case. */
-const FOLD = new Uint8Array(ALPHABET);
-for (let c = 0; c < ALPHABET; c++)
-    FOLD[c] = c >= 65 && c <= 90 ? c + 32 : c;
 function fold(code) {
     if (code >= ALPHABET)
         return 0;
@@ -13410,12 +13437,14 @@ class KeywordPrefilter {
             }
         }
         // Store each target as state * ALPHABET, with bit 0 set when the target state has outputs: offsets
-        // are multiples of 128, so the flag costs the scan loop no extra load.
+        // are multiples of 128, so the flag costs the scan loop no extra load. Upper-case letters get their
+        // lower-case transitions, so case folding costs the loop nothing either.
+        const table = new Int32Array(states * ALPHABET);
         for (let i = 0; i < delta.length; i++) {
-            const target = delta[i];
-            delta[i] = target * ALPHABET + (outputs[target] ? 1 : 0);
+            const target = delta[i - (i % ALPHABET) + fold(i % ALPHABET)];
+            table[i] = target * ALPHABET + (outputs[target] ? 1 : 0);
         }
-        this.delta = delta;
+        this.delta = table;
         this.outputs = outputs;
     }
     /** Every keyword occurrence in `text`, in order of end position. */
@@ -13426,7 +13455,7 @@ class KeywordPrefilter {
         const length = text.length;
         for (let i = 0; i < length; i++) {
             const c = text.charCodeAt(i);
-            entry = delta[(entry & ~1) + (c < ALPHABET ? FOLD[c] : 0)];
+            entry = delta[(entry & ~1) + (c < ALPHABET ? c : 0)];
             if ((entry & 1) === 1) {
                 for (const keyword of outputs[entry >> SHIFT])
                     hits.push({ keyword, end: i + 1 });
@@ -14260,8 +14289,14 @@ function loadRuleDocuments(files, options = {}) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.compareFindings = compareFindings;
 exports.runScan = runScan;
-const MAX_IN_FLIGHT = 64;
-const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+/**
+ * Fragments go to the pool in batches of about this much text, one message per batch rather than per
+ * file (a bigger file is a batch of its own)...
+ */
+const BATCH_BYTES = 128 * 1024;
+const BATCH_FRAGMENTS = 256;
+/** ...and at most this much waits on the pool at once: enough to keep every worker busy, little enough to keep memory flat. */
+const MAX_IN_FLIGHT_BYTES = 2 * 1024 * 1024;
 function compareFindings(a, b) {
     return ((a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
         a.startLine - b.startLine ||
@@ -14303,13 +14338,28 @@ async function runScan(events, options) {
         }
     };
     let pool;
-    // In flight on the pool, oldest first, with their sizes: bounded in count and bytes.
+    // Batches in flight on the pool, oldest first, with their sizes: bounded in bytes.
     const inFlight = [];
     let inFlightBytes = 0;
+    let batch = [];
+    let batchBytes = 0;
     const takeOldest = async () => {
         const oldest = inFlight.shift();
         inFlightBytes -= oldest.bytes;
-        take(await oldest.result);
+        for (const found of await oldest.result)
+            take(found);
+    };
+    const send = async () => {
+        if (batch.length === 0)
+            return;
+        const result = pool.detect(batch);
+        result.catch(() => undefined); // observed when its turn comes; avoid an unhandled rejection meanwhile
+        inFlight.push({ bytes: batchBytes, result });
+        inFlightBytes += batchBytes;
+        batch = [];
+        batchBytes = 0;
+        while (inFlightBytes > MAX_IN_FLIGHT_BYTES)
+            await takeOldest();
     };
     try {
         for await (const event of events) {
@@ -14322,18 +14372,18 @@ async function runScan(events, options) {
             if (!pool && options.parallel && stats.bytes > options.parallel.afterBytes)
                 pool = options.parallel.start();
             if (pool) {
-                const result = pool.detect(event.fragment);
-                result.catch(() => undefined); // observed when its turn comes; avoid an unhandled rejection meanwhile
-                inFlight.push({ bytes: event.bytes, result });
-                inFlightBytes += event.bytes;
-                while (inFlight.length > MAX_IN_FLIGHT || inFlightBytes > MAX_IN_FLIGHT_BYTES)
-                    await takeOldest();
+                batch.push(event.fragment);
+                batchBytes += event.bytes;
+                if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_FRAGMENTS)
+                    await send();
             }
             else {
                 take(options.detector.detect(event.fragment));
             }
             options.onProgress?.({ files: stats.files, bytes: stats.bytes, findings: findings.length });
         }
+        if (pool)
+            await send();
         while (inFlight.length > 0)
             await takeOldest();
     }
@@ -16436,7 +16486,7 @@ function serveDetector() {
     port.on('message', (request) => {
         const before = { ...detector.counts };
         try {
-            const findings = detector.detect(request.fragment);
+            const findings = request.fragments.map((fragment) => detector.detect(fragment));
             const counts = {
                 allowlist: detector.counts.allowlist - before.allowlist,
                 inline: detector.counts.inline - before.inline,
@@ -16452,6 +16502,7 @@ function serveDetector() {
 class DetectorPool {
     counts = { allowlist: 0, inline: 0, filtered: 0 };
     workers;
+    /** Characters sent to each worker and not yet answered. */
     load;
     pending = new Map();
     nextId = 0;
@@ -16474,7 +16525,8 @@ class DetectorPool {
     get size() {
         return this.workers.length;
     }
-    detect(fragment) {
+    /** Findings for each fragment, in order; the batch goes to the worker with the least text waiting. */
+    detect(fragments) {
         if (this.failure)
             return Promise.reject(this.failure);
         let chosen = 0;
@@ -16482,10 +16534,11 @@ class DetectorPool {
             if (this.load[i] < this.load[chosen])
                 chosen = i;
         const id = this.nextId++;
-        this.load[chosen]++;
+        const bytes = fragments.reduce((sum, f) => sum + f.text.length, 0);
+        this.load[chosen] += bytes;
         return new Promise((resolve, reject) => {
-            this.pending.set(id, { resolve, reject, worker: chosen });
-            this.workers[chosen].postMessage({ id, fragment });
+            this.pending.set(id, { resolve, reject, worker: chosen, bytes });
+            this.workers[chosen].postMessage({ id, fragments });
         });
     }
     settle(reply) {
@@ -16493,7 +16546,7 @@ class DetectorPool {
         if (!waiting)
             return;
         this.pending.delete(reply.id);
-        this.load[waiting.worker]--;
+        this.load[waiting.worker] -= waiting.bytes;
         if (reply.error !== undefined) {
             waiting.reject(new Error(reply.error));
             return;

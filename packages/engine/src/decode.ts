@@ -108,6 +108,10 @@ const PERCENT_STOP = new Set([32, 9, 10, 13, 34, 39, 96, 60, 62, 40, 41, 92]); /
 const ESCAPE_SIMPLE = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+=_.~:@!$&*%-') ESCAPE_SIMPLE[c.charCodeAt(0)] = 1;
 
+function isEscapeSimple(code: number): boolean {
+  return code < 128 && ESCAPE_SIMPLE[code] === 1;
+}
+
 function isHex(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
 }
@@ -181,29 +185,26 @@ export function findEncodedRuns(text: string, budget: DecodeBudget): EncodedRun[
       if (end - start <= MAX_RUN && !take(start, end, 'percent', decodePercent(text.slice(start, end)))) break scan;
       at = end;
     }
-    // \u, \x and \/ escapes: runs of escapes and the characters that travel with them
-    if (text.includes('\\')) {
-      let start = -1;
-      let hasEscape = false;
-      for (let i = 0; i <= n; ) {
-        const escape = i < n ? escapeLength(text, i) : 0;
-        const code = i < n ? text.charCodeAt(i) : 0;
-        const simple = escape === 0 && code < 128 && ESCAPE_SIMPLE[code] === 1;
-        if (escape > 0 || simple) {
-          if (start < 0) {
-            start = i;
-            hasEscape = false;
-          }
-          if (escape > 0) hasEscape = true;
-          i += escape > 0 ? escape : 1;
-          continue;
-        }
-        if (start >= 0 && hasEscape && i - start <= MAX_RUN) {
-          if (!take(start, i, 'escape', decodeEscapes(text.slice(start, i)))) break scan;
-        }
-        start = -1;
-        i++;
+    // \u, \x and \/ escapes: a run is a stretch of escapes and the characters that travel with them,
+    // holding at least one escape. Only backslashes can start one, so the scan jumps from one to the
+    // next; from a run's first escape it reaches back over the plain characters before it, then forward.
+    for (let at = text.indexOf('\\'); at >= 0; at = text.indexOf('\\', at)) {
+      const first = escapeLength(text, at);
+      if (first === 0) {
+        at++;
+        continue;
       }
+      let start = at;
+      while (start > 0 && isEscapeSimple(text.charCodeAt(start - 1))) start--;
+      let end = at + first;
+      for (;;) {
+        const escape = escapeLength(text, end);
+        if (escape > 0) end += escape;
+        else if (end < n && isEscapeSimple(text.charCodeAt(end))) end++;
+        else break;
+      }
+      if (end - start <= MAX_RUN && !take(start, end, 'escape', decodeEscapes(text.slice(start, end)))) break scan;
+      at = end;
     }
   }
   return runs.sort((a, b) => a.start - b.start);

@@ -1,15 +1,11 @@
 // The keyword prefilter: one case-insensitive pass over a fragment with an Aho-Corasick automaton
 // compiled to a dense table, reporting where each keyword ends. Rules whose keywords do not occur never
 // run their regex. Written here rather than taken from a package because it is the scanner's hot loop and
-// needs exactly this shape (ASCII case folding, a flat Int32Array table, hit positions, no allocations
+// needs exactly this shape (ASCII case folding in the table, a flat Int32Array table, hit positions, no allocations
 // per character); no maintained npm package offers that.
 
 const ALPHABET = 128; // keywords are ASCII; every other code unit maps to 0, which no keyword contains
 const SHIFT = 7; // log2(ALPHABET)
-
-/** ASCII lower-casing as a table: the scan loop then has no branches for case. */
-const FOLD = new Uint8Array(ALPHABET);
-for (let c = 0; c < ALPHABET; c++) FOLD[c] = c >= 65 && c <= 90 ? c + 32 : c;
 
 function fold(code: number): number {
   if (code >= ALPHABET) return 0;
@@ -82,12 +78,14 @@ export class KeywordPrefilter {
       }
     }
     // Store each target as state * ALPHABET, with bit 0 set when the target state has outputs: offsets
-    // are multiples of 128, so the flag costs the scan loop no extra load.
+    // are multiples of 128, so the flag costs the scan loop no extra load. Upper-case letters get their
+    // lower-case transitions, so case folding costs the loop nothing either.
+    const table = new Int32Array(states * ALPHABET);
     for (let i = 0; i < delta.length; i++) {
-      const target = delta[i]!;
-      delta[i] = target * ALPHABET + (outputs[target] ? 1 : 0);
+      const target = delta[i - (i % ALPHABET) + fold(i % ALPHABET)]!;
+      table[i] = target * ALPHABET + (outputs[target] ? 1 : 0);
     }
-    this.delta = delta;
+    this.delta = table;
     this.outputs = outputs;
   }
 
@@ -99,7 +97,7 @@ export class KeywordPrefilter {
     const length = text.length;
     for (let i = 0; i < length; i++) {
       const c = text.charCodeAt(i);
-      entry = delta[(entry & ~1) + (c < ALPHABET ? FOLD[c]! : 0)]!;
+      entry = delta[(entry & ~1) + (c < ALPHABET ? c : 0)]!;
       if ((entry & 1) === 1) {
         for (const keyword of outputs[entry >> SHIFT]!) hits.push({ keyword, end: i + 1 });
       }

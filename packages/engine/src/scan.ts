@@ -3,7 +3,7 @@
 import type { Detector } from './detector.js';
 import type { DetectorPool } from './worker-pool.js';
 import type { SourceEvent } from './sources/directory.js';
-import type { Finding, ScanResult, ScanStats } from './types.js';
+import type { Finding, Fragment, ScanResult, ScanStats } from './types.js';
 
 export interface ScanProgress {
   files: number;
@@ -27,8 +27,14 @@ export interface ScanOptions {
   now?: () => number;
 }
 
-const MAX_IN_FLIGHT = 64;
-const MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+/**
+ * Fragments go to the pool in batches of about this much text, one message per batch rather than per
+ * file (a bigger file is a batch of its own)...
+ */
+const BATCH_BYTES = 128 * 1024;
+const BATCH_FRAGMENTS = 256;
+/** ...and at most this much waits on the pool at once: enough to keep every worker busy, little enough to keep memory flat. */
+const MAX_IN_FLIGHT_BYTES = 2 * 1024 * 1024;
 
 export function compareFindings(a: Finding, b: Finding): number {
   return (
@@ -73,13 +79,25 @@ export async function runScan(events: AsyncIterable<SourceEvent>, options: ScanO
     }
   };
   let pool: DetectorPool | undefined;
-  // In flight on the pool, oldest first, with their sizes: bounded in count and bytes.
-  const inFlight: Array<{ bytes: number; result: Promise<Finding[]> }> = [];
+  // Batches in flight on the pool, oldest first, with their sizes: bounded in bytes.
+  const inFlight: Array<{ bytes: number; result: Promise<Finding[][]> }> = [];
   let inFlightBytes = 0;
+  let batch: Fragment[] = [];
+  let batchBytes = 0;
   const takeOldest = async (): Promise<void> => {
     const oldest = inFlight.shift()!;
     inFlightBytes -= oldest.bytes;
-    take(await oldest.result);
+    for (const found of await oldest.result) take(found);
+  };
+  const send = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const result = pool!.detect(batch);
+    result.catch(() => undefined); // observed when its turn comes; avoid an unhandled rejection meanwhile
+    inFlight.push({ bytes: batchBytes, result });
+    inFlightBytes += batchBytes;
+    batch = [];
+    batchBytes = 0;
+    while (inFlightBytes > MAX_IN_FLIGHT_BYTES) await takeOldest();
   };
   try {
     for await (const event of events) {
@@ -91,16 +109,15 @@ export async function runScan(events: AsyncIterable<SourceEvent>, options: ScanO
       stats.bytes += event.bytes;
       if (!pool && options.parallel && stats.bytes > options.parallel.afterBytes) pool = options.parallel.start();
       if (pool) {
-        const result = pool.detect(event.fragment);
-        result.catch(() => undefined); // observed when its turn comes; avoid an unhandled rejection meanwhile
-        inFlight.push({ bytes: event.bytes, result });
-        inFlightBytes += event.bytes;
-        while (inFlight.length > MAX_IN_FLIGHT || inFlightBytes > MAX_IN_FLIGHT_BYTES) await takeOldest();
+        batch.push(event.fragment);
+        batchBytes += event.bytes;
+        if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_FRAGMENTS) await send();
       } else {
         take(options.detector.detect(event.fragment));
       }
       options.onProgress?.({ files: stats.files, bytes: stats.bytes, findings: findings.length });
     }
+    if (pool) await send();
     while (inFlight.length > 0) await takeOldest();
   } finally {
     await pool?.close();

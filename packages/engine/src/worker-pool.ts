@@ -12,13 +12,15 @@ export interface DetectorSpec {
 
 const WORKER_TAG = 'keyward-detector';
 
+/** Fragments travel in batches: one message each way per batch, not per file. */
 interface Request {
   id: number;
-  fragment: Fragment;
+  fragments: Fragment[];
 }
 interface Reply {
   id: number;
-  findings?: Finding[];
+  /** One list per fragment, in the order sent. */
+  findings?: Finding[][];
   counts?: DetectionCounts;
   error?: string;
 }
@@ -37,7 +39,7 @@ export function serveDetector(): void {
   port.on('message', (request: Request) => {
     const before = { ...detector.counts };
     try {
-      const findings = detector.detect(request.fragment);
+      const findings = request.fragments.map((fragment) => detector.detect(fragment));
       const counts = {
         allowlist: detector.counts.allowlist - before.allowlist,
         inline: detector.counts.inline - before.inline,
@@ -51,14 +53,16 @@ export function serveDetector(): void {
 }
 
 interface Pending {
-  resolve: (findings: Finding[]) => void;
+  resolve: (findings: Finding[][]) => void;
   reject: (error: Error) => void;
   worker: number;
+  bytes: number;
 }
 
 export class DetectorPool {
   readonly counts: DetectionCounts = { allowlist: 0, inline: 0, filtered: 0 };
   private readonly workers: Worker[];
+  /** Characters sent to each worker and not yet answered. */
   private readonly load: number[];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
@@ -83,15 +87,17 @@ export class DetectorPool {
     return this.workers.length;
   }
 
-  detect(fragment: Fragment): Promise<Finding[]> {
+  /** Findings for each fragment, in order; the batch goes to the worker with the least text waiting. */
+  detect(fragments: Fragment[]): Promise<Finding[][]> {
     if (this.failure) return Promise.reject(this.failure);
     let chosen = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[chosen]!) chosen = i;
     const id = this.nextId++;
-    this.load[chosen]!++;
-    return new Promise<Finding[]>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker: chosen });
-      this.workers[chosen]!.postMessage({ id, fragment } satisfies Request);
+    const bytes = fragments.reduce((sum, f) => sum + f.text.length, 0);
+    this.load[chosen]! += bytes;
+    return new Promise<Finding[][]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, worker: chosen, bytes });
+      this.workers[chosen]!.postMessage({ id, fragments } satisfies Request);
     });
   }
 
@@ -99,7 +105,7 @@ export class DetectorPool {
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     this.pending.delete(reply.id);
-    this.load[waiting.worker]!--;
+    this.load[waiting.worker]! -= waiting.bytes;
     if (reply.error !== undefined) {
       waiting.reject(new Error(reply.error));
       return;

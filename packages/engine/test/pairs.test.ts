@@ -20,4 +20,11 @@ describe('findSplitPairs', () => {
   it('ignores a name with no value beside it', () => {
     expect(findSplitPairs(`- name: app\n  image: ghcr.io/acme/app:1.0\n  valueFrom:\n    secretKeyRef: {}\n`)).toEqual([]);
   });
+
+  it('takes `name` only as a field: indentation or a `- ` before it on its line, nothing else', () => {
+    expect(findSplitPairs(`hostname: db\n  value: "${value}"\n`)).toEqual([]);
+    expect(findSplitPairs(`x-name: db\n  value: "${value}"\n`)).toEqual([]);
+    const text = `user.name: a\n  - name: API_TOKEN\r\n    value: "${value}"\n`;
+    expect(findSplitPairs(text).map((p) => p.text)).toEqual([`API_TOKEN="${value}"`]);
+  });
 });
