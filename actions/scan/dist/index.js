@@ -33243,7 +33243,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   qW: () => (/* reexport */ scanGitHistory)
 });
 
-// UNUSED EXPORTS: BaselineError, ByteReader, CONFIG_FILE_NAMES, ConfigError, DEFAULT_MAX_FILE_SIZE, Detector, DetectorPool, FINGERPRINT_KEY, GitError, GitMissingCommitError, GitRunner, IgnoreFileError, KeywordPrefilter, ObjectIdSet, RegexSyntaxError, RuleError, SARIF_SCHEMA, SeededRandom, addedLinesOf, alphabetOf, assertUniqueIds, availableBackends, builtinRules, compareFindings, compileRegex, createBaseline, decodeText, defaultConfig, expandExample, fingerprintOf, historyLogArgs, isDetectorWorker, isTemplate, loadRuleDirectory, loadRuleDocuments, loadRuleSources, lookAlikeReason, looksBinary, parseBaseline, parseConfig, parseIgnoreFile, parseRule, parseRuleDocument, parseRuleFile, parseSize, redact, renderJson, renderSarif, renderText, resolveBackend, resolveRules, ruleName, scanGitStaged, secretHash, serializeBaseline, serveDetector, shannonEntropy, splitArguments, summaryLine, unquoteGitPath, validators
+// UNUSED EXPORTS: BaselineError, ByteReader, CONFIG_FILE_NAMES, ConfigError, DEFAULT_MAX_FILE_SIZE, Detector, DetectorPool, FINGERPRINT_KEY, GitError, GitMissingCommitError, GitRunner, IgnoreFileError, KeywordPrefilter, ObjectIdSet, RegexSyntaxError, RuleError, SARIF_SCHEMA, SeededRandom, addedLinesOf, alphabetOf, assertUniqueIds, availableBackends, builtinRules, compareFindings, compileRegex, createBaseline, decodeText, decodeWithAscii, defaultConfig, expandExample, fingerprintOf, fragmentText, historyLogArgs, isDetectorWorker, isTemplate, loadRuleDirectory, loadRuleDocuments, loadRuleSources, lookAlikeReason, looksBinary, parseBaseline, parseConfig, parseIgnoreFile, parseRule, parseRuleDocument, parseRuleFile, parseSize, redact, renderJson, renderSarif, renderText, resolveBackend, resolveRules, ruleName, scanGitStaged, secretHash, serializeBaseline, serveDetector, shannonEntropy, splitArguments, summaryLine, unquoteGitPath, validators
 
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/re2js@2.10.0/node_modules/re2js/build/index.js
 /*!
@@ -42249,12 +42249,59 @@ class KeywordPrefilter {
     }
 }
 
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./packages/engine/src/sources/text.ts
+// Bytes to text the way people's editors see it: UTF-8 by default with invalid bytes replaced (never
+// thrown), a UTF-8 BOM dropped, UTF-16 with a BOM decoded. Shared by every source.
+
+const PROBE = 8000; // git's own binary heuristic looks for a NUL in the first 8000 bytes
+function hasUtf16Bom(buffer) {
+    if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe)
+        return 'utf-16le';
+    if (buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff)
+        return 'utf-16be';
+    return undefined;
+}
+function looksBinary(buffer) {
+    if (hasUtf16Bom(buffer))
+        return false;
+    const end = Math.min(buffer.length, PROBE);
+    for (let i = 0; i < end; i++)
+        if (buffer[i] === 0)
+            return true;
+    return false;
+}
+const text_utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+/**
+ * The text of `bytes` (as decodeText), and when they are all ASCII the same bytes as a Buffer: then byte
+ * and character offsets agree, and the native regex backend can search the bytes as they are.
+ */
+function decodeWithAscii(bytes) {
+    if (!(0,external_node_buffer_.isAscii)(bytes))
+        return { text: decodeText(bytes), ascii: undefined };
+    const ascii = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return { text: ascii.toString('latin1'), ascii };
+}
+/** The text of a fragment that may still be bytes. */
+function fragmentText(fragment) {
+    return 'bytes' in fragment ? decodeText(fragment.bytes) : fragment.text;
+}
+function decodeText(buffer) {
+    const utf16 = hasUtf16Bom(buffer);
+    if (utf16)
+        return new TextDecoder(utf16, { fatal: false }).decode(buffer);
+    // TextDecoder strips a UTF-8 BOM (ignoreBOM: false) and replaces invalid sequences with U+FFFD.
+    return text_utf8.decode(buffer);
+}
+
 ;// CONCATENATED MODULE: ./packages/engine/src/detector.ts
-// Detection: fragment text in, findings out. Knows nothing of files, git or where bytes came from.
+// Detection: fragment text (or its bytes) in, findings out. Knows nothing of files, git or where bytes came from.
 // Flow per fragment: keyword prefilter -> regex of the rules whose keywords occur (on the lines where
 // they occur, or the whole fragment for multi-line rules) -> secret group -> entropy -> checksum ->
 // look-alike filters -> allowlists -> inline keyward:allow -> finding. Then encoded runs (base64,
 // percent, escapes) are decoded and scanned the same way, reported at the encoded text (decode.ts).
+
 
 
 
@@ -42370,18 +42417,19 @@ class detector_Detector {
     allowsPath(path) {
         return this.globalAllowlist?.allowsPath(path) ?? false;
     }
+    /** Findings in one fragment, given as text or as the bytes it was read as. */
     detect(fragment) {
-        const { text } = fragment;
+        const { text, ascii } = 'bytes' in fragment ? decodeWithAscii(fragment.bytes) : { text: fragment.text, ascii: undefined };
         if (text.length === 0)
             return [];
-        const candidates = this.candidates(text, fragment.path, 0, { ...DEFAULT_DECODE_BUDGET });
+        const candidates = this.candidates(text, fragment.path, 0, { ...DEFAULT_DECODE_BUDGET }, undefined, ascii);
         if (candidates.length === 0)
             return [];
-        return this.toFindings(fragment, candidates);
+        return this.toFindings(fragment, text, candidates);
     }
     /** Candidates in `text` as written, then in the encoded runs inside it, down to `decodeDepth` levels. */
-    candidates(text, path, depth, budget, focus = { start: 0, end: text.length }) {
-        const candidates = this.checkedCandidates(text, path);
+    candidates(text, path, depth, budget, focus = { start: 0, end: text.length }, ascii) {
+        const candidates = this.checkedCandidates(text, path, ascii);
         if (depth === 0)
             this.addSplitPairs(text, path, candidates);
         if (depth >= this.decodeDepth)
@@ -42422,9 +42470,9 @@ class detector_Detector {
         }
     }
     /** Candidates as written, less a generic hit on a value that failed a provider's checksum: that is the broken value, not a new secret. */
-    checkedCandidates(text, path) {
+    checkedCandidates(text, path, ascii) {
         const failedChecks = [];
-        const candidates = this.plainCandidates(text, path, failedChecks);
+        const candidates = this.plainCandidates(text, path, failedChecks, ascii);
         if (failedChecks.length === 0)
             return candidates;
         return candidates.filter((c) => {
@@ -42434,7 +42482,8 @@ class detector_Detector {
             return !broken;
         });
     }
-    plainCandidates(text, path, failedChecks) {
+    /** `ascii`, when given, is `text` as bytes (all ASCII): spans are then searched as slices of it. */
+    plainCandidates(text, path, failedChecks, ascii) {
         const hits = this.prefilter.scan(text);
         if (hits.length === 0)
             return [];
@@ -42478,7 +42527,7 @@ class detector_Detector {
             }
         }
         const candidates = [];
-        const subjects = new SubjectCache(text, this.backend === 're2');
+        const subjects = new SubjectCache(text, this.backend === 're2', ascii);
         for (const [ruleIndex, scope] of work) {
             const p = this.prepared[ruleIndex];
             // A path allowlist means "not searched here", like the global one that skips the file: nothing was
@@ -42486,7 +42535,7 @@ class detector_Detector {
             if (p.allowlists.some((a) => a.allowsPath(path)))
                 continue;
             if (scope === true) {
-                this.collect(p, text, 0, candidates, text, path, failedChecks);
+                this.collect(p, text, 0, candidates, text, path, failedChecks, ascii);
             }
             else {
                 for (const [start, end] of scope) {
@@ -42526,8 +42575,7 @@ class detector_Detector {
             });
         }
     }
-    toFindings(fragment, candidates) {
-        const { text } = fragment;
+    toFindings(fragment, text, candidates) {
         const kept = mostSpecific(candidates);
         const seen = new Set();
         const findings = [];
@@ -42591,20 +42639,30 @@ const NON_ASCII = /[^\x00-\x7f]/;
 class SubjectCache {
     source;
     encode;
+    sourceBytes;
     cache = new Map();
     /** Most files are all ASCII: one test of the whole text spares a test per span. */
     allAscii;
-    constructor(source, encode) {
+    constructor(source, encode, 
+    /** The whole source as ASCII bytes, when the caller has them: spans are then views, not copies. */
+    sourceBytes) {
         this.source = source;
         this.encode = encode;
-        this.allAscii = encode && !NON_ASCII.test(source);
+        this.sourceBytes = sourceBytes;
+        this.allAscii = encode && (sourceBytes !== undefined || !NON_ASCII.test(source));
     }
     get(start, end) {
         const hit = this.cache.get(start);
         if (hit && hit.end === end)
             return hit;
         const text = this.source.slice(start, end);
-        const ascii = this.allAscii || (this.encode && !NON_ASCII.test(text)) ? Buffer.from(text, 'latin1') : undefined;
+        const ascii = !this.encode
+            ? undefined
+            : this.sourceBytes
+                ? this.sourceBytes.subarray(start, end)
+                : this.allAscii || !NON_ASCII.test(text)
+                    ? Buffer.from(text, 'latin1')
+                    : undefined;
         const entry = { end, text, ascii };
         this.cache.set(start, entry);
         return entry;
@@ -43044,35 +43102,6 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/.pnpm/ignore@7.0.16/node_modules/ignore/index.js
 var ignore = __nccwpck_require__(5325);
 var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
-;// CONCATENATED MODULE: ./packages/engine/src/sources/text.ts
-// Bytes to text the way people's editors see it: UTF-8 by default with invalid bytes replaced (never
-// thrown), a UTF-8 BOM dropped, UTF-16 with a BOM decoded. Shared by every source.
-const PROBE = 8000; // git's own binary heuristic looks for a NUL in the first 8000 bytes
-function hasUtf16Bom(buffer) {
-    if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe)
-        return 'utf-16le';
-    if (buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff)
-        return 'utf-16be';
-    return undefined;
-}
-function looksBinary(buffer) {
-    if (hasUtf16Bom(buffer))
-        return false;
-    const end = Math.min(buffer.length, PROBE);
-    for (let i = 0; i < end; i++)
-        if (buffer[i] === 0)
-            return true;
-    return false;
-}
-const text_utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
-function decodeText(buffer) {
-    const utf16 = hasUtf16Bom(buffer);
-    if (utf16)
-        return new TextDecoder(utf16, { fatal: false }).decode(buffer);
-    // TextDecoder strips a UTF-8 BOM (ignoreBOM: false) and replaces invalid sequences with U+FFFD.
-    return text_utf8.decode(buffer);
-}
-
 ;// CONCATENATED MODULE: ./packages/engine/src/sources/directory.ts
 // The directory source: walks a tree and yields one fragment per text file. It honours .gitignore
 // files (nested ones too), never leaves the scanned root through a symlink, and reports every file it
@@ -43189,7 +43218,8 @@ function readCandidate(absolute, relative, maxFileSize) {
         if (size > maxFileSize) {
             return { kind: 'skipped', skipped: { path: relative, reason: 'too-large', detail: `${size} bytes` } };
         }
-        const buffer = Buffer.allocUnsafe(size);
+        // A buffer of its own (not a slice of Node's shared pool), so it can move to a detection thread.
+        const buffer = Buffer.allocUnsafeSlow(size);
         let filled = 0;
         while (filled < size) {
             const read = (0,external_node_fs_.readSync)(fd, buffer, filled, size - filled, filled);
@@ -43200,7 +43230,7 @@ function readCandidate(absolute, relative, maxFileSize) {
         const bytes = filled < size ? buffer.subarray(0, filled) : buffer;
         if (looksBinary(bytes))
             return { kind: 'skipped', skipped: { path: relative, reason: 'binary' } };
-        return { kind: 'fragment', fragment: { text: decodeText(bytes), path: relative }, bytes: bytes.length };
+        return { kind: 'fragment', fragment: { bytes, path: relative }, bytes: bytes.length };
     }
     catch (error) {
         const code = error.code ?? 'error';
@@ -44446,11 +44476,13 @@ class DetectorPool {
             if (this.load[i] < this.load[chosen])
                 chosen = i;
         const id = this.nextId++;
-        const bytes = fragments.reduce((sum, f) => sum + f.text.length, 0);
+        const bytes = fragments.reduce((sum, f) => sum + ('bytes' in f ? f.bytes.length : f.text.length), 0);
         this.load[chosen] += bytes;
         return new Promise((resolve, reject) => {
             this.pending.set(id, { resolve, reject, worker: chosen, bytes });
-            this.workers[chosen].postMessage({ id, fragments });
+            // Bytes that own their whole buffer move to the worker instead of being copied.
+            const transfer = fragments.flatMap((f) => 'bytes' in f && f.bytes.byteOffset === 0 && f.bytes.byteLength === f.bytes.buffer.byteLength && f.bytes.buffer instanceof ArrayBuffer ? [f.bytes.buffer] : []);
+            this.workers[chosen].postMessage({ id, fragments }, transfer);
         });
     }
     settle(reply) {

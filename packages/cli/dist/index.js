@@ -11973,7 +11973,7 @@ function decodedWindow(text, run, context = 200) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Detector = exports.INLINE_ALLOW = void 0;
-// Detection: fragment text in, findings out. Knows nothing of files, git or where bytes came from.
+// Detection: fragment text (or its bytes) in, findings out. Knows nothing of files, git or where bytes came from.
 // Flow per fragment: keyword prefilter -> regex of the rules whose keywords occur (on the lines where
 // they occur, or the whole fragment for multi-line rules) -> secret group -> entropy -> checksum ->
 // look-alike filters -> allowlists -> inline keyward:allow -> finding. Then encoded runs (base64,
@@ -11986,6 +11986,7 @@ const filters_js_1 = __nccwpck_require__(6858);
 const fingerprint_js_1 = __nccwpck_require__(4037);
 const prefilter_js_1 = __nccwpck_require__(8418);
 const regex_js_1 = __nccwpck_require__(6806);
+const text_js_1 = __nccwpck_require__(6257);
 const index_js_1 = __nccwpck_require__(2021);
 exports.INLINE_ALLOW = 'keyward:allow';
 /**
@@ -12093,18 +12094,19 @@ class Detector {
     allowsPath(path) {
         return this.globalAllowlist?.allowsPath(path) ?? false;
     }
+    /** Findings in one fragment, given as text or as the bytes it was read as. */
     detect(fragment) {
-        const { text } = fragment;
+        const { text, ascii } = 'bytes' in fragment ? (0, text_js_1.decodeWithAscii)(fragment.bytes) : { text: fragment.text, ascii: undefined };
         if (text.length === 0)
             return [];
-        const candidates = this.candidates(text, fragment.path, 0, { ...decode_js_1.DEFAULT_DECODE_BUDGET });
+        const candidates = this.candidates(text, fragment.path, 0, { ...decode_js_1.DEFAULT_DECODE_BUDGET }, undefined, ascii);
         if (candidates.length === 0)
             return [];
-        return this.toFindings(fragment, candidates);
+        return this.toFindings(fragment, text, candidates);
     }
     /** Candidates in `text` as written, then in the encoded runs inside it, down to `decodeDepth` levels. */
-    candidates(text, path, depth, budget, focus = { start: 0, end: text.length }) {
-        const candidates = this.checkedCandidates(text, path);
+    candidates(text, path, depth, budget, focus = { start: 0, end: text.length }, ascii) {
+        const candidates = this.checkedCandidates(text, path, ascii);
         if (depth === 0)
             this.addSplitPairs(text, path, candidates);
         if (depth >= this.decodeDepth)
@@ -12145,9 +12147,9 @@ class Detector {
         }
     }
     /** Candidates as written, less a generic hit on a value that failed a provider's checksum: that is the broken value, not a new secret. */
-    checkedCandidates(text, path) {
+    checkedCandidates(text, path, ascii) {
         const failedChecks = [];
-        const candidates = this.plainCandidates(text, path, failedChecks);
+        const candidates = this.plainCandidates(text, path, failedChecks, ascii);
         if (failedChecks.length === 0)
             return candidates;
         return candidates.filter((c) => {
@@ -12157,7 +12159,8 @@ class Detector {
             return !broken;
         });
     }
-    plainCandidates(text, path, failedChecks) {
+    /** `ascii`, when given, is `text` as bytes (all ASCII): spans are then searched as slices of it. */
+    plainCandidates(text, path, failedChecks, ascii) {
         const hits = this.prefilter.scan(text);
         if (hits.length === 0)
             return [];
@@ -12201,7 +12204,7 @@ class Detector {
             }
         }
         const candidates = [];
-        const subjects = new SubjectCache(text, this.backend === 're2');
+        const subjects = new SubjectCache(text, this.backend === 're2', ascii);
         for (const [ruleIndex, scope] of work) {
             const p = this.prepared[ruleIndex];
             // A path allowlist means "not searched here", like the global one that skips the file: nothing was
@@ -12209,7 +12212,7 @@ class Detector {
             if (p.allowlists.some((a) => a.allowsPath(path)))
                 continue;
             if (scope === true) {
-                this.collect(p, text, 0, candidates, text, path, failedChecks);
+                this.collect(p, text, 0, candidates, text, path, failedChecks, ascii);
             }
             else {
                 for (const [start, end] of scope) {
@@ -12249,8 +12252,7 @@ class Detector {
             });
         }
     }
-    toFindings(fragment, candidates) {
-        const { text } = fragment;
+    toFindings(fragment, text, candidates) {
         const kept = mostSpecific(candidates);
         const seen = new Set();
         const findings = [];
@@ -12315,20 +12317,30 @@ const NON_ASCII = /[^\x00-\x7f]/;
 class SubjectCache {
     source;
     encode;
+    sourceBytes;
     cache = new Map();
     /** Most files are all ASCII: one test of the whole text spares a test per span. */
     allAscii;
-    constructor(source, encode) {
+    constructor(source, encode, 
+    /** The whole source as ASCII bytes, when the caller has them: spans are then views, not copies. */
+    sourceBytes) {
         this.source = source;
         this.encode = encode;
-        this.allAscii = encode && !NON_ASCII.test(source);
+        this.sourceBytes = sourceBytes;
+        this.allAscii = encode && (sourceBytes !== undefined || !NON_ASCII.test(source));
     }
     get(start, end) {
         const hit = this.cache.get(start);
         if (hit && hit.end === end)
             return hit;
         const text = this.source.slice(start, end);
-        const ascii = this.allAscii || (this.encode && !NON_ASCII.test(text)) ? Buffer.from(text, 'latin1') : undefined;
+        const ascii = !this.encode
+            ? undefined
+            : this.sourceBytes
+                ? this.sourceBytes.subarray(start, end)
+                : this.allAscii || !NON_ASCII.test(text)
+                    ? Buffer.from(text, 'latin1')
+                    : undefined;
         const entry = { end, text, ascii };
         this.cache.set(start, entry);
         return entry;
@@ -13187,8 +13199,8 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
     for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.renderSarif = exports.renderJson = exports.formatBytes = exports.summaryLine = exports.renderText = exports.BaselineError = exports.parseBaseline = exports.serializeBaseline = exports.createBaseline = exports.IGNORE_FILE_NAME = exports.IgnoreFileError = exports.parseIgnoreFile = exports.compareFindings = exports.runScan = exports.looksBinary = exports.decodeText = exports.scanDirectory = exports.DEFAULT_MAX_FILE_SIZE = exports.CONFIG_FILE_NAMES = exports.ConfigError = exports.parseSize = exports.defaultConfig = exports.resolveRules = exports.parseConfig = exports.builtinRules = exports.redact = exports.secretHash = exports.fingerprintOf = exports.lookAlikeReason = exports.shannonEntropy = exports.KeywordPrefilter = exports.INLINE_ALLOW = exports.Detector = exports.SeededRandom = exports.validators = exports.alphabetOf = exports.isTemplate = exports.expandExample = exports.RuleError = exports.assertUniqueIds = exports.loadRuleDocuments = exports.loadRuleSources = exports.loadRuleDirectory = exports.parseRule = exports.parseRuleDocument = exports.parseRuleFile = exports.RegexSyntaxError = exports.resolveBackend = exports.availableBackends = exports.compileRegex = void 0;
-exports.SetupError = exports.prepareScan = exports.isDetectorWorker = exports.serveDetector = exports.DetectorPool = exports.ObjectIdSet = exports.splitArguments = exports.ByteReader = exports.GitMissingCommitError = exports.GitError = exports.GitRunner = exports.scanGitStaged = exports.unquoteGitPath = exports.addedLinesOf = exports.scanGitDiff = exports.historyLogArgs = exports.scanGitHistory = exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = exports.ruleName = exports.buildSarif = void 0;
+exports.formatBytes = exports.summaryLine = exports.renderText = exports.BaselineError = exports.parseBaseline = exports.serializeBaseline = exports.createBaseline = exports.IGNORE_FILE_NAME = exports.IgnoreFileError = exports.parseIgnoreFile = exports.compareFindings = exports.runScan = exports.looksBinary = exports.fragmentText = exports.decodeWithAscii = exports.decodeText = exports.scanDirectory = exports.DEFAULT_MAX_FILE_SIZE = exports.CONFIG_FILE_NAMES = exports.ConfigError = exports.parseSize = exports.defaultConfig = exports.resolveRules = exports.parseConfig = exports.builtinRules = exports.redact = exports.secretHash = exports.fingerprintOf = exports.lookAlikeReason = exports.shannonEntropy = exports.KeywordPrefilter = exports.INLINE_ALLOW = exports.Detector = exports.SeededRandom = exports.validators = exports.alphabetOf = exports.isTemplate = exports.expandExample = exports.RuleError = exports.assertUniqueIds = exports.loadRuleDocuments = exports.loadRuleSources = exports.loadRuleDirectory = exports.parseRule = exports.parseRuleDocument = exports.parseRuleFile = exports.RegexSyntaxError = exports.resolveBackend = exports.availableBackends = exports.compileRegex = void 0;
+exports.SetupError = exports.prepareScan = exports.isDetectorWorker = exports.serveDetector = exports.DetectorPool = exports.ObjectIdSet = exports.splitArguments = exports.ByteReader = exports.GitMissingCommitError = exports.GitError = exports.GitRunner = exports.scanGitStaged = exports.unquoteGitPath = exports.addedLinesOf = exports.scanGitDiff = exports.historyLogArgs = exports.scanGitHistory = exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = exports.ruleName = exports.buildSarif = exports.renderSarif = exports.renderJson = void 0;
 __exportStar(__nccwpck_require__(6648), exports);
 var regex_js_1 = __nccwpck_require__(6806);
 Object.defineProperty(exports, "compileRegex", ({ enumerable: true, get: function () { return regex_js_1.compileRegex; } }));
@@ -13239,6 +13251,8 @@ var directory_js_1 = __nccwpck_require__(8727);
 Object.defineProperty(exports, "scanDirectory", ({ enumerable: true, get: function () { return directory_js_1.scanDirectory; } }));
 var text_js_1 = __nccwpck_require__(6257);
 Object.defineProperty(exports, "decodeText", ({ enumerable: true, get: function () { return text_js_1.decodeText; } }));
+Object.defineProperty(exports, "decodeWithAscii", ({ enumerable: true, get: function () { return text_js_1.decodeWithAscii; } }));
+Object.defineProperty(exports, "fragmentText", ({ enumerable: true, get: function () { return text_js_1.fragmentText; } }));
 Object.defineProperty(exports, "looksBinary", ({ enumerable: true, get: function () { return text_js_1.looksBinary; } }));
 var scan_js_1 = __nccwpck_require__(2048);
 Object.defineProperty(exports, "runScan", ({ enumerable: true, get: function () { return scan_js_1.runScan; } }));
@@ -14600,7 +14614,8 @@ function readCandidate(absolute, relative, maxFileSize) {
         if (size > maxFileSize) {
             return { kind: 'skipped', skipped: { path: relative, reason: 'too-large', detail: `${size} bytes` } };
         }
-        const buffer = Buffer.allocUnsafe(size);
+        // A buffer of its own (not a slice of Node's shared pool), so it can move to a detection thread.
+        const buffer = Buffer.allocUnsafeSlow(size);
         let filled = 0;
         while (filled < size) {
             const read = (0, node_fs_1.readSync)(fd, buffer, filled, size - filled, filled);
@@ -14611,7 +14626,7 @@ function readCandidate(absolute, relative, maxFileSize) {
         const bytes = filled < size ? buffer.subarray(0, filled) : buffer;
         if ((0, text_js_1.looksBinary)(bytes))
             return { kind: 'skipped', skipped: { path: relative, reason: 'binary' } };
-        return { kind: 'fragment', fragment: { text: (0, text_js_1.decodeText)(bytes), path: relative }, bytes: bytes.length };
+        return { kind: 'fragment', fragment: { bytes, path: relative }, bytes: bytes.length };
     }
     catch (error) {
         const code = error.code ?? 'error';
@@ -15468,14 +15483,17 @@ async function* scanGitStaged(options) {
 /***/ }),
 
 /***/ 6257:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
-// Bytes to text the way people's editors see it: UTF-8 by default with invalid bytes replaced (never
-// thrown), a UTF-8 BOM dropped, UTF-16 with a BOM decoded. Shared by every source.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.looksBinary = looksBinary;
+exports.decodeWithAscii = decodeWithAscii;
+exports.fragmentText = fragmentText;
 exports.decodeText = decodeText;
+// Bytes to text the way people's editors see it: UTF-8 by default with invalid bytes replaced (never
+// thrown), a UTF-8 BOM dropped, UTF-16 with a BOM decoded. Shared by every source.
+const node_buffer_1 = __nccwpck_require__(4573);
 const PROBE = 8000; // git's own binary heuristic looks for a NUL in the first 8000 bytes
 function hasUtf16Bom(buffer) {
     if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe)
@@ -15494,6 +15512,20 @@ function looksBinary(buffer) {
     return false;
 }
 const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+/**
+ * The text of `bytes` (as decodeText), and when they are all ASCII the same bytes as a Buffer: then byte
+ * and character offsets agree, and the native regex backend can search the bytes as they are.
+ */
+function decodeWithAscii(bytes) {
+    if (!(0, node_buffer_1.isAscii)(bytes))
+        return { text: decodeText(bytes), ascii: undefined };
+    const ascii = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return { text: ascii.toString('latin1'), ascii };
+}
+/** The text of a fragment that may still be bytes. */
+function fragmentText(fragment) {
+    return 'bytes' in fragment ? decodeText(fragment.bytes) : fragment.text;
+}
 function decodeText(buffer) {
     const utf16 = hasUtf16Bom(buffer);
     if (utf16)
@@ -16534,11 +16566,13 @@ class DetectorPool {
             if (this.load[i] < this.load[chosen])
                 chosen = i;
         const id = this.nextId++;
-        const bytes = fragments.reduce((sum, f) => sum + f.text.length, 0);
+        const bytes = fragments.reduce((sum, f) => sum + ('bytes' in f ? f.bytes.length : f.text.length), 0);
         this.load[chosen] += bytes;
         return new Promise((resolve, reject) => {
             this.pending.set(id, { resolve, reject, worker: chosen, bytes });
-            this.workers[chosen].postMessage({ id, fragments });
+            // Bytes that own their whole buffer move to the worker instead of being copied.
+            const transfer = fragments.flatMap((f) => 'bytes' in f && f.bytes.byteOffset === 0 && f.bytes.byteLength === f.bytes.buffer.byteLength && f.bytes.buffer instanceof ArrayBuffer ? [f.bytes.buffer] : []);
+            this.workers[chosen].postMessage({ id, fragments }, transfer);
         });
     }
     settle(reply) {
@@ -18521,6 +18555,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 
 /***/ }),
 

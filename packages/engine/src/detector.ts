@@ -1,4 +1,4 @@
-// Detection: fragment text in, findings out. Knows nothing of files, git or where bytes came from.
+// Detection: fragment text (or its bytes) in, findings out. Knows nothing of files, git or where bytes came from.
 // Flow per fragment: keyword prefilter -> regex of the rules whose keywords occur (on the lines where
 // they occur, or the whole fragment for multi-line rules) -> secret group -> entropy -> checksum ->
 // look-alike filters -> allowlists -> inline keyward:allow -> finding. Then encoded runs (base64,
@@ -11,7 +11,8 @@ import { lookAlikeReason, type FilterContext } from './filters.js';
 import { fingerprintOf, redact } from './fingerprint.js';
 import { KeywordPrefilter } from './prefilter.js';
 import { compileRegex, resolveBackend, type CompiledRegex, type RegexBackendName } from './regex.js';
-import type { Allowlist, Finding, Fragment, Rule } from './types.js';
+import { decodeWithAscii } from './sources/text.js';
+import type { Allowlist, EncodedFragment, Finding, Fragment, Rule } from './types.js';
 import { validators, type Validator } from './validators/index.js';
 
 export const INLINE_ALLOW = 'keyward:allow';
@@ -159,12 +160,13 @@ export class Detector {
     return this.globalAllowlist?.allowsPath(path) ?? false;
   }
 
-  detect(fragment: Fragment): Finding[] {
-    const { text } = fragment;
+  /** Findings in one fragment, given as text or as the bytes it was read as. */
+  detect(fragment: Fragment | EncodedFragment): Finding[] {
+    const { text, ascii } = 'bytes' in fragment ? decodeWithAscii(fragment.bytes) : { text: fragment.text, ascii: undefined };
     if (text.length === 0) return [];
-    const candidates = this.candidates(text, fragment.path, 0, { ...DEFAULT_DECODE_BUDGET });
+    const candidates = this.candidates(text, fragment.path, 0, { ...DEFAULT_DECODE_BUDGET }, undefined, ascii);
     if (candidates.length === 0) return [];
-    return this.toFindings(fragment, candidates);
+    return this.toFindings(fragment, text, candidates);
   }
 
   /** Candidates in `text` as written, then in the encoded runs inside it, down to `decodeDepth` levels. */
@@ -174,8 +176,9 @@ export class Detector {
     depth: number,
     budget: DecodeBudget,
     focus: { start: number; end: number } = { start: 0, end: text.length },
+    ascii?: Buffer,
   ): Candidate[] {
-    const candidates = this.checkedCandidates(text, path);
+    const candidates = this.checkedCandidates(text, path, ascii);
     if (depth === 0) this.addSplitPairs(text, path, candidates);
     if (depth >= this.decodeDepth) return candidates;
     // Inside a decoded window only the decoded part is new; its context was searched one level up.
@@ -212,9 +215,9 @@ export class Detector {
   }
 
   /** Candidates as written, less a generic hit on a value that failed a provider's checksum: that is the broken value, not a new secret. */
-  private checkedCandidates(text: string, path: string): Candidate[] {
+  private checkedCandidates(text: string, path: string, ascii?: Buffer): Candidate[] {
     const failedChecks: Array<{ start: number; end: number }> = [];
-    const candidates = this.plainCandidates(text, path, failedChecks);
+    const candidates = this.plainCandidates(text, path, failedChecks, ascii);
     if (failedChecks.length === 0) return candidates;
     return candidates.filter((c) => {
       const broken = c.prepared.generic && failedChecks.some((f) => f.start < c.end && c.start < f.end);
@@ -223,7 +226,8 @@ export class Detector {
     });
   }
 
-  private plainCandidates(text: string, path: string, failedChecks: Array<{ start: number; end: number }>): Candidate[] {
+  /** `ascii`, when given, is `text` as bytes (all ASCII): spans are then searched as slices of it. */
+  private plainCandidates(text: string, path: string, failedChecks: Array<{ start: number; end: number }>, ascii?: Buffer): Candidate[] {
     const hits = this.prefilter.scan(text);
     if (hits.length === 0) return [];
     // rule index -> spans of text to run the rule on (line scope), or true (file scope). Hits come in
@@ -263,14 +267,14 @@ export class Detector {
       }
     }
     const candidates: Candidate[] = [];
-    const subjects = new SubjectCache(text, this.backend === 're2');
+    const subjects = new SubjectCache(text, this.backend === 're2', ascii);
     for (const [ruleIndex, scope] of work) {
       const p = this.prepared[ruleIndex]!;
       // A path allowlist means "not searched here", like the global one that skips the file: nothing was
       // found, so nothing is counted as suppressed (value allowlists count the findings they drop).
       if (p.allowlists.some((a) => a.allowsPath(path))) continue;
       if (scope === true) {
-        this.collect(p, text, 0, candidates, text, path, failedChecks);
+        this.collect(p, text, 0, candidates, text, path, failedChecks, ascii);
       } else {
         for (const [start, end] of scope) {
           const subject = subjects.get(start, end);
@@ -318,8 +322,7 @@ export class Detector {
     }
   }
 
-  private toFindings(fragment: Fragment, candidates: Candidate[]): Finding[] {
-    const { text } = fragment;
+  private toFindings(fragment: Fragment | EncodedFragment, text: string, candidates: Candidate[]): Finding[] {
     const kept = mostSpecific(candidates);
     const seen = new Set<string>();
     const findings: Finding[] = [];
@@ -387,15 +390,23 @@ class SubjectCache {
   constructor(
     private readonly source: string,
     private readonly encode: boolean,
+    /** The whole source as ASCII bytes, when the caller has them: spans are then views, not copies. */
+    private readonly sourceBytes?: Buffer,
   ) {
-    this.allAscii = encode && !NON_ASCII.test(source);
+    this.allAscii = encode && (sourceBytes !== undefined || !NON_ASCII.test(source));
   }
 
   get(start: number, end: number): { text: string; ascii: Buffer | undefined } {
     const hit = this.cache.get(start);
     if (hit && hit.end === end) return hit;
     const text = this.source.slice(start, end);
-    const ascii = this.allAscii || (this.encode && !NON_ASCII.test(text)) ? Buffer.from(text, 'latin1') : undefined;
+    const ascii = !this.encode
+      ? undefined
+      : this.sourceBytes
+        ? this.sourceBytes.subarray(start, end)
+        : this.allAscii || !NON_ASCII.test(text)
+          ? Buffer.from(text, 'latin1')
+          : undefined;
     const entry = { end, text, ascii };
     this.cache.set(start, entry);
     return entry;
@@ -431,7 +442,7 @@ function mostSpecific(candidates: Candidate[]): Candidate[] {
   return dropped.size === 0 ? candidates : candidates.filter((c) => !dropped.has(c));
 }
 
-function realLine(fragment: Fragment, zeroBased: number): number {
+function realLine(fragment: Fragment | EncodedFragment, zeroBased: number): number {
   return fragment.lineNumbers?.[zeroBased] ?? zeroBased + 1;
 }
 

@@ -17,7 +17,7 @@ export { parseConfig, resolveRules, defaultConfig, parseSize, ConfigError, CONFI
 export type { KeywardConfig } from './config.js';
 export { scanDirectory } from './sources/directory.js';
 export type { DirectorySourceOptions, SourceEvent } from './sources/directory.js';
-export { decodeText, looksBinary } from './sources/text.js';
+export { decodeText, decodeWithAscii, fragmentText, looksBinary } from './sources/text.js';
 export { runScan, compareFindings } from './scan.js';
 export type { ScanOptions, ScanProgress } from './scan.js';
 export { parseIgnoreFile, IgnoreFileError, IGNORE_FILE_NAME } from './ignore-file.js';

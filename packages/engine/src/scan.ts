@@ -3,7 +3,7 @@
 import type { Detector } from './detector.js';
 import type { DetectorPool } from './worker-pool.js';
 import type { SourceEvent } from './sources/directory.js';
-import type { Finding, Fragment, ScanResult, ScanStats } from './types.js';
+import type { EncodedFragment, Finding, Fragment, ScanResult, ScanStats } from './types.js';
 
 export interface ScanProgress {
   files: number;
@@ -82,7 +82,7 @@ export async function runScan(events: AsyncIterable<SourceEvent>, options: ScanO
   // Batches in flight on the pool, oldest first, with their sizes: bounded in bytes.
   const inFlight: Array<{ bytes: number; result: Promise<Finding[][]> }> = [];
   let inFlightBytes = 0;
-  let batch: Fragment[] = [];
+  let batch: Array<Fragment | EncodedFragment> = [];
   let batchBytes = 0;
   const takeOldest = async (): Promise<void> => {
     const oldest = inFlight.shift()!;

@@ -70,6 +70,14 @@ export interface Fragment {
   lineNumbers?: number[];
 }
 
+/**
+ * A fragment still in the bytes it was read as, decoded (sources/text.ts) by the detector that scans it:
+ * large scans then send bytes to the detection threads without a copy and decode there.
+ */
+export interface EncodedFragment extends Omit<Fragment, 'text'> {
+  bytes: Uint8Array;
+}
+
 export interface Finding {
   ruleId: string;
   description: string;

@@ -3,7 +3,7 @@
 // when started as a worker), so this works inside single-file bundles too.
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { Detector, type DetectionCounts, type DetectorOptions } from './detector.js';
-import type { Finding, Fragment, Rule } from './types.js';
+import type { EncodedFragment, Finding, Fragment, Rule } from './types.js';
 
 export interface DetectorSpec {
   rules: Rule[];
@@ -15,7 +15,7 @@ const WORKER_TAG = 'keyward-detector';
 /** Fragments travel in batches: one message each way per batch, not per file. */
 interface Request {
   id: number;
-  fragments: Fragment[];
+  fragments: Array<Fragment | EncodedFragment>;
 }
 interface Reply {
   id: number;
@@ -88,16 +88,20 @@ export class DetectorPool {
   }
 
   /** Findings for each fragment, in order; the batch goes to the worker with the least text waiting. */
-  detect(fragments: Fragment[]): Promise<Finding[][]> {
+  detect(fragments: Array<Fragment | EncodedFragment>): Promise<Finding[][]> {
     if (this.failure) return Promise.reject(this.failure);
     let chosen = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[chosen]!) chosen = i;
     const id = this.nextId++;
-    const bytes = fragments.reduce((sum, f) => sum + f.text.length, 0);
+    const bytes = fragments.reduce((sum, f) => sum + ('bytes' in f ? f.bytes.length : f.text.length), 0);
     this.load[chosen]! += bytes;
     return new Promise<Finding[][]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker: chosen, bytes });
-      this.workers[chosen]!.postMessage({ id, fragments } satisfies Request);
+      // Bytes that own their whole buffer move to the worker instead of being copied.
+      const transfer = fragments.flatMap((f) =>
+        'bytes' in f && f.bytes.byteOffset === 0 && f.bytes.byteLength === f.bytes.buffer.byteLength && f.bytes.buffer instanceof ArrayBuffer ? [f.bytes.buffer] : [],
+      );
+      this.workers[chosen]!.postMessage({ id, fragments } satisfies Request, transfer);
     });
   }
 

@@ -39,6 +39,23 @@ describe('detector', () => {
     expect(() => d.detect({ text: 'ahead=value', path: 'x' })).toThrow(/rule "test-bad": field "pattern": invalid RE2 pattern/);
   });
 
+  it('finds the same at the same places whether a fragment comes as text or as the bytes it was read as', () => {
+    const token = githubToken('bytes');
+    const d = new Detector([ghp]);
+    const texts = [
+      `plain ascii\nGITHUB_TOKEN=${token}\n`,
+      `naïve café 🙂\n  token: "${token}" # ü\n`,
+      `\ufeffwindows\r\nT=${token}\r\n`,
+    ];
+    for (const text of texts) {
+      const fromText = d.detect({ text: text.replace(/^\ufeff/, ''), path: 'a' });
+      expect(fromText, text).toHaveLength(1);
+      expect(d.detect({ bytes: Buffer.from(text, 'utf8'), path: 'a' })).toEqual(fromText);
+    }
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`é\nT=${token}\n`, 'utf16le')]);
+    expect(d.detect({ bytes: utf16, path: 'a' })).toEqual(d.detect({ text: `é\nT=${token}\n`, path: 'a' }));
+  });
+
   it('applies the entropy floor to the secret only', () => {
     const r = rule({ id: 'test-pw', pattern: 'pw=(\\S+)', keywords: ['pw='], entropy: 3 });
     const d = new Detector([r]);

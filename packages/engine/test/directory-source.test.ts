@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scanDirectory, type SourceEvent } from '../src/index.js';
+import { fragmentText, scanDirectory, type SourceEvent } from '../src/index.js';
 
 function tree(files: Record<string, string | Buffer>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'keyward-dir-'));
@@ -18,7 +18,7 @@ async function collect(root: string, options: Partial<Parameters<typeof scanDire
   for await (const e of scanDirectory(root, { maxFileSize: 1024 * 1024, respectGitignore: true, ...options })) events.push(e);
   const scanned = events.flatMap((e) => (e.kind === 'fragment' ? [e.fragment.path] : [])).sort();
   const skipped = Object.fromEntries(events.flatMap((e) => (e.kind === 'skipped' ? [[e.skipped.path, e.skipped.reason]] : [])));
-  const texts = Object.fromEntries(events.flatMap((e) => (e.kind === 'fragment' ? [[e.fragment.path, e.fragment.text]] : [])));
+  const texts = Object.fromEntries(events.flatMap((e) => (e.kind === 'fragment' ? [[e.fragment.path, fragmentText(e.fragment)]] : [])));
   return { scanned, skipped, texts };
 }
 

@@ -5,8 +5,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import type { Fragment, SkippedFile } from '../types.js';
-import { decodeText, looksBinary } from './text.js';
+import type { EncodedFragment, Fragment, SkippedFile } from '../types.js';
+import { looksBinary } from './text.js';
 
 export interface DirectorySourceOptions {
   /** Files larger than this many bytes are skipped and reported. */
@@ -17,7 +17,7 @@ export interface DirectorySourceOptions {
 }
 
 export type SourceEvent =
-  | { kind: 'fragment'; fragment: Fragment; bytes: number }
+  | { kind: 'fragment'; fragment: Fragment | EncodedFragment; bytes: number }
   | { kind: 'skipped'; skipped: SkippedFile };
 
 interface IgnoreScope {
@@ -130,7 +130,8 @@ function readCandidate(absolute: string, relative: string, maxFileSize: number):
     if (size > maxFileSize) {
       return { kind: 'skipped', skipped: { path: relative, reason: 'too-large', detail: `${size} bytes` } };
     }
-    const buffer = Buffer.allocUnsafe(size);
+    // A buffer of its own (not a slice of Node's shared pool), so it can move to a detection thread.
+    const buffer = Buffer.allocUnsafeSlow(size);
     let filled = 0;
     while (filled < size) {
       const read = readSync(fd, buffer, filled, size - filled, filled);
@@ -139,7 +140,7 @@ function readCandidate(absolute: string, relative: string, maxFileSize: number):
     }
     const bytes = filled < size ? buffer.subarray(0, filled) : buffer;
     if (looksBinary(bytes)) return { kind: 'skipped', skipped: { path: relative, reason: 'binary' } };
-    return { kind: 'fragment', fragment: { text: decodeText(bytes), path: relative }, bytes: bytes.length };
+    return { kind: 'fragment', fragment: { bytes, path: relative }, bytes: bytes.length };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     return { kind: 'skipped', skipped: { path: relative, reason: 'unreadable', detail: code } };

@@ -1,5 +1,7 @@
 // Bytes to text the way people's editors see it: UTF-8 by default with invalid bytes replaced (never
 // thrown), a UTF-8 BOM dropped, UTF-16 with a BOM decoded. Shared by every source.
+import { isAscii } from 'node:buffer';
+import type { EncodedFragment, Fragment } from '../types.js';
 
 const PROBE = 8000; // git's own binary heuristic looks for a NUL in the first 8000 bytes
 
@@ -17,6 +19,21 @@ export function looksBinary(buffer: Uint8Array): boolean {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+
+/**
+ * The text of `bytes` (as decodeText), and when they are all ASCII the same bytes as a Buffer: then byte
+ * and character offsets agree, and the native regex backend can search the bytes as they are.
+ */
+export function decodeWithAscii(bytes: Uint8Array): { text: string; ascii: Buffer | undefined } {
+  if (!isAscii(bytes)) return { text: decodeText(bytes), ascii: undefined };
+  const ascii = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { text: ascii.toString('latin1'), ascii };
+}
+
+/** The text of a fragment that may still be bytes. */
+export function fragmentText(fragment: Fragment | EncodedFragment): string {
+  return 'bytes' in fragment ? decodeText(fragment.bytes) : fragment.text;
+}
 
 export function decodeText(buffer: Uint8Array): string {
   const utf16 = hasUtf16Bom(buffer);
