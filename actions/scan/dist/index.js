@@ -33243,7 +33243,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   qW: () => (/* reexport */ scanGitHistory)
 });
 
-// UNUSED EXPORTS: BaselineError, ByteReader, CONFIG_FILE_NAMES, ConfigError, DEFAULT_MAX_FILE_SIZE, Detector, DetectorPool, FINGERPRINT_KEY, GitError, GitMissingCommitError, GitRunner, IgnoreFileError, KeywordPrefilter, ObjectIdSet, RegexSyntaxError, RuleError, SARIF_SCHEMA, SeededRandom, addedLinesOf, alphabetOf, assertUniqueIds, availableBackends, builtinRules, compareFindings, compileRegex, createBaseline, decodeText, decodeWithAscii, defaultConfig, expandExample, fingerprintOf, fragmentText, historyLogArgs, isDetectorWorker, isTemplate, loadRuleDirectory, loadRuleDocuments, loadRuleSources, lookAlikeReason, looksBinary, parseBaseline, parseConfig, parseIgnoreFile, parseRule, parseRuleDocument, parseRuleFile, parseSize, redact, renderJson, renderSarif, renderText, resolveBackend, resolveRules, ruleName, scanGitStaged, secretHash, serializeBaseline, serveDetector, shannonEntropy, splitArguments, summaryLine, unquoteGitPath, validators
+// UNUSED EXPORTS: BaselineError, ByteReader, CONFIG_FILE_NAMES, ConfigError, DEFAULT_MAX_FILE_SIZE, Detector, DetectorPool, FINGERPRINT_KEY, GitError, GitMissingCommitError, GitRunner, IgnoreFileError, KeywordPrefilter, ObjectIdSet, RegexSyntaxError, RuleError, SARIF_SCHEMA, SeededRandom, addedLinesOf, alphabetOf, assertUniqueIds, availableBackends, builtinRules, compareFindings, compileRegex, createBaseline, decodeText, decodeWithAscii, defaultConfig, expandExample, fingerprintOf, formatCount, fragmentText, historyLogArgs, isDetectorWorker, isTemplate, loadRuleDirectory, loadRuleDocuments, loadRuleSources, lookAlikeReason, looksBinary, parseBaseline, parseConfig, parseIgnoreFile, parseRule, parseRuleDocument, parseRuleFile, parseSize, redact, renderJson, renderSarif, renderText, resolveBackend, resolveRules, ruleName, scanGitStaged, secretHash, serializeBaseline, serveDetector, shannonEntropy, splitArguments, summaryLine, unquoteGitPath, validators
 
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/re2js@2.10.0/node_modules/re2js/build/index.js
 /*!
@@ -43454,13 +43454,20 @@ function countBy(items) {
         m.set(i, (m.get(i) ?? 0) + 1);
     return m;
 }
+/**
+ * A whole number with thousands separators, `17,933`: what toLocaleString('en-US') prints, without
+ * loading ICU's locale data, which costs a short scan a noticeable part of its run time.
+ */
+function formatCount(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
 function plural(n, word) {
-    return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+    return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 function summarizeSkipped(skipped) {
     if (skipped.length === 0)
         return '';
-    const parts = [...countBy(skipped.map((s) => s.reason))].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => `${n} ${reason}`);
+    const parts = [...countBy(skipped.map((s) => s.reason))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([reason, n]) => `${n} ${reason}`);
     return `${plural(skipped.length, 'file')} skipped (${parts.join(', ')})`;
 }
 function summaryLine(result) {

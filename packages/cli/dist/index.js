@@ -11236,7 +11236,7 @@ class ProgressLine {
             return;
         this.lastDraw = now;
         this.drawn = true;
-        this.io.stderr(`\r\u001b[2Kscanning: ${files.toLocaleString('en-US')} files, ${(0, engine_1.formatBytes)(bytes)}`);
+        this.io.stderr(`\r\u001b[2Kscanning: ${(0, engine_1.formatCount)(files)} files, ${(0, engine_1.formatBytes)(bytes)}`);
     }
     clear() {
         if (this.drawn)
@@ -13200,7 +13200,7 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.formatBytes = exports.summaryLine = exports.renderText = exports.BaselineError = exports.parseBaseline = exports.serializeBaseline = exports.createBaseline = exports.IGNORE_FILE_NAME = exports.IgnoreFileError = exports.parseIgnoreFile = exports.compareFindings = exports.runScan = exports.looksBinary = exports.fragmentText = exports.decodeWithAscii = exports.decodeText = exports.scanDirectory = exports.DEFAULT_MAX_FILE_SIZE = exports.CONFIG_FILE_NAMES = exports.ConfigError = exports.parseSize = exports.defaultConfig = exports.resolveRules = exports.parseConfig = exports.builtinRules = exports.redact = exports.secretHash = exports.fingerprintOf = exports.lookAlikeReason = exports.shannonEntropy = exports.KeywordPrefilter = exports.INLINE_ALLOW = exports.Detector = exports.SeededRandom = exports.validators = exports.alphabetOf = exports.isTemplate = exports.expandExample = exports.RuleError = exports.assertUniqueIds = exports.loadRuleDocuments = exports.loadRuleSources = exports.loadRuleDirectory = exports.parseRule = exports.parseRuleDocument = exports.parseRuleFile = exports.RegexSyntaxError = exports.resolveBackend = exports.availableBackends = exports.compileRegex = void 0;
-exports.SetupError = exports.prepareScan = exports.isDetectorWorker = exports.serveDetector = exports.DetectorPool = exports.ObjectIdSet = exports.splitArguments = exports.ByteReader = exports.GitMissingCommitError = exports.GitError = exports.GitRunner = exports.scanGitStaged = exports.unquoteGitPath = exports.addedLinesOf = exports.scanGitDiff = exports.historyLogArgs = exports.scanGitHistory = exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = exports.ruleName = exports.buildSarif = exports.renderSarif = exports.renderJson = void 0;
+exports.SetupError = exports.prepareScan = exports.isDetectorWorker = exports.serveDetector = exports.DetectorPool = exports.ObjectIdSet = exports.splitArguments = exports.ByteReader = exports.GitMissingCommitError = exports.GitError = exports.GitRunner = exports.scanGitStaged = exports.unquoteGitPath = exports.addedLinesOf = exports.scanGitDiff = exports.historyLogArgs = exports.scanGitHistory = exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = exports.ruleName = exports.buildSarif = exports.renderSarif = exports.renderJson = exports.formatCount = void 0;
 __exportStar(__nccwpck_require__(6648), exports);
 var regex_js_1 = __nccwpck_require__(6806);
 Object.defineProperty(exports, "compileRegex", ({ enumerable: true, get: function () { return regex_js_1.compileRegex; } }));
@@ -13270,6 +13270,7 @@ var text_js_2 = __nccwpck_require__(6041);
 Object.defineProperty(exports, "renderText", ({ enumerable: true, get: function () { return text_js_2.renderText; } }));
 Object.defineProperty(exports, "summaryLine", ({ enumerable: true, get: function () { return text_js_2.summaryLine; } }));
 Object.defineProperty(exports, "formatBytes", ({ enumerable: true, get: function () { return text_js_2.formatBytes; } }));
+Object.defineProperty(exports, "formatCount", ({ enumerable: true, get: function () { return text_js_2.formatCount; } }));
 var json_js_1 = __nccwpck_require__(4292);
 Object.defineProperty(exports, "renderJson", ({ enumerable: true, get: function () { return json_js_1.renderJson; } }));
 var sarif_js_1 = __nccwpck_require__(8581);
@@ -13914,6 +13915,7 @@ function renderSarif(result, options) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.formatBytes = formatBytes;
+exports.formatCount = formatCount;
 exports.summarizeSkipped = summarizeSkipped;
 exports.summaryLine = summaryLine;
 exports.renderText = renderText;
@@ -13937,13 +13939,20 @@ function countBy(items) {
         m.set(i, (m.get(i) ?? 0) + 1);
     return m;
 }
+/**
+ * A whole number with thousands separators, `17,933`: what toLocaleString('en-US') prints, without
+ * loading ICU's locale data, which costs a short scan a noticeable part of its run time.
+ */
+function formatCount(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
 function plural(n, word) {
-    return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+    return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 function summarizeSkipped(skipped) {
     if (skipped.length === 0)
         return '';
-    const parts = [...countBy(skipped.map((s) => s.reason))].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => `${n} ${reason}`);
+    const parts = [...countBy(skipped.map((s) => s.reason))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([reason, n]) => `${n} ${reason}`);
     return `${plural(skipped.length, 'file')} skipped (${parts.join(', ')})`;
 }
 function summaryLine(result) {

@@ -23,7 +23,7 @@ export type { ScanOptions, ScanProgress } from './scan.js';
 export { parseIgnoreFile, IgnoreFileError, IGNORE_FILE_NAME } from './ignore-file.js';
 export { createBaseline, serializeBaseline, parseBaseline, BaselineError } from './baseline.js';
 export type { Baseline, BaselineEntry } from './baseline.js';
-export { renderText, summaryLine, formatBytes } from './reporters/text.js';
+export { renderText, summaryLine, formatBytes, formatCount } from './reporters/text.js';
 export { renderJson } from './reporters/json.js';
 export { renderSarif, buildSarif, ruleName, FINGERPRINT_KEY, SARIF_SCHEMA } from './reporters/sarif.js';
 export { scanGitHistory, historyLogArgs } from './sources/git-history.js';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildSarif, renderJson, renderSarif, renderText, type Finding, type ScanResult } from '../src/index.js';
+import { buildSarif, formatCount, renderJson, renderSarif, renderText, type Finding, type ScanResult } from '../src/index.js';
 import { validateSarif } from '../../../test/support/sarif-schema.js';
 import { rule } from './support.js';
 
@@ -68,6 +68,12 @@ function golden(name: string, actual: string): void {
   if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
   expect(actual).toBe(readFileSync(file, 'utf8'));
 }
+
+describe('formatCount', () => {
+  it('prints whole numbers the way en-US does', () => {
+    for (const n of [0, 1, 12, 999, 1000, 17933, 100000, 999999, 1000000, 1234567890]) expect(formatCount(n)).toBe(n.toLocaleString('en-US'));
+  });
+});
 
 describe('reporters', () => {
   it('text', () => golden('report.txt', renderText(result, { color: false, showSecrets: false })));

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {
   DetectorPool,
   formatBytes,
+  formatCount,
   parseSize,
   prepareScan,
   renderJson,
@@ -242,7 +243,7 @@ class ProgressLine {
     if (now - this.started < 1000 || now - this.lastDraw < 200) return;
     this.lastDraw = now;
     this.drawn = true;
-    this.io.stderr(`\r\u001b[2Kscanning: ${files.toLocaleString('en-US')} files, ${formatBytes(bytes)}`);
+    this.io.stderr(`\r\u001b[2Kscanning: ${formatCount(files)} files, ${formatBytes(bytes)}`);
   }
   clear(): void {
     if (this.drawn) this.io.stderr('\r\u001b[2K');
