@@ -40154,13 +40154,21 @@ function compileRegex(pattern, options = {}, backend = 'auto') {
     const names = namedGroupIndexes(source);
     // Validate with re2js on both paths so error messages and accepted syntax are identical everywhere.
     const flags = options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0;
-    const groupCount = checkPortable(source, pattern, flags);
-    if (chosen === 're2') {
-        const Native = loadNative();
-        if (Native)
-            return nativeRegex(Native, source, options, names, groupCount);
+    const Native = chosen === 're2' ? loadNative() : null;
+    if (Native)
+        return nativeRegex(Native, source, options, names, checkPortable(source, pattern, flags));
+    // On the portable path compiling is the check.
+    let compiled;
+    try {
+        compiled = RE2JS.compile(source, flags);
     }
-    return portableRegex(RE2JS.compile(source, flags), source, names, groupCount);
+    catch (error) {
+        const verdict = new RegexSyntaxError(pattern, cleanReason(error));
+        portableVerdicts.set(`${flags}:${source}`, verdict);
+        throw verdict;
+    }
+    portableVerdicts.set(`${flags}:${source}`, compiled.groupCount());
+    return portableRegex(compiled, source, names, compiled.groupCount());
 }
 // Rules are checked when loaded and again by each detector: remember each pattern's verdict (its group
 // count, or its error), not the compiled program, which can be large.
