@@ -32851,8 +32851,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: ./packages/engine/src/index.ts + 48 modules
-var src = __nccwpck_require__(471);
+// EXTERNAL MODULE: ./packages/engine/src/index.ts + 49 modules
+var src = __nccwpck_require__(6130);
 // EXTERNAL MODULE: ./packages/github/src/index.ts + 28 modules
 var github_src = __nccwpck_require__(8965);
 // EXTERNAL MODULE: ./actions/scan/src/git.ts
@@ -33207,7 +33207,7 @@ async function run(settings, deps) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ engineSources)
 /* harmony export */ });
-/* harmony import */ var _keyward_engine__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(471);
+/* harmony import */ var _keyward_engine__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6130);
 // The seam between the action and the engine's sources. The action asks for "the files", "the lines
 // base..head added" or "the whole history"; which engine function answers is decided here only.
 
@@ -33225,7 +33225,7 @@ const engineSources = {
 
 /***/ }),
 
-/***/ 471:
+/***/ 6130:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40215,24 +40215,31 @@ function nativeRegex(Native, source, options, names, groupCount) {
         },
         matchAll(text, ascii) {
             const out = [];
-            re.lastIndex = 0;
-            for (;;) {
-                const m = re.exec(ascii ?? text);
-                if (!m)
-                    break;
-                const indices = m.indices ?? [];
-                const groups = [];
-                for (let g = 0; g <= groupCount; g++) {
-                    const span = indices[g];
-                    groups.push(span && m[g] !== undefined ? { start: span[0], end: span[1], text: text.slice(span[0], span[1]) } : undefined);
-                }
-                const whole = indices[0] ?? [m.index, m.index + m[0].length];
-                out.push({ start: whole[0], end: whole[1], groups });
-                if (whole[1] === whole[0])
-                    re.lastIndex = whole[0] + 1;
-            }
-            re.lastIndex = 0;
+            this.forEachMatch(text, (m) => out.push(m), ascii);
             return out;
+        },
+        forEachMatch(text, visit, ascii) {
+            re.lastIndex = 0;
+            try {
+                for (;;) {
+                    const m = re.exec(ascii ?? text);
+                    if (!m)
+                        break;
+                    const indices = m.indices ?? [];
+                    const groups = [];
+                    for (let g = 0; g <= groupCount; g++) {
+                        const span = indices[g];
+                        groups.push(span && m[g] !== undefined ? { start: span[0], end: span[1], text: text.slice(span[0], span[1]) } : undefined);
+                    }
+                    const whole = indices[0] ?? [m.index, m.index + m[0].length];
+                    if (whole[1] === whole[0])
+                        re.lastIndex = whole[0] + 1;
+                    visit({ start: whole[0], end: whole[1], groups });
+                }
+            }
+            finally {
+                re.lastIndex = 0;
+            }
         },
     };
 }
@@ -40245,6 +40252,10 @@ function portableRegex(compiled, source, names, groupCount) {
         test: (text) => compiled.matcher(text).find(),
         matchAll(text) {
             const out = [];
+            this.forEachMatch(text, (m) => out.push(m));
+            return out;
+        },
+        forEachMatch(text, visit) {
             const m = compiled.matcher(text);
             while (m.find()) {
                 const groups = [];
@@ -40257,9 +40268,8 @@ function portableRegex(compiled, source, names, groupCount) {
                     const end = m.end(g);
                     groups.push({ start, end, text: text.slice(start, end) });
                 }
-                out.push({ start: m.start(), end: m.end(), groups });
+                visit({ start: m.start(), end: m.end(), groups });
             }
-            return out;
         },
     };
 }
@@ -41527,6 +41537,26 @@ function findSplitPairs(text) {
     return pairs.sort((a, b) => a.offset - b.offset);
 }
 
+;// CONCATENATED MODULE: ./packages/engine/src/lines.ts
+// Bounded line lookups: minified files are one line of megabytes, so code that wants "the line around
+// this offset" must never search the whole line, or a file full of matches costs quadratic time.
+/** Start of the line holding `at`, looking back at most `limit` characters (else `at - limit`). */
+function lineStartNear(text, at, limit) {
+    const floor = Math.max(0, at - limit);
+    for (let i = at; i > floor; i--)
+        if (text.charCodeAt(i - 1) === 10)
+            return i;
+    return floor;
+}
+/** End of the line holding `at` (its `\n`, or the end of the text), looking ahead at most `limit` characters. */
+function lineEndNear(text, at, limit) {
+    const ceiling = Math.min(text.length, at + limit);
+    for (let i = at; i < ceiling; i++)
+        if (text.charCodeAt(i) === 10)
+            return i;
+    return ceiling;
+}
+
 ;// CONCATENATED MODULE: ./packages/engine/src/decode.ts
 // Encoded text: credentials inside base64 (Kubernetes Secret `data:`, Docker `auth`, Basic headers),
 // percent-encoding (URLs, query strings) and `\uXXXX` / `\xXX` / `\/` escapes (JSON and JS strings).
@@ -41538,6 +41568,7 @@ function findSplitPairs(text) {
 // length; runs that do not decode to printable text cost one decode; and a budget caps how many decoded
 // characters and runs one fragment may feed back to the detector, so a 50 MB minified file cannot make
 // decoding the expensive part of a scan.
+
 const DEFAULT_DECODE_BUDGET = { chars: 2_000_000, runs: 20_000 };
 const MIN_BASE64 = 16;
 const MAX_RUN = 256 * 1024;
@@ -41737,12 +41768,8 @@ function findEncodedRuns(text, budget) {
 }
 /** The run's line around it with the run replaced by its decoded text, bounded to `context` each side. */
 function decodedWindow(text, run, context = 200) {
-    const lineStart = text.lastIndexOf('\n', run.start - 1) + 1;
-    let lineEnd = text.indexOf('\n', run.end);
-    if (lineEnd < 0)
-        lineEnd = text.length;
-    const before = text.slice(Math.max(lineStart, run.start - context), run.start);
-    const after = text.slice(run.end, Math.min(lineEnd, run.end + context));
+    const before = text.slice(lineStartNear(text, run.start, context), run.start);
+    const after = text.slice(run.end, lineEndNear(text, run.end, context));
     return { text: before + run.decoded + after, decodedStart: before.length, decodedEnd: before.length + run.decoded.length };
 }
 
@@ -42242,6 +42269,11 @@ class KeywordPrefilter {
     /** Every keyword occurrence in `text`, in order of end position. */
     scan(text) {
         const hits = [];
+        this.forEachHit(text, (keyword, end) => hits.push({ keyword, end }));
+        return hits;
+    }
+    /** As scan, handing each occurrence to `visit` as it is found, so a huge text costs no list of hits. */
+    forEachHit(text, visit) {
         const { delta, outputs } = this;
         let entry = 0; // current state * ALPHABET, bit 0 set when it has outputs
         const length = text.length;
@@ -42250,10 +42282,9 @@ class KeywordPrefilter {
             entry = delta[(entry & ~1) + (c < ALPHABET ? c : 0)];
             if ((entry & 1) === 1) {
                 for (const keyword of outputs[entry >> SHIFT])
-                    hits.push({ keyword, end: i + 1 });
+                    visit(keyword, i + 1);
             }
         }
-        return hits;
     }
 }
 
@@ -42319,6 +42350,7 @@ function decodeText(buffer) {
 
 
 
+
 const INLINE_ALLOW = 'keyward:allow';
 /**
  * Lines longer than this (minified bundles, data blobs) are searched in a window of WINDOW characters
@@ -42328,6 +42360,8 @@ const INLINE_ALLOW = 'keyward:allow';
 const LONG_LINE = 4096;
 const WINDOW = 256;
 const GROW = 64 * 1024;
+/** Spans that may wait to be searched before the ones that can no longer grow are searched: bounds memory. */
+const PENDING_SPANS = 4096;
 /** Characters that end a token in code and data: whitespace, quotes, brackets, `,` `;` `<` `>`. */
 const SEPARATOR = new Uint8Array(128);
 for (const c of ' \t\r\n"\'`,;()[]{}<>')
@@ -42490,18 +42524,49 @@ class detector_Detector {
             return !broken;
         });
     }
-    /** `ascii`, when given, is `text` as bytes (all ASCII): spans are then searched as slices of it. */
+    /**
+     * `ascii`, when given, is `text` as bytes (all ASCII): spans are then searched as slices of it.
+     * Memory stays flat however big the text: hits are handled as the prefilter finds them, and once
+     * PENDING_SPANS spans wait, every span that can no longer grow is searched and dropped.
+     */
     plainCandidates(text, path, failedChecks, ascii) {
-        const hits = this.prefilter.scan(text);
-        if (hits.length === 0)
-            return [];
         // rule index -> spans of text to run the rule on (line scope), or true (file scope). Hits come in
         // order of position, so one forward cursor finds each hit's line: linear even on one-line files.
+        // Span starts only grow, so only a rule's last span can still merge with a later one.
         const work = new Map();
+        const candidates = [];
+        const subjects = new SubjectCache(text, this.backend === 're2', ascii);
+        let pending = 0;
+        const search = (final) => {
+            pending = 0;
+            for (const [ruleIndex, scope] of work) {
+                const p = this.prepared[ruleIndex];
+                const upTo = scope === true ? 0 : final ? scope.length : scope.length - 1;
+                // A path allowlist means "not searched here", like the global one that skips the file: nothing was
+                // found, so nothing is counted as suppressed (value allowlists count the findings they drop).
+                if ((scope === true ? final : upTo > 0) && !p.allowlists.some((a) => a.allowsPath(path))) {
+                    if (scope === true) {
+                        this.collect(p, text, 0, candidates, text, path, failedChecks, ascii);
+                    }
+                    else {
+                        for (let i = 0; i < upTo; i++) {
+                            const [start, end] = scope[i];
+                            const subject = subjects.get(start, end);
+                            this.collect(p, subject.text, start, candidates, text, path, failedChecks, subject.ascii);
+                        }
+                    }
+                }
+                if (scope !== true) {
+                    scope.splice(0, upTo);
+                    pending += scope.length;
+                }
+            }
+            subjects.clear();
+        };
         let lineStart = 0;
         let nextNewline = text.indexOf('\n');
-        for (const hit of hits) {
-            const at = hit.end - 1;
+        this.prefilter.forEachHit(text, (keyword, hitEnd) => {
+            const at = hitEnd - 1;
             while (nextNewline !== -1 && nextNewline < at) {
                 lineStart = nextNewline + 1;
                 nextNewline = text.indexOf('\n', lineStart);
@@ -42511,10 +42576,10 @@ class detector_Detector {
             let spanEnd = lineEnd;
             if (lineEnd - lineStart > LONG_LINE) {
                 // Minified bundles and data blobs: a window around the keyword, not the whole megabyte line.
-                spanStart = snapBack(text, Math.max(lineStart, hit.end - WINDOW), lineStart);
-                spanEnd = snapForward(text, Math.min(lineEnd, hit.end + WINDOW), lineEnd);
+                spanStart = snapBack(text, Math.max(lineStart, hitEnd - WINDOW), lineStart);
+                spanEnd = snapForward(text, Math.min(lineEnd, hitEnd + WINDOW), lineEnd);
             }
-            for (const ruleIndex of this.keywordRules[hit.keyword]) {
+            for (const ruleIndex of this.keywordRules[keyword]) {
                 const p = this.prepared[ruleIndex];
                 if (p.rule.scope === 'file') {
                     work.set(ruleIndex, true);
@@ -42528,49 +42593,36 @@ class detector_Detector {
                     work.set(ruleIndex, spans);
                 }
                 const last = spans[spans.length - 1];
-                if (last && spanStart <= last[1])
+                if (last && spanStart <= last[1]) {
                     last[1] = Math.max(last[1], spanEnd);
-                else
+                }
+                else {
                     spans.push([spanStart, spanEnd]);
-            }
-        }
-        const candidates = [];
-        const subjects = new SubjectCache(text, this.backend === 're2', ascii);
-        for (const [ruleIndex, scope] of work) {
-            const p = this.prepared[ruleIndex];
-            // A path allowlist means "not searched here", like the global one that skips the file: nothing was
-            // found, so nothing is counted as suppressed (value allowlists count the findings they drop).
-            if (p.allowlists.some((a) => a.allowsPath(path)))
-                continue;
-            if (scope === true) {
-                this.collect(p, text, 0, candidates, text, path, failedChecks, ascii);
-            }
-            else {
-                for (const [start, end] of scope) {
-                    const subject = subjects.get(start, end);
-                    this.collect(p, subject.text, start, candidates, text, path, failedChecks, subject.ascii);
+                    if (++pending >= PENDING_SPANS)
+                        search(false);
                 }
             }
-        }
+        });
+        search(true);
         return candidates;
     }
     collect(p, subject, offset, out, text, path, failedChecks, ascii) {
         const { regex, secretGroup } = (p.compiled ??= this.compile(p.rule));
-        for (const m of regex.matchAll(subject, ascii)) {
+        regex.forEachMatch(subject, (m) => {
             const group = m.groups[secretGroup] ?? m.groups[0];
             if (!group || group.text.length === 0)
-                continue;
+                return;
             const secret = group.text;
             const entropy = shannonEntropy(secret);
             if (p.rule.entropy !== undefined && entropy < p.rule.entropy)
-                continue;
+                return;
             if (p.validator && !p.validator.validate(secret)) {
                 failedChecks.push({ start: offset + group.start, end: offset + group.end });
-                continue;
+                return;
             }
             if (!p.rule.skipFilters && lookAlikeReason(secret, filterContext(text, offset + group.start, path, p.generic)) !== undefined) {
                 this.counts.filtered++;
-                continue;
+                return;
             }
             out.push({
                 prepared: p,
@@ -42581,7 +42633,7 @@ class detector_Detector {
                 secret,
                 entropy,
             });
-        }
+        }, ascii);
     }
     toFindings(fragment, text, candidates) {
         const kept = mostSpecific(candidates);
@@ -42603,7 +42655,7 @@ class detector_Detector {
                 this.counts.allowlist++;
                 continue;
             }
-            if (lineText.includes(INLINE_ALLOW) || (endLine !== startLine && lines.lineText(endLine).includes(INLINE_ALLOW))) {
+            if (lines.allows(startLine) || (endLine !== startLine && lines.allows(endLine))) {
                 this.counts.inline++;
                 continue;
             }
@@ -42633,10 +42685,8 @@ class detector_Detector {
 }
 /** The line around `start` (capped for minified text), for filters that judge by surroundings. */
 function filterContext(text, start, path, generic) {
-    const lineStart = Math.max(text.lastIndexOf('\n', start - 1) + 1, start - 4096);
-    let lineEnd = text.indexOf('\n', start);
-    if (lineEnd < 0 || lineEnd - start > 4096)
-        lineEnd = Math.min(text.length, start + 4096);
+    const lineStart = lineStartNear(text, start, 4096);
+    const lineEnd = lineEndNear(text, start, 4096);
     return { line: text.slice(lineStart, lineEnd).replace(/\r$/, ''), column: start - lineStart, path, generic };
 }
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -42658,6 +42708,9 @@ class SubjectCache {
         this.encode = encode;
         this.sourceBytes = sourceBytes;
         this.allAscii = encode && (sourceBytes !== undefined || !NON_ASCII.test(source));
+    }
+    clear() {
+        this.cache.clear();
     }
     get(start, end) {
         const hit = this.cache.get(start);
@@ -42713,6 +42766,7 @@ function realLine(fragment, zeroBased) {
 class LineIndex {
     source;
     starts;
+    cachedLine;
     constructor(source) {
         this.source = source;
     }
@@ -42745,12 +42799,26 @@ class LineIndex {
     startOf(line) {
         return this.build()[line] ?? this.source.length;
     }
+    /** The line's text, without its line break. The last line asked for is kept: findings come in clusters. */
     lineText(line) {
+        if (this.cachedLine?.line === line)
+            return this.cachedLine.text;
         const starts = this.build();
         const start = starts[line] ?? this.source.length;
         const next = starts[line + 1];
-        const end = next === undefined ? this.source.length : next - 1;
-        return this.source.slice(start, end).replace(/\r$/, '');
+        let end = next === undefined ? this.source.length : next - 1;
+        if (end > start && this.source.charCodeAt(end - 1) === 13)
+            end--;
+        const text = this.source.slice(start, end);
+        this.cachedLine = { line, text, allows: undefined };
+        return text;
+    }
+    /** True when the line carries the inline `keyward:allow` marker (searched once per line however many findings it has). */
+    allows(line) {
+        const text = this.lineText(line);
+        const cached = this.cachedLine;
+        cached.allows ??= text.includes(INLINE_ALLOW);
+        return cached.allows;
     }
 }
 
@@ -49795,8 +49863,8 @@ async function uploadSarif(client, log, target, options = {}) {
     }
 }
 
-// EXTERNAL MODULE: ./packages/engine/src/index.ts + 48 modules
-var src = __nccwpck_require__(471);
+// EXTERNAL MODULE: ./packages/engine/src/index.ts + 49 modules
+var src = __nccwpck_require__(6130);
 ;// CONCATENATED MODULE: ./packages/github/src/annotations.ts
 // Pull-request annotations for findings: one per finding, on the exact lines, with the rule, the
 // redacted value and how to allow a false positive. Never the secret: only `redacted` is read.

@@ -9,6 +9,8 @@
 // characters and runs one fragment may feed back to the detector, so a 50 MB minified file cannot make
 // decoding the expensive part of a scan.
 
+import { lineEndNear, lineStartNear } from './lines.js';
+
 export type Encoding = 'base64' | 'percent' | 'escape';
 
 export interface EncodedRun {
@@ -220,10 +222,7 @@ export interface DecodedWindow {
 
 /** The run's line around it with the run replaced by its decoded text, bounded to `context` each side. */
 export function decodedWindow(text: string, run: EncodedRun, context = 200): DecodedWindow {
-  const lineStart = text.lastIndexOf('\n', run.start - 1) + 1;
-  let lineEnd = text.indexOf('\n', run.end);
-  if (lineEnd < 0) lineEnd = text.length;
-  const before = text.slice(Math.max(lineStart, run.start - context), run.start);
-  const after = text.slice(run.end, Math.min(lineEnd, run.end + context));
+  const before = text.slice(lineStartNear(text, run.start, context), run.start);
+  const after = text.slice(run.end, lineEndNear(text, run.end, context));
   return { text: before + run.decoded + after, decodedStart: before.length, decodedEnd: before.length + run.decoded.length };
 }

@@ -9,6 +9,7 @@ import { DEFAULT_DECODE_BUDGET, decodedWindow, findEncodedRuns, type DecodeBudge
 import { shannonEntropy } from './entropy.js';
 import { lookAlikeReason, type FilterContext } from './filters.js';
 import { fingerprintOf, redact } from './fingerprint.js';
+import { lineEndNear, lineStartNear } from './lines.js';
 import { KeywordPrefilter } from './prefilter.js';
 import { compileRegex, resolveBackend, type CompiledRegex, type RegexBackendName } from './regex.js';
 import { decodeWithAscii } from './sources/text.js';
@@ -25,6 +26,8 @@ export const INLINE_ALLOW = 'keyward:allow';
 const LONG_LINE = 4096;
 const WINDOW = 256;
 const GROW = 64 * 1024;
+/** Spans that may wait to be searched before the ones that can no longer grow are searched: bounds memory. */
+const PENDING_SPANS = 4096;
 
 /** Characters that end a token in code and data: whitespace, quotes, brackets, `,` `;` `<` `>`. */
 const SEPARATOR = new Uint8Array(128);
@@ -226,17 +229,48 @@ export class Detector {
     });
   }
 
-  /** `ascii`, when given, is `text` as bytes (all ASCII): spans are then searched as slices of it. */
+  /**
+   * `ascii`, when given, is `text` as bytes (all ASCII): spans are then searched as slices of it.
+   * Memory stays flat however big the text: hits are handled as the prefilter finds them, and once
+   * PENDING_SPANS spans wait, every span that can no longer grow is searched and dropped.
+   */
   private plainCandidates(text: string, path: string, failedChecks: Array<{ start: number; end: number }>, ascii?: Buffer): Candidate[] {
-    const hits = this.prefilter.scan(text);
-    if (hits.length === 0) return [];
     // rule index -> spans of text to run the rule on (line scope), or true (file scope). Hits come in
     // order of position, so one forward cursor finds each hit's line: linear even on one-line files.
+    // Span starts only grow, so only a rule's last span can still merge with a later one.
     const work = new Map<number, Array<[number, number]> | true>();
+    const candidates: Candidate[] = [];
+    const subjects = new SubjectCache(text, this.backend === 're2', ascii);
+    let pending = 0;
+    const search = (final: boolean): void => {
+      pending = 0;
+      for (const [ruleIndex, scope] of work) {
+        const p = this.prepared[ruleIndex]!;
+        const upTo = scope === true ? 0 : final ? scope.length : scope.length - 1;
+        // A path allowlist means "not searched here", like the global one that skips the file: nothing was
+        // found, so nothing is counted as suppressed (value allowlists count the findings they drop).
+        if ((scope === true ? final : upTo > 0) && !p.allowlists.some((a) => a.allowsPath(path))) {
+          if (scope === true) {
+            this.collect(p, text, 0, candidates, text, path, failedChecks, ascii);
+          } else {
+            for (let i = 0; i < upTo; i++) {
+              const [start, end] = scope[i]!;
+              const subject = subjects.get(start, end);
+              this.collect(p, subject.text, start, candidates, text, path, failedChecks, subject.ascii);
+            }
+          }
+        }
+        if (scope !== true) {
+          scope.splice(0, upTo);
+          pending += scope.length;
+        }
+      }
+      subjects.clear();
+    };
     let lineStart = 0;
     let nextNewline = text.indexOf('\n');
-    for (const hit of hits) {
-      const at = hit.end - 1;
+    this.prefilter.forEachHit(text, (keyword, hitEnd) => {
+      const at = hitEnd - 1;
       while (nextNewline !== -1 && nextNewline < at) {
         lineStart = nextNewline + 1;
         nextNewline = text.indexOf('\n', lineStart);
@@ -246,10 +280,10 @@ export class Detector {
       let spanEnd = lineEnd;
       if (lineEnd - lineStart > LONG_LINE) {
         // Minified bundles and data blobs: a window around the keyword, not the whole megabyte line.
-        spanStart = snapBack(text, Math.max(lineStart, hit.end - WINDOW), lineStart);
-        spanEnd = snapForward(text, Math.min(lineEnd, hit.end + WINDOW), lineEnd);
+        spanStart = snapBack(text, Math.max(lineStart, hitEnd - WINDOW), lineStart);
+        spanEnd = snapForward(text, Math.min(lineEnd, hitEnd + WINDOW), lineEnd);
       }
-      for (const ruleIndex of this.keywordRules[hit.keyword]!) {
+      for (const ruleIndex of this.keywordRules[keyword]!) {
         const p = this.prepared[ruleIndex]!;
         if (p.rule.scope === 'file') {
           work.set(ruleIndex, true);
@@ -262,26 +296,15 @@ export class Detector {
           work.set(ruleIndex, spans);
         }
         const last = spans[spans.length - 1];
-        if (last && spanStart <= last[1]) last[1] = Math.max(last[1], spanEnd);
-        else spans.push([spanStart, spanEnd]);
-      }
-    }
-    const candidates: Candidate[] = [];
-    const subjects = new SubjectCache(text, this.backend === 're2', ascii);
-    for (const [ruleIndex, scope] of work) {
-      const p = this.prepared[ruleIndex]!;
-      // A path allowlist means "not searched here", like the global one that skips the file: nothing was
-      // found, so nothing is counted as suppressed (value allowlists count the findings they drop).
-      if (p.allowlists.some((a) => a.allowsPath(path))) continue;
-      if (scope === true) {
-        this.collect(p, text, 0, candidates, text, path, failedChecks, ascii);
-      } else {
-        for (const [start, end] of scope) {
-          const subject = subjects.get(start, end);
-          this.collect(p, subject.text, start, candidates, text, path, failedChecks, subject.ascii);
+        if (last && spanStart <= last[1]) {
+          last[1] = Math.max(last[1], spanEnd);
+        } else {
+          spans.push([spanStart, spanEnd]);
+          if (++pending >= PENDING_SPANS) search(false);
         }
       }
-    }
+    });
+    search(true);
     return candidates;
   }
 
@@ -296,30 +319,34 @@ export class Detector {
     ascii?: Buffer,
   ): void {
     const { regex, secretGroup } = (p.compiled ??= this.compile(p.rule));
-    for (const m of regex.matchAll(subject, ascii)) {
-      const group = m.groups[secretGroup] ?? m.groups[0];
-      if (!group || group.text.length === 0) continue;
-      const secret = group.text;
-      const entropy = shannonEntropy(secret);
-      if (p.rule.entropy !== undefined && entropy < p.rule.entropy) continue;
-      if (p.validator && !p.validator.validate(secret)) {
-        failedChecks.push({ start: offset + group.start, end: offset + group.end });
-        continue;
-      }
-      if (!p.rule.skipFilters && lookAlikeReason(secret, filterContext(text, offset + group.start, path, p.generic)) !== undefined) {
-        this.counts.filtered++;
-        continue;
-      }
-      out.push({
-        prepared: p,
-        start: offset + group.start,
-        end: offset + group.end,
-        matchStart: offset + m.start,
-        matchEnd: offset + m.end,
-        secret,
-        entropy,
-      });
-    }
+    regex.forEachMatch(
+      subject,
+      (m) => {
+        const group = m.groups[secretGroup] ?? m.groups[0];
+        if (!group || group.text.length === 0) return;
+        const secret = group.text;
+        const entropy = shannonEntropy(secret);
+        if (p.rule.entropy !== undefined && entropy < p.rule.entropy) return;
+        if (p.validator && !p.validator.validate(secret)) {
+          failedChecks.push({ start: offset + group.start, end: offset + group.end });
+          return;
+        }
+        if (!p.rule.skipFilters && lookAlikeReason(secret, filterContext(text, offset + group.start, path, p.generic)) !== undefined) {
+          this.counts.filtered++;
+          return;
+        }
+        out.push({
+          prepared: p,
+          start: offset + group.start,
+          end: offset + group.end,
+          matchStart: offset + m.start,
+          matchEnd: offset + m.end,
+          secret,
+          entropy,
+        });
+      },
+      ascii,
+    );
   }
 
   private toFindings(fragment: Fragment | EncodedFragment, text: string, candidates: Candidate[]): Finding[] {
@@ -342,7 +369,7 @@ export class Detector {
         this.counts.allowlist++;
         continue;
       }
-      if (lineText.includes(INLINE_ALLOW) || (endLine !== startLine && lines.lineText(endLine).includes(INLINE_ALLOW))) {
+      if (lines.allows(startLine) || (endLine !== startLine && lines.allows(endLine))) {
         this.counts.inline++;
         continue;
       }
@@ -371,9 +398,8 @@ export class Detector {
 
 /** The line around `start` (capped for minified text), for filters that judge by surroundings. */
 function filterContext(text: string, start: number, path: string, generic: boolean): FilterContext {
-  const lineStart = Math.max(text.lastIndexOf('\n', start - 1) + 1, start - 4096);
-  let lineEnd = text.indexOf('\n', start);
-  if (lineEnd < 0 || lineEnd - start > 4096) lineEnd = Math.min(text.length, start + 4096);
+  const lineStart = lineStartNear(text, start, 4096);
+  const lineEnd = lineEndNear(text, start, 4096);
   return { line: text.slice(lineStart, lineEnd).replace(/\r$/, ''), column: start - lineStart, path, generic };
 }
 
@@ -394,6 +420,10 @@ class SubjectCache {
     private readonly sourceBytes?: Buffer,
   ) {
     this.allAscii = encode && (sourceBytes !== undefined || !NON_ASCII.test(source));
+  }
+
+  clear(): void {
+    this.cache.clear();
   }
 
   get(start: number, end: number): { text: string; ascii: Buffer | undefined } {
@@ -449,6 +479,7 @@ function realLine(fragment: Fragment | EncodedFragment, zeroBased: number): numb
 /** Offsets of line starts, built lazily: most fragments with findings have few of them. */
 class LineIndex {
   private starts: number[] | undefined;
+  private cachedLine: { line: number; text: string; allows: boolean | undefined } | undefined;
   constructor(private readonly source: string) {}
 
   private build(): number[] {
@@ -480,11 +511,24 @@ class LineIndex {
     return this.build()[line] ?? this.source.length;
   }
 
+  /** The line's text, without its line break. The last line asked for is kept: findings come in clusters. */
   lineText(line: number): string {
+    if (this.cachedLine?.line === line) return this.cachedLine.text;
     const starts = this.build();
     const start = starts[line] ?? this.source.length;
     const next = starts[line + 1];
-    const end = next === undefined ? this.source.length : next - 1;
-    return this.source.slice(start, end).replace(/\r$/, '');
+    let end = next === undefined ? this.source.length : next - 1;
+    if (end > start && this.source.charCodeAt(end - 1) === 13) end--;
+    const text = this.source.slice(start, end);
+    this.cachedLine = { line, text, allows: undefined };
+    return text;
+  }
+
+  /** True when the line carries the inline `keyward:allow` marker (searched once per line however many findings it has). */
+  allows(line: number): boolean {
+    const text = this.lineText(line);
+    const cached = this.cachedLine!;
+    cached.allows ??= text.includes(INLINE_ALLOW);
+    return cached.allows;
   }
 }

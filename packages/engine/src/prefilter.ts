@@ -92,6 +92,12 @@ export class KeywordPrefilter {
   /** Every keyword occurrence in `text`, in order of end position. */
   scan(text: string): KeywordHit[] {
     const hits: KeywordHit[] = [];
+    this.forEachHit(text, (keyword, end) => hits.push({ keyword, end }));
+    return hits;
+  }
+
+  /** As scan, handing each occurrence to `visit` as it is found, so a huge text costs no list of hits. */
+  forEachHit(text: string, visit: (keyword: number, end: number) => void): void {
     const { delta, outputs } = this;
     let entry = 0; // current state * ALPHABET, bit 0 set when it has outputs
     const length = text.length;
@@ -99,9 +105,8 @@ export class KeywordPrefilter {
       const c = text.charCodeAt(i);
       entry = delta[(entry & ~1) + (c < ALPHABET ? c : 0)]!;
       if ((entry & 1) === 1) {
-        for (const keyword of outputs[entry >> SHIFT]!) hits.push({ keyword, end: i + 1 });
+        for (const keyword of outputs[entry >> SHIFT]!) visit(keyword, i + 1);
       }
     }
-    return hits;
   }
 }

@@ -28,6 +28,8 @@ export interface CompiledRegex {
    * call, which is most of a call's cost on short subjects searched by several rules.
    */
   matchAll(text: string, ascii?: Buffer): RegexMatch[];
+  /** As matchAll, handing each match to `visit` as it is found: memory stays flat however many there are. */
+  forEachMatch(text: string, visit: (match: RegexMatch) => void, ascii?: Buffer): void;
   test(text: string): boolean;
 }
 
@@ -200,22 +202,28 @@ function nativeRegex(
     },
     matchAll(text, ascii) {
       const out: RegexMatch[] = [];
-      re.lastIndex = 0;
-      for (;;) {
-        const m = re.exec(ascii ?? text);
-        if (!m) break;
-        const indices = m.indices ?? [];
-        const groups: RegexMatch['groups'] = [];
-        for (let g = 0; g <= groupCount; g++) {
-          const span = indices[g];
-          groups.push(span && m[g] !== undefined ? { start: span[0], end: span[1], text: text.slice(span[0], span[1]) } : undefined);
-        }
-        const whole = indices[0] ?? [m.index, m.index + m[0].length];
-        out.push({ start: whole[0], end: whole[1], groups });
-        if (whole[1] === whole[0]) re.lastIndex = whole[0] + 1;
-      }
-      re.lastIndex = 0;
+      this.forEachMatch(text, (m) => out.push(m), ascii);
       return out;
+    },
+    forEachMatch(text, visit, ascii) {
+      re.lastIndex = 0;
+      try {
+        for (;;) {
+          const m = re.exec(ascii ?? text);
+          if (!m) break;
+          const indices = m.indices ?? [];
+          const groups: RegexMatch['groups'] = [];
+          for (let g = 0; g <= groupCount; g++) {
+            const span = indices[g];
+            groups.push(span && m[g] !== undefined ? { start: span[0], end: span[1], text: text.slice(span[0], span[1]) } : undefined);
+          }
+          const whole = indices[0] ?? [m.index, m.index + m[0].length];
+          if (whole[1] === whole[0]) re.lastIndex = whole[0] + 1;
+          visit({ start: whole[0], end: whole[1], groups });
+        }
+      } finally {
+        re.lastIndex = 0;
+      }
     },
   };
 }
@@ -234,6 +242,10 @@ function portableRegex(
     test: (text) => compiled.matcher(text).find(),
     matchAll(text) {
       const out: RegexMatch[] = [];
+      this.forEachMatch(text, (m) => out.push(m));
+      return out;
+    },
+    forEachMatch(text, visit) {
       const m = compiled.matcher(text);
       while (m.find()) {
         const groups: RegexMatch['groups'] = [];
@@ -246,9 +258,8 @@ function portableRegex(
           const end = m.end(g);
           groups.push({ start, end, text: text.slice(start, end) });
         }
-        out.push({ start: m.start(), end: m.end(), groups });
+        visit({ start: m.start(), end: m.end(), groups });
       }
-      return out;
     },
   };
 }

@@ -56,6 +56,28 @@ describe('detector', () => {
     expect(d.detect({ bytes: utf16, path: 'a' })).toEqual(d.detect({ text: `é\nT=${token}\n`, path: 'a' }));
   });
 
+  it('finds every secret in a text with thousands of keyword lines and a dense minified line', () => {
+    // More spans than the detector keeps waiting at once, so it searches them in several rounds.
+    const lines = Array.from({ length: 9000 }, (_, i) => `const ghp_${i} = read("ghp_ prefix");`);
+    const planted = [0, 4095, 4096, 4097, 8999];
+    for (const i of planted) lines[i] = `token_${i} = "${githubToken(`rounds-${i}`)}"`;
+    const dense = Array.from({ length: 20_000 }, (_, i) => (i === 12_345 ? `t="${githubToken('dense')}";` : 'a.ghp_x=b;')).join('');
+    const text = `${lines.join('\n')}\n${dense}\n`;
+    const found = new Detector([ghp]).detect({ text, path: 'big.js' });
+    expect(found.map((f) => f.startLine)).toEqual([...planted.map((i) => i + 1), 9001]);
+    expect(found.map((f) => f.secret)).toEqual([...planted.map((i) => githubToken(`rounds-${i}`)), githubToken('dense')]);
+  });
+
+  it('reports each of thousands of secrets on one minified line at its own column', () => {
+    const tokens = Array.from({ length: 5000 }, (_, i) => githubToken(`line-${i}`));
+    const text = tokens.map((t, i) => `t${i}="${t}";`).join('');
+    const found = new Detector([ghp]).detect({ text, path: 'app.min.js' });
+    expect(found.map((f) => f.secret)).toEqual(tokens);
+    expect(found.every((f, i) => text.slice(f.startColumn - 1, f.endColumn - 1) === tokens[i])).toBe(true);
+    const allowed = new Detector([ghp]).detect({ text: `${text} keyward:allow`, path: 'app.min.js' });
+    expect(allowed).toEqual([]);
+  });
+
   it('applies the entropy floor to the secret only', () => {
     const r = rule({ id: 'test-pw', pattern: 'pw=(\\S+)', keywords: ['pw='], entropy: 3 });
     const d = new Detector([r]);

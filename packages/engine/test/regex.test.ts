@@ -17,6 +17,15 @@ describe('regex adapter', () => {
       expect(matches.map((m) => [m.start, m.end])).toEqual([[2, 10], [11, 17]]);
       expect(matches[0]!.groups[1]).toEqual({ start: 6, end: 9, text: 'abc' });
       expect(matches[1]!.groups[2]).toBeUndefined();
+      const visited: typeof matches = [];
+      re.forEachMatch('a key=abc; key=de', (m) => visited.push(m));
+      expect(visited).toEqual(matches);
+    });
+
+    it('finds empty matches without looping, and starts afresh on each call', () => {
+      const re = compileRegex('x*', {}, backend);
+      expect(re.matchAll('axxb').map((m) => [m.start, m.end])).toEqual([[0, 0], [1, 3], [3, 3], [4, 4]]);
+      expect(re.matchAll('axxb')).toEqual(re.matchAll('axxb'));
     });
 
     it('accepts (?<name>…) as well as (?P<name>…)', () => {
