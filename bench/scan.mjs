@@ -1,10 +1,10 @@
 // `pnpm bench` (scan): generate the corpus once (cached by seed and size under .bench/), then time
 // `keyward scan` on it with each regex backend and print MB/s, files/s and peak memory.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateCorpus } from './corpus.mjs';
+import { generateCorpus, githubToken, rng } from './corpus.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const megabytes = Number(process.env.KEYWARD_BENCH_MB ?? 300);
@@ -23,9 +23,9 @@ if (!existsSync(marker)) {
 const info = JSON.parse(readFileSync(marker, 'utf8'));
 const cli = path.join(root, 'packages/cli/dist/index.js');
 
-function once(engine) {
+function once(engine, target = corpus) {
   const started = performance.now();
-  const r = spawnSync(process.execPath, [path.join(root, 'bench/run-scan.mjs'), cli, 'scan', corpus, '-f', 'json', '--no-progress', '--regex-engine', engine], {
+  const r = spawnSync(process.execPath, [path.join(root, 'bench/run-scan.mjs'), cli, 'scan', target, '-f', 'json', '--no-progress', '--regex-engine', engine], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
@@ -57,3 +57,25 @@ for (const engine of ['re2', 're2js']) {
   );
 }
 console.log('(best of 3 runs; wall time includes process start and rule compilation)');
+
+// The worst case for memory: one minified file just under the default size cap where a generic rule
+// matches every 15 characters (real bundles have a keyword every 350), with two tokens in it.
+const dense = path.join(root, '.bench', 'dense-v2');
+const denseFile = path.join(dense, 'bundle.min.js');
+if (!existsSync(denseFile)) {
+  const r = rng(7);
+  const pieces = [];
+  let size = 0;
+  for (let i = 0; size < 24 * 1024 * 1024; i++) {
+    const piece = i === 100_000 || i === 400_000 ? `var t${i}="${githubToken(r)}";` : `a.token="x${i % 89}";c.apiKey=d(${i % 97});e.password="f";`;
+    pieces.push(piece);
+    size += piece.length;
+  }
+  rmSync(path.join(root, '.bench', 'dense-v1'), { recursive: true, force: true });
+  mkdirSync(dense, { recursive: true });
+  writeFileSync(denseFile, pieces.join(''));
+}
+const worst = once('re2', dense);
+console.log(
+  `\none 24 MB minified line where a generic rule matches every 15 characters (native RE2, one run): ${worst.seconds.toFixed(1)} s, ${(worst.bytes / 1048576 / worst.seconds).toFixed(1)} MB/s, peak RSS ${worst.rss.toFixed(0)} MB, ${worst.findings} findings (planted: 2)`,
+);
