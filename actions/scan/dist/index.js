@@ -44563,9 +44563,14 @@ class DetectorPool {
         this.load[chosen] += bytes;
         return new Promise((resolve, reject) => {
             this.pending.set(id, { resolve, reject, worker: chosen, bytes });
-            // Bytes that own their whole buffer move to the worker instead of being copied.
-            const transfer = fragments.flatMap((f) => 'bytes' in f && f.bytes.byteOffset === 0 && f.bytes.byteLength === f.bytes.buffer.byteLength && f.bytes.buffer instanceof ArrayBuffer ? [f.bytes.buffer] : []);
-            this.workers[chosen].postMessage({ id, fragments }, transfer);
+            // Bytes that own their whole buffer move to the worker instead of being copied (each buffer once).
+            const transfer = new Set();
+            for (const f of fragments) {
+                if ('bytes' in f && f.bytes.buffer instanceof ArrayBuffer && f.bytes.byteOffset === 0 && f.bytes.byteLength === f.bytes.buffer.byteLength) {
+                    transfer.add(f.bytes.buffer);
+                }
+            }
+            this.workers[chosen].postMessage({ id, fragments }, [...transfer]);
         });
     }
     settle(reply) {

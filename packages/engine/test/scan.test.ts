@@ -1,5 +1,7 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compareFindings, Detector, runScan, type Finding, type SourceEvent } from '../src/index.js';
+import { compareFindings, Detector, DetectorPool, runScan, type Finding, type SourceEvent } from '../src/index.js';
 import { githubToken, rule } from './support.js';
 
 const ghp = rule({ id: 'test-ghp', pattern: '\\b(ghp_[A-Za-z0-9]{36})\\b', keywords: ['ghp_'], checksum: 'github-crc32' });
@@ -31,5 +33,26 @@ describe('runScan', () => {
     const newer = { ...base, commit: { sha: 'b', date: '2021-01-01' } };
     expect(compareFindings(older, newer)).toBeLessThan(0);
     expect(compareFindings(newer, older)).toBeGreaterThan(0);
+  });
+
+  it('a detector pool answers each fragment of a batch, text or bytes, even two sharing one buffer', async () => {
+    // The CLI bundle serves detection when started as a worker thread.
+    const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cli/dist/index.js');
+    const token = githubToken('pool');
+    // A buffer of its own, as the directory source reads files into, so it is moved, not copied.
+    const shared = Buffer.allocUnsafeSlow(token.length + 3);
+    shared.write(`T=${token}\n`);
+    const pool = new DetectorPool({ rules: [ghp], options: {} }, entry, 2);
+    try {
+      const found = await pool.detect([
+        { text: `x\nT=${token}`, path: 'a.env' },
+        { bytes: shared, path: 'b.env' },
+        { bytes: shared, path: 'c.env' },
+        { bytes: Buffer.alloc(0), path: 'empty.env' },
+      ]);
+      expect(found.map((list) => list.map((f) => `${f.path}:${f.startLine}`))).toEqual([['a.env:2'], ['b.env:1'], ['c.env:1'], []]);
+    } finally {
+      await pool.close();
+    }
   });
 });
