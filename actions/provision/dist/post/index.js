@@ -37561,23 +37561,27 @@ async function runJanitor(options, deps = {}) {
     const now = deps.now?.() ?? new Date();
     const log = deps.log ?? (() => undefined);
     const result = { found: [], removed: [], failed: [] };
+    // One leftover: recorded, then removed unless this is a dry run; a failure is recorded and the sweep goes on.
+    const sweep = async (id, why, [verb, done], remove) => {
+        result.found.push(id);
+        if (options.dryRun) {
+            log(`would ${verb} ${id} (${why})`);
+            return;
+        }
+        try {
+            await remove();
+            result.removed.push(id);
+            log(`${done} ${id}`);
+        }
+        catch (error) {
+            result.failed.push({ id, error: errorMessage(error) });
+            log(`could not ${verb} ${id}: ${errorMessage(error)}`);
+        }
+    };
     if (options.backend === 'postgres') {
         const backend = new PostgresBackend({ adminUrl: options.adminUrl });
         for (const { role, validUntil } of await backend.listExpiredCiRoles(now)) {
-            result.found.push(role);
-            if (options.dryRun) {
-                log(`would drop ${role} (expired ${validUntil?.toISOString() ?? 'never'})`);
-                continue;
-            }
-            try {
-                await backend.revoke({ seq: 0, backend: 'postgres', kind: 'role', id: role, mintedAt: '', expiresAt: '', revocation: {}, status: 'live' });
-                result.removed.push(role);
-                log(`dropped ${role}`);
-            }
-            catch (error) {
-                result.failed.push({ id: role, error: errorMessage(error) });
-                log(`could not drop ${role}: ${errorMessage(error)}`);
-            }
+            await sweep(role, `expired ${validUntil?.toISOString() ?? 'never'}`, ['drop', 'dropped'], () => backend.revoke({ seq: 0, backend: 'postgres', kind: 'role', id: role, mintedAt: '', expiresAt: '', revocation: {}, status: 'live' }));
         }
         return result;
     }
@@ -37593,20 +37597,7 @@ async function runJanitor(options, deps = {}) {
         const issued = await backend.leaseIssueTime(leaseId);
         if (!issued || issued.getTime() > cutoff)
             continue;
-        result.found.push(leaseId);
-        if (options.dryRun) {
-            log(`would revoke ${leaseId} (issued ${issued.toISOString()})`);
-            continue;
-        }
-        try {
-            await backend.revokeLease(leaseId);
-            result.removed.push(leaseId);
-            log(`revoked ${leaseId}`);
-        }
-        catch (error) {
-            result.failed.push({ id: leaseId, error: errorMessage(error) });
-            log(`could not revoke ${leaseId}: ${errorMessage(error)}`);
-        }
+        await sweep(leaseId, `issued ${issued.toISOString()}`, ['revoke', 'revoked'], () => backend.revokeLease(leaseId));
     }
     return result;
 }
