@@ -40158,37 +40158,33 @@ function compileRegex(pattern, options = {}, backend = 'auto') {
     if (Native)
         return nativeRegex(Native, source, options, names, checkPortable(source, pattern, flags));
     // On the portable path compiling is the check.
+    const compiled = compilePortable(source, pattern, flags);
+    return portableRegex(compiled, source, names, compiled.groupCount());
+}
+// Rules are checked when loaded and again by each detector: remember each pattern's verdict (its group
+// count, or its error), not the compiled program, which can be large.
+const portableVerdicts = new Map();
+/** Compile with re2js and remember the verdict; a pattern RE2 rejects throws RegexSyntaxError. */
+function compilePortable(source, pattern, flags) {
+    const key = `${flags}:${source}`;
     let compiled;
     try {
         compiled = RE2JS.compile(source, flags);
     }
     catch (error) {
         const verdict = new RegexSyntaxError(pattern, cleanReason(error));
-        portableVerdicts.set(`${flags}:${source}`, verdict);
+        portableVerdicts.set(key, verdict);
         throw verdict;
     }
-    portableVerdicts.set(`${flags}:${source}`, compiled.groupCount());
-    return portableRegex(compiled, source, names, compiled.groupCount());
+    portableVerdicts.set(key, compiled.groupCount());
+    return compiled;
 }
-// Rules are checked when loaded and again by each detector: remember each pattern's verdict (its group
-// count, or its error), not the compiled program, which can be large.
-const portableVerdicts = new Map();
-/** Compile with re2js to check the pattern; returns its number of capturing groups. */
+/** Check the pattern with re2js (once per pattern); returns its number of capturing groups. */
 function checkPortable(source, pattern, flags) {
-    const key = `${flags}:${source}`;
-    let verdict = portableVerdicts.get(key);
-    if (verdict === undefined) {
-        try {
-            verdict = RE2JS.compile(source, flags).groupCount();
-        }
-        catch (error) {
-            verdict = new RegexSyntaxError(pattern, cleanReason(error));
-        }
-        portableVerdicts.set(key, verdict);
-    }
+    const verdict = portableVerdicts.get(`${flags}:${source}`);
     if (verdict instanceof RegexSyntaxError)
         throw verdict;
-    return verdict;
+    return verdict ?? compilePortable(source, pattern, flags).groupCount();
 }
 function cleanReason(error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -139,15 +139,7 @@ export function compileRegex(
   const Native = chosen === 're2' ? loadNative() : null;
   if (Native) return nativeRegex(Native, source, options, names, checkPortable(source, pattern, flags));
   // On the portable path compiling is the check.
-  let compiled: RE2JS;
-  try {
-    compiled = RE2JS.compile(source, flags);
-  } catch (error) {
-    const verdict = new RegexSyntaxError(pattern, cleanReason(error));
-    portableVerdicts.set(`${flags}:${source}`, verdict);
-    throw verdict;
-  }
-  portableVerdicts.set(`${flags}:${source}`, compiled.groupCount());
+  const compiled = compilePortable(source, pattern, flags);
   return portableRegex(compiled, source, names, compiled.groupCount());
 }
 
@@ -155,20 +147,26 @@ export function compileRegex(
 // count, or its error), not the compiled program, which can be large.
 const portableVerdicts = new Map<string, number | RegexSyntaxError>();
 
-/** Compile with re2js to check the pattern; returns its number of capturing groups. */
-function checkPortable(source: string, pattern: string, flags: number): number {
+/** Compile with re2js and remember the verdict; a pattern RE2 rejects throws RegexSyntaxError. */
+function compilePortable(source: string, pattern: string, flags: number): RE2JS {
   const key = `${flags}:${source}`;
-  let verdict = portableVerdicts.get(key);
-  if (verdict === undefined) {
-    try {
-      verdict = RE2JS.compile(source, flags).groupCount();
-    } catch (error) {
-      verdict = new RegexSyntaxError(pattern, cleanReason(error));
-    }
+  let compiled: RE2JS;
+  try {
+    compiled = RE2JS.compile(source, flags);
+  } catch (error) {
+    const verdict = new RegexSyntaxError(pattern, cleanReason(error));
     portableVerdicts.set(key, verdict);
+    throw verdict;
   }
+  portableVerdicts.set(key, compiled.groupCount());
+  return compiled;
+}
+
+/** Check the pattern with re2js (once per pattern); returns its number of capturing groups. */
+function checkPortable(source: string, pattern: string, flags: number): number {
+  const verdict = portableVerdicts.get(`${flags}:${source}`);
   if (verdict instanceof RegexSyntaxError) throw verdict;
-  return verdict;
+  return verdict ?? compilePortable(source, pattern, flags).groupCount();
 }
 
 function cleanReason(error: unknown): string {
