@@ -10848,6 +10848,79 @@ async function emit(text, output, io) {
 
 /***/ }),
 
+/***/ 313:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.doctorReport = doctorReport;
+exports.doctorCommand = doctorCommand;
+// `keyward doctor`: what a bug report needs and what a user wonders about first: which keyward, which
+// Node, which regex engine runs and why (above all why native RE2 did not load), how many threads,
+// which config file a scan here would read, and which git.
+const node_child_process_1 = __nccwpck_require__(1421);
+const node_fs_1 = __nccwpck_require__(3024);
+const node_path_1 = __importDefault(__nccwpck_require__(6760));
+const engine_1 = __nccwpck_require__(9261);
+const io_js_1 = __nccwpck_require__(229);
+const version_js_1 = __nccwpck_require__(3989);
+const HELP = `usage: keyward doctor [--format text|json]
+
+Prints keyward's version, Node.js, the regex engine a scan uses and why, detection threads, the config
+file a scan of this folder would read, and git's version. Prints no secret.
+`;
+function doctorReport(io) {
+    const native = (0, engine_1.nativeBackendStatus)();
+    const fromEnv = io.env.KEYWARD_CONFIG?.trim();
+    const found = engine_1.CONFIG_FILE_NAMES.map((n) => node_path_1.default.join(io.cwd, n)).find((f) => (0, node_fs_1.existsSync)(f));
+    const git = (0, node_child_process_1.spawnSync)('git', ['--version'], { encoding: 'utf8' });
+    return {
+        keyward: version_js_1.VERSION,
+        node: { version: process.version, abi: process.versions.modules, platform: process.platform, arch: process.arch },
+        regexEngine: native.loaded
+            ? { auto: 're2', native: 'loaded', reason: 'native RE2 (the re2 package) loaded' }
+            : { auto: 're2js', native: 'unavailable', reason: `portable re2js, because ${native.problem}` },
+        threads: io.cores ?? 1,
+        config: fromEnv
+            ? { file: node_path_1.default.resolve(io.cwd, fromEnv), from: 'KEYWARD_CONFIG' }
+            : found
+                ? { file: found, from: 'folder' }
+                : { file: null, from: 'none' },
+        fingerprintKey: Boolean(io.env.KEYWARD_FINGERPRINT_KEY?.trim()),
+        git: git.status === 0 ? git.stdout.trim() : null,
+    };
+}
+async function doctorCommand(argv, io) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+        io.stdout(HELP);
+        return io_js_1.EXIT_OK;
+    }
+    const { values } = (0, io_js_1.parseCommandArgs)({ args: argv, options: { format: { type: 'string', short: 'f' } }, strict: true, allowPositionals: false });
+    const report = doctorReport(io);
+    if (values.format === 'json') {
+        io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+        return io_js_1.EXIT_OK;
+    }
+    const rows = [
+        ['keyward', report.keyward],
+        ['node', `${report.node.version} (ABI ${report.node.abi}, ${report.node.platform}-${report.node.arch})`],
+        ['regex engine', report.regexEngine.reason],
+        ['threads', `${report.threads} for large scans (--threads N to change)`],
+        ['config', report.config.file ? `${node_path_1.default.relative(io.cwd, report.config.file) || report.config.file}${report.config.from === 'KEYWARD_CONFIG' ? ' (from KEYWARD_CONFIG)' : ''}${(0, node_fs_1.existsSync)(report.config.file) ? '' : ' (missing!)'}` : 'none (built-in rules and defaults)'],
+        ['fingerprints', report.fingerprintKey ? 'keyed (KEYWARD_FINGERPRINT_KEY is set)' : 'unkeyed (docs/fingerprints.md)'],
+        ['git', report.git ?? 'not found on PATH (history, diff and staged scans need it)'],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    io.stdout(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
+    return io_js_1.EXIT_OK;
+}
+
+
+/***/ }),
+
 /***/ 7429:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -11096,7 +11169,7 @@ Output
       --no-progress         no progress line on stderr
 
 Configuration
-  -c, --config FILE         config file (default: .keyward.yaml in PATH, if present)
+  -c, --config FILE         config file (default: $KEYWARD_CONFIG, else .keyward.yaml in PATH, if present)
   -b, --baseline FILE       report only findings not recorded in this baseline
       --max-file-size SIZE  skip larger files, e.g. 25MB (default 25MB)
       --no-gitignore        also scan files that .gitignore excludes
@@ -11193,8 +11266,10 @@ function parseScanArgs(argv, io) {
     };
     if (values.output)
         settings.output = node_path_1.default.resolve(io.cwd, values.output);
-    if (values.config)
-        settings.configPath = node_path_1.default.resolve(io.cwd, values.config);
+    // --config, else KEYWARD_CONFIG (as gitleaks reads GITLEAKS_CONFIG), else .keyward.yaml in PATH
+    const configPath = values.config ?? (io.env.KEYWARD_CONFIG?.trim() || undefined);
+    if (configPath)
+        settings.configPath = node_path_1.default.resolve(io.cwd, configPath);
     if (values.baseline)
         settings.baselinePath = node_path_1.default.resolve(io.cwd, values.baseline);
     if (maxFileSize !== undefined)
@@ -11383,6 +11458,7 @@ exports.main = main;
 // clear line and exit 2; anything else is a bug and also exits 2, with its message.
 const io_js_1 = __nccwpck_require__(229);
 const baseline_js_1 = __nccwpck_require__(4173);
+const doctor_js_1 = __nccwpck_require__(313);
 const hook_js_1 = __nccwpck_require__(7429);
 const rules_js_1 = __nccwpck_require__(971);
 const scan_js_1 = __nccwpck_require__(1843);
@@ -11392,6 +11468,7 @@ const commands = [
     { name: 'scan', summary: 'find credentials in a directory, git history, a diff, staged changes or stdin', run: scan_js_1.scanCommand },
     { name: 'baseline', summary: 'baseline create: record current findings so later scans report only new ones', run: baseline_js_1.baselineCommand },
     { name: 'rules', summary: 'rules list: print the rule table (text, json or markdown)', run: rules_js_1.rulesCommand },
+    { name: 'doctor', summary: 'which keyward, Node, regex engine (and why), threads, config file and git this machine has', run: doctor_js_1.doctorCommand },
     { name: 'hook', summary: 'hook install: a git pre-commit hook that blocks commits adding a credential', run: hook_js_1.hookCommand },
     // janitor and audit verify live with the provision half; their io is a subset of ours
     ...provision_1.provisionCommands.map((c) => ({ name: c.name, summary: c.summary, run: (argv, io) => c.run(argv, io) })),
@@ -11416,6 +11493,8 @@ async function main(argv, io) {
         return name ? io_js_1.EXIT_OK : io_js_1.EXIT_USAGE;
     }
     if (name === '--version' || name === '-v' || name === 'version') {
+        if (rest.includes('--verbose'))
+            return (0, doctor_js_1.doctorCommand)([], io);
         io.stdout(`${version_js_1.VERSION}\n`);
         return io_js_1.EXIT_OK;
     }
@@ -13354,12 +13433,13 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
     for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.BaselineError = exports.parseBaseline = exports.serializeBaseline = exports.createBaseline = exports.IGNORE_FILE_NAME = exports.IgnoreFileError = exports.parseIgnoreFile = exports.compareFindings = exports.runScan = exports.looksBinary = exports.fragmentText = exports.decodeWithAscii = exports.decodeText = exports.scanDirectory = exports.DEFAULT_MAX_FILE_SIZE = exports.CONFIG_FILE_NAMES = exports.ConfigError = exports.parseSize = exports.defaultConfig = exports.resolveRules = exports.parseConfig = exports.builtinRules = exports.KnownFindings = exports.FINGERPRINT_VERSION = exports.redact = exports.isGuessable = exports.legacyFingerprintOf = exports.fingerprintOf = exports.lookAlikeReason = exports.shannonEntropy = exports.KeywordPrefilter = exports.INLINE_ALLOW = exports.Detector = exports.SeededRandom = exports.validators = exports.alphabetOf = exports.isTemplate = exports.expandExample = exports.RuleError = exports.assertUniqueIds = exports.loadRuleDocuments = exports.loadRuleSources = exports.loadRuleDirectory = exports.parseRule = exports.parseRuleDocument = exports.parseRuleFile = exports.RegexSyntaxError = exports.resolveBackend = exports.availableBackends = exports.compileRegex = void 0;
-exports.SetupError = exports.prepareScan = exports.isDetectorWorker = exports.serveDetector = exports.DetectorPool = exports.ObjectIdSet = exports.splitArguments = exports.ByteReader = exports.GitMissingCommitError = exports.GitError = exports.GitRunner = exports.scanGitStaged = exports.unquoteGitPath = exports.addedLinesOf = exports.scanGitDiff = exports.historyLogArgs = exports.scanGitHistory = exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = exports.ruleName = exports.buildSarif = exports.renderSarif = exports.renderJson = exports.formatCount = exports.formatBytes = exports.summaryLine = exports.renderText = exports.BASELINE_VERSION = void 0;
+exports.parseBaseline = exports.serializeBaseline = exports.createBaseline = exports.IGNORE_FILE_NAME = exports.IgnoreFileError = exports.parseIgnoreFile = exports.compareFindings = exports.runScan = exports.looksBinary = exports.fragmentText = exports.decodeWithAscii = exports.decodeText = exports.scanDirectory = exports.DEFAULT_MAX_FILE_SIZE = exports.CONFIG_FILE_NAMES = exports.ConfigError = exports.parseSize = exports.defaultConfig = exports.resolveRules = exports.parseConfig = exports.builtinRules = exports.KnownFindings = exports.FINGERPRINT_VERSION = exports.redact = exports.isGuessable = exports.legacyFingerprintOf = exports.fingerprintOf = exports.lookAlikeReason = exports.shannonEntropy = exports.KeywordPrefilter = exports.INLINE_ALLOW = exports.Detector = exports.SeededRandom = exports.validators = exports.alphabetOf = exports.isTemplate = exports.expandExample = exports.RuleError = exports.assertUniqueIds = exports.loadRuleDocuments = exports.loadRuleSources = exports.loadRuleDirectory = exports.parseRule = exports.parseRuleDocument = exports.parseRuleFile = exports.RegexSyntaxError = exports.resolveBackend = exports.nativeBackendStatus = exports.availableBackends = exports.compileRegex = void 0;
+exports.SetupError = exports.prepareScan = exports.isDetectorWorker = exports.serveDetector = exports.DetectorPool = exports.ObjectIdSet = exports.splitArguments = exports.ByteReader = exports.GitMissingCommitError = exports.GitError = exports.GitRunner = exports.scanGitStaged = exports.unquoteGitPath = exports.addedLinesOf = exports.scanGitDiff = exports.historyLogArgs = exports.scanGitHistory = exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = exports.ruleName = exports.buildSarif = exports.renderSarif = exports.renderJson = exports.formatCount = exports.formatBytes = exports.summaryLine = exports.renderText = exports.BASELINE_VERSION = exports.BaselineError = void 0;
 __exportStar(__nccwpck_require__(6648), exports);
 var regex_js_1 = __nccwpck_require__(6806);
 Object.defineProperty(exports, "compileRegex", ({ enumerable: true, get: function () { return regex_js_1.compileRegex; } }));
 Object.defineProperty(exports, "availableBackends", ({ enumerable: true, get: function () { return regex_js_1.availableBackends; } }));
+Object.defineProperty(exports, "nativeBackendStatus", ({ enumerable: true, get: function () { return regex_js_1.nativeBackendStatus; } }));
 Object.defineProperty(exports, "resolveBackend", ({ enumerable: true, get: function () { return regex_js_1.resolveBackend; } }));
 Object.defineProperty(exports, "RegexSyntaxError", ({ enumerable: true, get: function () { return regex_js_1.RegexSyntaxError; } }));
 var rules_js_1 = __nccwpck_require__(3374);
@@ -13767,6 +13847,7 @@ function hashSeed(text) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RegexSyntaxError = void 0;
+exports.nativeBackendStatus = nativeBackendStatus;
 exports.availableBackends = availableBackends;
 exports.resolveBackend = resolveBackend;
 exports.compileRegex = compileRegex;
@@ -13789,6 +13870,7 @@ class RegexSyntaxError extends Error {
 }
 exports.RegexSyntaxError = RegexSyntaxError;
 let nativeRe2;
+let nativeProblem;
 function loadNative() {
     if (nativeRe2 !== undefined)
         return nativeRe2;
@@ -13798,10 +13880,30 @@ function loadNative() {
         const require = (0, node_module_1.createRequire)(import.meta.url);
         nativeRe2 = require('re2');
     }
-    catch {
+    catch (error) {
         nativeRe2 = null;
+        nativeProblem = explainNativeFailure(error);
     }
     return nativeRe2;
+}
+/** Why `require('re2')` failed, in the words a user can act on. */
+function explainNativeFailure(error) {
+    const message = String(error?.message ?? error).split('\n')[0];
+    if (error?.code === 'MODULE_NOT_FOUND' && /Cannot find module 're2'/.test(message)) {
+        return 'the optional dependency re2 is not installed (no compiler or prebuilt binary when keyward was installed, or --omit=optional)';
+    }
+    if (/NODE_MODULE_VERSION/.test(message)) {
+        return `re2 is installed but was built for another Node.js version (this is Node ${process.version}, ABI ${process.versions.modules}): reinstall or \`npm rebuild re2\` (${message})`;
+    }
+    if (/re2\.node/.test(message)) {
+        return `re2 is installed but its native addon was never built (install scripts skipped?): \`npm rebuild re2\` (${message})`;
+    }
+    return `re2 is installed but failed to load: ${message}`;
+}
+/** Whether the native engine loads here, and if not, why: for `keyward doctor` and error messages. */
+function nativeBackendStatus() {
+    const loaded = loadNative() !== null;
+    return loaded ? { loaded } : { loaded, problem: nativeProblem ?? 'unknown' };
 }
 /** Which backend `auto` resolves to on this machine. */
 function availableBackends() {
@@ -13812,7 +13914,7 @@ function resolveBackend(preference = 'auto') {
         return 're2js';
     const native = loadNative();
     if (preference === 're2' && !native) {
-        throw new Error('the native re2 regex backend is not installed here; use the portable backend (re2js)');
+        throw new Error(`the native re2 regex backend cannot be used here: ${nativeProblem ?? 'not installed'}; use the portable backend (re2js)`);
     }
     return native ? 're2' : 're2js';
 }

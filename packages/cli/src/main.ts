@@ -2,6 +2,7 @@
 // clear line and exit 2; anything else is a bug and also exits 2, with its message.
 import { EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { baselineCommand } from './commands/baseline.js';
+import { doctorCommand } from './commands/doctor.js';
 import { hookCommand } from './commands/hook.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
@@ -18,6 +19,7 @@ const commands: Command[] = [
   { name: 'scan', summary: 'find credentials in a directory, git history, a diff, staged changes or stdin', run: scanCommand },
   { name: 'baseline', summary: 'baseline create: record current findings so later scans report only new ones', run: baselineCommand },
   { name: 'rules', summary: 'rules list: print the rule table (text, json or markdown)', run: rulesCommand },
+  { name: 'doctor', summary: 'which keyward, Node, regex engine (and why), threads, config file and git this machine has', run: doctorCommand },
   { name: 'hook', summary: 'hook install: a git pre-commit hook that blocks commits adding a credential', run: hookCommand },
   // janitor and audit verify live with the provision half; their io is a subset of ours
   ...provisionCommands.map((c): Command => ({ name: c.name, summary: c.summary, run: (argv, io) => c.run(argv, io) })),
@@ -44,6 +46,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return name ? EXIT_OK : EXIT_USAGE;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
+    if (rest.includes('--verbose')) return doctorCommand([], io);
     io.stdout(`${VERSION}\n`);
     return EXIT_OK;
   }

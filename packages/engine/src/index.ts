@@ -1,5 +1,5 @@
 export * from './types.js';
-export { compileRegex, availableBackends, resolveBackend, RegexSyntaxError } from './regex.js';
+export { compileRegex, availableBackends, nativeBackendStatus, resolveBackend, RegexSyntaxError } from './regex.js';
 export type { CompiledRegex, RegexBackendName, RegexMatch } from './regex.js';
 export { parseRuleFile, parseRuleDocument, parseRule, loadRuleDirectory, loadRuleSources, loadRuleDocuments, assertUniqueIds, RuleError } from './rules.js';
 export { expandExample, isTemplate, alphabetOf } from './examples.js';

@@ -66,7 +66,7 @@ Output
       --no-progress         no progress line on stderr
 
 Configuration
-  -c, --config FILE         config file (default: .keyward.yaml in PATH, if present)
+  -c, --config FILE         config file (default: $KEYWARD_CONFIG, else .keyward.yaml in PATH, if present)
   -b, --baseline FILE       report only findings not recorded in this baseline
       --max-file-size SIZE  skip larger files, e.g. 25MB (default 25MB)
       --no-gitignore        also scan files that .gitignore excludes
@@ -152,7 +152,9 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
     exitZero: Boolean(values['exit-zero']),
   };
   if (values.output) settings.output = path.resolve(io.cwd, values.output);
-  if (values.config) settings.configPath = path.resolve(io.cwd, values.config);
+  // --config, else KEYWARD_CONFIG (as gitleaks reads GITLEAKS_CONFIG), else .keyward.yaml in PATH
+  const configPath = values.config ?? (io.env.KEYWARD_CONFIG?.trim() || undefined);
+  if (configPath) settings.configPath = path.resolve(io.cwd, configPath);
   if (values.baseline) settings.baselinePath = path.resolve(io.cwd, values.baseline);
   if (maxFileSize !== undefined) settings.maxFileSize = maxFileSize;
   if (values['no-gitignore']) settings.respectGitignore = false;
