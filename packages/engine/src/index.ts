@@ -7,6 +7,7 @@ export { validators } from './validators/index.js';
 export type { Validator } from './validators/index.js';
 export { SeededRandom } from './random.js';
 export { Detector, INLINE_ALLOW } from './detector.js';
+export { INLINE_IGNORE_STYLES, inlineIgnores, type InlineIgnoreStyle } from './inline-ignores.js';
 export type { DetectorOptions } from './detector.js';
 export { KeywordPrefilter } from './prefilter.js';
 export { shannonEntropy } from './entropy.js';

@@ -67,7 +67,11 @@ export async function prepareScan(options: ScanSetupOptions): Promise<ScanSetup>
     config = checked(() => parseConfig(text, origin(configFile)));
   }
   const detector = checked(() => {
-    const detectorOptions: DetectorOptions = { regexBackend: options.regexBackend, ruleAllowlists: config.ruleAllowlists };
+    const detectorOptions: DetectorOptions = {
+      regexBackend: options.regexBackend,
+      ruleAllowlists: config.ruleAllowlists,
+      inlineIgnores: config.inlineIgnores,
+    };
     if (options.fingerprintKey) detectorOptions.fingerprintKey = options.fingerprintKey;
     if (config.allowlist) detectorOptions.allowlist = config.allowlist;
     return new Detector(resolveRules(builtinRules(), config), detectorOptions);
