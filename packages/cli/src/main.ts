@@ -2,6 +2,7 @@
 // clear line and exit 2; anything else is a bug and also exits 2, with its message.
 import { EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { baselineCommand } from './commands/baseline.js';
+import { configCommand } from './commands/config.js';
 import { doctorCommand } from './commands/doctor.js';
 import { hookCommand } from './commands/hook.js';
 import { rulesCommand } from './commands/rules.js';
@@ -17,7 +18,8 @@ export interface Command {
 
 const commands: Command[] = [
   { name: 'scan', summary: 'find credentials in a directory, git history, a diff, staged changes or stdin', run: scanCommand },
-  { name: 'baseline', summary: 'baseline create: record current findings so later scans report only new ones', run: baselineCommand },
+  { name: 'baseline', summary: 'baseline create|migrate|import: record known findings (also from gitleaks or detect-secrets)', run: baselineCommand },
+  { name: 'config', summary: 'config import: a .gitleaks.toml as a .keyward.yaml', run: configCommand },
   { name: 'rules', summary: 'rules list: print the rule table (text, json or markdown)', run: rulesCommand },
   { name: 'doctor', summary: 'which keyward, Node, regex engine (and why), threads, config file and git this machine has', run: doctorCommand },
   { name: 'hook', summary: 'hook install: a git pre-commit hook that blocks commits adding a credential', run: hookCommand },

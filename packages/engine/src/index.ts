@@ -41,3 +41,5 @@ export { DetectorPool, serveDetector, isDetectorWorker } from './worker-pool.js'
 export type { DetectorSpec } from './worker-pool.js';
 export { prepareScan, SetupError } from './setup.js';
 export type { ScanSetup, ScanSetupOptions } from './setup.js';
+export { detectPeerFormat, importGitleaksConfig, matchPeerEntries, nameSecretGroup, parsePeerFile, PeerImportError } from './peer-import.js';
+export type { ConfigImport, PeerEntry, PeerFormat } from './peer-import.js';
