@@ -26,7 +26,8 @@ export { parseIgnoreFile, IgnoreFileError, IGNORE_FILE_NAME } from './ignore-fil
 export { createBaseline, serializeBaseline, parseBaseline, BaselineError, BASELINE_VERSION, type ParsedBaseline } from './baseline.js';
 export type { Baseline, BaselineEntry } from './baseline.js';
 export { renderText, summaryLine, formatBytes, formatCount } from './reporters/text.js';
-export { renderJson } from './reporters/json.js';
+export { renderJson, renderJsonLines } from './reporters/json.js';
+export { renderJunit } from './reporters/junit.js';
 export { renderSarif, buildSarif, ruleName, FINGERPRINT_KEY, SARIF_SCHEMA } from './reporters/sarif.js';
 export { scanGitHistory, historyLogArgs } from './sources/git-history.js';
 export type { GitHistoryOptions } from './sources/git-history.js';

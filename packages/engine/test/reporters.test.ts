@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildSarif, formatCount, renderJson, renderSarif, renderText, type Finding, type ScanResult } from '../src/index.js';
+import { buildSarif, formatCount, renderJson, renderJsonLines, renderJunit, renderSarif, renderText, type Finding, type ScanResult } from '../src/index.js';
 import { validateSarif } from '../../../test/support/sarif-schema.js';
 import { rule } from './support.js';
 
@@ -84,12 +84,25 @@ describe('reporters', () => {
     golden('report.sarif', text);
   });
 
+  it('jsonl', () => golden('report.jsonl', renderJsonLines(result, { showSecrets: false })));
+  it('junit', () => {
+    const text = renderJunit(result, { toolVersion: '0.0.0-test' });
+    golden('report.junit.xml', text);
+    const clean = renderJunit({ ...result, findings: [] }, { toolVersion: '0' });
+    expect(clean).toContain('tests="1" failures="0"');
+    expect(clean).toContain('<testcase classname="keyward" name="no credentials found in 42 files"/>');
+    const hostile = renderJunit({ ...result, findings: [{ ...result.findings[0]!, path: 'a"<b>&\u0001.env' }] }, { toolVersion: '0' });
+    expect(hostile).toContain('classname="a&quot;&lt;b&gt;&amp;\ufffd.env"');
+  });
+
   it('never carry the secret unless asked, and SARIF never', () => {
     for (const out of [
       renderText(result, { color: false, showSecrets: false }),
       renderText(result, { color: true, showSecrets: false }),
       renderJson(result, { showSecrets: false, toolVersion: '0' }),
       renderSarif(result, { toolVersion: '0' }),
+      renderJsonLines(result, { showSecrets: false }),
+      renderJunit(result, { toolVersion: '0' }),
     ]) {
       expect(out).not.toContain('AAAAAAAA');
       expect(out).not.toContain('BBBBBBBB');
