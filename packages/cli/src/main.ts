@@ -5,6 +5,7 @@ import { baselineCommand } from './commands/baseline.js';
 import { configCommand } from './commands/config.js';
 import { doctorCommand } from './commands/doctor.js';
 import { hookCommand } from './commands/hook.js';
+import { orgCommand } from './commands/org.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 import { provisionCommands } from '@keyward/provision';
@@ -20,6 +21,7 @@ const commands: Command[] = [
   { name: 'scan', summary: 'find credentials in a directory, git history, a diff, staged changes or stdin', run: scanCommand },
   { name: 'baseline', summary: 'baseline create|migrate|import: record known findings (also from gitleaks or detect-secrets)', run: baselineCommand },
   { name: 'config', summary: 'config import: a .gitleaks.toml as a .keyward.yaml', run: configCommand },
+  { name: 'org', summary: 'org plan|scan|report: scan a whole organization on a GitHub Actions matrix', run: orgCommand },
   { name: 'rules', summary: 'rules list: print the rule table (text, json or markdown)', run: rulesCommand },
   { name: 'doctor', summary: 'which keyward, Node, regex engine (and why), threads, config file and git this machine has', run: doctorCommand },
   { name: 'hook', summary: 'hook install: a git pre-commit hook that blocks commits adding a credential', run: hookCommand },
