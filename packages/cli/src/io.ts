@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { FetchLike } from '@keyward/engine';
 // Everything the CLI touches of the outside world, injected so tests run commands in-process.
 export interface CliIo {
   stdout: (text: string) => void;
@@ -13,6 +14,12 @@ export interface CliIo {
   workerEntry?: URL;
   /** Cores to use for detection on large scans (default 1). */
   cores?: number;
+  /**
+   * How `--verify` reaches providers. Tests inject one that routes to local stand-ins; the shipped CLI
+   * always uses the real network (with HTTPS_PROXY/NO_PROXY), and nothing in a scanned repository,
+   * a config file or the environment can point it elsewhere.
+   */
+  verifyFetch?: FetchLike;
 }
 
 export const EXIT_OK = 0;

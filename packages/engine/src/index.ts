@@ -44,3 +44,5 @@ export { prepareScan, SetupError } from './setup.js';
 export type { ScanSetup, ScanSetupOptions } from './setup.js';
 export { detectPeerFormat, importGitleaksConfig, matchPeerEntries, nameSecretGroup, parsePeerFile, PeerImportError } from './peer-import.js';
 export type { ConfigImport, PeerEntry, PeerFormat } from './peer-import.js';
+export { parseVerifySpec, VerifySpecError, type VerifySpec } from './verify/spec.js';
+export { Verifier, verifyFindings, type FetchLike, type Verification, type VerificationStatus, type VerifyOptions, type VerifyStats } from './verify/verifier.js';

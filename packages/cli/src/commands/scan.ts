@@ -2,6 +2,7 @@
 // and the config file, run the chosen source, write the report, and return the documented exit code.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 import {
   DetectorPool,
   formatBytes,
@@ -15,11 +16,13 @@ import {
   renderSarif,
   renderText,
   runScan,
+  verifyFindings,
   SetupError,
   summaryLine,
   type RegexBackendName,
   type ScanResult,
   type ScanSetup,
+  type FetchLike,
   type SourceEvent,
 } from '@keyward/engine';
 import { EXIT_OK, UsageError, type CliIo, parseCommandArgs } from '../io.js';
@@ -29,6 +32,8 @@ import { VERSION } from '../version.js';
 export type ReportFormat = 'text' | 'json' | 'jsonl' | 'sarif' | 'junit';
 const FORMATS: ReportFormat[] = ['text', 'json', 'jsonl', 'sarif', 'junit'];
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type ResultKind = 'verified' | 'unknown' | 'invalid' | 'unverified';
+const RESULT_KINDS: ResultKind[] = ['verified', 'unknown', 'invalid', 'unverified'];
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'info', 'debug'];
 
 const PARALLEL_AFTER_BYTES = 16 * 1024 * 1024;
@@ -51,6 +56,10 @@ export interface ScanSettings {
   findingsExitCode: number;
   /** What goes to stderr besides errors: warn adds notes, info the summary line, debug the engine and timing. */
   logLevel: LogLevel;
+  /** --verify (else the config's `verify`). */
+  verify?: boolean;
+  /** --results / --only-verified: which verification outcomes to report (default: all). */
+  results?: ResultKind[];
   /** Detection threads for large scans; 1 keeps everything on the main thread. */
   threads?: number;
 }
@@ -82,6 +91,11 @@ Configuration
       --regex-engine NAME   auto (default), re2 (native) or re2js (portable)
       --exit-zero           exit 0 even when there are findings
       --exit-code N         exit N (0-255) when there are findings (default 1)
+
+Verification (off by default; sends each distinct secret once to its provider's documented endpoint)
+      --verify              check findings with their providers: verified, invalid or unknown
+      --results LIST        report only these: verified,unknown,invalid,unverified (default all)
+      --only-verified       report only findings the provider confirmed live (implies --verify)
       --log-level LEVEL     stderr: error, warn, info (default; adds the summary) or debug
       --threads N           detection threads for large scans (default: one per core)
 
@@ -109,6 +123,9 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
       'exit-zero': { type: 'boolean' },
       'exit-code': { type: 'string' },
       'log-level': { type: 'string' },
+      verify: { type: 'boolean' },
+      results: { type: 'string' },
+      'only-verified': { type: 'boolean' },
       history: { type: 'boolean' },
       'log-opts': { type: 'string' },
       since: { type: 'string' },
@@ -174,6 +191,14 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
     findingsExitCode: values['exit-zero'] ? 0 : findingsExitCode,
     logLevel,
   };
+  if (values.results !== undefined && values['only-verified']) throw new UsageError('--results and --only-verified contradict each other');
+  if (values['only-verified']) settings.results = ['verified'];
+  if (values.results !== undefined) {
+    const kinds = values.results.split(',').map((k) => k.trim()) as ResultKind[];
+    if (kinds.length === 0 || kinds.some((k) => !RESULT_KINDS.includes(k))) throw new UsageError(`--results takes a list of ${RESULT_KINDS.join(', ')}, not "${values.results}"`);
+    settings.results = kinds;
+  }
+  if (values.verify || settings.results) settings.verify = true;
   if (values.output) settings.output = path.resolve(io.cwd, values.output);
   // --config, else KEYWARD_CONFIG (as gitleaks reads GITLEAKS_CONFIG), else .keyward.yaml in PATH
   const configPath = values.config ?? (io.env.KEYWARD_CONFIG?.trim() || undefined);
@@ -263,6 +288,7 @@ export async function executeScan(settings: ScanSettings, io: CliIo, onSetup?: (
       now: io.now,
     });
     progress?.clear();
+    if (settings.verify ?? config.verify) await verifyResult(result, settings, io);
     if (atLeast(settings.logLevel, 'warn')) warnLegacyFingerprints(setup, io);
     if (atLeast(settings.logLevel, 'debug')) {
       io.stderr(
@@ -274,6 +300,25 @@ export async function executeScan(settings: ScanSettings, io: CliIo, onSetup?: (
   } finally {
     progress?.clear();
   }
+}
+
+/** --verify: ask each finding's provider, then keep the outcomes --results names. */
+async function verifyResult(result: ScanResult, settings: ScanSettings, io: CliIo): Promise<void> {
+  const stats = await verifyFindings(result.findings, result.rules, { fetch: io.verifyFetch ?? networkFetch(io) });
+  if (settings.results) {
+    const wanted = new Set(settings.results);
+    result.findings = result.findings.filter((f) => wanted.has(f.verification ? f.verification.status : 'unverified'));
+  }
+  if (atLeast(settings.logLevel, 'info')) {
+    io.stderr(`verify: ${stats.requests} request(s): ${stats.verified} verified, ${stats.invalid} invalid, ${stats.unknown} unknown\n`);
+  }
+}
+
+/** The real network, through HTTPS_PROXY / NO_PROXY when they are set (undici's EnvHttpProxyAgent). */
+function networkFetch(io: CliIo): FetchLike {
+  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => io.env[k]);
+  const dispatcher = proxied ? new EnvHttpProxyAgent() : undefined;
+  return (url, init) => undiciFetch(url, { ...init, ...(dispatcher ? { dispatcher } : {}) });
 }
 
 /** Version 1 fingerprints still match, but they let anyone test guesses of the secret: say how to move on. */

@@ -23,6 +23,7 @@ export function findingJson(f: Finding, showSecrets: boolean): Record<string, un
   if (showSecrets) out.secret = f.secret;
   if (f.commit) out.commit = f.commit;
   if (f.blobId) out.blobId = f.blobId;
+  if (f.verification) out.verification = f.verification;
   return out;
 }
 

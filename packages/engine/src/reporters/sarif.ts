@@ -33,7 +33,7 @@ function descriptor(rule: Rule): ReportingDescriptor {
     "finding's fingerprint to `.keywardignore`.";
   const text =
     `${rule.description}. A credential in source control is readable by everyone with a clone, ` +
-    `including every past and future fork. Revoke or rotate it with ${rule.provider} first, then remove it ` +
+    `including every past and future fork. Revoke or rotate it with ${rule.provider} first${rule.revoke ? ` (${rule.revoke})` : ''}, then remove it ` +
     `from the code and load it from a secret store at run time. ${allowHow.replace(/`/g, '')} ` +
     `Format reference: ${rule.docs}`;
   const markdown = [
@@ -41,7 +41,7 @@ function descriptor(rule: Rule): ReportingDescriptor {
     '',
     'A credential in source control is readable by everyone with a clone, including every past and future fork.',
     '',
-    `1. Revoke or rotate it with ${rule.provider} first: deleting the line does not un-leak it.`,
+    `1. Revoke or rotate it with ${rule.provider} first${rule.revoke ? ` ([how](${rule.revoke}))` : ''}: deleting the line does not un-leak it.`,
     '2. Remove it from the code and load it from a secret store at run time.',
     '3. If it was ever pushed, treat history as leaked too; rewriting history comes after rotation.',
     '',
@@ -102,6 +102,14 @@ export function buildSarif(result: ScanResult, options: SarifOptions): Log {
     if (index !== undefined) r.ruleIndex = index;
     if (f.commit) {
       r.properties = { commitSha: f.commit.sha, ...(f.commit.date ? { commitDate: f.commit.date } : {}) };
+    }
+    if (f.verification) {
+      r.properties = { ...r.properties, verification: f.verification.status, ...(f.verification.identity ? { verifiedIdentity: f.verification.identity } : {}) };
+      // A live credential outranks everything; one its provider rejected matters less.
+      if (f.verification.status === 'verified') {
+        r.level = 'error';
+        r.rank = 100;
+      } else if (f.verification.status === 'invalid') r.rank = 10;
     }
     return r;
   });
