@@ -12,7 +12,8 @@
 import type { CommitInfo, SkippedFile } from '../types.js';
 import type { SourceEvent } from './directory.js';
 import { ObjectIdSet } from './git-object-set.js';
-import { ByteReader, GitError, GitRunner, splitArguments, stopGit, type GitRunnerOptions } from './git-runner.js';
+import { parseLogOptions, logSelectionArgs } from './git-log-options.js';
+import { ByteReader, GitError, GitRunner, stopGit, type GitRunnerOptions } from './git-runner.js';
 import { decodeText, looksBinary } from './text.js';
 
 export interface GitHistoryOptions extends GitRunnerOptions {
@@ -38,13 +39,9 @@ const HEADER = 0x01;
 const COMMIT_FIELDS = 5; // sha, author, email, date, subject
 const LOG_FORMAT = '%x01%H%x00%an%x00%ae%x00%aI%x00%s';
 
-/** Arguments for the history walk; exported for the error messages and tests. */
+/** Arguments for the history walk; exported for the error messages and tests. Throws LogOptionError for a refused option. */
 export function historyLogArgs(options: Pick<GitHistoryOptions, 'logOpts' | 'since'>): string[] {
-  const user = options.logOpts ? splitArguments(options.logOpts) : [];
-  // Without a revision of the user's own, walk every ref. A path limit after `--` is not a revision.
-  const dashDash = user.indexOf('--');
-  const revisionPart = dashDash >= 0 ? user.slice(0, dashDash) : user;
-  const hasRevision = revisionPart.some((a) => !a.startsWith('-') || ['--all', '--branches', '--tags', '--remotes', '--glob'].some((o) => a === o || a.startsWith(`${o}=`)));
+  const selection = parseLogOptions(options.logOpts ?? '');
   return [
     'log',
     '--reverse',
@@ -59,8 +56,8 @@ export function historyLogArgs(options: Pick<GitHistoryOptions, 'logOpts' | 'sin
     '-z',
     `--format=${LOG_FORMAT}`,
     ...(options.since ? [`--since=${options.since}`] : []),
-    ...(hasRevision ? [] : ['--all']),
-    ...user,
+    // Without a revision of the user's own, walk every ref.
+    ...logSelectionArgs(selection, ['--all']),
   ];
 }
 
@@ -100,9 +97,11 @@ async function* changedBlobs(reader: ByteReader): AsyncGenerator<PendingBlob> {
 /** Every unique blob reachable from the selected history, as fragments attributed to their first commit. */
 export async function* scanGitHistory(options: GitHistoryOptions): AsyncGenerator<SourceEvent> {
   const git = new GitRunner(options);
-  const topLevel = await git.probe(['rev-parse', '--show-toplevel']);
-  if (topLevel === undefined) throw new GitError(`not a git repository (or inside one): ${options.cwd}`);
+  // Checked before git runs: a refused option fails alone, naming itself.
   const logArgs = historyLogArgs(options);
+  // --git-dir, not --show-toplevel: a bare repository (a mirror, a server's copy) has history but no work tree.
+  const gitDir = await git.probe(['rev-parse', '--git-dir']);
+  if (gitDir === undefined) throw new GitError(`not a git repository (or inside one): ${options.cwd}`);
   const log = git.spawn(logArgs);
   const logDone = git.finished(log, logArgs);
   log.stdin.end();
