@@ -21,6 +21,11 @@ export interface GitHistoryOptions extends GitRunnerOptions {
   maxFileSize: number;
   /** Extra `git log` arguments (revisions, ranges, --since, paths); default: every ref (`--all`). */
   logOpts?: string;
+  /**
+   * Revisions chosen by a program, not a person (e.g. `[head, '^base']`): passed as they are after
+   * --end-of-options, in place of --log-opts' revisions and the default of every ref.
+   */
+  revisions?: readonly string[];
   /** Only commits after this date (`git log --since`). */
   since?: string;
   /** Paths the caller wants skipped without reading, e.g. allowlisted globs. */
@@ -40,8 +45,12 @@ const COMMIT_FIELDS = 5; // sha, author, email, date, subject
 const LOG_FORMAT = '%x01%H%x00%an%x00%ae%x00%aI%x00%s';
 
 /** Arguments for the history walk; exported for the error messages and tests. Throws LogOptionError for a refused option. */
-export function historyLogArgs(options: Pick<GitHistoryOptions, 'logOpts' | 'since'>): string[] {
+export function historyLogArgs(options: Pick<GitHistoryOptions, 'logOpts' | 'since' | 'revisions'>): string[] {
   const selection = parseLogOptions(options.logOpts ?? '');
+  if (options.revisions && options.revisions.length > 0) {
+    selection.revisions = [...options.revisions];
+    selection.choosesRefs = true;
+  }
   return [
     'log',
     '--reverse',
