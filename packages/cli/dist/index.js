@@ -10758,31 +10758,91 @@ function extend(target) {
 /***/ }),
 
 /***/ 4173:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.baselineCommand = baselineCommand;
 // `keyward baseline create [PATH] [scan options] > .keyward-baseline.json`: record today's findings so
-// later scans with --baseline report only new ones.
+// later scans with --baseline report only new ones. `keyward baseline migrate --baseline OLD`: rewrite a
+// baseline (version 1, or one made with another fingerprint key) with today's fingerprints, keeping
+// exactly the findings it already knew.
+const promises_1 = __nccwpck_require__(1455);
+const node_path_1 = __importDefault(__nccwpck_require__(6760));
 const engine_1 = __nccwpck_require__(9261);
 const io_js_1 = __nccwpck_require__(229);
 const scan_js_1 = __nccwpck_require__(1843);
+const USAGE = `usage: keyward baseline create [PATH] [scan options] [-o FILE]
+       keyward baseline migrate [PATH] --baseline OLD [scan options] [-o FILE]
+
+create   record every finding of the scan (no secrets, no hashes of them) as a version 2 baseline
+migrate  scan again and write the findings that OLD already knew with today's fingerprints; entries of
+         OLD that no longer match a finding are dropped and counted
+`;
 async function baselineCommand(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub !== 'create')
-        throw new io_js_1.UsageError('usage: keyward baseline create [PATH] [scan options] [-o FILE]');
-    const settings = (0, scan_js_1.parseScanArgs)(rest, io);
+    if (sub === '--help' || sub === '-h' || rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(USAGE);
+        return io_js_1.EXIT_OK;
+    }
+    if (sub === 'create')
+        return create(rest, io);
+    if (sub === 'migrate')
+        return migrate(rest, io);
+    throw new io_js_1.UsageError(USAGE.trimEnd());
+}
+async function create(argv, io) {
+    const settings = (0, scan_js_1.parseScanArgs)(argv, io);
     if (settings.baselinePath)
         throw new io_js_1.UsageError('baseline create records every finding; drop --baseline');
     const result = await (0, scan_js_1.executeScan)({ ...settings, progress: false }, io);
-    const text = (0, engine_1.serializeBaseline)((0, engine_1.createBaseline)(result.findings));
-    if (settings.output)
-        await (0, scan_js_1.writeReport)(settings.output, text);
-    else
-        io.stdout(text);
+    await emit((0, engine_1.serializeBaseline)((0, engine_1.createBaseline)(result.findings)), settings.output, io);
     io.stderr(`baseline: ${result.findings.length} finding(s) recorded\n`);
     return io_js_1.EXIT_OK;
+}
+async function migrate(argv, io) {
+    const settings = (0, scan_js_1.parseScanArgs)(argv, io);
+    const oldPath = settings.baselinePath;
+    if (!oldPath)
+        throw new io_js_1.UsageError('baseline migrate needs --baseline OLD: the baseline to rewrite');
+    const origin = node_path_1.default.relative(io.cwd, oldPath) || oldPath;
+    let text;
+    try {
+        text = await (0, promises_1.readFile)(oldPath, 'utf8');
+    }
+    catch (error) {
+        throw new io_js_1.UsageError(`cannot read baseline ${origin}: ${error.code ?? String(error)}`);
+    }
+    let old;
+    try {
+        old = (0, engine_1.parseBaseline)(text, origin);
+    }
+    catch (error) {
+        if (error instanceof engine_1.BaselineError)
+            throw new io_js_1.UsageError(error.message);
+        throw error;
+    }
+    // Scan with no baseline, then keep what the old one knew, by either fingerprint version.
+    const { baselinePath: _unused, ...scan } = settings;
+    const result = await (0, scan_js_1.executeScan)({ ...scan, progress: false }, io);
+    const known = new engine_1.KnownFindings(old.fingerprints);
+    const kept = result.findings.filter((f) => known.has(f));
+    const matched = new Set(kept.map((f) => (old.fingerprints.has(f.fingerprint) ? f.fingerprint : known.legacyMatches.get(f.fingerprint))));
+    const baseline = (0, engine_1.createBaseline)(kept);
+    await emit((0, engine_1.serializeBaseline)(baseline), settings.output, io);
+    const dropped = old.fingerprints.size - matched.size;
+    io.stderr(`baseline migrate: ${baseline.findings.length} finding(s) kept from a version ${old.version} baseline of ${old.fingerprints.size}` +
+        `${dropped > 0 ? `; ${dropped} entr${dropped === 1 ? 'y' : 'ies'} matched no finding and ${dropped === 1 ? 'was' : 'were'} dropped` : ''}\n`);
+    return io_js_1.EXIT_OK;
+}
+async function emit(text, output, io) {
+    if (output)
+        await (0, scan_js_1.writeReport)(output, text);
+    else
+        io.stdout(text);
 }
 
 
@@ -11172,13 +11232,15 @@ function render(result, settings) {
         return (0, engine_1.renderSarif)(result, { toolVersion: version_js_1.VERSION });
     return (0, engine_1.renderText)(result, { color: settings.color, showSecrets: settings.showSecrets });
 }
-async function executeScan(settings, io) {
+async function executeScan(settings, io, onSetup) {
     let setup;
+    const fingerprintKey = io.env.KEYWARD_FINGERPRINT_KEY?.trim();
     try {
         setup = await (0, engine_1.prepareScan)({
             root: settings.source.kind === 'stdin' ? io.cwd : settings.source.root,
             cwd: io.cwd,
             regexBackend: settings.regexBackend,
+            ...(fingerprintKey ? { fingerprintKey } : {}),
             ...(settings.configPath ? { configPath: settings.configPath } : {}),
             ...(settings.baselinePath ? { baselinePath: settings.baselinePath } : {}),
         });
@@ -11188,6 +11250,7 @@ async function executeScan(settings, io) {
             throw new io_js_1.UsageError(error.message);
         throw error;
     }
+    onSetup?.(setup);
     const { config, detector, ignored, baseline } = setup;
     const events = await (0, sources_js_1.sourceFor)(settings.source, {
         io,
@@ -11199,7 +11262,7 @@ async function executeScan(settings, io) {
     const threads = settings.threads ?? io.cores ?? 1;
     const workerEntry = io.workerEntry;
     try {
-        return await (0, engine_1.runScan)(events, {
+        const result = await (0, engine_1.runScan)(events, {
             detector,
             ...(workerEntry && threads > 1
                 ? {
@@ -11215,9 +11278,24 @@ async function executeScan(settings, io) {
             ...(progress ? { onProgress: (p) => progress.update(p.files, p.bytes) } : {}),
             now: io.now,
         });
+        progress?.clear();
+        warnLegacyFingerprints(setup, io);
+        return result;
     }
     finally {
         progress?.clear();
+    }
+}
+/** Version 1 fingerprints still match, but they let anyone test guesses of the secret: say how to move on. */
+function warnLegacyFingerprints(setup, io) {
+    const ignored = [...setup.ignored.legacyMatches];
+    if (ignored.length > 0) {
+        io.stderr(`note: ${ignored.length} ${engine_1.IGNORE_FILE_NAME} entr${ignored.length === 1 ? 'y is a' : 'ies are'} version 1 fingerprint${ignored.length === 1 ? '' : 's'} (an unsalted hash of the secret); replace:\n`);
+        for (const [current, legacy] of ignored)
+            io.stderr(`  ${legacy} -> ${current}\n`);
+    }
+    if (setup.baselineVersion === 1) {
+        io.stderr('note: the baseline is version 1 (it holds unsalted hashes of the secrets); rewrite it with `keyward baseline migrate --baseline FILE -o FILE`\n');
     }
 }
 /** A single status line on stderr, shown only for scans that take more than a moment. */
@@ -11490,7 +11568,7 @@ exports.CompiledAllowlist = CompiledAllowlist;
 /***/ }),
 
 /***/ 9086:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ ((__unused_webpack_module, exports) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
@@ -11498,19 +11576,14 @@ exports.BaselineError = exports.BASELINE_VERSION = void 0;
 exports.createBaseline = createBaseline;
 exports.serializeBaseline = serializeBaseline;
 exports.parseBaseline = parseBaseline;
-// A baseline records known findings by content fingerprint only: sorted, with no line numbers,
-// timestamps or commit ids, so it does not churn and merges cleanly; `--baseline` then reports only
-// what is new. It holds a hash of each secret, never the secret.
-const fingerprint_js_1 = __nccwpck_require__(4037);
-exports.BASELINE_VERSION = 1;
+exports.BASELINE_VERSION = 2;
 class BaselineError extends Error {
 }
 exports.BaselineError = BaselineError;
 function createBaseline(findings) {
     const byFingerprint = new Map();
-    for (const f of findings) {
-        byFingerprint.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, secretHash: (0, fingerprint_js_1.secretHash)(f.secret) });
-    }
+    for (const f of findings)
+        byFingerprint.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path });
     // Code-point order, not localeCompare: the file must be byte-identical on every machine and locale.
     const entries = [...byFingerprint.values()].sort((a, b) => byCodePoint(a.path, b.path) || byCodePoint(a.ruleId, b.ruleId) || byCodePoint(a.fingerprint, b.fingerprint));
     return { version: exports.BASELINE_VERSION, tool: 'keyward', findings: entries };
@@ -11530,17 +11603,17 @@ function parseBaseline(text, origin) {
         throw new BaselineError(`${origin}: not valid JSON (${error.message})`);
     }
     const d = doc;
-    if (!d || typeof d !== 'object' || d.tool !== 'keyward' || d.version !== exports.BASELINE_VERSION || !Array.isArray(d.findings)) {
-        throw new BaselineError(`${origin}: not a keyward baseline (expected {"version": 1, "tool": "keyward", "findings": [...]}); create one with \`keyward baseline create\``);
+    if (!d || typeof d !== 'object' || d.tool !== 'keyward' || (d.version !== 1 && d.version !== 2) || !Array.isArray(d.findings)) {
+        throw new BaselineError(`${origin}: not a keyward baseline (expected {"version": ${exports.BASELINE_VERSION}, "tool": "keyward", "findings": [...]}); create one with \`keyward baseline create\``);
     }
-    const out = new Set();
+    const fingerprints = new Set();
     d.findings.forEach((entry, i) => {
         if (!entry || typeof entry.fingerprint !== 'string' || !/^[0-9a-f]{32}$/.test(entry.fingerprint)) {
             throw new BaselineError(`${origin}: findings[${i}].fingerprint must be 32 hex characters`);
         }
-        out.add(entry.fingerprint);
+        fingerprints.add(entry.fingerprint);
     });
-    return out;
+    return { version: d.version, fingerprints };
 }
 
 
@@ -12306,7 +12379,7 @@ class Detector {
                 endColumn: c.end - lines.startOf(endLine) + 1,
                 secret: c.secret,
                 redacted: (0, fingerprint_js_1.redact)(c.secret),
-                fingerprint: (0, fingerprint_js_1.fingerprintOf)(rule.id, fragment.path, c.secret),
+                fingerprint: (0, fingerprint_js_1.fingerprintOf)(rule, fragment.path, c.secret, this.options.fingerprintKey),
                 entropy: Math.round(c.entropy * 100) / 100,
             };
             if (fragment.commit)
@@ -12964,20 +13037,68 @@ function lookAlikeReason(secret, context) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.FINGERPRINT_VERSION = void 0;
+exports.isGuessable = isGuessable;
 exports.fingerprintOf = fingerprintOf;
-exports.secretHash = secretHash;
+exports.legacyFingerprintOf = legacyFingerprintOf;
 exports.redact = redact;
 const node_crypto_1 = __nccwpck_require__(7598);
-/**
- * Content-based: rule id + path + secret, never a line number or a commit, so a baseline or an ignore
- * entry survives rebases, squashes and unrelated edits. 32 hex characters (128 bits).
- */
-function fingerprintOf(ruleId, path, secret) {
-    return (0, node_crypto_1.createHash)('sha256').update(`${ruleId}\0${path}\0${secret}`).digest('hex').slice(0, 32);
+const entropy_js_1 = __nccwpck_require__(6608);
+// A fingerprint names a finding by content: rule id + repository-relative path + secret, never a line
+// number or a commit, so a baseline or an ignore entry survives rebases, squashes and unrelated edits.
+// It is printed in annotations, SARIF and summaries, so it must not let anyone test guesses of the
+// secret offline. Version 2 (docs/fingerprints.md):
+// - with a fingerprint key (KEYWARD_FINGERPRINT_KEY, kept as a CI secret): HMAC-SHA256 under that key;
+//   without the key a fingerprint says nothing about the secret;
+// - without a key, a secret that a person may have chosen (a generic or password rule, or one with less
+//   than STRONG_BITS of estimated randomness) goes through scrypt (8 MiB, 10-20 ms a guess), salted
+//   with rule id and path, so a word list costs an attacker that much per word per fingerprint;
+// - a machine-made token of at least STRONG_BITS (a provider format) is hashed once, salted likewise:
+//   no guess list reaches 128 random bits, so slowing it buys nothing and would slow large scans.
+// Stable across machines (no per-machine salt): baselines and code-scanning alerts match everywhere.
+exports.FINGERPRINT_VERSION = 2;
+const DOMAIN = 'keyward-fingerprint-v2';
+const STRONG_BITS = 128;
+// scrypt cost: N = 2^13, r = 8 -> 8 MiB of memory and about 10-20 ms of one core per evaluation.
+const SCRYPT = { N: 1 << 13, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const HUMAN_CHOSEN_TAGS = new Set(['generic', 'password']);
+/** Estimated randomness of a secret in bits: Shannon entropy per character times length. */
+function estimatedBits(secret) {
+    return (0, entropy_js_1.shannonEntropy)(secret) * secret.length;
 }
-/** A hash of the secret alone, for baselines that must not hold the secret itself. */
-function secretHash(secret) {
-    return (0, node_crypto_1.createHash)('sha256').update(secret).digest('hex').slice(0, 32);
+/** True when the value may be one a person chose, so a guess list could reach it. */
+function isGuessable(rule, secret) {
+    return (rule.tags ?? []).some((t) => HUMAN_CHOSEN_TAGS.has(t)) || estimatedBits(secret) < STRONG_BITS;
+}
+// One evaluation per distinct (rule, path, secret) in a process: a history scan meets the same key in
+// many versions of a file. Bounded, and keyed by a hash so the map holds no secret.
+const MEMO_LIMIT = 20_000;
+const memo = new Map();
+/**
+ * The version 2 fingerprint: 32 hex characters. `key` is the fingerprint key, when one is configured.
+ */
+function fingerprintOf(rule, path, secret, key) {
+    const salt = `${DOMAIN}\0${rule.id}\0${path}`;
+    if (key)
+        return (0, node_crypto_1.createHmac)('sha256', key).update(`${salt}\0${secret}`).digest('hex').slice(0, 32);
+    if (!isGuessable(rule, secret))
+        return (0, node_crypto_1.createHash)('sha256').update(`${salt}\0${secret}`).digest('hex').slice(0, 32);
+    const memoKey = (0, node_crypto_1.createHash)('sha256').update(`${salt}\0${secret}`).digest('base64');
+    let fingerprint = memo.get(memoKey);
+    if (fingerprint === undefined) {
+        fingerprint = (0, node_crypto_1.scryptSync)(secret, salt, 16, SCRYPT).toString('hex');
+        if (memo.size >= MEMO_LIMIT)
+            memo.clear();
+        memo.set(memoKey, fingerprint);
+    }
+    return fingerprint;
+}
+/**
+ * The version 1 fingerprint, sha256(rule, path, secret): still recognised in .keywardignore files and
+ * version 1 baselines so that they keep working until migrated, never printed or written any more.
+ */
+function legacyFingerprintOf(ruleId, path, secret) {
+    return (0, node_crypto_1.createHash)('sha256').update(`${ruleId}\0${path}\0${secret}`).digest('hex').slice(0, 32);
 }
 /**
  * Show only a short prefix that identifies the kind of credential (ghp_, AKIA, sk_live_…) and never
@@ -13233,8 +13354,8 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
     for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.formatBytes = exports.summaryLine = exports.renderText = exports.BaselineError = exports.parseBaseline = exports.serializeBaseline = exports.createBaseline = exports.IGNORE_FILE_NAME = exports.IgnoreFileError = exports.parseIgnoreFile = exports.compareFindings = exports.runScan = exports.looksBinary = exports.fragmentText = exports.decodeWithAscii = exports.decodeText = exports.scanDirectory = exports.DEFAULT_MAX_FILE_SIZE = exports.CONFIG_FILE_NAMES = exports.ConfigError = exports.parseSize = exports.defaultConfig = exports.resolveRules = exports.parseConfig = exports.builtinRules = exports.redact = exports.secretHash = exports.fingerprintOf = exports.lookAlikeReason = exports.shannonEntropy = exports.KeywordPrefilter = exports.INLINE_ALLOW = exports.Detector = exports.SeededRandom = exports.validators = exports.alphabetOf = exports.isTemplate = exports.expandExample = exports.RuleError = exports.assertUniqueIds = exports.loadRuleDocuments = exports.loadRuleSources = exports.loadRuleDirectory = exports.parseRule = exports.parseRuleDocument = exports.parseRuleFile = exports.RegexSyntaxError = exports.resolveBackend = exports.availableBackends = exports.compileRegex = void 0;
-exports.SetupError = exports.prepareScan = exports.isDetectorWorker = exports.serveDetector = exports.DetectorPool = exports.ObjectIdSet = exports.splitArguments = exports.ByteReader = exports.GitMissingCommitError = exports.GitError = exports.GitRunner = exports.scanGitStaged = exports.unquoteGitPath = exports.addedLinesOf = exports.scanGitDiff = exports.historyLogArgs = exports.scanGitHistory = exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = exports.ruleName = exports.buildSarif = exports.renderSarif = exports.renderJson = exports.formatCount = void 0;
+exports.BaselineError = exports.parseBaseline = exports.serializeBaseline = exports.createBaseline = exports.IGNORE_FILE_NAME = exports.IgnoreFileError = exports.parseIgnoreFile = exports.compareFindings = exports.runScan = exports.looksBinary = exports.fragmentText = exports.decodeWithAscii = exports.decodeText = exports.scanDirectory = exports.DEFAULT_MAX_FILE_SIZE = exports.CONFIG_FILE_NAMES = exports.ConfigError = exports.parseSize = exports.defaultConfig = exports.resolveRules = exports.parseConfig = exports.builtinRules = exports.KnownFindings = exports.FINGERPRINT_VERSION = exports.redact = exports.isGuessable = exports.legacyFingerprintOf = exports.fingerprintOf = exports.lookAlikeReason = exports.shannonEntropy = exports.KeywordPrefilter = exports.INLINE_ALLOW = exports.Detector = exports.SeededRandom = exports.validators = exports.alphabetOf = exports.isTemplate = exports.expandExample = exports.RuleError = exports.assertUniqueIds = exports.loadRuleDocuments = exports.loadRuleSources = exports.loadRuleDirectory = exports.parseRule = exports.parseRuleDocument = exports.parseRuleFile = exports.RegexSyntaxError = exports.resolveBackend = exports.availableBackends = exports.compileRegex = void 0;
+exports.SetupError = exports.prepareScan = exports.isDetectorWorker = exports.serveDetector = exports.DetectorPool = exports.ObjectIdSet = exports.splitArguments = exports.ByteReader = exports.GitMissingCommitError = exports.GitError = exports.GitRunner = exports.scanGitStaged = exports.unquoteGitPath = exports.addedLinesOf = exports.scanGitDiff = exports.historyLogArgs = exports.scanGitHistory = exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = exports.ruleName = exports.buildSarif = exports.renderSarif = exports.renderJson = exports.formatCount = exports.formatBytes = exports.summaryLine = exports.renderText = exports.BASELINE_VERSION = void 0;
 __exportStar(__nccwpck_require__(6648), exports);
 var regex_js_1 = __nccwpck_require__(6806);
 Object.defineProperty(exports, "compileRegex", ({ enumerable: true, get: function () { return regex_js_1.compileRegex; } }));
@@ -13269,8 +13390,12 @@ var filters_js_1 = __nccwpck_require__(6858);
 Object.defineProperty(exports, "lookAlikeReason", ({ enumerable: true, get: function () { return filters_js_1.lookAlikeReason; } }));
 var fingerprint_js_1 = __nccwpck_require__(4037);
 Object.defineProperty(exports, "fingerprintOf", ({ enumerable: true, get: function () { return fingerprint_js_1.fingerprintOf; } }));
-Object.defineProperty(exports, "secretHash", ({ enumerable: true, get: function () { return fingerprint_js_1.secretHash; } }));
+Object.defineProperty(exports, "legacyFingerprintOf", ({ enumerable: true, get: function () { return fingerprint_js_1.legacyFingerprintOf; } }));
+Object.defineProperty(exports, "isGuessable", ({ enumerable: true, get: function () { return fingerprint_js_1.isGuessable; } }));
 Object.defineProperty(exports, "redact", ({ enumerable: true, get: function () { return fingerprint_js_1.redact; } }));
+Object.defineProperty(exports, "FINGERPRINT_VERSION", ({ enumerable: true, get: function () { return fingerprint_js_1.FINGERPRINT_VERSION; } }));
+var known_findings_js_1 = __nccwpck_require__(8141);
+Object.defineProperty(exports, "KnownFindings", ({ enumerable: true, get: function () { return known_findings_js_1.KnownFindings; } }));
 var builtin_js_1 = __nccwpck_require__(4918);
 Object.defineProperty(exports, "builtinRules", ({ enumerable: true, get: function () { return builtin_js_1.builtinRules; } }));
 var config_js_1 = __nccwpck_require__(1367);
@@ -13300,6 +13425,7 @@ Object.defineProperty(exports, "createBaseline", ({ enumerable: true, get: funct
 Object.defineProperty(exports, "serializeBaseline", ({ enumerable: true, get: function () { return baseline_js_1.serializeBaseline; } }));
 Object.defineProperty(exports, "parseBaseline", ({ enumerable: true, get: function () { return baseline_js_1.parseBaseline; } }));
 Object.defineProperty(exports, "BaselineError", ({ enumerable: true, get: function () { return baseline_js_1.BaselineError; } }));
+Object.defineProperty(exports, "BASELINE_VERSION", ({ enumerable: true, get: function () { return baseline_js_1.BASELINE_VERSION; } }));
 var text_js_2 = __nccwpck_require__(6041);
 Object.defineProperty(exports, "renderText", ({ enumerable: true, get: function () { return text_js_2.renderText; } }));
 Object.defineProperty(exports, "summaryLine", ({ enumerable: true, get: function () { return text_js_2.summaryLine; } }));
@@ -13337,6 +13463,43 @@ Object.defineProperty(exports, "isDetectorWorker", ({ enumerable: true, get: fun
 var setup_js_1 = __nccwpck_require__(7748);
 Object.defineProperty(exports, "prepareScan", ({ enumerable: true, get: function () { return setup_js_1.prepareScan; } }));
 Object.defineProperty(exports, "SetupError", ({ enumerable: true, get: function () { return setup_js_1.SetupError; } }));
+
+
+/***/ }),
+
+/***/ 8141:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.KnownFindings = void 0;
+// Fingerprints a scan already knows (.keywardignore, a baseline). An entry may still be a version 1
+// fingerprint written before fingerprints were salted and slowed (docs/fingerprints.md); those keep
+// matching, and each match is counted so that the user is told to migrate.
+const fingerprint_js_1 = __nccwpck_require__(4037);
+class KnownFindings {
+    fingerprints;
+    /** Findings matched through a version 1 fingerprint, by their current fingerprint. */
+    legacyMatches = new Map();
+    constructor(fingerprints = new Set()) {
+        this.fingerprints = fingerprints;
+    }
+    get size() {
+        return this.fingerprints.size;
+    }
+    has(finding) {
+        if (this.fingerprints.size === 0)
+            return false;
+        if (this.fingerprints.has(finding.fingerprint))
+            return true;
+        const legacy = (0, fingerprint_js_1.legacyFingerprintOf)(finding.ruleId, finding.path, finding.secret);
+        if (!this.fingerprints.has(legacy))
+            return false;
+        this.legacyMatches.set(finding.fingerprint, legacy);
+        return true;
+    }
+}
+exports.KnownFindings = KnownFindings;
 
 
 /***/ }),
@@ -13878,7 +14041,7 @@ exports.ruleName = ruleName;
 exports.buildSarif = buildSarif;
 exports.renderSarif = renderSarif;
 exports.SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-exports.FINGERPRINT_KEY = 'keywardFingerprint/v1';
+exports.FINGERPRINT_KEY = 'keywardFingerprint/v2';
 // GitHub reads security-severity as CVSS-like: >9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, <4 low.
 const SECURITY_SEVERITY = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
 const LEVEL = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
@@ -14425,11 +14588,11 @@ async function runScan(events, options) {
     const reportedInHistory = new Set();
     const take = (found) => {
         for (const finding of found) {
-            if (options.ignoredFingerprints?.has(finding.fingerprint)) {
+            if (options.ignoredFingerprints?.has(finding)) {
                 stats.suppressed.ignoreFile++;
                 continue;
             }
-            if (options.baseline?.has(finding.fingerprint)) {
+            if (options.baseline?.has(finding)) {
                 stats.suppressed.baseline++;
                 continue;
             }
@@ -14525,6 +14688,7 @@ const builtin_js_1 = __nccwpck_require__(4918);
 const config_js_1 = __nccwpck_require__(1367);
 const detector_js_1 = __nccwpck_require__(7647);
 const ignore_file_js_1 = __nccwpck_require__(2962);
+const known_findings_js_1 = __nccwpck_require__(8141);
 /** A problem with the user's files (missing, unreadable, invalid): the message names the file. */
 class SetupError extends Error {
     name = 'SetupError';
@@ -14558,6 +14722,8 @@ async function prepareScan(options) {
     }
     const detector = checked(() => {
         const detectorOptions = { regexBackend: options.regexBackend, ruleAllowlists: config.ruleAllowlists };
+        if (options.fingerprintKey)
+            detectorOptions.fingerprintKey = options.fingerprintKey;
         if (config.allowlist)
             detectorOptions.allowlist = config.allowlist;
         return new detector_js_1.Detector((0, config_js_1.resolveRules)((0, builtin_js_1.builtinRules)(), config), detectorOptions);
@@ -14568,11 +14734,13 @@ async function prepareScan(options) {
         const text = await readUserFile(ignoreFile, ignore_file_js_1.IGNORE_FILE_NAME);
         ignored = checked(() => (0, ignore_file_js_1.parseIgnoreFile)(text, origin(ignoreFile)));
     }
-    const setup = { config, detector, ignored };
+    const setup = { config, detector, ignored: new known_findings_js_1.KnownFindings(ignored) };
     if (options.baselinePath) {
         const baselinePath = options.baselinePath;
         const text = await readUserFile(baselinePath, 'baseline');
-        setup.baseline = checked(() => (0, baseline_js_1.parseBaseline)(text, origin(baselinePath)));
+        const parsed = checked(() => (0, baseline_js_1.parseBaseline)(text, origin(baselinePath)));
+        setup.baseline = new known_findings_js_1.KnownFindings(parsed.fingerprints);
+        setup.baselineVersion = parsed.version;
     }
     return setup;
 }

@@ -60,6 +60,8 @@ export interface DetectorOptions {
   ruleAllowlists?: Record<string, Allowlist>;
   /** Levels of encoding to look inside (base64 in base64 is two); 0 turns decoding off. Default 2. */
   decodeDepth?: number;
+  /** The fingerprint key (KEYWARD_FINGERPRINT_KEY), when one is configured: see fingerprint.ts. */
+  fingerprintKey?: string;
 }
 
 export interface DetectionCounts {
@@ -385,7 +387,7 @@ export class Detector {
         endColumn: c.end - lines.startOf(endLine) + 1,
         secret: c.secret,
         redacted: redact(c.secret),
-        fingerprint: fingerprintOf(rule.id, fragment.path, c.secret),
+        fingerprint: fingerprintOf(rule, fragment.path, c.secret, this.options.fingerprintKey),
         entropy: Math.round(c.entropy * 100) / 100,
       };
       if (fragment.commit) finding.commit = fragment.commit;

@@ -11,7 +11,8 @@ export type { DetectorOptions } from './detector.js';
 export { KeywordPrefilter } from './prefilter.js';
 export { shannonEntropy } from './entropy.js';
 export { lookAlikeReason } from './filters.js';
-export { fingerprintOf, secretHash, redact } from './fingerprint.js';
+export { fingerprintOf, legacyFingerprintOf, isGuessable, redact, FINGERPRINT_VERSION } from './fingerprint.js';
+export { KnownFindings } from './known-findings.js';
 export { builtinRules } from './builtin.js';
 export { parseConfig, resolveRules, defaultConfig, parseSize, ConfigError, CONFIG_FILE_NAMES, DEFAULT_MAX_FILE_SIZE } from './config.js';
 export type { KeywardConfig } from './config.js';
@@ -21,7 +22,7 @@ export { decodeText, decodeWithAscii, fragmentText, looksBinary } from './source
 export { runScan, compareFindings } from './scan.js';
 export type { ScanOptions, ScanProgress } from './scan.js';
 export { parseIgnoreFile, IgnoreFileError, IGNORE_FILE_NAME } from './ignore-file.js';
-export { createBaseline, serializeBaseline, parseBaseline, BaselineError } from './baseline.js';
+export { createBaseline, serializeBaseline, parseBaseline, BaselineError, BASELINE_VERSION, type ParsedBaseline } from './baseline.js';
 export type { Baseline, BaselineEntry } from './baseline.js';
 export { renderText, summaryLine, formatBytes, formatCount } from './reporters/text.js';
 export { renderJson } from './reporters/json.js';

@@ -106,7 +106,7 @@ describe('reporters', () => {
     expect(first.properties).toMatchObject({ precision: 'very-high', 'security-severity': '9.5' });
     expect(first.help?.markdown).toContain('Revoke or rotate');
     const res = run.results![0]!;
-    expect(res.partialFingerprints).toEqual({ 'keywardFingerprint/v1': '0123456789abcdef0123456789abcdef' });
+    expect(res.partialFingerprints).toEqual({ 'keywardFingerprint/v2': '0123456789abcdef0123456789abcdef' });
     expect(res.locations![0]!.physicalLocation!.artifactLocation!.uri).toBe('config/app%20settings.env');
     expect(res.locations![0]!.physicalLocation!.region).toEqual({ startLine: 3, startColumn: 9, endLine: 3, endColumn: 45 });
     expect(run.results![1]!.level).toBe('warning');

@@ -6,6 +6,7 @@ import {
   DetectorPool,
   formatBytes,
   formatCount,
+  IGNORE_FILE_NAME,
   parseSize,
   prepareScan,
   renderJson,
@@ -16,6 +17,7 @@ import {
   summaryLine,
   type RegexBackendName,
   type ScanResult,
+  type ScanSetup,
   type SourceEvent,
 } from '@keyward/engine';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo, parseCommandArgs } from '../io.js';
@@ -185,13 +187,15 @@ export function render(result: ScanResult, settings: Pick<ScanSettings, 'format'
   return renderText(result, { color: settings.color, showSecrets: settings.showSecrets });
 }
 
-export async function executeScan(settings: ScanSettings, io: CliIo): Promise<ScanResult> {
-  let setup;
+export async function executeScan(settings: ScanSettings, io: CliIo, onSetup?: (setup: ScanSetup) => void): Promise<ScanResult> {
+  let setup: ScanSetup;
+  const fingerprintKey = io.env.KEYWARD_FINGERPRINT_KEY?.trim();
   try {
     setup = await prepareScan({
       root: settings.source.kind === 'stdin' ? io.cwd : settings.source.root,
       cwd: io.cwd,
       regexBackend: settings.regexBackend,
+      ...(fingerprintKey ? { fingerprintKey } : {}),
       ...(settings.configPath ? { configPath: settings.configPath } : {}),
       ...(settings.baselinePath ? { baselinePath: settings.baselinePath } : {}),
     });
@@ -199,6 +203,7 @@ export async function executeScan(settings: ScanSettings, io: CliIo): Promise<Sc
     if (error instanceof SetupError) throw new UsageError(error.message);
     throw error;
   }
+  onSetup?.(setup);
   const { config, detector, ignored, baseline } = setup;
   const events: AsyncIterable<SourceEvent> = await sourceFor(settings.source, {
     io,
@@ -210,7 +215,7 @@ export async function executeScan(settings: ScanSettings, io: CliIo): Promise<Sc
   const threads = settings.threads ?? io.cores ?? 1;
   const workerEntry = io.workerEntry;
   try {
-    return await runScan(events, {
+    const result = await runScan(events, {
       detector,
       ...(workerEntry && threads > 1
         ? {
@@ -226,8 +231,23 @@ export async function executeScan(settings: ScanSettings, io: CliIo): Promise<Sc
       ...(progress ? { onProgress: (p) => progress.update(p.files, p.bytes) } : {}),
       now: io.now,
     });
+    progress?.clear();
+    warnLegacyFingerprints(setup, io);
+    return result;
   } finally {
     progress?.clear();
+  }
+}
+
+/** Version 1 fingerprints still match, but they let anyone test guesses of the secret: say how to move on. */
+function warnLegacyFingerprints(setup: ScanSetup, io: CliIo): void {
+  const ignored = [...setup.ignored.legacyMatches];
+  if (ignored.length > 0) {
+    io.stderr(`note: ${ignored.length} ${IGNORE_FILE_NAME} entr${ignored.length === 1 ? 'y is a' : 'ies are'} version 1 fingerprint${ignored.length === 1 ? '' : 's'} (an unsalted hash of the secret); replace:\n`);
+    for (const [current, legacy] of ignored) io.stderr(`  ${legacy} -> ${current}\n`);
+  }
+  if (setup.baselineVersion === 1) {
+    io.stderr('note: the baseline is version 1 (it holds unsalted hashes of the secrets); rewrite it with `keyward baseline migrate --baseline FILE -o FILE`\n');
   }
 }
 
