@@ -21,6 +21,7 @@ function findingJson(f: Finding, showSecrets: boolean): Record<string, unknown> 
     redacted: f.redacted,
   };
   if (showSecrets) out.secret = f.secret;
+  if (f.place) out.place = f.place;
   if (f.commit) out.commit = f.commit;
   if (f.blobId) out.blobId = f.blobId;
   return out;
