@@ -100,6 +100,23 @@ describe('secrets in commit messages, authors and path names', () => {
     expect(uris).toContain('keys/ghp_*****.txt');
   });
 
+  it('a diff reports a name only when it adds it, and redacts an old one wherever it prints it', async () => {
+    const added = githubToken('meta-diff-added');
+    const before = git(repo, ['rev-parse', 'HEAD']);
+    git(repo, ['checkout', '-q', '-b', 'diff-names']);
+    // Edits the old file whose name holds a key (adding a key to it), and adds a file whose name holds another.
+    const head = commit(repo, { [`keys/${s.file}.txt`]: `nothing here\nKEY=${s.content}\n`, [`new/${added}.md`]: 'x\n' }, 'edit and add', { date: '2022-02-01T00:00:00Z' });
+    git(repo, ['checkout', '-q', 'main']);
+    const run = await runCli(['scan', '--diff', `${before}..${head}`, '--format', 'json'], repo);
+    expect(run.code).toBe(1);
+    expect(noSecret(run.stdout) + (run.stdout.includes(added) ? 1 : 0)).toBe(0);
+    const report = JSON.parse(run.stdout) as { findings: JsonFinding[] };
+    expect(report.findings.map((f) => `${f.place ?? 'content'} ${f.path} ${f.startLine}`).sort()).toEqual([
+      'content keys/ghp_*****.txt 2',
+      'path-name new/ghp_*****.md 1',
+    ]);
+  });
+
   it('a directory scan finds and redacts secrets in file and folder names too', async () => {
     const run = await runCli(['scan', repo, '--format', 'json'], repo);
     expect(run.code).toBe(1);

@@ -16,9 +16,10 @@ export class MetadataScanner {
 
   /**
    * Findings in the names along `path`: each folder and the file itself, one segment at a time, so a key
-   * in a folder name is one finding (at the folder), not one per file under it.
+   * in a folder name is one finding (at the folder), not one per file under it. `report: false` (a name
+   * that is not new): only remembered, for redaction.
    */
-  pathNames(path: string, commit?: CommitInfo): Finding[] {
+  pathNames(path: string, commit?: CommitInfo, report = true): Finding[] {
     const out: Finding[] = [];
     let start = 0;
     while (start < path.length) {
@@ -29,7 +30,8 @@ export class MetadataScanner {
         this.seenPaths.add(prefix);
         const fragment: Fragment = { text: path.slice(start, end), path: prefix, ...(commit ? { commit } : {}) };
         for (const found of this.detector.detect(fragment)) {
-          out.push(this.remember({ ...found, place: 'path-name', startColumn: found.startColumn + start, endColumn: found.endColumn + start }));
+          const finding = this.remember({ ...found, place: 'path-name', startColumn: found.startColumn + start, endColumn: found.endColumn + start });
+          if (report) out.push(finding);
         }
       }
       start = end + 1;

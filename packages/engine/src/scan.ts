@@ -111,10 +111,10 @@ export async function runScan(events: AsyncIterable<SourceEvent>, options: ScanO
       }
       if (event.kind === 'skipped') {
         stats.skipped.push(event.skipped);
-        take(names.pathNames(event.path ?? event.skipped.path, event.commit));
+        take(names.pathNames(event.path ?? event.skipped.path, event.commit, !event.nameIsOld));
         continue;
       }
-      take(names.pathNames(event.fragment.path, event.fragment.commit));
+      take(names.pathNames(event.fragment.path, event.fragment.commit, !event.nameIsOld));
       stats.files++;
       stats.bytes += event.bytes;
       if (!pool && options.parallel && stats.bytes > options.parallel.afterBytes) pool = options.parallel.start();

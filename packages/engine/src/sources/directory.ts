@@ -17,9 +17,13 @@ export interface DirectorySourceOptions {
 }
 
 export type SourceEvent =
-  | { kind: 'fragment'; fragment: Fragment | EncodedFragment; bytes: number }
+  /**
+   * `nameIsOld`: the file's name was there before what is scanned (a diff that only edits the file): a secret
+   * in it is redacted from the report but not reported again.
+   */
+  | { kind: 'fragment'; fragment: Fragment | EncodedFragment; bytes: number; nameIsOld?: boolean }
   /** `path` and `commit`: the file's own path and commit, when `skipped.path` says more (`path @ commit`). */
-  | { kind: 'skipped'; skipped: SkippedFile; path?: string; commit?: CommitInfo }
+  | { kind: 'skipped'; skipped: SkippedFile; path?: string; commit?: CommitInfo; nameIsOld?: boolean }
   /** Text a source prints but that is no file (a commit message, an author): scanned, not counted as a file. */
   | { kind: 'metadata'; place: Exclude<FindingPlace, 'path-name'>; fragment: Fragment };
 
