@@ -29,7 +29,9 @@ const newSecret = token(202);
 const scratchSecret = token(303);
 const releaseSecret = token(404);
 const branchSecret = token(505);
-const secrets = [oldSecret, newSecret, scratchSecret, releaseSecret, branchSecret];
+const messageSecret = token(606);
+const nameSecret = token(707);
+const secrets = [oldSecret, newSecret, scratchSecret, releaseSecret, branchSecret, messageSecret, nameSecret];
 let scratchCommit: string;
 
 function expectNoSecret(run: ActionRun, extra: string[] = []): void {
@@ -299,6 +301,28 @@ describe('push of a new branch', () => {
     expect(r.outputs.findings).toBe('3');
     expect(annotations(r.stdout)).toHaveLength(3);
     expectNoSecret(r);
+  });
+});
+
+describe('secrets in a commit message and a file name', () => {
+  it('are found, uploaded with valid locations, and printed nowhere', async () => {
+    const named = TempRepo.create('keyward-named-');
+    try {
+      named.write(`keys/${nameSecret}.txt`, 'nothing here\n');
+      const sha = named.commit(`add keys\n\nthe CI token was ${messageSecret}`);
+      server.uploads.length = 0;
+      const r = await run('schedule', scheduleEvent, { 'fail-on': 'any' }, { GITHUB_SHA: sha }, named.dir);
+      expect(r.status).toBe(1);
+      expect(r.outputs.findings).toBe('2');
+      expect(r.stdout).toContain('keys/ghp_*****.txt');
+      expect(r.stdout).toContain('<commit message>:3');
+      const sarif = server.uploads[0]!.sarif;
+      expect(validateSarif(sarif)).toEqual([]);
+      expect(sarif.runs[0].results.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri).sort()).toEqual(['%3Ccommit%20message%3E', 'keys/ghp_*****.txt']);
+      expectNoSecret(r, [server.uploads[0]!.sarifText]);
+    } finally {
+      named.dispose();
+    }
   });
 });
 
