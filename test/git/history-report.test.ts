@@ -89,6 +89,10 @@ describe('keyward scan --history', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).findings[0]).toMatchObject({ path: 'deploy/.env', commit: { sha: added } });
+    // A bare repository has no index: --staged says so instead of "not a git repository".
+    const staged = await runCli(['scan', '--staged', bare], '/');
+    expect(staged.code).toBe(2);
+    expect(staged.stderr).toContain('a bare repository has no index to scan');
   });
 
   it('limits the walk with --since and --log-opts', async () => {
