@@ -97,7 +97,9 @@ function scanOptions(setup: ScanSetup) {
   return { detector: setup.detector, ignoredFingerprints: setup.ignored };
 }
 
-const locationKey = (r: ReportedFinding) => `${r.finding.ruleId}\0${r.file}\0${r.finding.startLine}\0${r.finding.startColumn}`;
+// With the secret (a key in memory, never printed; the fingerprint differs when the scan root is a subfolder):
+// two commits can put different keys at one place (the same line, or `<commit message>` 1:7).
+const locationKey = (r: ReportedFinding) => `${r.finding.ruleId}\0${r.file}\0${r.finding.startLine}\0${r.finding.startColumn}\0${r.finding.secret}`;
 
 /** The first finding for each key, in order. */
 function dedupeBy(findings: readonly ReportedFinding[], key: (r: ReportedFinding) => string): ReportedFinding[] {

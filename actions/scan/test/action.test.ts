@@ -31,7 +31,8 @@ const releaseSecret = token(404);
 const branchSecret = token(505);
 const messageSecret = token(606);
 const nameSecret = token(707);
-const secrets = [oldSecret, newSecret, scratchSecret, releaseSecret, branchSecret, messageSecret, nameSecret];
+const pushedMessageSecrets = [token(808), token(909)];
+const secrets = [oldSecret, newSecret, scratchSecret, releaseSecret, branchSecret, messageSecret, nameSecret, ...pushedMessageSecrets];
 let scratchCommit: string;
 
 function expectNoSecret(run: ActionRun, extra: string[] = []): void {
@@ -227,6 +228,7 @@ describe('push of a new branch', () => {
   let dev: TempRepo;
   let featureHead: string;
   let mainHead: string;
+  let messagesHead: string;
   const clones: string[] = [];
 
   const newBranchEvent = (after: string, branch: string) => ({ ...(pushEvent(ZERO, after) as object), ref: `refs/heads/${branch}`, created: true });
@@ -254,8 +256,11 @@ describe('push of a new branch', () => {
     dev.git('checkout', '--quiet', '-b', 'feature');
     dev.write('src/feature.ts', `export const t = '${branchSecret}';\n`);
     featureHead = dev.commit('feature: the new work');
+    dev.git('checkout', '--quiet', '-b', 'messages', 'main');
+    messagesHead = '';
+    for (const secret of pushedMessageSecrets) messagesHead = dev.commit(`token ${secret}`);
     dev.git('remote', 'add', 'origin', origin);
-    dev.git('push', '--quiet', 'origin', 'main', 'release', 'feature');
+    dev.git('push', '--quiet', 'origin', 'main', 'release', 'feature', 'messages');
     dev.git('push', '--quiet', 'origin', `${mainHead}:refs/heads/docs-only`);
   });
 
@@ -273,6 +278,17 @@ describe('push of a new branch', () => {
     expect(annotations(r.stdout)).toHaveLength(1);
     expect(annotations(r.stdout)[0]).toContain('file=src/feature.ts,line=1');
     expectNoSecret(r);
+  });
+
+  it('uploads each pushed commit message key, even two at the same place of two messages', async () => {
+    server.uploads.length = 0;
+    const r = await run('push', newBranchEvent(messagesHead, 'messages'), { 'fail-on': 'none' }, { GITHUB_SHA: messagesHead, GITHUB_REF: 'refs/heads/messages' }, cloneOf('messages'));
+    expect(r.status).toBe(0);
+    expect(r.outputs.findings).toBe('2');
+    const uris = server.uploads[0]!.sarif.runs[0].results.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri);
+    // Both messages' keys (at the same line and column), with the checked-out files' old key.
+    expect(uris).toEqual(['%3Ccommit%20message%3E', '%3Ccommit%20message%3E', 'config/old.env']);
+    expectNoSecret(r, [server.uploads[0]!.sarifText]);
   });
 
   it('a new branch at a commit another branch already has scans no commit and passes', async () => {
