@@ -31,6 +31,8 @@ export { renderJunit } from './reporters/junit.js';
 export { renderSarif, buildSarif, ruleName, FINGERPRINT_KEY, SARIF_SCHEMA } from './reporters/sarif.js';
 export { scanGitHistory, historyLogArgs } from './sources/git-history.js';
 export type { GitHistoryOptions } from './sources/git-history.js';
+export { parseLogOptions, logSelectionArgs, LogOptionError, ALLOWED_LOG_OPTIONS } from './sources/git-log-options.js';
+export type { ParsedLogOptions } from './sources/git-log-options.js';
 export { scanGitDiff, addedLinesOf, unquoteGitPath } from './sources/git-diff.js';
 export type { GitDiffOptions } from './sources/git-diff.js';
 export { scanGitStaged } from './sources/git-staged.js';

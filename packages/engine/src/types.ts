@@ -86,6 +86,17 @@ export interface EncodedFragment extends Omit<Fragment, 'text'> {
   bytes: Uint8Array;
 }
 
+/**
+ * Where a secret sits when it is not in a file's contents: in a file or folder name (`path` is that
+ * path), in a commit message (`path` is `<commit message>`), or in a commit's author name or e-mail
+ * (`path` is `<commit author>`).
+ */
+export type FindingPlace = 'path-name' | 'commit-message' | 'commit-author';
+
+/** The `path` of a finding in a commit message, and in a commit's author name or e-mail. */
+export const COMMIT_MESSAGE_PATH = '<commit message>';
+export const COMMIT_AUTHOR_PATH = '<commit author>';
+
 export interface Finding {
   ruleId: string;
   description: string;
@@ -105,6 +116,8 @@ export interface Finding {
   blobId?: string;
   /** Set by `--verify`: verified, invalid or unknown; absent when not checked. */
   verification?: Verification;
+  /** Absent: in the contents of `path`. */
+  place?: FindingPlace;
 }
 
 export interface SkippedFile {

@@ -69,8 +69,9 @@ export const SCAN_HELP = `Usage: keyward scan [PATH] [options]
 Scan a directory (default: the current one), a file, git history, a diff, staged changes, or stdin (-).
 
 Sources (pick one; default: the directory PATH)
-  --history                 every commit reachable from all refs in the repository at PATH
-  --log-opts "ARGS"         limit --history with git rev-list arguments (e.g. "main~50..main")
+  --history                 every commit reachable from all refs in the repository at PATH (bare ones too)
+  --log-opts "ARGS"         limit --history: revisions and ranges (e.g. "main~50..main"), paths after --,
+                            and commit filters (--since, --author, -n, --branches, ...; see the README)
   --since DATE              limit --history to commits after DATE
   --diff BASE..HEAD         only lines added between two commits (pull-request checks)
   --staged                  the index against HEAD (pre-commit hooks)

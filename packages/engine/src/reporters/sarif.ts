@@ -67,8 +67,11 @@ function descriptor(rule: Rule): ReportingDescriptor {
   return out;
 }
 
+const PLACE_TEXT = { 'path-name': ' in this file or folder name', 'commit-message': ' in the commit message', 'commit-author': " in the commit's author name or e-mail" } as const;
+
 function message(f: Finding): string {
-  const where = f.commit ? ` in commit ${f.commit.sha.slice(0, 12)}` : '';
+  const commit = f.commit ? `commit ${f.commit.sha.slice(0, 12)}` : '';
+  const where = f.place ? `${PLACE_TEXT[f.place]}${commit ? ` (${commit})` : ''}` : commit ? ` in ${commit}` : '';
   return `${f.description} found${where}. Rotate it, then remove it. Fingerprint ${f.fingerprint}.`;
 }
 
@@ -94,6 +97,11 @@ export function buildSarif(result: ScanResult, options: SarifOptions): Log {
             artifactLocation: { uri: encodeUri(f.path), uriBaseId: '%SRCROOT%' },
             region: { startLine: f.startLine, startColumn: f.startColumn, endLine: f.endLine, endColumn: f.endColumn },
           },
+          // A commit message or author is no file: the pseudo-path above keeps code scanning's required
+          // physical location, and the logical location says what it really is.
+          ...(f.place === 'commit-message' || f.place === 'commit-author'
+            ? { logicalLocations: [{ kind: 'resource', name: f.place, ...(f.commit ? { fullyQualifiedName: `commit/${f.commit.sha}/${f.place}` } : {}) }] }
+            : {}),
         },
       ],
       partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },

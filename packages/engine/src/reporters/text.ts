@@ -60,6 +60,8 @@ export function summaryLine(result: ScanResult): string {
 }
 
 function location(f: Finding): string {
+  // A key in a file or folder name: the group heading is that (redacted) path.
+  if (f.place === 'path-name') return 'name';
   return `${f.startLine}:${f.startColumn}`;
 }
 
