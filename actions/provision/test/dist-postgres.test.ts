@@ -7,7 +7,8 @@ import { type LedgerEntry, verifyAuditTrail } from '../../../packages/provision/
 import { createTemplateRole, type PostgresServer, startPostgres, superQuery } from '../../../packages/provision/test/support/postgres-server.js';
 import { type OidcIssuer, defaultClaims, startOidcIssuer } from '../../../packages/provision/test/support/oidc-issuer.js';
 import { type FakeGitHub, startFakeGitHub } from '../../../packages/provision/test/support/fake-github.js';
-import { leakProbes, maskText, revealsSecret } from '../../../packages/provision/test/support/runner-masker.js';
+import { leakProbes, maskText, revealsSecret, runnerLog } from '../../../packages/provision/test/support/runner-masker.js';
+import { printWrapped } from '../../../packages/provision/test/support/wrapping-encoders.js';
 import { ActionJob, oidcEnv } from './support/action-run.js';
 
 let server: PostgresServer;
@@ -96,6 +97,25 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
     for (const secret of [password, decodeURIComponent(new URL(server.adminUrl).password)]) {
       expect(revealsSecret(job.published(), secret)).toBeUndefined();
     }
+  });
+
+  test('a later step piping DATABASE_URL or PGPASSWORD through base64, openssl or xxd -p shows no line of it', async () => {
+    const job = newJob();
+    const main = await job.main(inputs());
+    expect(main.code, main.stdout + main.stderr).toBe(0);
+    const password = job.jobEnv.get('PGPASSWORD')!;
+    const url = job.jobEnv.get('DATABASE_URL')!;
+    expect(Buffer.byteLength(url)).toBeGreaterThan(57); // long enough that base64 wraps it
+    for (const [name, value] of [['DATABASE_URL', url], ['PGPASSWORD', password]] as const) {
+      // The later step: the real tools, on the value as the job's environment hands it over.
+      for (const [label, printed] of printWrapped(value)) {
+        expect(revealsSecret(printed, password), `${label} of ${name} reveals the password unmasked`).toBeDefined();
+        const { log } = runnerLog(printed, new Set(job.masks)); // masked line by line, as the runner does
+        expect(revealsSecret(log, password), `${label} of ${name} still reveals the password:\n${log}`).toBeUndefined();
+        expect(revealsSecret(log, url), `${label} of ${name} still reveals the URL:\n${log}`).toBeUndefined();
+      }
+    }
+    expect((await job.post(inputs())).code).toBe(0);
   });
 
   test('a main that fails after minting leaves nothing alive', async () => {
