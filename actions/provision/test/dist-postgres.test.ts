@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type LedgerEntry, verifyAuditTrail } from '../../../packages/provision/src/index.js';
@@ -10,6 +12,9 @@ import { type FakeGitHub, startFakeGitHub } from '../../../packages/provision/te
 import { leakProbes, maskText, revealsSecret, runnerLog } from '../../../packages/provision/test/support/runner-masker.js';
 import { printWrapped } from '../../../packages/provision/test/support/wrapping-encoders.js';
 import { ActionJob, oidcEnv } from './support/action-run.js';
+
+/** The committed CLI bundle, as a user runs `keyward`. */
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packages', 'cli', 'dist', 'index.js');
 
 let server: PostgresServer;
 let issuer: OidcIssuer;
@@ -93,6 +98,16 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
     const records = readFileSync(job.auditPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
     expect(records.map((r) => r.operation)).toEqual(['mint', 'mask', 'mask', 'export', 'revoke', 'scrub']);
     expect(records.filter((r) => r.operation !== 'scrub').every((r) => r.credentialId === user && r.backend === 'postgres')).toBe(true);
+    // the documented check: `keyward audit verify FILE --head <audit-head>` (the committed CLI bundle), with
+    // main's output and with the final head post shows in the job summary
+    const mainHead = main.outputs.get('audit-head')!;
+    const finalHead = /head `([0-9a-f]{64})`/.exec(post.summary)?.[1];
+    expect(finalHead).toBeDefined();
+    for (const heads of [[mainHead], [mainHead, finalHead!]]) {
+      const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', job.auditPath, ...heads.flatMap((h) => ['--head', h])], { encoding: 'utf8' });
+      expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+      expect(verify.stdout).toContain(`published head ${mainHead} is line 4; 2 line(s) appended after it`);
+    }
     // nothing printed or published reveals the minted password, nor the admin password from the input
     for (const secret of [password, decodeURIComponent(new URL(server.adminUrl).password)]) {
       expect(revealsSecret(job.published(), secret)).toBeUndefined();

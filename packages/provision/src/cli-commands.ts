@@ -23,8 +23,10 @@ const JANITOR_USAGE = `usage: keyward janitor postgres|vault [--dry-run] [--pref
             VAULT_ADDR, VAULT_TOKEN and optional VAULT_NAMESPACE from the environment
 `;
 
-const AUDIT_USAGE = `usage: keyward audit verify FILE [--head SHA256]
-  checks the hash chain of a keyward audit trail; --head is the audit-head the job published
+const AUDIT_USAGE = `usage: keyward audit verify FILE [--head SHA256]...
+  checks the hash chain of a keyward audit trail. --head (repeatable) is a head the job published: main's
+  audit-head output, or the head in the job summary, written after post's revocations. The trail must hold a
+  line with that hash, so nothing up to it was cut off or edited; lines after it must chain on from it.
 `;
 
 type CommandOptions = NonNullable<ParseArgsConfig['options']>;
@@ -115,7 +117,7 @@ const audit: ProvisionCommand = {
   name: 'audit',
   summary: 'verify the hash chain of a keyward audit trail (keyward audit verify FILE)',
   async run(argv, io) {
-    const parsed = parseCommand(argv, { head: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, AUDIT_USAGE, io);
+    const parsed = parseCommand(argv, { head: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } }, AUDIT_USAGE, io);
     if (typeof parsed === 'number') return parsed;
     const [verb, file, ...rest] = parsed.positionals;
     if (verb !== 'verify' || !file || rest.length) {
@@ -124,13 +126,16 @@ const audit: ProvisionCommand = {
     }
     let result;
     try {
-      result = verifyAuditTrail(file, parsed.values.head);
+      result = verifyAuditTrail(file, parsed.values.head ?? []);
     } catch (error) {
       io.stderr(`cannot read ${file}: ${errorMessage(error)}\n`);
       return 2;
     }
     if (result.ok) {
       io.stdout(`ok: ${result.lines} line(s), chain intact, head ${result.head}\n`);
+      for (const { head, line, after } of result.checkpoints) {
+        io.stdout(`published head ${head} is line ${line}; ${after} line(s) appended after it, chained to it\n`);
+      }
       return 0;
     }
     for (const problem of result.problems) io.stdout(`${file}:${problem.line}: ${problem.message}\n`);

@@ -7,6 +7,7 @@ export { RevocationLedger, type BackendName, type LedgerEntry, type NewLedgerEnt
 export { PermanentError, withRetries, errorMessage, type RetryOptions } from './retry.js';
 export {
   AuditTrail,
+  AuditLockError,
   GENESIS,
   hashLine,
   verifyAuditText,

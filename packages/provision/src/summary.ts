@@ -27,6 +27,6 @@ export function renderSummary(entries: readonly LedgerEntry[], auditPath: string
       lines.push(`| ${cell(entry.backend)} | ${cell(`${entry.kind} \`${entry.id}\``)} | ${cell(entry.expiresAt)} | ${cell(revokedCell(entry))} |`);
     }
   }
-  lines.push('', `Audit trail: \`${auditPath}\`, head \`${auditHead}\``, '');
+  lines.push('', `Audit trail: \`${auditPath}\`, head \`${auditHead}\` (after post; check with \`keyward audit verify FILE --head ${auditHead}\`)`, '');
   return lines.join('\n');
 }
