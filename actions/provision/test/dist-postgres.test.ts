@@ -11,6 +11,7 @@ import { type OidcIssuer, defaultClaims, startOidcIssuer } from '../../../packag
 import { type FakeGitHub, startFakeGitHub } from '../../../packages/provision/test/support/fake-github.js';
 import { leakProbes, maskText, revealsSecret, runnerLog } from '../../../packages/provision/test/support/runner-masker.js';
 import { printWrapped } from '../../../packages/provision/test/support/wrapping-encoders.js';
+import { SaslPausingProxy } from '../../../packages/provision/test/support/sasl-pausing-proxy.js';
 import { ActionJob, oidcEnv } from './support/action-run.js';
 
 /** The committed CLI bundle, as a user runs `keyward`. */
@@ -131,6 +132,24 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
       }
     }
     expect((await job.post(inputs())).code).toBe(0);
+  });
+
+  test('SIGTERM in the middle of the SCRAM handshake: the error says the job was cancelled while logging in', async () => {
+    const proxy = await SaslPausingProxy.start({ host: '127.0.0.1', port: server.port });
+    try {
+      const before = await ciRoles();
+      const viaProxy = server.adminUrl.replace(`:${server.port}/`, `:${proxy.port}/`);
+      const job = newJob();
+      // The runner's cancellation, delivered while the server's SCRAM challenge is held back.
+      const main = await job.main(inputs({ 'postgres-admin-url': viaProxy }), (child) => proxy.once('held', () => child.kill('SIGTERM')));
+      expect(main.code, main.log).toBe(1); // the log as the runner shows it: masked
+      expect(main.log).toMatch(/::error::the job was cancelled \(SIGTERM received\) while logging in to PostgreSQL; no role was created/);
+      expect(main.log + main.stderr).not.toMatch(/message type|SASL/);
+      expect(await ciRoles()).toEqual(before);
+      expect((await job.post(inputs())).code).toBe(0);
+    } finally {
+      await proxy.close();
+    }
   });
 
   test('a main that fails after minting leaves nothing alive', async () => {
