@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type LedgerEntry, verifyAuditTrail } from '../../../packages/provision/src/index.js';
 import { createTemplateRole, type PostgresServer, startPostgres, superQuery } from '../../../packages/provision/test/support/postgres-server.js';
@@ -15,7 +17,8 @@ import { SaslPausingProxy } from '../../../packages/provision/test/support/sasl-
 import { ActionJob, oidcEnv } from './support/action-run.js';
 
 /** The committed CLI bundle, as a user runs `keyward`. */
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packages', 'cli', 'dist', 'index.js');
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const CLI = join(REPO, 'packages', 'cli', 'dist', 'index.js');
 
 let server: PostgresServer;
 let issuer: OidcIssuer;
@@ -222,8 +225,9 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
     expect(post.code).toBe(0);
     const warnings = post.log.split('\n').filter((l) => l.startsWith('::warning::'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(new RegExp(`could not revoke postgres role ${user}: .*It stays usable until it expires server-side at `));
+    expect(warnings[0]).toMatch(new RegExp(`could not revoke postgres role ${user}: .*PostgreSQL refuses new logins to it after .*, but sessions already open keep working until the role is dropped`));
     expect(post.summary).toMatch(/\| no: /);
+    expect(post.summary).toContain('**1 PostgreSQL role(s) not revoked.** VALID UNTIL only refuses new logins');
     const [role] = await superQuery<{ rolvaliduntil: Date }>(server, 'SELECT rolvaliduntil FROM pg_roles WHERE rolname = $1', [user]);
     expect(role!.rolvaliduntil.getTime()).toBeLessThanOrEqual(Date.now() + 600_000);
     const retry = await job.post(inputs());
@@ -255,5 +259,41 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
     expect(existsSync(path)).toBe(true);
     await job.post(inputs());
     expect(existsSync(path)).toBe(false);
+  });
+
+  test('the scheduled janitor workflow template ends the open session of a lost job\'s expired role and drops it', async () => {
+    // A job whose runner was lost: main ran, post never will.
+    const lost = newJob();
+    const main = await lost.main(inputs());
+    expect(main.code, main.log).toBe(0);
+    const user = main.env.get('PGUSER')!;
+    const session = await login(user, main.env.get('PGPASSWORD')!);
+    await superQuery(server, `ALTER ROLE ${user} VALID UNTIL '2001-01-01'`); // its expiry passes
+    expect((await session.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]); // VALID UNTIL does not end it
+
+    // The template's step, run as the runner would: in a workspace where the keyward checkout is at keyward/.
+    const workflow = parseYaml(readFileSync(join(REPO, 'actions', 'provision', 'examples', 'keyward-janitor.yml'), 'utf8')) as {
+      on: { schedule: Array<{ cron: string }> };
+      jobs: { postgres: { steps: Array<{ uses?: string; with?: { path?: string }; run?: string; env?: Record<string, string> }> } };
+    };
+    expect(workflow.on.schedule[0]?.cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
+    const steps = workflow.jobs.postgres.steps;
+    const checkoutPath = steps.find((step) => step.uses?.startsWith('actions/checkout@'))?.with?.path;
+    const step = steps.find((s) => s.run)!;
+    expect(step.env).toEqual({ KEYWARD_POSTGRES_ADMIN_URL: '${{ secrets.PG_ADMIN_URL }}' });
+    const workspace = mkdtempSync(join(tmpdir(), 'keyward-janitor-'));
+    symlinkSync(REPO, join(workspace, checkoutPath!));
+    const run = spawnSync('bash', ['-e', '-c', step.run!], {
+      cwd: workspace,
+      env: { PATH: process.env.PATH, KEYWARD_POSTGRES_ADMIN_URL: server.adminUrl },
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`dropped ${user}`);
+    await expect(session.query('SELECT 1')).rejects.toThrow();
+    expect(await ciRoles()).not.toContain(user);
+    expect(await superQuery(server, 'SELECT 1 FROM pg_stat_activity WHERE usename = $1', [user])).toEqual([]);
+    // The lost job's post, should it run after all, finds the role already gone.
+    expect((await lost.post(inputs())).log).toMatch(new RegExp(`revoked postgres role ${user} \\(it was already gone or expired\\)`));
   });
 });

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { verifyAuditTrail } from './audit.js';
 import { parseDuration } from './duration.js';
 import { type JanitorOptions, runJanitor } from './janitor.js';
+import { POSTGRES_SWEEPER_SQL } from './postgres-sweeper.js';
 import { errorMessage } from './retry.js';
 
 export interface CommandIo {
@@ -18,7 +19,10 @@ export interface ProvisionCommand {
 }
 
 const JANITOR_USAGE = `usage: keyward janitor postgres|vault [--dry-run] [--prefix PATH] [--min-age DURATION]
-  postgres  drops expired ci_* roles; admin URL from KEYWARD_POSTGRES_ADMIN_URL (or DATABASE_URL)
+       keyward janitor postgres --print-sweeper-sql
+  postgres  ends the sessions of expired ci_* roles and drops them; admin URL from KEYWARD_POSTGRES_ADMIN_URL
+            (or DATABASE_URL). --print-sweeper-sql prints SQL installing keyward.sweep_expired_roles(), the
+            same sweep as a server-side function to schedule with pg_cron or cron
   vault     revokes leases under --prefix issued longer ago than --min-age (default 6h);
             VAULT_ADDR, VAULT_TOKEN and optional VAULT_NAMESPACE from the environment
 `;
@@ -57,7 +61,7 @@ function parseCommand<O extends CommandOptions>(
 
 const janitor: ProvisionCommand = {
   name: 'janitor',
-  summary: 'remove credentials that lost runners left behind (expired ci_ roles, old Vault leases)',
+  summary: 'remove credentials that lost runners left behind (expired ci_ roles and their sessions, old Vault leases)',
   async run(argv, io) {
     const parsed = parseCommand(
       argv,
@@ -65,6 +69,7 @@ const janitor: ProvisionCommand = {
         'dry-run': { type: 'boolean' },
         prefix: { type: 'string' },
         'min-age': { type: 'string' },
+        'print-sweeper-sql': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       JANITOR_USAGE,
@@ -76,6 +81,14 @@ const janitor: ProvisionCommand = {
     if ((backend !== 'postgres' && backend !== 'vault') || rest.length) {
       io.stderr(JANITOR_USAGE);
       return 2;
+    }
+    if (values['print-sweeper-sql']) {
+      if (backend !== 'postgres') {
+        io.stderr(`--print-sweeper-sql is for postgres\n${JANITOR_USAGE}`);
+        return 2;
+      }
+      io.stdout(POSTGRES_SWEEPER_SQL);
+      return 0;
     }
     let options: JanitorOptions;
     if (backend === 'postgres') {
