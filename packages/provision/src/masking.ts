@@ -61,8 +61,8 @@ function wrappedForms(bytes: Buffer): string[] {
  * Every form of `value` the runner should mask: the value, each line, and the encodings a later step might
  * print that the runner's own masker does not derive (base64 at each of the three alignments a value can sit at
  * inside a longer base64 text, with and without padding, base64url, hex, URL-encoding, JSON escaping), and the
- * lines of the wrapped base64 (76 and 64 columns) and `xxd -p` hex (60 columns) of the value and of those
- * textual forms. Forms shorter than MIN_MASKABLE_LENGTH are dropped: each is a fragment of a form that is masked
+ * lines of the wrapped base64 (76 and 64 columns) and `xxd -p` hex (60 columns) of the value and, for a
+ * single-line value, of its URL-, form- and JSON-escaped forms. Forms shorter than MIN_MASKABLE_LENGTH are dropped: each is a fragment of a form that is masked
  * whole, or a last wrapped line too short to mask without garbling the log.
  */
 export function maskingForms(value: string): string[] {
@@ -90,8 +90,10 @@ export function maskingForms(value: string): string[] {
   forms.add(formEncoded);
   forms.add(jsonEscaped);
 
-  // Texts a later step might pipe through `base64` or `xxd -p` whole; a wrapped encoder then splits them.
-  const wrappable = new Set([value, ...lines, urlEncoded, formEncoded, jsonEscaped].filter((t) => t.length >= MIN_MASKABLE_LENGTH));
+  // Texts a later step might pipe through `base64` or `xxd -p` whole; a wrapped encoder then splits them. For a
+  // multi-line value (a PEM key) only the value itself: its escaped forms and single lines are rarely encoded,
+  // and their wrapped lines would add hundreds of masks.
+  const wrappable = new Set(value.includes('\n') ? [value] : [value, urlEncoded, formEncoded, jsonEscaped]);
   for (const text of wrappable) for (const form of wrappedForms(Buffer.from(text, 'utf8'))) forms.add(form);
 
   return [...forms].filter((form) => form.length >= MIN_MASKABLE_LENGTH);

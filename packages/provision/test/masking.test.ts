@@ -62,6 +62,18 @@ describe('maskingForms', () => {
     }
   });
 
+  test('a multi-line value (a PEM-like key) piped whole through the wrapping encoders stays masked', () => {
+    const secret = `-----BEGIN TEST KEY-----\n${randomBytes(300).toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END TEST KEY-----`;
+    const runner = new RecordingRunner();
+    registerMasks(runner, secret, 'test key');
+    const body = secret.split('\n')[1]!; // revealsSecret looks for 8-byte pieces; the key's random lines are the secret part
+    for (const [label, printed] of printWrapped(secret)) {
+      expect(revealsSecret(printed, body), `${label} must reveal before masking`).toBeDefined();
+      const { log } = runnerLog(printed, new Set(runner.masks()));
+      expect(revealsSecret(log, body), `${label} output still reveals, masked:\n${log}`).toBeUndefined();
+    }
+  });
+
   test('refuses values too short to mask safely', () => {
     const runner = new RecordingRunner();
     expect(() => registerMasks(runner, 'abc12', 'the password')).toThrow(MaskingRefusedError);
