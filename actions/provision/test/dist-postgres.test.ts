@@ -137,6 +137,23 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
     expect((await job.post(inputs())).code).toBe(0);
   });
 
+  test('ten jobs sharing one audit-log path at once: one intact chain, and every job\'s audit-head verifies', async () => {
+    const shared = join(mkdtempSync(join(tmpdir(), 'keyward-shared-audit-')), 'audit.jsonl');
+    const jobs = Array.from({ length: 10 }, () => newJob());
+    const mains = await Promise.all(jobs.map((job) => job.main(inputs({ 'audit-log': shared }))));
+    for (const main of mains) expect(main.code, main.log).toBe(0);
+    const posts = await Promise.all(jobs.map((job) => job.post(inputs({ 'audit-log': shared }))));
+    for (const post of posts) expect(post.code, post.log).toBe(0);
+    const heads = mains.map((m) => m.outputs.get('audit-head')!);
+    const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', shared, ...heads.flatMap((h) => ['--head', h])], { encoding: 'utf8' });
+    expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+    expect(verify.stdout).toMatch(/^ok: 60 line\(s\), chain intact/); // mint, mask x2, export, revoke, scrub per job
+    const users = mains.map((m) => m.env.get('PGUSER')!);
+    expect(new Set(users).size).toBe(10);
+    const left = await ciRoles();
+    for (const user of users) expect(left).not.toContain(user);
+  });
+
   test('SIGTERM in the middle of the SCRAM handshake: the error says the job was cancelled while logging in', async () => {
     const proxy = await SaslPausingProxy.start({ host: '127.0.0.1', port: server.port });
     try {
