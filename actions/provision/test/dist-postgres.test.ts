@@ -107,6 +107,7 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
     const mainHead = main.outputs.get('audit-head')!;
     const finalHead = /head `([0-9a-f]{64})`/.exec(post.summary)?.[1];
     expect(finalHead).toBeDefined();
+    expect(post.log).toContain(`audit trail head after post: ${finalHead}`);
     for (const heads of [[mainHead], [mainHead, finalHead!]]) {
       const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', job.auditPath, ...heads.flatMap((h) => ['--head', h])], { encoding: 'utf8' });
       expect(verify.status, verify.stdout + verify.stderr).toBe(0);
