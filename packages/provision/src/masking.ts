@@ -30,9 +30,9 @@ function stableBase64(bytes: Buffer): string {
 const toBase64Url = (b64: string): string => b64.replace(/\+/g, '-').replace(/\//g, '_');
 
 /** Line widths of wrapped base64 output: GNU `base64` and MIME (76), `openssl base64` and PEM bodies (64). */
-export const WRAPPED_BASE64_WIDTHS = [76, 64] as const;
+const WRAPPED_BASE64_WIDTHS = [76, 64] as const;
 /** Line width of `xxd -p` (plain hex dump): 30 bytes per line. */
-export const WRAPPED_HEX_WIDTH = 60;
+const WRAPPED_HEX_WIDTH = 60;
 
 const chunk = (text: string, width: number): string[] => {
   const lines: string[] = [];
@@ -62,13 +62,13 @@ function wrappedForms(bytes: Buffer): string[] {
  * print that the runner's own masker does not derive (base64 at each of the three alignments a value can sit at
  * inside a longer base64 text, with and without padding, base64url, hex, URL-encoding, JSON escaping), and the
  * lines of the wrapped base64 (76 and 64 columns) and `xxd -p` hex (60 columns) of the value and, for a
- * single-line value, of its URL-, form- and JSON-escaped forms. Forms shorter than MIN_MASKABLE_LENGTH are dropped: each is a fragment of a form that is masked
- * whole, or a last wrapped line too short to mask without garbling the log.
+ * single-line value, of its URL-, form- and JSON-escaped forms. Forms shorter than MIN_MASKABLE_LENGTH are
+ * dropped: each is a fragment of a form that is masked whole, or a last wrapped line too short to mask without
+ * garbling the log.
  */
 export function maskingForms(value: string): string[] {
   const forms = new Set<string>([value]);
-  const lines = value.split(/\r?\n/).map((line) => line.trim());
-  for (const line of lines) forms.add(line);
+  for (const line of value.split(/\r?\n/)) forms.add(line.trim());
 
   const bytes = Buffer.from(value, 'utf8');
   const padded = bytes.toString('base64');
