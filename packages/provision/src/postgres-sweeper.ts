@@ -40,6 +40,13 @@ BEGIN
       RETURN NEXT;
       CONTINUE;
     END;
+    -- pg_terminate_backend only warns when the timeout passes; never drop a role a session still runs as.
+    PERFORM pg_stat_clear_snapshot();
+    IF EXISTS (SELECT 1 FROM pg_stat_activity WHERE usename = role_name AND pid <> pg_backend_pid()) THEN
+      note := 'a session outlived pg_terminate_backend; the next sweep tries again';
+      RETURN NEXT;
+      CONTINUE;
+    END IF;
     BEGIN
       EXECUTE format('REASSIGN OWNED BY %I TO CURRENT_USER', role_name);
       EXECUTE format('DROP OWNED BY %I', role_name);
