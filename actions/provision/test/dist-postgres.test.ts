@@ -11,7 +11,7 @@ import { type LedgerEntry, verifyAuditTrail } from '../../../packages/provision/
 import { createTemplateRole, type PostgresServer, startPostgres, superQuery } from '../../../packages/provision/test/support/postgres-server.js';
 import { type OidcIssuer, defaultClaims, startOidcIssuer } from '../../../packages/provision/test/support/oidc-issuer.js';
 import { type FakeGitHub, startFakeGitHub } from '../../../packages/provision/test/support/fake-github.js';
-import { leakProbes, maskText, revealsSecret, runnerLog } from '../../../packages/provision/test/support/runner-masker.js';
+import { leakProbes, leakingLines, maskText, revealsSecret, runnerLog } from '../../../packages/provision/test/support/runner-masker.js';
 import { printWrapped } from '../../../packages/provision/test/support/wrapping-encoders.js';
 import { SaslPausingProxy } from '../../../packages/provision/test/support/sasl-pausing-proxy.js';
 import { ActionJob, oidcEnv } from './support/action-run.js';
@@ -96,6 +96,7 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
     expect(post.env.get('DATABASE_URL')).toBe('');
     expect(post.summary).toContain(`| postgres | role \`${user}\` |`);
     expect(post.summary).toMatch(/\| yes \|/);
+    expect(post.summary).toContain("PostgreSQL's VALID UNTIL only refuses new logins; this step ended the role's sessions");
 
     const trail = verifyAuditTrail(job.auditPath);
     expect(trail.ok).toBe(true);
@@ -131,8 +132,8 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
       for (const [label, printed] of printWrapped(value)) {
         expect(revealsSecret(printed, password), `${label} of ${name} reveals the password unmasked`).toBeDefined();
         const { log } = runnerLog(printed, new Set(job.masks)); // masked line by line, as the runner does
-        expect(revealsSecret(log, password), `${label} of ${name} still reveals the password:\n${log}`).toBeUndefined();
-        expect(revealsSecret(log, url), `${label} of ${name} still reveals the URL:\n${log}`).toBeUndefined();
+        expect(revealsSecret(log, password), `${label} of ${name}: masked output still reveals the password on line(s) ${leakingLines(log, password)}`).toBeUndefined();
+        expect(revealsSecret(log, url), `${label} of ${name}: masked output still reveals the URL on line(s) ${leakingLines(log, url)}`).toBeUndefined();
       }
     }
     expect((await job.post(inputs())).code).toBe(0);

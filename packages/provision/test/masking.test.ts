@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { MIN_MASKABLE_LENGTH, MaskingRefusedError, maskingForms, registerMasks } from '../src/index.js';
 import { RecordingRunner } from './support/recording-runner.js';
-import { leakProbes, maskText, revealsSecret, runnerLog } from './support/runner-masker.js';
+import { leakProbes, leakingLines, maskText, revealsSecret, runnerLog } from './support/runner-masker.js';
 import { printWrapped } from './support/wrapping-encoders.js';
 
 // Generated at test time: random bytes plus the characters that make encodings differ from the value.
@@ -58,7 +58,7 @@ describe('maskingForms', () => {
     for (const [label, printed] of printWrapped(secret)) {
       expect(revealsSecret(printed, secret), `${label} must reveal before masking`).toBeDefined();
       const { log } = runnerLog(printed, new Set(runner.masks()));
-      expect(revealsSecret(log, secret), `${label} output still reveals, masked:\n${log}`).toBeUndefined();
+      expect(revealsSecret(log, secret), `${label}: masked output still reveals it on line(s) ${leakingLines(log, secret)}`).toBeUndefined();
     }
   });
 
@@ -70,7 +70,7 @@ describe('maskingForms', () => {
     for (const [label, printed] of printWrapped(secret)) {
       expect(revealsSecret(printed, body), `${label} must reveal before masking`).toBeDefined();
       const { log } = runnerLog(printed, new Set(runner.masks()));
-      expect(revealsSecret(log, body), `${label} output still reveals, masked:\n${log}`).toBeUndefined();
+      expect(revealsSecret(log, body), `${label}: masked output still reveals it on line(s) ${leakingLines(log, body)}`).toBeUndefined();
     }
   });
 
