@@ -34047,6 +34047,7 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Lr: () => (/* binding */ newBranchCommits),
 /* harmony export */   N0: () => (/* binding */ isAdded),
 /* harmony export */   O_: () => (/* binding */ systemGit),
 /* harmony export */   QE: () => (/* binding */ hasCommit),
@@ -34056,8 +34057,14 @@ module.exports = {
 /* unused harmony export parseAddedLines */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 // The few git commands the action runs itself (the engine's sources run the scanning ones): resolve
 // commits, fetch missing ones, find a merge base, and list the lines a diff adds.
+
+
 
 const FIXED_CONFIG = ['-c', 'core.quotePath=false', '-c', 'color.ui=false', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false'];
 const systemGit = {
@@ -34136,6 +34143,41 @@ function parseAddedLines(diff) {
 }
 async function addedLines(git, cwd, base, head) {
     return parseAddedLines(await git.run(['diff', '--unified=0', '--no-ext-diff', '--no-textconv', '-M', base, head], cwd));
+}
+/**
+ * The commits `head` brings that no other branch of origin already has (as `git rev-list head --not
+ * <every other origin branch>`), so an old key on the default branch is not reported again on every new branch.
+ */
+async function newBranchCommits(git, cwd, head, branch) {
+    const own = `refs/remotes/origin/${branch}`;
+    const refs = (await git.run(['for-each-ref', '--format=%(refname)', 'refs/remotes/origin/'], cwd))
+        .split('\n')
+        .filter((r) => r !== '' && r !== own && r !== 'refs/remotes/origin/HEAD');
+    const listed = await git.run(['rev-list', '--boundary', '--end-of-options', head, ...refs.map((r) => `^${r}`), '--'], cwd);
+    const commits = [];
+    const boundaries = [];
+    for (const line of listed.split('\n')) {
+        if (line.startsWith('-'))
+            boundaries.push(line.slice(1));
+        else if (line !== '')
+            commits.push(line);
+    }
+    let truncated = false;
+    if ((await probe(git, ['rev-parse', '--is-shallow-repository'], cwd)) === 'true') {
+        // .git/shallow lists the commits whose parents the clone does not have.
+        const shallowFile = await probe(git, ['rev-parse', '--git-path', 'shallow'], cwd);
+        const cut = new Set(shallowFile ? await readLines(node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(cwd, shallowFile)) : []);
+        truncated = commits.some((c) => cut.has(c));
+    }
+    return { commits, boundaries, otherBranches: refs.length, truncated };
+}
+async function readLines(file) {
+    try {
+        return (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(file, 'utf8')).split('\n').filter(Boolean);
+    }
+    catch {
+        return [];
+    }
 }
 
 
@@ -34325,7 +34367,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _keyward_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6912);
 /* harmony import */ var _git_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9302);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7383);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5093);
 /* harmony import */ var _sources_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5422);
 // Entry point of the scan action: read the settings, run, and turn a failure into a failed step.
 // @actions/core v3 is ESM-only; ncc bundles it cleanly with this package's "type": "module" (as the
@@ -34368,7 +34410,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7383:
+/***/ 5093:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34386,8 +34428,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: ./packages/engine/src/index.ts + 63 modules
-var src = __nccwpck_require__(2152);
+// EXTERNAL MODULE: ./packages/engine/src/index.ts + 66 modules
+var src = __nccwpck_require__(8513);
 // EXTERNAL MODULE: ./packages/github/src/index.ts + 30 modules
 var github_src = __nccwpck_require__(6912);
 // EXTERNAL MODULE: ./actions/scan/src/git.ts
@@ -34417,6 +34459,55 @@ async function prepareScan(options) {
             throw new inputs/* InputError */.dz(error.message);
         throw error;
     }
+}
+
+;// CONCATENATED MODULE: ./actions/scan/src/new-branch.ts
+// A push that created a branch (`before` is all zeros) has no "before" to diff against. Scanning the
+// whole history would report every old key on the default branch again on every new branch, so this
+// scans only the commits the push brings that no other branch of origin already has, the way a
+// reviewer would see the branch. A shallow checkout cannot tell which commits are new: then the
+// branch's files are compared with the default branch's tip, and the log says so.
+
+const new_branch_short = (sha) => sha.slice(0, 7);
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+async function resolveNewBranch(push, repoRoot, git, io) {
+    const found = await (0,src_git/* newBranchCommits */.Lr)(git, repoRoot, push.head, push.branch);
+    if (!found.truncated) {
+        if (found.commits.length === 0) {
+            // Nothing to walk: a diff of the commit with itself scans nothing and keeps the upload of the tree.
+            return { kind: 'diff', base: push.head, head: push.head, pullRequest: false, label: `no new commits (${new_branch_short(push.head)} is already on another branch)` };
+        }
+        const what = found.otherBranches === 0 ? 'no other branch of origin is in the checkout' : 'no other branch has them';
+        return {
+            kind: 'commits',
+            revisions: [push.head, ...found.boundaries.map((b) => `^${b}`)],
+            label: `the ${plural(found.commits.length, 'commit')} the new branch brings (${what})`,
+        };
+    }
+    // A shallow clone (actions/checkout's default fetch-depth: 1) lacks the history that says which commits are new.
+    if (push.defaultBranch && push.defaultBranch !== push.branch) {
+        const ref = `refs/remotes/origin/${push.defaultBranch}`;
+        let tip = await (0,src_git/* probe */.dy)(git, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], repoRoot);
+        if (!tip) {
+            io.info(`shallow checkout: fetching the tip of ${push.defaultBranch} to compare the new branch with`);
+            await (0,src_git/* probe */.dy)(git, ['fetch', '--no-tags', '--no-recurse-submodules', '--depth=1', 'origin', `+refs/heads/${push.defaultBranch}:${ref}`], repoRoot);
+            tip = await (0,src_git/* probe */.dy)(git, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], repoRoot);
+        }
+        if (tip) {
+            io.info(`shallow checkout: the history that tells which commits are new is missing, so the new branch's files are compared with ` +
+                `${push.defaultBranch} (${new_branch_short(tip)}); with fetch-depth: 0 the pushed commits are scanned one by one`);
+            return {
+                kind: 'diff',
+                base: tip,
+                head: push.head,
+                pullRequest: false,
+                label: `the lines the new branch adds compared with ${push.defaultBranch} (${new_branch_short(tip)}..${new_branch_short(push.head)}; a shallow checkout)`,
+            };
+        }
+    }
+    io.warning(`shallow checkout with no default branch to compare with: scanning every file of ${new_branch_short(push.head)}, including keys other branches ` +
+        'already have; use actions/checkout with fetch-depth: 0 to scan only the pushed commits');
+    return { kind: 'commits', revisions: [push.head], label: `every file of ${new_branch_short(push.head)} (a shallow checkout without its history)` };
 }
 
 ;// CONCATENATED MODULE: ./actions/scan/src/scope.ts
@@ -34468,7 +34559,7 @@ function chooseScope(mode, eventName, range) {
 
 /** Table rows shown; the totals still count every finding. Summaries are capped at 1 MiB by GitHub. */
 const MAX_SUMMARY_ROWS = 500;
-const plural = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const summary_plural = (n, one, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 /** Text inside a table cell's code span: a pipe would end the cell, a backtick the span. */
 function code(text) {
     const safe = text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
@@ -34489,21 +34580,21 @@ function whereCell(row, input) {
 }
 function renderSummary(input) {
     const { findings, stats } = input;
-    const scanned = `${plural(stats.files, 'file')}, ${(0,src/* formatBytes */.z3)(stats.bytes)}`;
+    const scanned = `${summary_plural(stats.files, 'file')}, ${(0,src/* formatBytes */.z3)(stats.bytes)}`;
     const notes = input.notes.map((n) => `> [!NOTE]\n> ${n}\n`).join('\n');
     if (findings.length === 0) {
         return `:white_check_mark: **keyward**: no secrets found in ${input.scope} (${scanned}).\n${notes ? `\n${notes}` : ''}`;
     }
     const fresh = findings.filter((r) => !r.known).length;
     const known = findings.length - fresh;
-    const heading = `### ${input.failed ? ':x:' : ':warning:'} keyward found ${plural(findings.length, 'secret')}${fresh !== findings.length ? ` (${fresh} new)` : ''}`;
+    const heading = `### ${input.failed ? ':x:' : ':warning:'} keyward found ${summary_plural(findings.length, 'secret')}${fresh !== findings.length ? ` (${fresh} new)` : ''}`;
     const rows = findings.slice(0, MAX_SUMMARY_ROWS).map((row) => {
         const f = row.finding;
         const rule = `${code(f.ruleId)}${row.known ? ' (baseline)' : ''}`;
         const commit = row.commit ? code(row.commit.slice(0, 12)) : '';
         return `| ${rule} | ${whereCell(row, input)} | ${commit} | ${code(f.redacted)} |`;
     });
-    const more = findings.length > MAX_SUMMARY_ROWS ? `\n_…and ${plural(findings.length - MAX_SUMMARY_ROWS, 'more finding')}: see the SARIF file or code scanning._\n` : '';
+    const more = findings.length > MAX_SUMMARY_ROWS ? `\n_…and ${summary_plural(findings.length - MAX_SUMMARY_ROWS, 'more finding')}: see the SARIF file or code scanning._\n` : '';
     const s = stats.suppressed;
     const suppressed = [
         s.allowlist ? `${s.allowlist} by allowlists` : '',
@@ -34511,7 +34602,7 @@ function renderSummary(input) {
         s.ignoreFile ? `${s.ignoreFile} by .keywardignore` : '',
     ].filter(Boolean);
     const totals = [
-        `**Totals:** ${plural(findings.length, 'finding')}: ${fresh} new, ${known} known from the baseline.`,
+        `**Totals:** ${summary_plural(findings.length, 'finding')}: ${fresh} new, ${known} known from the baseline.`,
         `Scanned ${input.scope} (${scanned}${stats.skipped.length ? `; ${stats.skipped.length} skipped` : ''}).`,
         suppressed.length ? `Suppressed: ${suppressed.join(', ')}.` : '',
     ].filter(Boolean);
@@ -34549,6 +34640,7 @@ const VERSION = '0.1.0';
 
 
 
+
 /** Output names, declared once (action.yml lists the same). */
 const OUTPUTS = { findings: 'findings', newFindings: 'new-findings', sarifFile: 'sarif-file' };
 const run_short = (sha) => sha.slice(0, 7);
@@ -34570,7 +34662,7 @@ async function ensureCommits(git, repoRoot, shas, io) {
             still.push(sha);
     return still;
 }
-async function resolveScope(scope, repoRoot, git, io) {
+async function resolveScope(scope, repoRoot, git, io, ref) {
     if (scope.kind === 'directory')
         return { kind: 'directory', label: 'the checked-out files' };
     if (!repoRoot) {
@@ -34581,13 +34673,11 @@ async function resolveScope(scope, repoRoot, git, io) {
     if (scope.kind === 'history')
         return { kind: 'history', label: 'the whole git history' };
     if (scope.kind === 'new-branch') {
-        if (scope.defaultBranch) {
-            const base = await (0,src_git/* probe */.dy)(git, ['merge-base', `refs/remotes/origin/${scope.defaultBranch}`, scope.head], repoRoot);
-            if (base && base !== scope.head) {
-                return { kind: 'diff', base, head: scope.head, pullRequest: false, label: `the new branch's commits (${run_short(base)}..${run_short(scope.head)})` };
-            }
+        if ((await ensureCommits(git, repoRoot, [scope.head], io)).length > 0) {
+            throw new inputs/* InputError */.dz(`commit ${scope.head} is not in the checkout: use actions/checkout with fetch-depth: 0`);
         }
-        return { kind: 'history', label: 'the whole git history (a new branch with no base to compare with)' };
+        const branch = ref.replace(/^refs\/heads\//, '');
+        return resolveNewBranch({ head: scope.head, branch, ...(scope.defaultBranch ? { defaultBranch: scope.defaultBranch } : {}) }, repoRoot, git, io);
     }
     const missing = await ensureCommits(git, repoRoot, [scope.base, scope.head], io);
     if (missing.includes(scope.head)) {
@@ -34607,7 +34697,9 @@ async function resolveScope(scope, repoRoot, git, io) {
 function scanOptions(setup) {
     return { detector: setup.detector, ignoredFingerprints: setup.ignored };
 }
-const locationKey = (r) => `${r.finding.ruleId}\0${r.file}\0${r.finding.startLine}\0${r.finding.startColumn}`;
+// With the secret (a key in memory, never printed; the fingerprint differs when the scan root is a subfolder):
+// two commits can put different keys at one place (the same line, or `<commit message>` 1:7).
+const locationKey = (r) => `${r.finding.ruleId}\0${r.file}\0${r.finding.startLine}\0${r.finding.startColumn}\0${r.finding.secret}`;
 /** The first finding for each key, in order. */
 function dedupeBy(findings, key) {
     const seen = new Set();
@@ -34626,7 +34718,7 @@ async function run(settings, deps) {
     const scope = chooseScope(settings.mode, settings.context.eventName, settings.context.range);
     const topLevel = await (0,src_git/* probe */.dy)(git, ['rev-parse', '--show-toplevel'], settings.scanRoot);
     const repoRoot = topLevel ? external_node_path_default().resolve(topLevel) : undefined;
-    const resolved = await resolveScope(scope, repoRoot, git, io);
+    const resolved = await resolveScope(scope, repoRoot, git, io, settings.context.ref);
     // Paths in annotations and SARIF are relative to the repository root, wherever the scan started.
     const prefix = toPosix(external_node_path_default().relative(repoRoot ?? settings.workspace, settings.scanRoot));
     const inScanRoot = (file) => !prefix || file === prefix || file.startsWith(`${prefix}/`);
@@ -34656,6 +34748,11 @@ async function run(settings, deps) {
         // For the upload only: the checked-out files (see the SARIF comment below).
         tree = fromTree(await (0,src/* runScan */.Hk)(deps.sources.directory(request), scanOptions(setup)));
     }
+    else if (resolved.kind === 'commits') {
+        primaryResult = await (0,src/* runScan */.Hk)(deps.sources.history({ ...request, revisions: resolved.revisions }), scanOptions(setup));
+        primary = fromGit(primaryResult);
+        tree = fromTree(await (0,src/* runScan */.Hk)(deps.sources.directory(request), scanOptions(setup)));
+    }
     else if (resolved.kind === 'history') {
         primaryResult = await (0,src/* runScan */.Hk)(deps.sources.history(request), scanOptions(setup));
         primary = fromGit(primaryResult);
@@ -34674,6 +34771,11 @@ async function run(settings, deps) {
         const count = (0,github_src/* annotateFindings */.dv)([...onAdded], io, { fileOf: (f) => fileOf.get(f) ?? f.path });
         if (count > 10)
             io.info(`${count} annotations: GitHub shows the first 10 of a step on the pull request; the job summary lists them all`);
+    }
+    else if (resolved.kind === 'commits') {
+        // Every finding is in a commit this push brings: annotate each where its commit put it.
+        const fileOf = new Map(fresh.map((r) => [r.finding, r.file]));
+        (0,github_src/* annotateFindings */.dv)(fresh.map((r) => r.finding), io, { fileOf: (f) => fileOf.get(f) ?? f.path });
     }
     else {
         for (const r of fresh) {
@@ -34743,7 +34845,7 @@ async function run(settings, deps) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ engineSources)
 /* harmony export */ });
-/* harmony import */ var _keyward_engine__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2152);
+/* harmony import */ var _keyward_engine__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8513);
 // The seam between the action and the engine's sources. The action asks for "the files", "the lines
 // base..head added" or "the whole history"; which engine function answers is decided here only.
 
@@ -34754,14 +34856,19 @@ const engineSources = {
         skipPath: request.skipPath,
     }),
     diff: (request) => (0,_keyward_engine__WEBPACK_IMPORTED_MODULE_0__/* .scanGitDiff */ .LS)({ cwd: request.root, base: request.base, head: request.head, maxFileSize: request.maxFileSize, skipPath: request.skipPath }),
-    // Every ref (the engine's default), so a secret on any branch the checkout fetched is found.
-    history: (request) => (0,_keyward_engine__WEBPACK_IMPORTED_MODULE_0__/* .scanGitHistory */ .qW)({ cwd: request.root, maxFileSize: request.maxFileSize, skipPath: request.skipPath }),
+    // Every ref by default (the engine's), so a secret on any branch the checkout fetched is found.
+    history: (request) => (0,_keyward_engine__WEBPACK_IMPORTED_MODULE_0__/* .scanGitHistory */ .qW)({
+        cwd: request.root,
+        maxFileSize: request.maxFileSize,
+        skipPath: request.skipPath,
+        ...(request.revisions ? { revisions: request.revisions } : {}),
+    }),
 };
 
 
 /***/ }),
 
-/***/ 2152:
+/***/ 8513:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34780,7 +34887,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   qW: () => (/* reexport */ scanGitHistory)
 });
 
-// UNUSED EXPORTS: BASELINE_VERSION, BaselineError, ByteReader, CONFIG_FILE_NAMES, ConfigError, DEFAULT_MAX_FILE_SIZE, Detector, DetectorPool, FINGERPRINT_KEY, FINGERPRINT_VERSION, GitError, GitMissingCommitError, GitRunner, INLINE_IGNORE_STYLES, IgnoreFileError, KeywordPrefilter, ObjectIdSet, PeerImportError, RegexSyntaxError, RuleError, SARIF_SCHEMA, SeededRandom, Verifier, VerifySpecError, addedLinesOf, alphabetOf, assertUniqueIds, availableBackends, builtinRules, compareFindings, compileRegex, createBaseline, decodeText, decodeWithAscii, defaultConfig, detectPeerFormat, expandExample, fingerprintOf, formatCount, fragmentText, historyLogArgs, importGitleaksConfig, inlineIgnores, isDetectorWorker, isGuessable, isTemplate, legacyFingerprintOf, loadRuleDirectory, loadRuleDocuments, loadRuleSources, lookAlikeReason, looksBinary, matchPeerEntries, nameSecretGroup, nativeBackendStatus, parseBaseline, parseConfig, parseIgnoreFile, parsePeerFile, parseRule, parseRuleDocument, parseRuleFile, parseSize, parseVerifySpec, redact, renderJson, renderJsonLines, renderJunit, renderSarif, renderText, resolveBackend, resolveRules, ruleName, scanGitStaged, serializeBaseline, serveDetector, shannonEntropy, splitArguments, summaryLine, unquoteGitPath, validators, verifyFindings
+// UNUSED EXPORTS: ALLOWED_LOG_OPTIONS, BASELINE_VERSION, BaselineError, ByteReader, COMMIT_AUTHOR_PATH, COMMIT_MESSAGE_PATH, CONFIG_FILE_NAMES, ConfigError, DEFAULT_MAX_FILE_SIZE, Detector, DetectorPool, FINGERPRINT_KEY, FINGERPRINT_VERSION, GitError, GitMissingCommitError, GitRunner, INLINE_IGNORE_STYLES, IgnoreFileError, KeywordPrefilter, LogOptionError, ObjectIdSet, PeerImportError, RegexSyntaxError, RuleError, SARIF_SCHEMA, SeededRandom, Verifier, VerifySpecError, addedLinesOf, alphabetOf, assertUniqueIds, availableBackends, builtinRules, compareFindings, compileRegex, createBaseline, decodeText, decodeWithAscii, defaultConfig, detectPeerFormat, expandExample, fingerprintOf, formatCount, fragmentText, historyLogArgs, importGitleaksConfig, inlineIgnores, isDetectorWorker, isGuessable, isTemplate, legacyFingerprintOf, loadRuleDirectory, loadRuleDocuments, loadRuleSources, logSelectionArgs, lookAlikeReason, looksBinary, matchPeerEntries, nameSecretGroup, nativeBackendStatus, parseBaseline, parseConfig, parseIgnoreFile, parseLogOptions, parsePeerFile, parseRule, parseRuleDocument, parseRuleFile, parseSize, parseVerifySpec, redact, renderJson, renderJsonLines, renderJunit, renderSarif, renderText, resolveBackend, resolveRules, ruleName, scanGitStaged, serializeBaseline, serveDetector, shannonEntropy, splitArguments, summaryLine, unquoteGitPath, validators, verifyFindings
 
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/re2js@2.10.0/node_modules/re2js/build/index.js
 /*!
@@ -45133,7 +45240,96 @@ async function* scanDirectory(root, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/engine/src/metadata-scan.ts
+class MetadataScanner {
+    detector;
+    /** Path prefixes already scanned ("a", "a/b", "a/b/c.txt"): a folder's name is scanned once, not once per file. */
+    seenPaths = new Set();
+    /** Each secret found in a name, message or author, and what to print instead. */
+    secrets = new Map();
+    constructor(detector) {
+        this.detector = detector;
+    }
+    /**
+     * Findings in the names along `path`: each folder and the file itself, one segment at a time, so a key
+     * in a folder name is one finding (at the folder), not one per file under it. `report: false` (a name
+     * that is not new): only remembered, for redaction.
+     */
+    pathNames(path, commit, report = true) {
+        const out = [];
+        let start = 0;
+        while (start < path.length) {
+            let end = path.indexOf('/', start);
+            if (end === -1)
+                end = path.length;
+            const prefix = path.slice(0, end);
+            if (end > start && !this.seenPaths.has(prefix)) {
+                this.seenPaths.add(prefix);
+                const fragment = { text: path.slice(start, end), path: prefix, ...(commit ? { commit } : {}) };
+                for (const found of this.detector.detect(fragment)) {
+                    const finding = this.remember({ ...found, place: 'path-name', startColumn: found.startColumn + start, endColumn: found.endColumn + start });
+                    if (report)
+                        out.push(finding);
+                }
+            }
+            start = end + 1;
+        }
+        return out;
+    }
+    /** Findings in a commit message or author identity, tagged with where they are. */
+    metadata(fragment, place) {
+        return this.detector.detect(fragment).map((found) => this.remember({ ...found, place }));
+    }
+    remember(finding) {
+        this.secrets.set(finding.secret, finding.redacted);
+        return finding;
+    }
+    /** Replace every secret found in names and messages wherever findings and skip reports print them. */
+    redact(findings, skipped) {
+        if (this.secrets.size === 0)
+            return;
+        // Longest first, so a secret that holds another is replaced whole.
+        const pairs = [...this.secrets].sort(([a], [b]) => b.length - a.length);
+        const scrub = (text) => {
+            let out = text;
+            for (const [secret, redacted] of pairs)
+                if (out.includes(secret))
+                    out = out.split(secret).join(redacted);
+            return out;
+        };
+        const scrubOptional = (text) => (text === undefined ? undefined : scrub(text));
+        // Findings of one commit share its CommitInfo: scrub each once.
+        const commits = new Map();
+        for (const finding of findings) {
+            finding.path = scrub(finding.path);
+            const commit = finding.commit;
+            if (!commit)
+                continue;
+            let clean = commits.get(commit);
+            if (!clean) {
+                clean = { sha: commit.sha };
+                const author = scrubOptional(commit.author);
+                const email = scrubOptional(commit.email);
+                const message = scrubOptional(commit.message);
+                if (author !== undefined)
+                    clean.author = author;
+                if (email !== undefined)
+                    clean.email = email;
+                if (commit.date !== undefined)
+                    clean.date = commit.date;
+                if (message !== undefined)
+                    clean.message = message;
+                commits.set(commit, clean);
+            }
+            finding.commit = clean;
+        }
+        for (const skip of skipped)
+            skip.path = scrub(skip.path);
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/engine/src/scan.ts
+
 /**
  * Fragments go to the pool in batches of about this much text, one message per batch rather than per
  * file (a bigger file is a batch of its own)...
@@ -45182,6 +45378,8 @@ async function runScan(events, options) {
             findings.push(finding);
         }
     };
+    // Path names, commit messages and authors: scanned here, and redacted from the result at the end.
+    const names = new MetadataScanner(options.detector);
     let pool;
     // Batches in flight on the pool, oldest first, with their sizes: bounded in bytes.
     const inFlight = [];
@@ -45208,10 +45406,16 @@ async function runScan(events, options) {
     };
     try {
         for await (const event of events) {
-            if (event.kind === 'skipped') {
-                stats.skipped.push(event.skipped);
+            if (event.kind === 'metadata') {
+                take(names.metadata(event.fragment, event.place));
                 continue;
             }
+            if (event.kind === 'skipped') {
+                stats.skipped.push(event.skipped);
+                take(names.pathNames(event.path ?? event.skipped.path, event.commit, !event.nameIsOld));
+                continue;
+            }
+            take(names.pathNames(event.fragment.path, event.fragment.commit, !event.nameIsOld));
             stats.files++;
             stats.bytes += event.bytes;
             if (!pool && options.parallel && stats.bytes > options.parallel.afterBytes)
@@ -45239,6 +45443,7 @@ async function runScan(events, options) {
     stats.suppressed.inline = options.detector.counts.inline - before.inline + (pool?.counts.inline ?? 0);
     stats.durationMs = now() - started;
     findings.sort(compareFindings);
+    names.redact(findings, stats.skipped);
     return { findings, stats, rules: [...options.detector.rules] };
 }
 
@@ -45313,6 +45518,9 @@ function summaryLine(result) {
     return `Scanned ${plural(stats.files, 'file')} (${formatBytes(stats.bytes)}) in ${seconds}s: ${found}${extras ? `; ${extras}` : ''}`;
 }
 function text_location(f) {
+    // A key in a file or folder name: the group heading is that (redacted) path.
+    if (f.place === 'path-name')
+        return 'name';
     return `${f.startLine}:${f.startColumn}`;
 }
 /** `verified (login: octocat)` in red: the first thing a reader of a leak report wants to know. */
@@ -45421,8 +45629,10 @@ function descriptor(rule) {
         out.helpUri = rule.docs;
     return out;
 }
+const PLACE_TEXT = { 'path-name': ' in this file or folder name', 'commit-message': ' in the commit message', 'commit-author': " in the commit's author name or e-mail" };
 function message(f) {
-    const where = f.commit ? ` in commit ${f.commit.sha.slice(0, 12)}` : '';
+    const commit = f.commit ? `commit ${f.commit.sha.slice(0, 12)}` : '';
+    const where = f.place ? `${PLACE_TEXT[f.place]}${commit ? ` (${commit})` : ''}` : commit ? ` in ${commit}` : '';
     return `${f.description} found${where}. Rotate it, then remove it. Fingerprint ${f.fingerprint}.`;
 }
 function encodeUri(path) {
@@ -45446,6 +45656,11 @@ function buildSarif(result, options) {
                         artifactLocation: { uri: encodeUri(f.path), uriBaseId: '%SRCROOT%' },
                         region: { startLine: f.startLine, startColumn: f.startColumn, endLine: f.endLine, endColumn: f.endColumn },
                     },
+                    // A commit message or author is no file: the pseudo-path above keeps code scanning's required
+                    // physical location, and the logical location says what it really is.
+                    ...(f.place === 'commit-message' || f.place === 'commit-author'
+                        ? { logicalLocations: [{ kind: 'resource', name: f.place, ...(f.commit ? { fullyQualifiedName: `commit/${f.commit.sha}/${f.place}` } : {}) }] }
+                        : {}),
                 },
             ],
             partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
@@ -45490,6 +45705,11 @@ function buildSarif(result, options) {
 function renderSarif(result, options) {
     return `${JSON.stringify(buildSarif(result, options), null, 2)}\n`;
 }
+
+;// CONCATENATED MODULE: ./packages/engine/src/types.ts
+/** The `path` of a finding in a commit message, and in a commit's author name or e-mail. */
+const COMMIT_MESSAGE_PATH = '<commit message>';
+const COMMIT_AUTHOR_PATH = '<commit author>';
 
 ;// CONCATENATED MODULE: ./packages/engine/src/sources/git-object-set.ts
 // The set of blob ids a history scan has already read, kept compact because it is the one thing that
@@ -45859,27 +46079,153 @@ function splitArguments(text) {
             started = true;
         }
     }
+    // The text itself is not quoted back: it may hold anything the user typed.
     if (quote)
-        throw new git_runner_GitError(`unbalanced ${quote} in "${text}"`);
+        throw new git_runner_GitError(`--log-opts: unbalanced ${quote} quote`);
     if (started)
         out.push(current);
     return out;
 }
 
+;// CONCATENATED MODULE: ./packages/engine/src/sources/git-log-options.ts
+// What `--log-opts` may pass to `git log`: revisions, ranges and options that only choose which commits
+// are walked. Anything else (--output=FILE writes a file, --format or -p change what the parser reads,
+// --exec-style options) is refused by name before git runs. Revisions go after --end-of-options, so
+// nothing the user passes as a revision can be read by git as an option.
+
+/** An option `--log-opts` does not accept; the message names the option, never its value. */
+class LogOptionError extends git_runner_GitError {
+    name = 'LogOptionError';
+}
+/** Options that select commits, and whether each takes a value (`--since=X` or `--since X`). */
+const COMMIT_FILTERS = new Map([
+    // which refs to start from
+    ['--all', 'flag'],
+    ['--branches', 'optional-value'],
+    ['--tags', 'optional-value'],
+    ['--remotes', 'optional-value'],
+    ['--glob', 'value'],
+    ['--exclude', 'value'],
+    // which commits to keep
+    ['--since', 'value'],
+    ['--after', 'value'],
+    ['--until', 'value'],
+    ['--before', 'value'],
+    ['--author', 'value'],
+    ['--committer', 'value'],
+    ['--grep', 'value'],
+    ['--invert-grep', 'flag'],
+    ['--all-match', 'flag'],
+    ['--regexp-ignore-case', 'flag'],
+    ['-i', 'flag'],
+    ['--max-count', 'value'],
+    ['-n', 'value'],
+    ['--skip', 'value'],
+    ['--first-parent', 'flag'],
+    ['--no-merges', 'flag'],
+    ['--merges', 'flag'],
+    ['--ancestry-path', 'flag'],
+]);
+const NUMERIC = new Set(['--max-count', '-n', '--skip']);
+/** The documented list, for help texts and error messages. */
+const ALLOWED_LOG_OPTIONS = [...COMMIT_FILTERS.keys()].filter((o) => o !== '-i' && o !== '-n');
+const REF_OPTIONS = new Set(['--all', '--branches', '--tags', '--remotes', '--glob']);
+/** Splits and checks a `--log-opts` string; throws LogOptionError naming the first option it refuses. */
+function parseLogOptions(text) {
+    const args = splitArguments(text);
+    const out = { options: [], revisions: [], paths: [], choosesRefs: false };
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        if (arg === '--') {
+            out.paths.push(...args.slice(i + 1));
+            break;
+        }
+        if (!arg.startsWith('-') || arg === '-') {
+            if (arg === '-')
+                throw new LogOptionError('--log-opts: "-" (read revisions from standard input) is not accepted');
+            out.revisions.push(arg);
+            out.choosesRefs = true;
+            continue;
+        }
+        // -5 is git's short form of --max-count=5
+        if (/^-\d+$/.test(arg)) {
+            out.options.push(`--max-count=${arg.slice(1)}`);
+            continue;
+        }
+        let name = arg;
+        let value;
+        const eq = arg.indexOf('=');
+        if (arg.startsWith('--') && eq > 0) {
+            name = arg.slice(0, eq);
+            value = arg.slice(eq + 1);
+        }
+        else if (/^-n\d+$/.test(arg)) {
+            name = '-n';
+            value = arg.slice(2);
+        }
+        const kind = COMMIT_FILTERS.get(name);
+        if (kind === undefined) {
+            throw new LogOptionError(`--log-opts: "${name}" is not accepted: --log-opts takes revisions, ranges, paths after "--", and only these options: ${ALLOWED_LOG_OPTIONS.join(' ')}`);
+        }
+        if (kind === 'flag' && value !== undefined)
+            throw new LogOptionError(`--log-opts: "${name}" takes no value`);
+        if (kind === 'value' && value === undefined) {
+            const next = args[i + 1];
+            if (next === undefined || next === '--')
+                throw new LogOptionError(`--log-opts: "${name}" needs a value`);
+            value = next;
+            i++;
+        }
+        if (NUMERIC.has(name) && !/^\d+$/.test(value ?? ''))
+            throw new LogOptionError(`--log-opts: "${name}" needs a whole number`);
+        // One argument per option, `--name=value`: a value can never be read as an option of its own.
+        const canonical = name === '-n' ? '--max-count' : name === '-i' ? '--regexp-ignore-case' : name;
+        out.options.push(value === undefined ? canonical : `${canonical}=${value}`);
+        if (REF_OPTIONS.has(canonical))
+            out.choosesRefs = true;
+    }
+    return out;
+}
+/** The checked arguments in the order git needs: options, then --end-of-options and the revisions, then the paths. */
+function logSelectionArgs(parsed, defaultRefs) {
+    return [
+        ...parsed.options,
+        ...(parsed.choosesRefs ? [] : defaultRefs),
+        '--end-of-options',
+        ...parsed.revisions,
+        '--',
+        ...parsed.paths,
+    ];
+}
+
 ;// CONCATENATED MODULE: ./packages/engine/src/sources/git-history.ts
+// The git history source: every blob ever committed, each read once however many commits hold it,
+// and attributed to the commit, author, date and path that first introduced it.
+//
+// Two git processes, both streamed:
+//   git log --reverse --date-order --raw -m --root   parents before children, so the first commit that
+//                                                    lists a blob as new is the one that introduced it;
+//                                                    -m lists what a merge's conflict resolution added
+//   git cat-file --batch                             reads the new blobs, a window of requests ahead
+// Memory holds the set of blob ids already read (compact, see git-object-set.ts) and one window of
+// pending blobs; never the history. Deleted files are covered because their blobs were added once;
+// a rename lists the same blob again, so it is not read twice. Each commit's whole message, and each
+// author identity once, are scanned too (metadata events): they are printed with findings.
+
+
 
 
 
 const HEADER = 0x01;
-const COMMIT_FIELDS = 5; // sha, author, email, date, subject
-const LOG_FORMAT = '%x01%H%x00%an%x00%ae%x00%aI%x00%s';
-/** Arguments for the history walk; exported for the error messages and tests. */
+const COMMIT_FIELDS = 6; // sha, author, email, date, subject, whole message
+const LOG_FORMAT = '%x01%H%x00%an%x00%ae%x00%aI%x00%s%x00%B';
+/** Arguments for the history walk; exported for the error messages and tests. Throws LogOptionError for a refused option. */
 function historyLogArgs(options) {
-    const user = options.logOpts ? splitArguments(options.logOpts) : [];
-    // Without a revision of the user's own, walk every ref. A path limit after `--` is not a revision.
-    const dashDash = user.indexOf('--');
-    const revisionPart = dashDash >= 0 ? user.slice(0, dashDash) : user;
-    const hasRevision = revisionPart.some((a) => !a.startsWith('-') || ['--all', '--branches', '--tags', '--remotes', '--glob'].some((o) => a === o || a.startsWith(`${o}=`)));
+    const selection = parseLogOptions(options.logOpts ?? '');
+    if (options.revisions && options.revisions.length > 0) {
+        selection.revisions = [...options.revisions];
+        selection.choosesRefs = true;
+    }
     return [
         'log',
         '--reverse',
@@ -45894,8 +46240,8 @@ function historyLogArgs(options) {
         '-z',
         `--format=${LOG_FORMAT}`,
         ...(options.since ? [`--since=${options.since}`] : []),
-        ...(hasRevision ? [] : ['--all']),
-        ...user,
+        // Without a revision of the user's own, walk every ref.
+        ...logSelectionArgs(selection, ['--all']),
     ];
 }
 /**
@@ -45918,8 +46264,12 @@ async function* changedBlobs(reader) {
             const fields = [raw.subarray(start + 1).toString('utf8')];
             for (let i = 1; i < COMMIT_FIELDS; i++)
                 fields.push((await reader.readUntil(0))?.toString('utf8') ?? '');
-            const [sha, author, email, date, message] = fields;
+            const [sha, author, email, date, message, body] = fields;
+            // -m repeats a merge once per parent: the same commit, named again.
+            if (commit?.sha === sha)
+                continue;
             commit = { sha, author, email, date, message };
+            yield { commit, body };
             continue;
         }
         if (raw[start] !== 0x3a /* ':' */)
@@ -45940,10 +46290,12 @@ async function* changedBlobs(reader) {
 /** Every unique blob reachable from the selected history, as fragments attributed to their first commit. */
 async function* scanGitHistory(options) {
     const git = new git_runner_GitRunner(options);
-    const topLevel = await git.probe(['rev-parse', '--show-toplevel']);
-    if (topLevel === undefined)
-        throw new git_runner_GitError(`not a git repository (or inside one): ${options.cwd}`);
+    // Checked before git runs: a refused option fails alone, naming itself.
     const logArgs = historyLogArgs(options);
+    // --git-dir, not --show-toplevel: a bare repository (a mirror, a server's copy) has history but no work tree.
+    const gitDir = await git.probe(['rev-parse', '--git-dir']);
+    if (gitDir === undefined)
+        throw new git_runner_GitError(`not a git repository (or inside one): ${options.cwd}`);
     const log = git.spawn(logArgs);
     const logDone = git.finished(log, logArgs);
     log.stdin.end();
@@ -45955,6 +46307,8 @@ async function* scanGitHistory(options) {
     catDone.catch(() => undefined);
     const window = Math.max(1, options.window ?? 256);
     const seen = new ObjectIdSet();
+    // Authors repeat across commits: each identity is scanned once.
+    const authors = new Set();
     const pending = [];
     let unsent = [];
     const output = new ByteReader(cat.stdout);
@@ -45971,19 +46325,19 @@ async function* scanGitHistory(options) {
         // "<id> blob <size>" or "<id> missing" (a shallow or partial clone)
         const [, type, sizeText] = header.split(' ');
         if (type === 'missing' || type === undefined) {
-            return { kind: 'skipped', skipped: skippedAt(blob, 'unreadable', 'blob missing from this clone') };
+            return skippedAt(blob, 'unreadable', 'blob missing from this clone');
         }
         const size = Number(sizeText);
         if (size > options.maxFileSize) {
             await output.read(size + 1, false);
-            return { kind: 'skipped', skipped: skippedAt(blob, 'too-large', `${size} bytes`) };
+            return skippedAt(blob, 'too-large', `${size} bytes`);
         }
         const bytes = await output.read(size + 1);
         const body = bytes.subarray(0, size);
         if (type !== 'blob')
-            return { kind: 'skipped', skipped: skippedAt(blob, 'unreadable', `a ${type}, not a blob`) };
+            return skippedAt(blob, 'unreadable', `a ${type}, not a blob`);
         if (looksBinary(body))
-            return { kind: 'skipped', skipped: skippedAt(blob, 'binary') };
+            return skippedAt(blob, 'binary');
         return {
             kind: 'fragment',
             fragment: { text: decodeText(body), path: blob.path, commit: blob.commit, blobId: blob.id },
@@ -46005,7 +46359,12 @@ async function* scanGitHistory(options) {
     };
     let completed = false;
     try {
-        for await (const blob of changedBlobs(new ByteReader(log.stdout))) {
+        for await (const item of changedBlobs(new ByteReader(log.stdout))) {
+            if ('body' in item) {
+                yield* commitMetadata(item, authors);
+                continue;
+            }
+            const blob = item;
             if (seen.has(blob.id))
                 continue;
             // An allowlisted path is not read, and not marked seen: the same blob may appear elsewhere.
@@ -46035,9 +46394,20 @@ async function* scanGitHistory(options) {
         }
     }
 }
+/** The commit's message, and its author when not seen before, as metadata events. */
+function* commitMetadata({ commit, body }, authors) {
+    if (body.trim() !== '')
+        yield { kind: 'metadata', place: 'commit-message', fragment: { text: body, path: COMMIT_MESSAGE_PATH, commit } };
+    const identity = `${commit.author ?? ''} <${commit.email ?? ''}>`;
+    if (!authors.has(identity)) {
+        authors.add(identity);
+        yield { kind: 'metadata', place: 'commit-author', fragment: { text: identity, path: COMMIT_AUTHOR_PATH, commit } };
+    }
+}
 function skippedAt(blob, reason, detail) {
     const where = `${blob.path} @ ${blob.commit.sha.slice(0, 12)}`;
-    return detail === undefined ? { path: where, reason } : { path: where, reason, detail };
+    const skipped = detail === undefined ? { path: where, reason } : { path: where, reason, detail };
+    return { kind: 'skipped', skipped, path: blob.path, commit: blob.commit };
 }
 
 ;// CONCATENATED MODULE: ./packages/engine/src/sources/git-diff.ts
@@ -46100,17 +46470,18 @@ async function* addedLinesOf(stdout, options) {
             return undefined;
         if (options.skipPath?.(done.path))
             return undefined;
+        const old = done.newName ? {} : { nameIsOld: true };
         if (done.binary)
-            return { kind: 'skipped', skipped: { path: done.path, reason: 'binary' } };
+            return { kind: 'skipped', skipped: { path: done.path, reason: 'binary' }, ...old };
         if (done.lines.length === 0)
             return undefined;
         if (done.bytes > options.maxFileSize) {
             const skipped = { path: done.path, reason: 'too-large', detail: `${done.bytes} bytes added` };
-            return { kind: 'skipped', skipped };
+            return { kind: 'skipped', skipped, ...old };
         }
         const text = decodeText(Buffer.concat(joinLines(done.lines)));
         const fragment = { text, path: done.path, lineNumbers: done.lineNumbers, ...(options.commit ? { commit: options.commit } : {}) };
-        return { kind: 'fragment', fragment, bytes: done.bytes };
+        return { kind: 'fragment', fragment, bytes: done.bytes, ...old };
     };
     for (;;) {
         const line = await stdout.readUntil(0x0a);
@@ -46143,7 +46514,7 @@ async function* addedLinesOf(stdout, options) {
             const rest = text.slice('diff --git '.length);
             const half = (rest.length - 1) / 2;
             const guess = Number.isInteger(half) && rest.slice(0, half).slice(2) === rest.slice(half + 1).slice(2) ? rest.slice(half + 1) : '';
-            file = { path: guess ? stripPrefix(guess, 'b/') : '', lines: [], lineNumbers: [], bytes: 0, binary: false };
+            file = { path: guess ? stripPrefix(guess, 'b/') : '', lines: [], lineNumbers: [], bytes: 0, binary: false, newName: false };
             continue;
         }
         if (!file)
@@ -46161,6 +46532,10 @@ async function* addedLinesOf(stdout, options) {
         }
         else if (text.startsWith('rename to ') || text.startsWith('copy to ')) {
             file.path = unquoteGitPath(text.slice(text.indexOf(' to ') + 4));
+            file.newName = true;
+        }
+        else if (text.startsWith('new file mode ')) {
+            file.newName = true;
         }
         else if (text.startsWith('Binary files ') && text.endsWith(' differ')) {
             file.binary = true;
@@ -46254,8 +46629,10 @@ async function* scanGitDiff(options) {
 async function* scanGitStaged(options) {
     const git = new GitRunner(options);
     const topLevel = (await git.probe(['rev-parse', '--show-toplevel']))?.trim();
-    if (!topLevel)
-        throw new GitError(`not a git repository (or inside one): ${options.cwd}`);
+    if (!topLevel) {
+        const bare = (await git.probe(['rev-parse', '--is-bare-repository']))?.trim() === 'true';
+        throw new GitError(bare ? `a bare repository has no index to scan: ${options.cwd} (--history and --diff work here)` : `not a git repository (or inside one): ${options.cwd}`);
+    }
     // Paths in diff output are relative to the top level whatever the cwd; run there so they match.
     const atTop = new GitRunner({ ...options, cwd: topLevel });
     const hasHead = (await atTop.probe(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])) !== undefined;
@@ -48321,6 +48698,7 @@ async function verifyFindings(findings, rules, options) {
 }
 
 ;// CONCATENATED MODULE: ./packages/engine/src/index.ts
+
 
 
 
@@ -53530,8 +53908,8 @@ async function uploadSarif(client, log, target, options = {}) {
     }
 }
 
-// EXTERNAL MODULE: ./packages/engine/src/index.ts + 63 modules
-var src = __nccwpck_require__(2152);
+// EXTERNAL MODULE: ./packages/engine/src/index.ts + 66 modules
+var src = __nccwpck_require__(8513);
 ;// CONCATENATED MODULE: ./packages/github/src/annotations.ts
 // Pull-request annotations for findings: one per finding, on the exact lines, with the rule, the
 // redacted value and how to allow a false positive. Never the secret: only `redacted` is read.

@@ -1,6 +1,978 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 6319:
+/***/ ((module) => {
+
+
+
+module.exports = clone
+
+var getPrototypeOf = Object.getPrototypeOf || function (obj) {
+  return obj.__proto__
+}
+
+function clone (obj) {
+  if (obj === null || typeof obj !== 'object')
+    return obj
+
+  if (obj instanceof Object)
+    var copy = { __proto__: getPrototypeOf(obj) }
+  else
+    var copy = Object.create(null)
+
+  Object.getOwnPropertyNames(obj).forEach(function (key) {
+    Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(obj, key))
+  })
+
+  return copy
+}
+
+
+/***/ }),
+
+/***/ 6987:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var fs = __nccwpck_require__(9896)
+var polyfills = __nccwpck_require__(1350)
+var legacy = __nccwpck_require__(8839)
+var clone = __nccwpck_require__(6319)
+
+var util = __nccwpck_require__(9023)
+
+/* istanbul ignore next - node 0.x polyfill */
+var gracefulQueue
+var previousSymbol
+
+/* istanbul ignore else - node 0.x polyfill */
+if (typeof Symbol === 'function' && typeof Symbol.for === 'function') {
+  gracefulQueue = Symbol.for('graceful-fs.queue')
+  // This is used in testing by future versions
+  previousSymbol = Symbol.for('graceful-fs.previous')
+} else {
+  gracefulQueue = '___graceful-fs.queue'
+  previousSymbol = '___graceful-fs.previous'
+}
+
+function noop () {}
+
+function publishQueue(context, queue) {
+  Object.defineProperty(context, gracefulQueue, {
+    get: function() {
+      return queue
+    }
+  })
+}
+
+var debug = noop
+if (util.debuglog)
+  debug = util.debuglog('gfs4')
+else if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || ''))
+  debug = function() {
+    var m = util.format.apply(util, arguments)
+    m = 'GFS4: ' + m.split(/\n/).join('\nGFS4: ')
+    console.error(m)
+  }
+
+// Once time initialization
+if (!fs[gracefulQueue]) {
+  // This queue can be shared by multiple loaded instances
+  var queue = global[gracefulQueue] || []
+  publishQueue(fs, queue)
+
+  // Patch fs.close/closeSync to shared queue version, because we need
+  // to retry() whenever a close happens *anywhere* in the program.
+  // This is essential when multiple graceful-fs instances are
+  // in play at the same time.
+  fs.close = (function (fs$close) {
+    function close (fd, cb) {
+      return fs$close.call(fs, fd, function (err) {
+        // This function uses the graceful-fs shared queue
+        if (!err) {
+          resetQueue()
+        }
+
+        if (typeof cb === 'function')
+          cb.apply(this, arguments)
+      })
+    }
+
+    Object.defineProperty(close, previousSymbol, {
+      value: fs$close
+    })
+    return close
+  })(fs.close)
+
+  fs.closeSync = (function (fs$closeSync) {
+    function closeSync (fd) {
+      // This function uses the graceful-fs shared queue
+      fs$closeSync.apply(fs, arguments)
+      resetQueue()
+    }
+
+    Object.defineProperty(closeSync, previousSymbol, {
+      value: fs$closeSync
+    })
+    return closeSync
+  })(fs.closeSync)
+
+  if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || '')) {
+    process.on('exit', function() {
+      debug(fs[gracefulQueue])
+      __nccwpck_require__(2613).equal(fs[gracefulQueue].length, 0)
+    })
+  }
+}
+
+if (!global[gracefulQueue]) {
+  publishQueue(global, fs[gracefulQueue]);
+}
+
+module.exports = patch(clone(fs))
+if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs.__patched) {
+    module.exports = patch(fs)
+    fs.__patched = true;
+}
+
+function patch (fs) {
+  // Everything that references the open() function needs to be in here
+  polyfills(fs)
+  fs.gracefulify = patch
+
+  fs.createReadStream = createReadStream
+  fs.createWriteStream = createWriteStream
+  var fs$readFile = fs.readFile
+  fs.readFile = readFile
+  function readFile (path, options, cb) {
+    if (typeof options === 'function')
+      cb = options, options = null
+
+    return go$readFile(path, options, cb)
+
+    function go$readFile (path, options, cb, startTime) {
+      return fs$readFile(path, options, function (err) {
+        if (err && (err.code === 'EMFILE' || err.code === 'ENFILE'))
+          enqueue([go$readFile, [path, options, cb], err, startTime || Date.now(), Date.now()])
+        else {
+          if (typeof cb === 'function')
+            cb.apply(this, arguments)
+        }
+      })
+    }
+  }
+
+  var fs$writeFile = fs.writeFile
+  fs.writeFile = writeFile
+  function writeFile (path, data, options, cb) {
+    if (typeof options === 'function')
+      cb = options, options = null
+
+    return go$writeFile(path, data, options, cb)
+
+    function go$writeFile (path, data, options, cb, startTime) {
+      return fs$writeFile(path, data, options, function (err) {
+        if (err && (err.code === 'EMFILE' || err.code === 'ENFILE'))
+          enqueue([go$writeFile, [path, data, options, cb], err, startTime || Date.now(), Date.now()])
+        else {
+          if (typeof cb === 'function')
+            cb.apply(this, arguments)
+        }
+      })
+    }
+  }
+
+  var fs$appendFile = fs.appendFile
+  if (fs$appendFile)
+    fs.appendFile = appendFile
+  function appendFile (path, data, options, cb) {
+    if (typeof options === 'function')
+      cb = options, options = null
+
+    return go$appendFile(path, data, options, cb)
+
+    function go$appendFile (path, data, options, cb, startTime) {
+      return fs$appendFile(path, data, options, function (err) {
+        if (err && (err.code === 'EMFILE' || err.code === 'ENFILE'))
+          enqueue([go$appendFile, [path, data, options, cb], err, startTime || Date.now(), Date.now()])
+        else {
+          if (typeof cb === 'function')
+            cb.apply(this, arguments)
+        }
+      })
+    }
+  }
+
+  var fs$copyFile = fs.copyFile
+  if (fs$copyFile)
+    fs.copyFile = copyFile
+  function copyFile (src, dest, flags, cb) {
+    if (typeof flags === 'function') {
+      cb = flags
+      flags = 0
+    }
+    return go$copyFile(src, dest, flags, cb)
+
+    function go$copyFile (src, dest, flags, cb, startTime) {
+      return fs$copyFile(src, dest, flags, function (err) {
+        if (err && (err.code === 'EMFILE' || err.code === 'ENFILE'))
+          enqueue([go$copyFile, [src, dest, flags, cb], err, startTime || Date.now(), Date.now()])
+        else {
+          if (typeof cb === 'function')
+            cb.apply(this, arguments)
+        }
+      })
+    }
+  }
+
+  var fs$readdir = fs.readdir
+  fs.readdir = readdir
+  var noReaddirOptionVersions = /^v[0-5]\./
+  function readdir (path, options, cb) {
+    if (typeof options === 'function')
+      cb = options, options = null
+
+    var go$readdir = noReaddirOptionVersions.test(process.version)
+      ? function go$readdir (path, options, cb, startTime) {
+        return fs$readdir(path, fs$readdirCallback(
+          path, options, cb, startTime
+        ))
+      }
+      : function go$readdir (path, options, cb, startTime) {
+        return fs$readdir(path, options, fs$readdirCallback(
+          path, options, cb, startTime
+        ))
+      }
+
+    return go$readdir(path, options, cb)
+
+    function fs$readdirCallback (path, options, cb, startTime) {
+      return function (err, files) {
+        if (err && (err.code === 'EMFILE' || err.code === 'ENFILE'))
+          enqueue([
+            go$readdir,
+            [path, options, cb],
+            err,
+            startTime || Date.now(),
+            Date.now()
+          ])
+        else {
+          if (files && files.sort)
+            files.sort()
+
+          if (typeof cb === 'function')
+            cb.call(this, err, files)
+        }
+      }
+    }
+  }
+
+  if (process.version.substr(0, 4) === 'v0.8') {
+    var legStreams = legacy(fs)
+    ReadStream = legStreams.ReadStream
+    WriteStream = legStreams.WriteStream
+  }
+
+  var fs$ReadStream = fs.ReadStream
+  if (fs$ReadStream) {
+    ReadStream.prototype = Object.create(fs$ReadStream.prototype)
+    ReadStream.prototype.open = ReadStream$open
+  }
+
+  var fs$WriteStream = fs.WriteStream
+  if (fs$WriteStream) {
+    WriteStream.prototype = Object.create(fs$WriteStream.prototype)
+    WriteStream.prototype.open = WriteStream$open
+  }
+
+  Object.defineProperty(fs, 'ReadStream', {
+    get: function () {
+      return ReadStream
+    },
+    set: function (val) {
+      ReadStream = val
+    },
+    enumerable: true,
+    configurable: true
+  })
+  Object.defineProperty(fs, 'WriteStream', {
+    get: function () {
+      return WriteStream
+    },
+    set: function (val) {
+      WriteStream = val
+    },
+    enumerable: true,
+    configurable: true
+  })
+
+  // legacy names
+  var FileReadStream = ReadStream
+  Object.defineProperty(fs, 'FileReadStream', {
+    get: function () {
+      return FileReadStream
+    },
+    set: function (val) {
+      FileReadStream = val
+    },
+    enumerable: true,
+    configurable: true
+  })
+  var FileWriteStream = WriteStream
+  Object.defineProperty(fs, 'FileWriteStream', {
+    get: function () {
+      return FileWriteStream
+    },
+    set: function (val) {
+      FileWriteStream = val
+    },
+    enumerable: true,
+    configurable: true
+  })
+
+  function ReadStream (path, options) {
+    if (this instanceof ReadStream)
+      return fs$ReadStream.apply(this, arguments), this
+    else
+      return ReadStream.apply(Object.create(ReadStream.prototype), arguments)
+  }
+
+  function ReadStream$open () {
+    var that = this
+    open(that.path, that.flags, that.mode, function (err, fd) {
+      if (err) {
+        if (that.autoClose)
+          that.destroy()
+
+        that.emit('error', err)
+      } else {
+        that.fd = fd
+        that.emit('open', fd)
+        that.read()
+      }
+    })
+  }
+
+  function WriteStream (path, options) {
+    if (this instanceof WriteStream)
+      return fs$WriteStream.apply(this, arguments), this
+    else
+      return WriteStream.apply(Object.create(WriteStream.prototype), arguments)
+  }
+
+  function WriteStream$open () {
+    var that = this
+    open(that.path, that.flags, that.mode, function (err, fd) {
+      if (err) {
+        that.destroy()
+        that.emit('error', err)
+      } else {
+        that.fd = fd
+        that.emit('open', fd)
+      }
+    })
+  }
+
+  function createReadStream (path, options) {
+    return new fs.ReadStream(path, options)
+  }
+
+  function createWriteStream (path, options) {
+    return new fs.WriteStream(path, options)
+  }
+
+  var fs$open = fs.open
+  fs.open = open
+  function open (path, flags, mode, cb) {
+    if (typeof mode === 'function')
+      cb = mode, mode = null
+
+    return go$open(path, flags, mode, cb)
+
+    function go$open (path, flags, mode, cb, startTime) {
+      return fs$open(path, flags, mode, function (err, fd) {
+        if (err && (err.code === 'EMFILE' || err.code === 'ENFILE'))
+          enqueue([go$open, [path, flags, mode, cb], err, startTime || Date.now(), Date.now()])
+        else {
+          if (typeof cb === 'function')
+            cb.apply(this, arguments)
+        }
+      })
+    }
+  }
+
+  return fs
+}
+
+function enqueue (elem) {
+  debug('ENQUEUE', elem[0].name, elem[1])
+  fs[gracefulQueue].push(elem)
+  retry()
+}
+
+// keep track of the timeout between retry() calls
+var retryTimer
+
+// reset the startTime and lastTime to now
+// this resets the start of the 60 second overall timeout as well as the
+// delay between attempts so that we'll retry these jobs sooner
+function resetQueue () {
+  var now = Date.now()
+  for (var i = 0; i < fs[gracefulQueue].length; ++i) {
+    // entries that are only a length of 2 are from an older version, don't
+    // bother modifying those since they'll be retried anyway.
+    if (fs[gracefulQueue][i].length > 2) {
+      fs[gracefulQueue][i][3] = now // startTime
+      fs[gracefulQueue][i][4] = now // lastTime
+    }
+  }
+  // call retry to make sure we're actively processing the queue
+  retry()
+}
+
+function retry () {
+  // clear the timer and remove it to help prevent unintended concurrency
+  clearTimeout(retryTimer)
+  retryTimer = undefined
+
+  if (fs[gracefulQueue].length === 0)
+    return
+
+  var elem = fs[gracefulQueue].shift()
+  var fn = elem[0]
+  var args = elem[1]
+  // these items may be unset if they were added by an older graceful-fs
+  var err = elem[2]
+  var startTime = elem[3]
+  var lastTime = elem[4]
+
+  // if we don't have a startTime we have no way of knowing if we've waited
+  // long enough, so go ahead and retry this item now
+  if (startTime === undefined) {
+    debug('RETRY', fn.name, args)
+    fn.apply(null, args)
+  } else if (Date.now() - startTime >= 60000) {
+    // it's been more than 60 seconds total, bail now
+    debug('TIMEOUT', fn.name, args)
+    var cb = args.pop()
+    if (typeof cb === 'function')
+      cb.call(null, err)
+  } else {
+    // the amount of time between the last attempt and right now
+    var sinceAttempt = Date.now() - lastTime
+    // the amount of time between when we first tried, and when we last tried
+    // rounded up to at least 1
+    var sinceStart = Math.max(lastTime - startTime, 1)
+    // backoff. wait longer than the total time we've been retrying, but only
+    // up to a maximum of 100ms
+    var desiredDelay = Math.min(sinceStart * 1.2, 100)
+    // it's been long enough since the last retry, do it again
+    if (sinceAttempt >= desiredDelay) {
+      debug('RETRY', fn.name, args)
+      fn.apply(null, args.concat([startTime]))
+    } else {
+      // if we can't do this job yet, push it to the end of the queue
+      // and let the next iteration check again
+      fs[gracefulQueue].push(elem)
+    }
+  }
+
+  // schedule our next run if one isn't already scheduled
+  if (retryTimer === undefined) {
+    retryTimer = setTimeout(retry, 0)
+  }
+}
+
+
+/***/ }),
+
+/***/ 8839:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var Stream = (__nccwpck_require__(2203).Stream)
+
+module.exports = legacy
+
+function legacy (fs) {
+  return {
+    ReadStream: ReadStream,
+    WriteStream: WriteStream
+  }
+
+  function ReadStream (path, options) {
+    if (!(this instanceof ReadStream)) return new ReadStream(path, options);
+
+    Stream.call(this);
+
+    var self = this;
+
+    this.path = path;
+    this.fd = null;
+    this.readable = true;
+    this.paused = false;
+
+    this.flags = 'r';
+    this.mode = 438; /*=0666*/
+    this.bufferSize = 64 * 1024;
+
+    options = options || {};
+
+    // Mixin options into this
+    var keys = Object.keys(options);
+    for (var index = 0, length = keys.length; index < length; index++) {
+      var key = keys[index];
+      this[key] = options[key];
+    }
+
+    if (this.encoding) this.setEncoding(this.encoding);
+
+    if (this.start !== undefined) {
+      if ('number' !== typeof this.start) {
+        throw TypeError('start must be a Number');
+      }
+      if (this.end === undefined) {
+        this.end = Infinity;
+      } else if ('number' !== typeof this.end) {
+        throw TypeError('end must be a Number');
+      }
+
+      if (this.start > this.end) {
+        throw new Error('start must be <= end');
+      }
+
+      this.pos = this.start;
+    }
+
+    if (this.fd !== null) {
+      process.nextTick(function() {
+        self._read();
+      });
+      return;
+    }
+
+    fs.open(this.path, this.flags, this.mode, function (err, fd) {
+      if (err) {
+        self.emit('error', err);
+        self.readable = false;
+        return;
+      }
+
+      self.fd = fd;
+      self.emit('open', fd);
+      self._read();
+    })
+  }
+
+  function WriteStream (path, options) {
+    if (!(this instanceof WriteStream)) return new WriteStream(path, options);
+
+    Stream.call(this);
+
+    this.path = path;
+    this.fd = null;
+    this.writable = true;
+
+    this.flags = 'w';
+    this.encoding = 'binary';
+    this.mode = 438; /*=0666*/
+    this.bytesWritten = 0;
+
+    options = options || {};
+
+    // Mixin options into this
+    var keys = Object.keys(options);
+    for (var index = 0, length = keys.length; index < length; index++) {
+      var key = keys[index];
+      this[key] = options[key];
+    }
+
+    if (this.start !== undefined) {
+      if ('number' !== typeof this.start) {
+        throw TypeError('start must be a Number');
+      }
+      if (this.start < 0) {
+        throw new Error('start must be >= zero');
+      }
+
+      this.pos = this.start;
+    }
+
+    this.busy = false;
+    this._queue = [];
+
+    if (this.fd === null) {
+      this._open = fs.open;
+      this._queue.push([this._open, this.path, this.flags, this.mode, undefined]);
+      this.flush();
+    }
+  }
+}
+
+
+/***/ }),
+
+/***/ 1350:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+var constants = __nccwpck_require__(9140)
+
+var origCwd = process.cwd
+var cwd = null
+
+var platform = process.env.GRACEFUL_FS_PLATFORM || process.platform
+
+process.cwd = function() {
+  if (!cwd)
+    cwd = origCwd.call(process)
+  return cwd
+}
+try {
+  process.cwd()
+} catch (er) {}
+
+// This check is needed until node.js 12 is required
+if (typeof process.chdir === 'function') {
+  var chdir = process.chdir
+  process.chdir = function (d) {
+    cwd = null
+    chdir.call(process, d)
+  }
+  if (Object.setPrototypeOf) Object.setPrototypeOf(process.chdir, chdir)
+}
+
+module.exports = patch
+
+function patch (fs) {
+  // (re-)implement some things that are known busted or missing.
+
+  // lchmod, broken prior to 0.6.2
+  // back-port the fix here.
+  if (constants.hasOwnProperty('O_SYMLINK') &&
+      process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
+    patchLchmod(fs)
+  }
+
+  // lutimes implementation, or no-op
+  if (!fs.lutimes) {
+    patchLutimes(fs)
+  }
+
+  // https://github.com/isaacs/node-graceful-fs/issues/4
+  // Chown should not fail on einval or eperm if non-root.
+  // It should not fail on enosys ever, as this just indicates
+  // that a fs doesn't support the intended operation.
+
+  fs.chown = chownFix(fs.chown)
+  fs.fchown = chownFix(fs.fchown)
+  fs.lchown = chownFix(fs.lchown)
+
+  fs.chmod = chmodFix(fs.chmod)
+  fs.fchmod = chmodFix(fs.fchmod)
+  fs.lchmod = chmodFix(fs.lchmod)
+
+  fs.chownSync = chownFixSync(fs.chownSync)
+  fs.fchownSync = chownFixSync(fs.fchownSync)
+  fs.lchownSync = chownFixSync(fs.lchownSync)
+
+  fs.chmodSync = chmodFixSync(fs.chmodSync)
+  fs.fchmodSync = chmodFixSync(fs.fchmodSync)
+  fs.lchmodSync = chmodFixSync(fs.lchmodSync)
+
+  fs.stat = statFix(fs.stat)
+  fs.fstat = statFix(fs.fstat)
+  fs.lstat = statFix(fs.lstat)
+
+  fs.statSync = statFixSync(fs.statSync)
+  fs.fstatSync = statFixSync(fs.fstatSync)
+  fs.lstatSync = statFixSync(fs.lstatSync)
+
+  // if lchmod/lchown do not exist, then make them no-ops
+  if (fs.chmod && !fs.lchmod) {
+    fs.lchmod = function (path, mode, cb) {
+      if (cb) process.nextTick(cb)
+    }
+    fs.lchmodSync = function () {}
+  }
+  if (fs.chown && !fs.lchown) {
+    fs.lchown = function (path, uid, gid, cb) {
+      if (cb) process.nextTick(cb)
+    }
+    fs.lchownSync = function () {}
+  }
+
+  // on Windows, A/V software can lock the directory, causing this
+  // to fail with an EACCES or EPERM if the directory contains newly
+  // created files.  Try again on failure, for up to 60 seconds.
+
+  // Set the timeout this long because some Windows Anti-Virus, such as Parity
+  // bit9, may lock files for up to a minute, causing npm package install
+  // failures. Also, take care to yield the scheduler. Windows scheduling gives
+  // CPU to a busy looping process, which can cause the program causing the lock
+  // contention to be starved of CPU by node, so the contention doesn't resolve.
+  if (platform === "win32") {
+    fs.rename = typeof fs.rename !== 'function' ? fs.rename
+    : (function (fs$rename) {
+      function rename (from, to, cb) {
+        var start = Date.now()
+        var backoff = 0;
+        fs$rename(from, to, function CB (er) {
+          if (er
+              && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY")
+              && Date.now() - start < 60000) {
+            setTimeout(function() {
+              fs.stat(to, function (stater, st) {
+                if (stater && stater.code === "ENOENT")
+                  fs$rename(from, to, CB);
+                else
+                  cb(er)
+              })
+            }, backoff)
+            if (backoff < 100)
+              backoff += 10;
+            return;
+          }
+          if (cb) cb(er)
+        })
+      }
+      if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename)
+      return rename
+    })(fs.rename)
+  }
+
+  // if read() returns EAGAIN, then just try it again.
+  fs.read = typeof fs.read !== 'function' ? fs.read
+  : (function (fs$read) {
+    function read (fd, buffer, offset, length, position, callback_) {
+      var callback
+      if (callback_ && typeof callback_ === 'function') {
+        var eagCounter = 0
+        callback = function (er, _, __) {
+          if (er && er.code === 'EAGAIN' && eagCounter < 10) {
+            eagCounter ++
+            return fs$read.call(fs, fd, buffer, offset, length, position, callback)
+          }
+          callback_.apply(this, arguments)
+        }
+      }
+      return fs$read.call(fs, fd, buffer, offset, length, position, callback)
+    }
+
+    // This ensures `util.promisify` works as it does for native `fs.read`.
+    if (Object.setPrototypeOf) Object.setPrototypeOf(read, fs$read)
+    return read
+  })(fs.read)
+
+  fs.readSync = typeof fs.readSync !== 'function' ? fs.readSync
+  : (function (fs$readSync) { return function (fd, buffer, offset, length, position) {
+    var eagCounter = 0
+    while (true) {
+      try {
+        return fs$readSync.call(fs, fd, buffer, offset, length, position)
+      } catch (er) {
+        if (er.code === 'EAGAIN' && eagCounter < 10) {
+          eagCounter ++
+          continue
+        }
+        throw er
+      }
+    }
+  }})(fs.readSync)
+
+  function patchLchmod (fs) {
+    fs.lchmod = function (path, mode, callback) {
+      fs.open( path
+             , constants.O_WRONLY | constants.O_SYMLINK
+             , mode
+             , function (err, fd) {
+        if (err) {
+          if (callback) callback(err)
+          return
+        }
+        // prefer to return the chmod error, if one occurs,
+        // but still try to close, and report closing errors if they occur.
+        fs.fchmod(fd, mode, function (err) {
+          fs.close(fd, function(err2) {
+            if (callback) callback(err || err2)
+          })
+        })
+      })
+    }
+
+    fs.lchmodSync = function (path, mode) {
+      var fd = fs.openSync(path, constants.O_WRONLY | constants.O_SYMLINK, mode)
+
+      // prefer to return the chmod error, if one occurs,
+      // but still try to close, and report closing errors if they occur.
+      var threw = true
+      var ret
+      try {
+        ret = fs.fchmodSync(fd, mode)
+        threw = false
+      } finally {
+        if (threw) {
+          try {
+            fs.closeSync(fd)
+          } catch (er) {}
+        } else {
+          fs.closeSync(fd)
+        }
+      }
+      return ret
+    }
+  }
+
+  function patchLutimes (fs) {
+    if (constants.hasOwnProperty("O_SYMLINK") && fs.futimes) {
+      fs.lutimes = function (path, at, mt, cb) {
+        fs.open(path, constants.O_SYMLINK, function (er, fd) {
+          if (er) {
+            if (cb) cb(er)
+            return
+          }
+          fs.futimes(fd, at, mt, function (er) {
+            fs.close(fd, function (er2) {
+              if (cb) cb(er || er2)
+            })
+          })
+        })
+      }
+
+      fs.lutimesSync = function (path, at, mt) {
+        var fd = fs.openSync(path, constants.O_SYMLINK)
+        var ret
+        var threw = true
+        try {
+          ret = fs.futimesSync(fd, at, mt)
+          threw = false
+        } finally {
+          if (threw) {
+            try {
+              fs.closeSync(fd)
+            } catch (er) {}
+          } else {
+            fs.closeSync(fd)
+          }
+        }
+        return ret
+      }
+
+    } else if (fs.futimes) {
+      fs.lutimes = function (_a, _b, _c, cb) { if (cb) process.nextTick(cb) }
+      fs.lutimesSync = function () {}
+    }
+  }
+
+  function chmodFix (orig) {
+    if (!orig) return orig
+    return function (target, mode, cb) {
+      return orig.call(fs, target, mode, function (er) {
+        if (chownErOk(er)) er = null
+        if (cb) cb.apply(this, arguments)
+      })
+    }
+  }
+
+  function chmodFixSync (orig) {
+    if (!orig) return orig
+    return function (target, mode) {
+      try {
+        return orig.call(fs, target, mode)
+      } catch (er) {
+        if (!chownErOk(er)) throw er
+      }
+    }
+  }
+
+
+  function chownFix (orig) {
+    if (!orig) return orig
+    return function (target, uid, gid, cb) {
+      return orig.call(fs, target, uid, gid, function (er) {
+        if (chownErOk(er)) er = null
+        if (cb) cb.apply(this, arguments)
+      })
+    }
+  }
+
+  function chownFixSync (orig) {
+    if (!orig) return orig
+    return function (target, uid, gid) {
+      try {
+        return orig.call(fs, target, uid, gid)
+      } catch (er) {
+        if (!chownErOk(er)) throw er
+      }
+    }
+  }
+
+  function statFix (orig) {
+    if (!orig) return orig
+    // Older versions of Node erroneously returned signed integers for
+    // uid + gid.
+    return function (target, options, cb) {
+      if (typeof options === 'function') {
+        cb = options
+        options = null
+      }
+      function callback (er, stats) {
+        if (stats) {
+          if (stats.uid < 0) stats.uid += 0x100000000
+          if (stats.gid < 0) stats.gid += 0x100000000
+        }
+        if (cb) cb.apply(this, arguments)
+      }
+      return options ? orig.call(fs, target, options, callback)
+        : orig.call(fs, target, callback)
+    }
+  }
+
+  function statFixSync (orig) {
+    if (!orig) return orig
+    // Older versions of Node erroneously returned signed integers for
+    // uid + gid.
+    return function (target, options) {
+      var stats = options ? orig.call(fs, target, options)
+        : orig.call(fs, target)
+      if (stats) {
+        if (stats.uid < 0) stats.uid += 0x100000000
+        if (stats.gid < 0) stats.gid += 0x100000000
+      }
+      return stats;
+    }
+  }
+
+  // ENOSYS means that the fs doesn't support the op. Just ignore
+  // that, because it doesn't matter.
+  //
+  // if there's no getuid, or if getuid() is something other
+  // than 0, and the error is EINVAL or EPERM, then just ignore
+  // it.
+  //
+  // This specific case is a silent failure in cp, install, tar,
+  // and most other unix tools that manage permissions.
+  //
+  // When running as root, or if other types of errors are
+  // encountered, then it's strict.
+  function chownErOk (er) {
+    if (!er)
+      return true
+
+    if (er.code === "ENOSYS")
+      return true
+
+    var nonroot = !process.getuid || process.getuid() !== 0
+    if (nonroot) {
+      if (er.code === "EINVAL" || er.code === "EPERM")
+        return true
+    }
+
+    return false
+  }
+}
+
+
+/***/ }),
+
 /***/ 9451:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -6436,6 +7408,1104 @@ function parse (interval) {
       parsed[property] = value
       return parsed
     }, {})
+}
+
+
+/***/ }),
+
+/***/ 4612:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const lockfile = __nccwpck_require__(9939);
+const { toPromise, toSync, toSyncOptions } = __nccwpck_require__(5195);
+
+async function lock(file, options) {
+    const release = await toPromise(lockfile.lock)(file, options);
+
+    return toPromise(release);
+}
+
+function lockSync(file, options) {
+    const release = toSync(lockfile.lock)(file, toSyncOptions(options));
+
+    return toSync(release);
+}
+
+function unlock(file, options) {
+    return toPromise(lockfile.unlock)(file, options);
+}
+
+function unlockSync(file, options) {
+    return toSync(lockfile.unlock)(file, toSyncOptions(options));
+}
+
+function check(file, options) {
+    return toPromise(lockfile.check)(file, options);
+}
+
+function checkSync(file, options) {
+    return toSync(lockfile.check)(file, toSyncOptions(options));
+}
+
+module.exports = lock;
+module.exports.lock = lock;
+module.exports.unlock = unlock;
+module.exports.lockSync = lockSync;
+module.exports.unlockSync = unlockSync;
+module.exports.check = check;
+module.exports.checkSync = checkSync;
+
+
+/***/ }),
+
+/***/ 5195:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const fs = __nccwpck_require__(6987);
+
+function createSyncFs(fs) {
+    const methods = ['mkdir', 'realpath', 'stat', 'rmdir', 'utimes'];
+    const newFs = { ...fs };
+
+    methods.forEach((method) => {
+        newFs[method] = (...args) => {
+            const callback = args.pop();
+            let ret;
+
+            try {
+                ret = fs[`${method}Sync`](...args);
+            } catch (err) {
+                return callback(err);
+            }
+
+            callback(null, ret);
+        };
+    });
+
+    return newFs;
+}
+
+// ----------------------------------------------------------
+
+function toPromise(method) {
+    return (...args) => new Promise((resolve, reject) => {
+        args.push((err, result) => {
+            if (err) {
+                reject(err);
+            } else {
+                resolve(result);
+            }
+        });
+
+        method(...args);
+    });
+}
+
+function toSync(method) {
+    return (...args) => {
+        let err;
+        let result;
+
+        args.push((_err, _result) => {
+            err = _err;
+            result = _result;
+        });
+
+        method(...args);
+
+        if (err) {
+            throw err;
+        }
+
+        return result;
+    };
+}
+
+function toSyncOptions(options) {
+    // Shallow clone options because we are oging to mutate them
+    options = { ...options };
+
+    // Transform fs to use the sync methods instead
+    options.fs = createSyncFs(options.fs || fs);
+
+    // Retries are not allowed because it requires the flow to be sync
+    if (
+        (typeof options.retries === 'number' && options.retries > 0) ||
+        (options.retries && typeof options.retries.retries === 'number' && options.retries.retries > 0)
+    ) {
+        throw Object.assign(new Error('Cannot use retries with the sync api'), { code: 'ESYNC' });
+    }
+
+    return options;
+}
+
+module.exports = {
+    toPromise,
+    toSync,
+    toSyncOptions,
+};
+
+
+/***/ }),
+
+/***/ 9939:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const path = __nccwpck_require__(6928);
+const fs = __nccwpck_require__(6987);
+const retry = __nccwpck_require__(3516);
+const onExit = __nccwpck_require__(7417);
+const mtimePrecision = __nccwpck_require__(1543);
+
+const locks = {};
+
+function getLockFile(file, options) {
+    return options.lockfilePath || `${file}.lock`;
+}
+
+function resolveCanonicalPath(file, options, callback) {
+    if (!options.realpath) {
+        return callback(null, path.resolve(file));
+    }
+
+    // Use realpath to resolve symlinks
+    // It also resolves relative paths
+    options.fs.realpath(file, callback);
+}
+
+function acquireLock(file, options, callback) {
+    const lockfilePath = getLockFile(file, options);
+
+    // Use mkdir to create the lockfile (atomic operation)
+    options.fs.mkdir(lockfilePath, (err) => {
+        if (!err) {
+            // At this point, we acquired the lock!
+            // Probe the mtime precision
+            return mtimePrecision.probe(lockfilePath, options.fs, (err, mtime, mtimePrecision) => {
+                // If it failed, try to remove the lock..
+                /* istanbul ignore if */
+                if (err) {
+                    options.fs.rmdir(lockfilePath, () => {});
+
+                    return callback(err);
+                }
+
+                callback(null, mtime, mtimePrecision);
+            });
+        }
+
+        // If error is not EEXIST then some other error occurred while locking
+        if (err.code !== 'EEXIST') {
+            return callback(err);
+        }
+
+        // Otherwise, check if lock is stale by analyzing the file mtime
+        if (options.stale <= 0) {
+            return callback(Object.assign(new Error('Lock file is already being held'), { code: 'ELOCKED', file }));
+        }
+
+        options.fs.stat(lockfilePath, (err, stat) => {
+            if (err) {
+                // Retry if the lockfile has been removed (meanwhile)
+                // Skip stale check to avoid recursiveness
+                if (err.code === 'ENOENT') {
+                    return acquireLock(file, { ...options, stale: 0 }, callback);
+                }
+
+                return callback(err);
+            }
+
+            if (!isLockStale(stat, options)) {
+                return callback(Object.assign(new Error('Lock file is already being held'), { code: 'ELOCKED', file }));
+            }
+
+            // If it's stale, remove it and try again!
+            // Skip stale check to avoid recursiveness
+            removeLock(file, options, (err) => {
+                if (err) {
+                    return callback(err);
+                }
+
+                acquireLock(file, { ...options, stale: 0 }, callback);
+            });
+        });
+    });
+}
+
+function isLockStale(stat, options) {
+    return stat.mtime.getTime() < Date.now() - options.stale;
+}
+
+function removeLock(file, options, callback) {
+    // Remove lockfile, ignoring ENOENT errors
+    options.fs.rmdir(getLockFile(file, options), (err) => {
+        if (err && err.code !== 'ENOENT') {
+            return callback(err);
+        }
+
+        callback();
+    });
+}
+
+function updateLock(file, options) {
+    const lock = locks[file];
+
+    // Just for safety, should never happen
+    /* istanbul ignore if */
+    if (lock.updateTimeout) {
+        return;
+    }
+
+    lock.updateDelay = lock.updateDelay || options.update;
+    lock.updateTimeout = setTimeout(() => {
+        lock.updateTimeout = null;
+
+        // Stat the file to check if mtime is still ours
+        // If it is, we can still recover from a system sleep or a busy event loop
+        options.fs.stat(lock.lockfilePath, (err, stat) => {
+            const isOverThreshold = lock.lastUpdate + options.stale < Date.now();
+
+            // If it failed to update the lockfile, keep trying unless
+            // the lockfile was deleted or we are over the threshold
+            if (err) {
+                if (err.code === 'ENOENT' || isOverThreshold) {
+                    return setLockAsCompromised(file, lock, Object.assign(err, { code: 'ECOMPROMISED' }));
+                }
+
+                lock.updateDelay = 1000;
+
+                return updateLock(file, options);
+            }
+
+            const isMtimeOurs = lock.mtime.getTime() === stat.mtime.getTime();
+
+            if (!isMtimeOurs) {
+                return setLockAsCompromised(
+                    file,
+                    lock,
+                    Object.assign(
+                        new Error('Unable to update lock within the stale threshold'),
+                        { code: 'ECOMPROMISED' }
+                    ));
+            }
+
+            const mtime = mtimePrecision.getMtime(lock.mtimePrecision);
+
+            options.fs.utimes(lock.lockfilePath, mtime, mtime, (err) => {
+                const isOverThreshold = lock.lastUpdate + options.stale < Date.now();
+
+                // Ignore if the lock was released
+                if (lock.released) {
+                    return;
+                }
+
+                // If it failed to update the lockfile, keep trying unless
+                // the lockfile was deleted or we are over the threshold
+                if (err) {
+                    if (err.code === 'ENOENT' || isOverThreshold) {
+                        return setLockAsCompromised(file, lock, Object.assign(err, { code: 'ECOMPROMISED' }));
+                    }
+
+                    lock.updateDelay = 1000;
+
+                    return updateLock(file, options);
+                }
+
+                // All ok, keep updating..
+                lock.mtime = mtime;
+                lock.lastUpdate = Date.now();
+                lock.updateDelay = null;
+                updateLock(file, options);
+            });
+        });
+    }, lock.updateDelay);
+
+    // Unref the timer so that the nodejs process can exit freely
+    // This is safe because all acquired locks will be automatically released
+    // on process exit
+
+    // We first check that `lock.updateTimeout.unref` exists because some users
+    // may be using this module outside of NodeJS (e.g., in an electron app),
+    // and in those cases `setTimeout` return an integer.
+    /* istanbul ignore else */
+    if (lock.updateTimeout.unref) {
+        lock.updateTimeout.unref();
+    }
+}
+
+function setLockAsCompromised(file, lock, err) {
+    // Signal the lock has been released
+    lock.released = true;
+
+    // Cancel lock mtime update
+    // Just for safety, at this point updateTimeout should be null
+    /* istanbul ignore if */
+    if (lock.updateTimeout) {
+        clearTimeout(lock.updateTimeout);
+    }
+
+    if (locks[file] === lock) {
+        delete locks[file];
+    }
+
+    lock.options.onCompromised(err);
+}
+
+// ----------------------------------------------------------
+
+function lock(file, options, callback) {
+    /* istanbul ignore next */
+    options = {
+        stale: 10000,
+        update: null,
+        realpath: true,
+        retries: 0,
+        fs,
+        onCompromised: (err) => { throw err; },
+        ...options,
+    };
+
+    options.retries = options.retries || 0;
+    options.retries = typeof options.retries === 'number' ? { retries: options.retries } : options.retries;
+    options.stale = Math.max(options.stale || 0, 2000);
+    options.update = options.update == null ? options.stale / 2 : options.update || 0;
+    options.update = Math.max(Math.min(options.update, options.stale / 2), 1000);
+
+    // Resolve to a canonical file path
+    resolveCanonicalPath(file, options, (err, file) => {
+        if (err) {
+            return callback(err);
+        }
+
+        // Attempt to acquire the lock
+        const operation = retry.operation(options.retries);
+
+        operation.attempt(() => {
+            acquireLock(file, options, (err, mtime, mtimePrecision) => {
+                if (operation.retry(err)) {
+                    return;
+                }
+
+                if (err) {
+                    return callback(operation.mainError());
+                }
+
+                // We now own the lock
+                const lock = locks[file] = {
+                    lockfilePath: getLockFile(file, options),
+                    mtime,
+                    mtimePrecision,
+                    options,
+                    lastUpdate: Date.now(),
+                };
+
+                // We must keep the lock fresh to avoid staleness
+                updateLock(file, options);
+
+                callback(null, (releasedCallback) => {
+                    if (lock.released) {
+                        return releasedCallback &&
+                            releasedCallback(Object.assign(new Error('Lock is already released'), { code: 'ERELEASED' }));
+                    }
+
+                    // Not necessary to use realpath twice when unlocking
+                    unlock(file, { ...options, realpath: false }, releasedCallback);
+                });
+            });
+        });
+    });
+}
+
+function unlock(file, options, callback) {
+    options = {
+        fs,
+        realpath: true,
+        ...options,
+    };
+
+    // Resolve to a canonical file path
+    resolveCanonicalPath(file, options, (err, file) => {
+        if (err) {
+            return callback(err);
+        }
+
+        // Skip if the lock is not acquired
+        const lock = locks[file];
+
+        if (!lock) {
+            return callback(Object.assign(new Error('Lock is not acquired/owned by you'), { code: 'ENOTACQUIRED' }));
+        }
+
+        lock.updateTimeout && clearTimeout(lock.updateTimeout); // Cancel lock mtime update
+        lock.released = true; // Signal the lock has been released
+        delete locks[file]; // Delete from locks
+
+        removeLock(file, options, callback);
+    });
+}
+
+function check(file, options, callback) {
+    options = {
+        stale: 10000,
+        realpath: true,
+        fs,
+        ...options,
+    };
+
+    options.stale = Math.max(options.stale || 0, 2000);
+
+    // Resolve to a canonical file path
+    resolveCanonicalPath(file, options, (err, file) => {
+        if (err) {
+            return callback(err);
+        }
+
+        // Check if lockfile exists
+        options.fs.stat(getLockFile(file, options), (err, stat) => {
+            if (err) {
+                // If does not exist, file is not locked. Otherwise, callback with error
+                return err.code === 'ENOENT' ? callback(null, false) : callback(err);
+            }
+
+            // Otherwise, check if lock is stale by analyzing the file mtime
+            return callback(null, !isLockStale(stat, options));
+        });
+    });
+}
+
+function getLocks() {
+    return locks;
+}
+
+// Remove acquired locks on exit
+/* istanbul ignore next */
+onExit(() => {
+    for (const file in locks) {
+        const options = locks[file].options;
+
+        try { options.fs.rmdirSync(getLockFile(file, options)); } catch (e) { /* Empty */ }
+    }
+});
+
+module.exports.lock = lock;
+module.exports.unlock = unlock;
+module.exports.check = check;
+module.exports.getLocks = getLocks;
+
+
+/***/ }),
+
+/***/ 1543:
+/***/ ((module) => {
+
+
+
+const cacheSymbol = Symbol();
+
+function probe(file, fs, callback) {
+    const cachedPrecision = fs[cacheSymbol];
+
+    if (cachedPrecision) {
+        return fs.stat(file, (err, stat) => {
+            /* istanbul ignore if */
+            if (err) {
+                return callback(err);
+            }
+
+            callback(null, stat.mtime, cachedPrecision);
+        });
+    }
+
+    // Set mtime by ceiling Date.now() to seconds + 5ms so that it's "not on the second"
+    const mtime = new Date((Math.ceil(Date.now() / 1000) * 1000) + 5);
+
+    fs.utimes(file, mtime, mtime, (err) => {
+        /* istanbul ignore if */
+        if (err) {
+            return callback(err);
+        }
+
+        fs.stat(file, (err, stat) => {
+            /* istanbul ignore if */
+            if (err) {
+                return callback(err);
+            }
+
+            const precision = stat.mtime.getTime() % 1000 === 0 ? 's' : 'ms';
+
+            // Cache the precision in a non-enumerable way
+            Object.defineProperty(fs, cacheSymbol, { value: precision });
+
+            callback(null, stat.mtime, precision);
+        });
+    });
+}
+
+function getMtime(precision) {
+    let now = Date.now();
+
+    if (precision === 's') {
+        now = Math.ceil(now / 1000) * 1000;
+    }
+
+    return new Date(now);
+}
+
+module.exports.probe = probe;
+module.exports.getMtime = getMtime;
+
+
+/***/ }),
+
+/***/ 3516:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+module.exports = __nccwpck_require__(6738);
+
+/***/ }),
+
+/***/ 6738:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var RetryOperation = __nccwpck_require__(4916);
+
+exports.operation = function(options) {
+  var timeouts = exports.timeouts(options);
+  return new RetryOperation(timeouts, {
+      forever: options && options.forever,
+      unref: options && options.unref,
+      maxRetryTime: options && options.maxRetryTime
+  });
+};
+
+exports.timeouts = function(options) {
+  if (options instanceof Array) {
+    return [].concat(options);
+  }
+
+  var opts = {
+    retries: 10,
+    factor: 2,
+    minTimeout: 1 * 1000,
+    maxTimeout: Infinity,
+    randomize: false
+  };
+  for (var key in options) {
+    opts[key] = options[key];
+  }
+
+  if (opts.minTimeout > opts.maxTimeout) {
+    throw new Error('minTimeout is greater than maxTimeout');
+  }
+
+  var timeouts = [];
+  for (var i = 0; i < opts.retries; i++) {
+    timeouts.push(this.createTimeout(i, opts));
+  }
+
+  if (options && options.forever && !timeouts.length) {
+    timeouts.push(this.createTimeout(i, opts));
+  }
+
+  // sort the array numerically ascending
+  timeouts.sort(function(a,b) {
+    return a - b;
+  });
+
+  return timeouts;
+};
+
+exports.createTimeout = function(attempt, opts) {
+  var random = (opts.randomize)
+    ? (Math.random() + 1)
+    : 1;
+
+  var timeout = Math.round(random * opts.minTimeout * Math.pow(opts.factor, attempt));
+  timeout = Math.min(timeout, opts.maxTimeout);
+
+  return timeout;
+};
+
+exports.wrap = function(obj, options, methods) {
+  if (options instanceof Array) {
+    methods = options;
+    options = null;
+  }
+
+  if (!methods) {
+    methods = [];
+    for (var key in obj) {
+      if (typeof obj[key] === 'function') {
+        methods.push(key);
+      }
+    }
+  }
+
+  for (var i = 0; i < methods.length; i++) {
+    var method   = methods[i];
+    var original = obj[method];
+
+    obj[method] = function retryWrapper(original) {
+      var op       = exports.operation(options);
+      var args     = Array.prototype.slice.call(arguments, 1);
+      var callback = args.pop();
+
+      args.push(function(err) {
+        if (op.retry(err)) {
+          return;
+        }
+        if (err) {
+          arguments[0] = op.mainError();
+        }
+        callback.apply(this, arguments);
+      });
+
+      op.attempt(function() {
+        original.apply(obj, args);
+      });
+    }.bind(obj, original);
+    obj[method].options = options;
+  }
+};
+
+
+/***/ }),
+
+/***/ 4916:
+/***/ ((module) => {
+
+function RetryOperation(timeouts, options) {
+  // Compatibility for the old (timeouts, retryForever) signature
+  if (typeof options === 'boolean') {
+    options = { forever: options };
+  }
+
+  this._originalTimeouts = JSON.parse(JSON.stringify(timeouts));
+  this._timeouts = timeouts;
+  this._options = options || {};
+  this._maxRetryTime = options && options.maxRetryTime || Infinity;
+  this._fn = null;
+  this._errors = [];
+  this._attempts = 1;
+  this._operationTimeout = null;
+  this._operationTimeoutCb = null;
+  this._timeout = null;
+  this._operationStart = null;
+
+  if (this._options.forever) {
+    this._cachedTimeouts = this._timeouts.slice(0);
+  }
+}
+module.exports = RetryOperation;
+
+RetryOperation.prototype.reset = function() {
+  this._attempts = 1;
+  this._timeouts = this._originalTimeouts;
+}
+
+RetryOperation.prototype.stop = function() {
+  if (this._timeout) {
+    clearTimeout(this._timeout);
+  }
+
+  this._timeouts       = [];
+  this._cachedTimeouts = null;
+};
+
+RetryOperation.prototype.retry = function(err) {
+  if (this._timeout) {
+    clearTimeout(this._timeout);
+  }
+
+  if (!err) {
+    return false;
+  }
+  var currentTime = new Date().getTime();
+  if (err && currentTime - this._operationStart >= this._maxRetryTime) {
+    this._errors.unshift(new Error('RetryOperation timeout occurred'));
+    return false;
+  }
+
+  this._errors.push(err);
+
+  var timeout = this._timeouts.shift();
+  if (timeout === undefined) {
+    if (this._cachedTimeouts) {
+      // retry forever, only keep last error
+      this._errors.splice(this._errors.length - 1, this._errors.length);
+      this._timeouts = this._cachedTimeouts.slice(0);
+      timeout = this._timeouts.shift();
+    } else {
+      return false;
+    }
+  }
+
+  var self = this;
+  var timer = setTimeout(function() {
+    self._attempts++;
+
+    if (self._operationTimeoutCb) {
+      self._timeout = setTimeout(function() {
+        self._operationTimeoutCb(self._attempts);
+      }, self._operationTimeout);
+
+      if (self._options.unref) {
+          self._timeout.unref();
+      }
+    }
+
+    self._fn(self._attempts);
+  }, timeout);
+
+  if (this._options.unref) {
+      timer.unref();
+  }
+
+  return true;
+};
+
+RetryOperation.prototype.attempt = function(fn, timeoutOps) {
+  this._fn = fn;
+
+  if (timeoutOps) {
+    if (timeoutOps.timeout) {
+      this._operationTimeout = timeoutOps.timeout;
+    }
+    if (timeoutOps.cb) {
+      this._operationTimeoutCb = timeoutOps.cb;
+    }
+  }
+
+  var self = this;
+  if (this._operationTimeoutCb) {
+    this._timeout = setTimeout(function() {
+      self._operationTimeoutCb();
+    }, self._operationTimeout);
+  }
+
+  this._operationStart = new Date().getTime();
+
+  this._fn(this._attempts);
+};
+
+RetryOperation.prototype.try = function(fn) {
+  console.log('Using RetryOperation.try() is deprecated');
+  this.attempt(fn);
+};
+
+RetryOperation.prototype.start = function(fn) {
+  console.log('Using RetryOperation.start() is deprecated');
+  this.attempt(fn);
+};
+
+RetryOperation.prototype.start = RetryOperation.prototype.try;
+
+RetryOperation.prototype.errors = function() {
+  return this._errors;
+};
+
+RetryOperation.prototype.attempts = function() {
+  return this._attempts;
+};
+
+RetryOperation.prototype.mainError = function() {
+  if (this._errors.length === 0) {
+    return null;
+  }
+
+  var counts = {};
+  var mainError = null;
+  var mainErrorCount = 0;
+
+  for (var i = 0; i < this._errors.length; i++) {
+    var error = this._errors[i];
+    var message = error.message;
+    var count = (counts[message] || 0) + 1;
+
+    counts[message] = count;
+
+    if (count >= mainErrorCount) {
+      mainError = error;
+      mainErrorCount = count;
+    }
+  }
+
+  return mainError;
+};
+
+
+/***/ }),
+
+/***/ 7417:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+// Note: since nyc uses this module to output coverage, any lines
+// that are in the direct sync flow of nyc's outputCoverage are
+// ignored, since we can never get coverage for them.
+// grab a reference to node's real process object right away
+var process = global.process
+
+const processOk = function (process) {
+  return process &&
+    typeof process === 'object' &&
+    typeof process.removeListener === 'function' &&
+    typeof process.emit === 'function' &&
+    typeof process.reallyExit === 'function' &&
+    typeof process.listeners === 'function' &&
+    typeof process.kill === 'function' &&
+    typeof process.pid === 'number' &&
+    typeof process.on === 'function'
+}
+
+// some kind of non-node environment, just no-op
+/* istanbul ignore if */
+if (!processOk(process)) {
+  module.exports = function () {
+    return function () {}
+  }
+} else {
+  var assert = __nccwpck_require__(2613)
+  var signals = __nccwpck_require__(9424)
+  var isWin = /^win/i.test(process.platform)
+
+  var EE = __nccwpck_require__(4434)
+  /* istanbul ignore if */
+  if (typeof EE !== 'function') {
+    EE = EE.EventEmitter
+  }
+
+  var emitter
+  if (process.__signal_exit_emitter__) {
+    emitter = process.__signal_exit_emitter__
+  } else {
+    emitter = process.__signal_exit_emitter__ = new EE()
+    emitter.count = 0
+    emitter.emitted = {}
+  }
+
+  // Because this emitter is a global, we have to check to see if a
+  // previous version of this library failed to enable infinite listeners.
+  // I know what you're about to say.  But literally everything about
+  // signal-exit is a compromise with evil.  Get used to it.
+  if (!emitter.infinite) {
+    emitter.setMaxListeners(Infinity)
+    emitter.infinite = true
+  }
+
+  module.exports = function (cb, opts) {
+    /* istanbul ignore if */
+    if (!processOk(global.process)) {
+      return function () {}
+    }
+    assert.equal(typeof cb, 'function', 'a callback must be provided for exit handler')
+
+    if (loaded === false) {
+      load()
+    }
+
+    var ev = 'exit'
+    if (opts && opts.alwaysLast) {
+      ev = 'afterexit'
+    }
+
+    var remove = function () {
+      emitter.removeListener(ev, cb)
+      if (emitter.listeners('exit').length === 0 &&
+          emitter.listeners('afterexit').length === 0) {
+        unload()
+      }
+    }
+    emitter.on(ev, cb)
+
+    return remove
+  }
+
+  var unload = function unload () {
+    if (!loaded || !processOk(global.process)) {
+      return
+    }
+    loaded = false
+
+    signals.forEach(function (sig) {
+      try {
+        process.removeListener(sig, sigListeners[sig])
+      } catch (er) {}
+    })
+    process.emit = originalProcessEmit
+    process.reallyExit = originalProcessReallyExit
+    emitter.count -= 1
+  }
+  module.exports.unload = unload
+
+  var emit = function emit (event, code, signal) {
+    /* istanbul ignore if */
+    if (emitter.emitted[event]) {
+      return
+    }
+    emitter.emitted[event] = true
+    emitter.emit(event, code, signal)
+  }
+
+  // { <signal>: <listener fn>, ... }
+  var sigListeners = {}
+  signals.forEach(function (sig) {
+    sigListeners[sig] = function listener () {
+      /* istanbul ignore if */
+      if (!processOk(global.process)) {
+        return
+      }
+      // If there are no other listeners, an exit is coming!
+      // Simplest way: remove us and then re-send the signal.
+      // We know that this will kill the process, so we can
+      // safely emit now.
+      var listeners = process.listeners(sig)
+      if (listeners.length === emitter.count) {
+        unload()
+        emit('exit', null, sig)
+        /* istanbul ignore next */
+        emit('afterexit', null, sig)
+        /* istanbul ignore next */
+        if (isWin && sig === 'SIGHUP') {
+          // "SIGHUP" throws an `ENOSYS` error on Windows,
+          // so use a supported signal instead
+          sig = 'SIGINT'
+        }
+        /* istanbul ignore next */
+        process.kill(process.pid, sig)
+      }
+    }
+  })
+
+  module.exports.signals = function () {
+    return signals
+  }
+
+  var loaded = false
+
+  var load = function load () {
+    if (loaded || !processOk(global.process)) {
+      return
+    }
+    loaded = true
+
+    // This is the number of onSignalExit's that are in play.
+    // It's important so that we can count the correct number of
+    // listeners on signals, and don't wait for the other one to
+    // handle it instead of us.
+    emitter.count += 1
+
+    signals = signals.filter(function (sig) {
+      try {
+        process.on(sig, sigListeners[sig])
+        return true
+      } catch (er) {
+        return false
+      }
+    })
+
+    process.emit = processEmit
+    process.reallyExit = processReallyExit
+  }
+  module.exports.load = load
+
+  var originalProcessReallyExit = process.reallyExit
+  var processReallyExit = function processReallyExit (code) {
+    /* istanbul ignore if */
+    if (!processOk(global.process)) {
+      return
+    }
+    process.exitCode = code || /* istanbul ignore next */ 0
+    emit('exit', process.exitCode, null)
+    /* istanbul ignore next */
+    emit('afterexit', process.exitCode, null)
+    /* istanbul ignore next */
+    originalProcessReallyExit.call(process, process.exitCode)
+  }
+
+  var originalProcessEmit = process.emit
+  var processEmit = function processEmit (ev, arg) {
+    if (ev === 'exit' && processOk(global.process)) {
+      /* istanbul ignore else */
+      if (arg !== undefined) {
+        process.exitCode = arg
+      }
+      var ret = originalProcessEmit.apply(this, arguments)
+      /* istanbul ignore next */
+      emit('exit', process.exitCode, null)
+      /* istanbul ignore next */
+      emit('afterexit', process.exitCode, null)
+      /* istanbul ignore next */
+      return ret
+    } else {
+      return originalProcessEmit.apply(this, arguments)
+    }
+  }
+}
+
+
+/***/ }),
+
+/***/ 9424:
+/***/ ((module) => {
+
+// This is not the set of all possible signals.
+//
+// It IS, however, the set of all signals that trigger
+// an exit on either Linux or BSD systems.  Linux is a
+// superset of the signal names supported on BSD, and
+// the unknown signals just fail to register, so we can
+// catch that easily enough.
+//
+// Don't bother with SIGKILL.  It's uncatchable, which
+// means that we can't fire any callbacks anyway.
+//
+// If a user does happen to register a handler on a non-
+// fatal signal like SIGWINCH or something, and then
+// exit, it'll end up firing `process.emit('exit')`, so
+// the handler will be fired anyway.
+//
+// SIGBUS, SIGFPE, SIGSEGV and SIGILL, when not raised
+// artificially, inherently leave the process in a
+// state from which it is not safe to try and enter JS
+// listeners.
+module.exports = [
+  'SIGABRT',
+  'SIGALRM',
+  'SIGHUP',
+  'SIGINT',
+  'SIGTERM'
+]
+
+if (process.platform !== 'win32') {
+  module.exports.push(
+    'SIGVTALRM',
+    'SIGXCPU',
+    'SIGXFSZ',
+    'SIGUSR2',
+    'SIGTRAP',
+    'SIGSYS',
+    'SIGQUIT',
+    'SIGIOT'
+    // should detect profiler and enable/disable accordingly.
+    // see #21
+    // 'SIGPROF'
+  )
+}
+
+if (process.platform === 'linux') {
+  module.exports.push(
+    'SIGIO',
+    'SIGPOLL',
+    'SIGPWR',
+    'SIGSTKFLT',
+    'SIGUNUSED'
+  )
 }
 
 
@@ -34995,7 +37065,7 @@ function extend(target) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8919);
-/* harmony import */ var _keyward_provision__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5670);
+/* harmony import */ var _keyward_provision__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2178);
 
 
 
@@ -35211,7 +37281,7 @@ function requestedRoles(settings) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8919);
-/* harmony import */ var _keyward_provision__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5670);
+/* harmony import */ var _keyward_provision__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2178);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3733);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6678);
 /* harmony import */ var _wiring_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2342);
@@ -35305,7 +37375,7 @@ function cancellationSignal(onCancel) {
 /* harmony export */   q: () => (/* binding */ maskSecretInputs)
 /* harmony export */ });
 /* unused harmony export revokingBackend */
-/* harmony import */ var _keyward_provision__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5670);
+/* harmony import */ var _keyward_provision__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2178);
 
 /** The backend main mints with. */
 function mintingBackend(settings, idToken) {
@@ -35360,7 +37430,7 @@ function maskSecretInputs(settings, runner) {
 
 /***/ }),
 
-/***/ 5670:
+/***/ 2178:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35380,7 +37450,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ml: () => (/* reexport */ systemClock)
 });
 
-// UNUSED EXPORTS: CANCEL_RETRY, CI_ROLE_PATTERN, CREDENTIALS_FILE_VARIABLE, CancelledError, DEFAULT_LEASE_MIN_AGE_MS, GENESIS, MIN_MASKABLE_LENGTH, MaskingRefusedError, POST_RETRY, PermanentError, PolicyDeniedError, RevocationLedger, StateKey, assertExportName, ciRoleName, claimsFromIdToken, evaluatePolicy, exportFields, formatDuration, generatePassword, globMatch, hashLine, jobHasFailed, loadExportRecord, postStep, provisionCommands, registerMasks, renderSummary, revokeAll, runJanitor, scramSha256Verifier, tokenId, verifyAuditText, verifyAuditTrail, withRetries
+// UNUSED EXPORTS: AuditLockError, CANCEL_RETRY, CI_ROLE_PATTERN, CREDENTIALS_FILE_VARIABLE, CancelledError, DEFAULT_LEASE_MIN_AGE_MS, GENESIS, MIN_MASKABLE_LENGTH, MaskingRefusedError, POSTGRES_SWEEPER_SQL, POST_RETRY, PermanentError, PolicyDeniedError, RevocationLedger, StateKey, assertExportName, ciRoleName, claimsFromIdToken, evaluatePolicy, exportFields, formatDuration, generatePassword, globMatch, hashLine, jobHasFailed, loadExportRecord, postStep, provisionCommands, registerMasks, renderSummary, revokeAll, runJanitor, scramSha256Verifier, tokenId, verifyAuditText, verifyAuditTrail, withRetries
 
 ;// CONCATENATED MODULE: ./packages/provision/src/runner.ts
 const systemClock = {
@@ -35451,11 +37521,42 @@ function stableBase64(bytes) {
     return bytes.toString('base64').slice(0, full + rest);
 }
 const toBase64Url = (b64) => b64.replace(/\+/g, '-').replace(/\//g, '_');
+/** Line widths of wrapped base64 output: GNU `base64` and MIME (76), `openssl base64` and PEM bodies (64). */
+const WRAPPED_BASE64_WIDTHS = [76, 64];
+/** Line width of `xxd -p` (plain hex dump): 30 bytes per line. */
+const WRAPPED_HEX_WIDTH = 60;
+const chunk = (text, width) => {
+    const lines = [];
+    for (let at = 0; at < text.length; at += width)
+        lines.push(text.slice(at, at + width));
+    return lines;
+};
+/**
+ * The lines a wrapping encoder prints for a text that begins with `bytes`: the runner masks line by line, so
+ * each line is a form of its own. What follows the value changes only its last line, so that line is given
+ * for nothing after it (`printf %s "$X" | base64`), a newline after it (`echo "$X" | base64`), and anything
+ * else after it (only its stable characters, which appear verbatim whatever follows).
+ */
+function wrappedForms(bytes) {
+    const forms = [];
+    for (const whole of [bytes, Buffer.concat([bytes, Buffer.from('\n')])]) {
+        for (const width of WRAPPED_BASE64_WIDTHS)
+            forms.push(...chunk(whole.toString('base64'), width));
+        const hex = whole.toString('hex');
+        forms.push(...chunk(hex, WRAPPED_HEX_WIDTH), ...chunk(hex.toUpperCase(), WRAPPED_HEX_WIDTH));
+    }
+    for (const width of WRAPPED_BASE64_WIDTHS)
+        forms.push(...chunk(stableBase64(bytes), width));
+    return forms;
+}
 /**
  * Every form of `value` the runner should mask: the value, each line, and the encodings a later step might
  * print that the runner's own masker does not derive (base64 at each of the three alignments a value can sit at
- * inside a longer base64 text, with and without padding, base64url, hex, URL-encoding, JSON escaping).
- * Forms shorter than MIN_MASKABLE_LENGTH are dropped: each is a fragment of a form that is masked whole.
+ * inside a longer base64 text, with and without padding, base64url, hex, URL-encoding, JSON escaping), and the
+ * lines of the wrapped base64 (76 and 64 columns) and `xxd -p` hex (60 columns) of the value and, for a
+ * single-line value, of its URL-, form- and JSON-escaped forms. Forms shorter than MIN_MASKABLE_LENGTH are
+ * dropped: each is a fragment of a form that is masked whole, or a last wrapped line too short to mask without
+ * garbling the log.
  */
 function maskingForms(value) {
     const forms = new Set([value]);
@@ -35474,9 +37575,19 @@ function maskingForms(value) {
     }
     forms.add(bytes.toString('hex'));
     forms.add(bytes.toString('hex').toUpperCase());
-    forms.add(encodeURIComponent(value));
-    forms.add(encodeURIComponent(value).replace(/%20/g, '+')); // form encoding
-    forms.add(JSON.stringify(value).slice(1, -1));
+    const urlEncoded = encodeURIComponent(value);
+    const formEncoded = urlEncoded.replace(/%20/g, '+');
+    const jsonEscaped = JSON.stringify(value).slice(1, -1);
+    forms.add(urlEncoded);
+    forms.add(formEncoded);
+    forms.add(jsonEscaped);
+    // Texts a later step might pipe through `base64` or `xxd -p` whole; a wrapped encoder then splits them. For a
+    // multi-line value (a PEM key) only the value itself: its escaped forms and single lines are rarely encoded,
+    // and their wrapped lines would add hundreds of masks.
+    const wrappable = new Set(value.includes('\n') ? [value] : [value, urlEncoded, formEncoded, jsonEscaped]);
+    for (const text of wrappable)
+        for (const form of wrappedForms(Buffer.from(text, 'utf8')))
+            forms.add(form);
     return [...forms].filter((form) => form.length >= MIN_MASKABLE_LENGTH);
 }
 /**
@@ -35595,16 +37706,42 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./node_modules/.pnpm/proper-lockfile@4.1.2/node_modules/proper-lockfile/index.js
+var proper_lockfile = __nccwpck_require__(4612);
+var proper_lockfile_default = /*#__PURE__*/__nccwpck_require__.n(proper_lockfile);
 ;// CONCATENATED MODULE: ./packages/provision/src/audit.ts
+
 
 
 
 const GENESIS = '0'.repeat(64);
 const hashLine = (line) => (0,external_node_crypto_.createHash)('sha256').update(line, 'utf8').digest('hex');
+/** A lock older than this was left by a process that died holding it (an append takes a millisecond). */
+const LOCK_STALE_MS = 5_000;
+/** How long an append waits for other jobs sharing the file before giving up. */
+const LOCK_WAIT_MS = 30_000;
+/** The tail is read from the end in windows of this size: a shared trail grows with every job. */
+const TAIL_WINDOW = 64 * 1024;
+const sleepSync = (ms) => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+function seqOf(line) {
+    if (line === undefined)
+        return undefined;
+    try {
+        const parsed = JSON.parse(line);
+        return typeof parsed.seq === 'number' ? parsed.seq : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+class AuditLockError extends Error {
+    name = 'AuditLockError';
+}
 /**
  * Append-only JSON-lines audit trail in which each line carries the hash of the line before, so removing or
- * editing any line but the last breaks the chain; the head hash (published as a step output and in the job
- * summary) pins the last line too.
+ * editing any line but the last breaks the chain; a published head hash (step output, job summary) pins every
+ * line up to it. Appends hold a lock file (`<path>.lock`, proper-lockfile) from reading the tail to writing the
+ * line, so jobs that share one trail extend one chain instead of forking it.
  */
 class AuditTrail {
     path;
@@ -35616,52 +37753,106 @@ class AuditTrail {
         this.clock = clock;
     }
     append(event) {
-        const { seq, head } = this.tail();
-        const record = {
-            seq: seq + 1,
-            time: this.clock.now().toISOString(),
-            repository: this.job.repository,
-            run: `${this.job.runId}/${this.job.runAttempt}`,
-            job: this.job.job,
-            actor: this.job.actor,
-            operation: event.operation,
-            backend: event.backend,
-            credentialId: event.credentialId,
-            result: event.result,
-            ...(event.detail ? { detail: event.detail } : {}),
-            prev: head,
-        };
-        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
-        (0,external_node_fs_.appendFileSync)(this.path, `${JSON.stringify(record)}\n`, { mode: 0o600 });
-        return record;
+        return this.locked(() => {
+            const { seq, head, endsWithNewline } = this.tail();
+            const record = {
+                seq: seq + 1,
+                time: this.clock.now().toISOString(),
+                repository: this.job.repository,
+                run: `${this.job.runId}/${this.job.runAttempt}`,
+                job: this.job.job,
+                actor: this.job.actor,
+                operation: event.operation,
+                backend: event.backend,
+                credentialId: event.credentialId,
+                result: event.result,
+                ...(event.detail ? { detail: event.detail } : {}),
+                prev: head,
+            };
+            // A line cut short by a crash stays a line of its own (verify reports it); ours starts on the next.
+            (0,external_node_fs_.appendFileSync)(this.path, `${endsWithNewline ? '' : '\n'}${JSON.stringify(record)}\n`, { mode: 0o600 });
+            return record;
+        });
     }
-    /** Hash of the last line: publish it so that truncating the trail is detectable too. */
+    /** Hash of the last line: publish it so that truncating the trail up to there is detectable too. */
     head() {
-        return this.tail().head;
+        return this.locked(() => this.tail().head);
     }
+    locked(work) {
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(this.path), { recursive: true });
+        const deadline = Date.now() + LOCK_WAIT_MS;
+        for (;;) {
+            let release;
+            try {
+                // realpath: false, since the trail may not exist yet; a compromised lock (we stalled past `stale`) is
+                // not worth crashing the job over.
+                release = proper_lockfile_default().lockSync(this.path, { realpath: false, stale: LOCK_STALE_MS, onCompromised: () => undefined });
+            }
+            catch (error) {
+                if (error.code !== 'ELOCKED')
+                    throw error;
+                if (Date.now() > deadline) {
+                    throw new AuditLockError(`audit trail ${this.path} stayed locked by another process for ${LOCK_WAIT_MS / 1000}s (${this.path}.lock)`);
+                }
+                sleepSync(2 + Math.random() * 10); // jittered, so waiting jobs do not retry in step
+                continue;
+            }
+            try {
+                return work();
+            }
+            finally {
+                release();
+            }
+        }
+    }
+    /** seq and hash of the last line, read from the end of the file. */
     tail() {
-        let text;
+        let fd;
         try {
-            text = (0,external_node_fs_.readFileSync)(this.path, 'utf8');
+            fd = (0,external_node_fs_.openSync)(this.path, 'r');
         }
         catch {
-            return { seq: 0, head: GENESIS };
+            return { seq: 0, head: GENESIS, endsWithNewline: true };
         }
-        const lines = text.split('\n').filter((l) => l !== '');
-        const last = lines.at(-1);
-        if (last === undefined)
-            return { seq: 0, head: GENESIS };
-        const parsed = JSON.parse(last);
-        return { seq: typeof parsed.seq === 'number' ? parsed.seq : lines.length, head: hashLine(last) };
+        try {
+            const size = (0,external_node_fs_.fstatSync)(fd).size;
+            for (let window = TAIL_WINDOW;; window *= 4) {
+                const start = Math.max(0, size - window);
+                const buffer = Buffer.alloc(size - start);
+                (0,external_node_fs_.readSync)(fd, buffer, 0, buffer.length, start);
+                const text = buffer.toString('utf8');
+                const lines = text.split('\n');
+                if (start > 0)
+                    lines.shift(); // may begin mid-line
+                const complete = lines.filter((l) => l !== '');
+                const last = complete.at(-1);
+                if (last === undefined && start > 0)
+                    continue; // one line longer than the window: read more
+                if (last === undefined)
+                    return { seq: 0, head: GENESIS, endsWithNewline: true };
+                // A last line cut short by a crash has no seq: number on from the line before it.
+                const seq = seqOf(last) ?? (seqOf(complete.at(-2)) ?? 0) + 1;
+                return { seq, head: hashLine(last), endsWithNewline: text.endsWith('\n') };
+            }
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
     }
 }
 const REQUIRED_FIELDS = ['seq', 'time', 'repository', 'run', 'job', 'actor', 'operation', 'backend', 'credentialId', 'result', 'prev'];
-/** Checks the hash chain of an audit trail's text; `expectedHead` also catches lines cut off the end. */
-function verifyAuditText(text, expectedHead) {
+/**
+ * Checks the hash chain of an audit trail's text. Each of `publishedHeads` is a checkpoint: a hash the job
+ * published (main's `audit-head` output, the head in post's job summary). The chain must hold a line with that
+ * hash, which catches lines cut off or edited up to there; lines appended after it (post's revocations, later
+ * jobs sharing the file) are chained to it and checked like every other line.
+ */
+function verifyAuditText(text, publishedHeads = []) {
     const problems = [];
     const lines = text.split('\n');
     if (lines.at(-1) === '')
         lines.pop();
+    const lineOfHash = new Map();
     let prevHash = GENESIS;
     let prevSeq = 0;
     lines.forEach((line, index) => {
@@ -35673,6 +37864,7 @@ function verifyAuditText(text, expectedHead) {
         catch {
             problems.push({ line: lineNo, message: 'not valid JSON' });
             prevHash = hashLine(line);
+            lineOfHash.set(prevHash, lineNo);
             return;
         }
         const missing = REQUIRED_FIELDS.filter((field) => !(field in record));
@@ -35691,17 +37883,24 @@ function verifyAuditText(text, expectedHead) {
             prevSeq = record.seq;
         }
         prevHash = hashLine(line);
+        lineOfHash.set(prevHash, lineNo);
     });
-    if (expectedHead !== undefined && expectedHead !== prevHash) {
-        problems.push({
-            line: lines.length,
-            message: 'the last line does not match the published head: lines were removed from the end or edited',
-        });
+    const checkpoints = [];
+    for (const head of typeof publishedHeads === 'string' ? [publishedHeads] : publishedHeads) {
+        const line = head === GENESIS ? 0 : lineOfHash.get(head.toLowerCase());
+        if (line === undefined) {
+            problems.push({
+                line: lines.length,
+                message: `no line has the published head ${head}: lines up to it were removed or edited`,
+            });
+            continue;
+        }
+        checkpoints.push({ head, line, after: lines.length - line });
     }
-    return { ok: problems.length === 0, lines: lines.length, head: prevHash, problems };
+    return { ok: problems.length === 0, lines: lines.length, head: prevHash, checkpoints, problems };
 }
-function verifyAuditTrail(path, expectedHead) {
-    return verifyAuditText((0,external_node_fs_.readFileSync)(path, 'utf8'), expectedHead);
+function verifyAuditTrail(path, publishedHeads = []) {
+    return verifyAuditText((0,external_node_fs_.readFileSync)(path, 'utf8'), publishedHeads);
 }
 
 // EXTERNAL MODULE: ./node_modules/.pnpm/pg@8.23.1/node_modules/pg/lib/index.js
@@ -35727,6 +37926,22 @@ const defaults = lib.defaults
 
 // Re-export the default
 /* harmony default export */ const esm = (lib);
+
+;// CONCATENATED MODULE: ./packages/provision/src/cancellation.ts
+/** The job was cancelled (SIGINT/SIGTERM): what was minted so far has been revoked, or nothing was minted. */
+class CancelledError extends Error {
+    name = 'CancelledError';
+    constructor(message = 'cancelled: every credential minted so far was revoked') {
+        super(message);
+    }
+}
+/** "SIGTERM received", or whatever the signal was aborted with. */
+function cancellationReason(signal) {
+    const reason = signal.reason;
+    if (reason instanceof Error)
+        return reason.message;
+    return typeof reason === 'string' ? reason : 'cancelled';
+}
 
 ;// CONCATENATED MODULE: ./packages/provision/src/random.ts
 
@@ -35763,6 +37978,7 @@ function scramSha256Verifier(password, iterations = 4096, salt = (0,external_nod
 
 
 
+
 /** Role names this backend creates, and the only ones the janitor will ever drop. */
 const CI_ROLE_PATTERN = /^ci_[0-9a-z]+_[0-9]+_[0-9a-z]+$/;
 const { Client: postgres_Client, escapeIdentifier: postgres_escapeIdentifier, escapeLiteral: postgres_escapeLiteral } = esm;
@@ -35782,7 +37998,17 @@ class PostgresBackend {
         client.on('error', () => undefined);
         const onAbort = () => void client.end().catch(() => undefined);
         signal?.addEventListener('abort', onAbort, { once: true });
-        await client.connect();
+        try {
+            await client.connect();
+        }
+        catch (error) {
+            // Ending the client mid-handshake makes the server answer "expected SASL response, got message type 88"
+            // (88 is Terminate): the real story is that the job was cancelled.
+            if (signal?.aborted) {
+                throw new CancelledError(`the job was cancelled (${cancellationReason(signal)}) while logging in to PostgreSQL; no role was created`);
+            }
+            throw error;
+        }
         return client;
     }
     async mint(ctx) {
@@ -35948,6 +38174,72 @@ class PostgresBackend {
         }
     }
 }
+
+;// CONCATENATED MODULE: ./packages/provision/src/postgres-sweeper.ts
+
+/**
+ * A server-side backstop for the postgres backend. `VALID UNTIL` only refuses new logins: a session opened before
+ * the expiry keeps working, and the role stays, until something drops it. Scheduled on the server (pg_cron, or
+ * cron/systemd running psql), `keyward.sweep_expired_roles()` ends the sessions of every `ci_` role past its
+ * VALID UNTIL and drops it, without waiting for a GitHub runner. Run it as the admin role the action uses
+ * (CREATEROLE, pg_signal_backend, and on PostgreSQL 16+ ADMIN OPTION on the roles, which their creator has).
+ * Needs PostgreSQL 14+ (pg_terminate_backend with a timeout).
+ */
+const POSTGRES_SWEEPER_SQL = `-- keyward: end the sessions of expired ci_ roles and drop them (PostgreSQL 14+).
+-- Install as the admin role the provision action uses; it needs CREATE on the database for the schema.
+CREATE SCHEMA IF NOT EXISTS keyward;
+
+CREATE OR REPLACE FUNCTION keyward.sweep_expired_roles()
+RETURNS TABLE (role_name name, sessions_ended integer, dropped boolean, note text)
+LANGUAGE plpgsql
+SET search_path = pg_catalog
+AS $sweep$
+DECLARE
+  expired record;
+BEGIN
+  FOR expired IN
+    SELECT rolname FROM pg_roles
+    WHERE rolname ~ '${CI_ROLE_PATTERN.source}' AND rolvaliduntil < now()
+    ORDER BY rolname
+  LOOP
+    role_name := expired.rolname;
+    sessions_ended := 0;
+    dropped := false;
+    note := NULL;
+    BEGIN
+      -- NOLOGIN, then end every session, waiting up to 5 s for each to exit: a role dropped under a live
+      -- session would leave that session running.
+      EXECUTE format('ALTER ROLE %I NOLOGIN', role_name);
+      SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))::int INTO sessions_ended
+        FROM pg_stat_activity WHERE usename = role_name AND pid <> pg_backend_pid();
+    EXCEPTION WHEN OTHERS THEN
+      note := SQLERRM;
+      RETURN NEXT;
+      CONTINUE;
+    END;
+    -- pg_terminate_backend only warns when the timeout passes; never drop a role a session still runs as.
+    PERFORM pg_stat_clear_snapshot();
+    IF EXISTS (SELECT 1 FROM pg_stat_activity WHERE usename = role_name AND pid <> pg_backend_pid()) THEN
+      note := 'a session outlived pg_terminate_backend; the next sweep tries again';
+      RETURN NEXT;
+      CONTINUE;
+    END IF;
+    BEGIN
+      EXECUTE format('REASSIGN OWNED BY %I TO CURRENT_USER', role_name);
+      EXECUTE format('DROP OWNED BY %I', role_name);
+      EXECUTE format('DROP ROLE %I', role_name);
+      dropped := true;
+    EXCEPTION WHEN OTHERS THEN
+      -- e.g. it owns objects in another database: its sessions are ended, keyward janitor postgres drops it
+      note := SQLERRM;
+    END;
+    RETURN NEXT;
+  END LOOP;
+END
+$sweep$;
+
+REVOKE ALL ON FUNCTION keyward.sweep_expired_roles() FROM PUBLIC;
+`;
 
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/jose@6.2.17/node_modules/jose/dist/webapi/lib/buffer_utils.js
 const encoder = new TextEncoder(), decoder = new TextDecoder(), buffer_utils_strictDecoder = new TextDecoder("utf-8", { fatal: !0 }), UINT32_RANGE = (/* unused pure expression or super */ null && (2 ** 32));
@@ -37297,6 +39589,15 @@ function exportFields(fields, modes, rename, runner, runnerTemp) {
 const POST_RETRY = { attempts: 4, baseDelayMs: 500, maxDelayMs: 4_000 };
 /** On SIGINT/SIGTERM the runner kills the process within seconds: try fast. */
 const CANCEL_RETRY = { attempts: 2, baseDelayMs: 100, maxDelayMs: 300 };
+/** What a credential that could not be revoked can still do, and what ends it. */
+function afterFailedRevoke(entry) {
+    if (entry.backend === 'postgres') {
+        // VALID UNTIL is checked at login only: an open session outlives it.
+        return (`PostgreSQL refuses new logins to it after ${entry.expiresAt}, but sessions already open keep working until ` +
+            'the role is dropped: by `keyward janitor postgres` or the server-side sweeper.');
+    }
+    return `It stays usable until it expires server-side at ${entry.expiresAt}.`;
+}
 /**
  * Revokes every live ledger entry, newest first (a Vault lease before the token that holds it), retrying each
  * with jittered backoff and then checking with the server that it no longer works. A credential that cannot be
@@ -37323,7 +39624,7 @@ async function revocation_revokeAll(ledger, deps) {
             const message = retry_errorMessage(error);
             ledger.mark(entry, 'failed', message);
             deps.audit.append({ operation: 'revoke', backend: entry.backend, credentialId: entry.id, result: 'failed', detail: message });
-            deps.runner.warning(`could not revoke ${label}: ${message}. It stays usable until it expires server-side at ${entry.expiresAt}.`);
+            deps.runner.warning(`could not revoke ${label}: ${message}. ${afterFailedRevoke(entry)}`);
             reports.push({ entry, outcome: 'failed', error: message });
         }
     }
@@ -37337,12 +39638,8 @@ async function revocation_revokeAll(ledger, deps) {
 
 
 
-class CancelledError extends Error {
-    name = 'CancelledError';
-    constructor() {
-        super('cancelled: every credential minted so far was revoked');
-    }
-}
+
+
 /** Fetches the OIDC token once and masks it before anyone can print it: it is a bearer credential too. */
 function oidcTokenSource(runner, audience) {
     let pending;
@@ -37429,6 +39726,10 @@ async function provision(request, deps) {
             if (cancelled)
                 throw new CancelledError();
         }
+        // Cancelled before anything existed: say so, not whatever the interrupted call happened to fail with.
+        if (deps.signal.aborted && !(error instanceof CancelledError)) {
+            throw new CancelledError(`cancelled (${cancellationReason(deps.signal)}) before any credential was minted`);
+        }
         throw error;
     }
 }
@@ -37493,7 +39794,10 @@ async function postStep(deps) {
         });
     }
     const note = keptUntil ? `The job failed: credentials were kept for debugging until ${keptUntil}, then revoked.` : undefined;
-    await runner.appendSummary(renderSummary(ledger.entries, audit.path, audit.head(), note));
+    const head = audit.head();
+    await runner.appendSummary(renderSummary(ledger.entries, audit.path, head, note));
+    // Post cannot set outputs: the head after its own records goes to the log and the summary.
+    runner.info(`audit trail head after post: ${head} (keyward audit verify FILE --head ${head})`);
     return { revoked, keptUntil, scrubbedVariables: [...new Set(exports.env)], deletedFiles };
 }
 async function keepForDebugging(ledger, deps, keepMs) {
@@ -37619,13 +39923,19 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 
+
 const JANITOR_USAGE = `usage: keyward janitor postgres|vault [--dry-run] [--prefix PATH] [--min-age DURATION]
-  postgres  drops expired ci_* roles; admin URL from KEYWARD_POSTGRES_ADMIN_URL (or DATABASE_URL)
+       keyward janitor postgres --print-sweeper-sql
+  postgres  ends the sessions of expired ci_* roles and drops them; admin URL from KEYWARD_POSTGRES_ADMIN_URL
+            (or DATABASE_URL). --print-sweeper-sql prints SQL installing keyward.sweep_expired_roles(), the
+            same sweep as a server-side function to schedule with pg_cron or cron
   vault     revokes leases under --prefix issued longer ago than --min-age (default 6h);
             VAULT_ADDR, VAULT_TOKEN and optional VAULT_NAMESPACE from the environment
 `;
-const AUDIT_USAGE = `usage: keyward audit verify FILE [--head SHA256]
-  checks the hash chain of a keyward audit trail; --head is the audit-head the job published
+const AUDIT_USAGE = `usage: keyward audit verify FILE [--head SHA256]...
+  checks the hash chain of a keyward audit trail. --head (repeatable) is a head the job published: main's
+  audit-head output, or the head in the job summary, written after post's revocations. The trail must hold a
+  line with that hash, so nothing up to it was cut off or edited; lines after it must chain on from it.
 `;
 /**
  * parseArgs with the commands' shared conventions: a parse error prints it and the usage (exit 2), `--help`
@@ -37648,12 +39958,13 @@ function parseCommand(argv, options, usage, io) {
 }
 const janitor = {
     name: 'janitor',
-    summary: 'remove credentials that lost runners left behind (expired ci_ roles, old Vault leases)',
+    summary: 'remove credentials that lost runners left behind (expired ci_ roles and their sessions, old Vault leases)',
     async run(argv, io) {
         const parsed = parseCommand(argv, {
             'dry-run': { type: 'boolean' },
             prefix: { type: 'string' },
             'min-age': { type: 'string' },
+            'print-sweeper-sql': { type: 'boolean' },
             help: { type: 'boolean', short: 'h' },
         }, JANITOR_USAGE, io);
         if (typeof parsed === 'number')
@@ -37663,6 +39974,14 @@ const janitor = {
         if ((backend !== 'postgres' && backend !== 'vault') || rest.length) {
             io.stderr(JANITOR_USAGE);
             return 2;
+        }
+        if (values['print-sweeper-sql']) {
+            if (backend !== 'postgres') {
+                io.stderr(`--print-sweeper-sql is for postgres\n${JANITOR_USAGE}`);
+                return 2;
+            }
+            io.stdout(POSTGRES_SWEEPER_SQL);
+            return 0;
         }
         let options;
         if (backend === 'postgres') {
@@ -37704,7 +40023,7 @@ const audit = {
     name: 'audit',
     summary: 'verify the hash chain of a keyward audit trail (keyward audit verify FILE)',
     async run(argv, io) {
-        const parsed = parseCommand(argv, { head: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, AUDIT_USAGE, io);
+        const parsed = parseCommand(argv, { head: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } }, AUDIT_USAGE, io);
         if (typeof parsed === 'number')
             return parsed;
         const [verb, file, ...rest] = parsed.positionals;
@@ -37714,7 +40033,7 @@ const audit = {
         }
         let result;
         try {
-            result = verifyAuditTrail(file, parsed.values.head);
+            result = verifyAuditTrail(file, parsed.values.head ?? []);
         }
         catch (error) {
             io.stderr(`cannot read ${file}: ${retry_errorMessage(error)}\n`);
@@ -37722,6 +40041,9 @@ const audit = {
         }
         if (result.ok) {
             io.stdout(`ok: ${result.lines} line(s), chain intact, head ${result.head}\n`);
+            for (const { head, line, after } of result.checkpoints) {
+                io.stdout(`published head ${head} is line ${line}; ${after} line(s) appended after it, chained to it\n`);
+            }
             return 0;
         }
         for (const problem of result.problems)
@@ -37733,6 +40055,7 @@ const audit = {
 const provisionCommands = [janitor, audit];
 
 ;// CONCATENATED MODULE: ./packages/provision/src/index.ts
+
 
 
 
@@ -37777,6 +40100,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 9140:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("constants");
 
 /***/ }),
 
