@@ -1,5 +1,6 @@
 // Encoded text: credentials inside base64 (Kubernetes Secret `data:`, Docker `auth`, Basic headers),
-// percent-encoding (URLs, query strings) and `\uXXXX` / `\xXX` / `\/` escapes (JSON and JS strings).
+// percent-encoding (URLs, query strings), `\uXXXX` / `\xXX` / `\/` escapes (JSON and JS strings) and
+// hex (`xxd -p`, `Buffer.from(token).toString('hex')`, `0x`-prefixed byte strings in config and logs).
 // This module only finds runs of encoded text and decodes the ones that decode to text; the detector
 // scans each decoded run in a window of its line (so `NAME: <value>` context survives decoding) and
 // reports what it finds at the encoded run's place in the original file.
@@ -11,7 +12,7 @@
 
 import { lineEndNear, lineStartNear } from './lines.js';
 
-export type Encoding = 'base64' | 'percent' | 'escape';
+export type Encoding = 'base64' | 'percent' | 'escape' | 'hex';
 
 export interface EncodedRun {
   /** Offsets of the encoded text in the scanned text. */
@@ -31,6 +32,8 @@ export interface DecodeBudget {
 export const DEFAULT_DECODE_BUDGET: Readonly<DecodeBudget> = { chars: 2_000_000, runs: 20_000 };
 
 const MIN_BASE64 = 16;
+/** Hex characters in a run worth decoding: MIN_DECODED bytes. */
+const MIN_HEX = 16;
 const MAX_RUN = 256 * 1024;
 const MIN_DECODED = 8;
 
@@ -57,6 +60,12 @@ export function decodeBase64Text(run: string): string | undefined {
   // Hex and decimal strings are valid base64 of nothing anyone wrote; skip the decode.
   if (/^[0-9a-fA-F]+$/.test(body)) return undefined;
   return printable(Buffer.from(body, /[-_]/.test(body) ? 'base64url' : 'base64'));
+}
+
+/** Decode a hex run (even length) to text, or undefined when it is not hex of text. */
+export function decodeHexText(run: string): string | undefined {
+  if (run.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(run)) return undefined;
+  return printable(Buffer.from(run, 'hex'));
 }
 
 /** Decode %XX escapes; undefined when there are none or they do not form UTF-8 text. */
@@ -116,6 +125,28 @@ function isEscapeSimple(code: number): boolean {
 
 function isHex(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * True when the hex run can encode printable ASCII: every byte's high nibble is 2..7 (0x20..0x7f),
+ * apart from tab, LF and CR (0x09, 0x0a, 0x0d). Digests, ids and random hex fail within a few bytes,
+ * so they are rejected without decoding.
+ */
+function hexMayBeAscii(text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k += 2) {
+    const high = text.charCodeAt(k);
+    if (high >= 50 && high <= 55) continue; // '2'..'7'
+    if (high === 48) {
+      const low = text.charCodeAt(k + 1);
+      if (low === 57 || low === 97 || low === 65 || low === 100 || low === 68) continue; // 0x09 0x0a 0x0d
+    }
+    return false;
+  }
+  return true;
 }
 
 /** Length of the escape sequence at `i` (\uXXXX, \xXX, \/), or 0. */
@@ -207,6 +238,28 @@ export function findEncodedRuns(text: string, budget: DecodeBudget): EncodedRun[
       }
       if (end - start <= MAX_RUN && !take(start, end, 'escape', decodeEscapes(text.slice(start, end)))) break scan;
       at = end;
+    }
+    // hex: whole tokens of at least MIN_HEX hex digits (a `0x` prefix is allowed) with an even length,
+    // found by the same probe-and-jump as base64; a run inside a longer word is not hex encoding.
+    let hexFrom = 0;
+    while (hexFrom + MIN_HEX <= n) {
+      const probe = hexFrom + MIN_HEX - 1;
+      if (!isHex(text.charCodeAt(probe))) {
+        hexFrom = probe + 1;
+        continue;
+      }
+      let start = probe;
+      while (start > hexFrom && isHex(text.charCodeAt(start - 1))) start--;
+      let stop = probe + 1;
+      while (stop < n && isHex(text.charCodeAt(stop))) stop++;
+      const prefixed = start >= 2 && (text.charCodeAt(start - 1) | 32) === 120 && text.charCodeAt(start - 2) === 48; // 0x / 0X
+      const before = prefixed ? start - 2 : start;
+      const whole = (before === 0 || !isAlphanumeric(text.charCodeAt(before - 1))) && (stop === n || !isAlphanumeric(text.charCodeAt(stop)));
+      const length = stop - start;
+      if (whole && length >= MIN_HEX && length % 2 === 0 && length <= MAX_RUN && hexMayBeAscii(text, start, stop)) {
+        if (!take(before, stop, 'hex', decodeHexText(text.slice(start, stop)))) break scan;
+      }
+      hexFrom = stop + 1;
     }
   }
   return runs.sort((a, b) => a.start - b.start);

@@ -1,8 +1,8 @@
-// Decoding: credentials inside base64, percent-encoding and \u / \x escapes are found, and reported at
+// Decoding: credentials inside base64, percent-encoding, \u / \x escapes and hex are found, and reported at
 // the encoded text's place in the original file. Secrets are generated from a seed at test time.
 import { describe, expect, it } from 'vitest';
 import { Detector, SeededRandom, validators, type Rule } from '../src/index.js';
-import { decodeBase64Text, decodeEscapes, decodePercent, findEncodedRuns } from '../src/decode.js';
+import { decodeBase64Text, decodeEscapes, decodeHexText, decodePercent, findEncodedRuns } from '../src/decode.js';
 
 const rng = new SeededRandom('decode.test');
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -55,6 +55,44 @@ describe('decoders', () => {
     expect(decodePercent('%E0%A4%A')).toBeUndefined();
     expect(decodeEscapes('\\x67\\x68p_\\u0041b\\/c')).toBe('ghp_Ab/c');
     expect(decodeEscapes('no escapes')).toBeUndefined();
+  });
+});
+
+describe('hex', () => {
+  const hex = (s: string) => Buffer.from(s).toString('hex');
+
+  it('decodes hex of text, and refuses digests, odd lengths and binary', () => {
+    expect(decodeHexText(hex('user:hunter2-but-longer'))).toBe('user:hunter2-but-longer');
+    expect(decodeHexText(hex('user:hunter2').toUpperCase())).toBe('user:hunter2');
+    expect(decodeHexText(`${hex('user:hunter2')}a`)).toBeUndefined();
+    expect(decodeHexText(rng.string('0123456789abcdef', 64))).toBeUndefined();
+  });
+
+  it('finds only whole hex tokens that can be text, and leaves digests undecoded', () => {
+    const digest = rng.string('0123456789abcdef', 64);
+    const text = `sha256: ${digest}\nid=${hex('plain words here')}\nword${hex('not a whole token')}\n`;
+    const runs = findEncodedRuns(text, { chars: 1000, runs: 10 });
+    expect(runs.filter((r) => r.encoding === 'hex').map((r) => r.decoded)).toEqual(['plain words here']);
+  });
+
+  it('finds a hex-encoded token and reports it at the hex run, with or without 0x', () => {
+    const token = pat();
+    const encoded = hex(token);
+    const text = `# dumped with xxd -p\nblob = "${encoded}"\nnext: 0x${encoded}\n`;
+    const found = detector.detect({ text, path: 'dump.txt' });
+    expect(found.map((f) => f.secret)).toEqual([token, token]);
+    const first = place(text, encoded);
+    expect({ startLine: found[0]!.startLine, startColumn: found[0]!.startColumn, endColumn: found[0]!.endColumn }).toEqual(first);
+    const second = place(text, `0x${encoded}`);
+    expect({ startLine: found[1]!.startLine, startColumn: found[1]!.startColumn }).toEqual({ startLine: 3, startColumn: second.startColumn });
+    expect(new Detector([githubPat], { decodeDepth: 0 }).detect({ text, path: 'dump.txt' })).toEqual([]);
+  });
+
+  it('stays within its budget on a line of hex text', () => {
+    const blob = Array.from({ length: 5_000 }, () => hex(`k${rng.string(ALNUM, 20)}`)).join(' ');
+    const runs = findEncodedRuns(blob, { chars: 10_000, runs: 100 });
+    expect(runs.length).toBeLessThanOrEqual(100);
+    expect(runs.reduce((n, r) => n + r.decoded.length, 0)).toBeLessThanOrEqual(10_000);
   });
 });
 
