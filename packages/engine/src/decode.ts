@@ -1,6 +1,8 @@
 // Encoded text: credentials inside base64 (Kubernetes Secret `data:`, Docker `auth`, Basic headers),
 // percent-encoding (URLs, query strings), `\uXXXX` / `\xXX` / `\/` escapes (JSON and JS strings) and
-// hex (`xxd -p`, `Buffer.from(token).toString('hex')`, `0x`-prefixed byte strings in config and logs).
+// hex (`xxd -p`, `Buffer.from(token).toString('hex')`, `0x`-prefixed byte strings in config and logs),
+// and PEM blocks written in code as string literals: split over concatenation (`"-----BEGIN ...\n" +
+// "MIIE...\n" + ...`, Python's adjacent literals, arrays of lines) or one literal with `\n` escapes.
 // This module only finds runs of encoded text and decodes the ones that decode to text; the detector
 // scans each decoded run in a window of its line (so `NAME: <value>` context survives decoding) and
 // reports what it finds at the encoded run's place in the original file.
@@ -12,7 +14,7 @@
 
 import { lineEndNear, lineStartNear } from './lines.js';
 
-export type Encoding = 'base64' | 'percent' | 'escape' | 'hex';
+export type Encoding = 'base64' | 'percent' | 'escape' | 'hex' | 'literal';
 
 export interface EncodedRun {
   /** Offsets of the encoded text in the scanned text. */
@@ -66,6 +68,68 @@ export function decodeBase64Text(run: string): string | undefined {
 export function decodeHexText(run: string): string | undefined {
   if (run.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(run)) return undefined;
   return printable(Buffer.from(run, 'hex'));
+}
+
+const PEM_BEGIN = '-----BEGIN ';
+const PEM_END = '-----END ';
+/** Longest joined literal text one PEM block may produce (an RSA-8192 key is about 6.5 KB). */
+const MAX_LITERAL_JOIN = 32 * 1024;
+/** Characters that may stand between two literals of one value: space, `+` (JS, Java, C#), `.` (PHP), `&` and `_` (VB), `\` (shell), `,` (an array of lines). */
+const LITERAL_GLUE = new Set([32, 9, 13, 10, 43, 46, 38, 95, 92, 44]);
+const MAX_GLUE = 64;
+
+/** One string literal opening at `at`: its text with `\n` `\r` `\t` `\\` `\"` escapes decoded, and the offset after it. */
+function readLiteral(text: string, at: number, limit: number): { content: string; end: number } | undefined {
+  const quote = text.charCodeAt(at);
+  let content = '';
+  for (let i = at + 1; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === quote) return { content, end: i + 1 };
+    if (c === 10 && quote !== 96) return undefined; // only template literals span lines unescaped
+    if (c !== 92) {
+      content += text[i];
+      continue;
+    }
+    const next = text[++i];
+    if (next === 'n') content += '\n';
+    else if (next === 'r') content += '\r';
+    else if (next === 't') content += '\t';
+    else if (next === '\r' && text[i + 1] === '\n') i++; // backslash-newline continues the literal
+    else if (next !== '\n' && next !== undefined) content += next;
+  }
+  return undefined;
+}
+
+/**
+ * A PEM block written as string literals starting at the quote at `at`: the literals joined, up to the
+ * one holding `-----END `, or undefined when it is one plain literal (the rules already read it as written).
+ */
+export function joinPemLiterals(text: string, at: number): { decoded: string; end: number } | undefined {
+  const limit = Math.min(text.length, at + MAX_LITERAL_JOIN * 2);
+  let decoded = '';
+  let end = at;
+  let pieces = 0;
+  let escaped = false;
+  for (let open = at; ; ) {
+    const literal = readLiteral(text, open, limit);
+    if (!literal) break;
+    pieces++;
+    escaped ||= literal.end - open - 2 !== literal.content.length;
+    decoded += literal.content;
+    end = literal.end;
+    if (decoded.length > MAX_LITERAL_JOIN || literal.content.includes(PEM_END)) break;
+    let next = end;
+    let comma = false;
+    for (; next < limit && next - end <= MAX_GLUE && LITERAL_GLUE.has(text.charCodeAt(next)); next++) {
+      if (text.charCodeAt(next) === 44) comma = true;
+    }
+    const quote = text.charCodeAt(next);
+    if (quote !== 34 && quote !== 39 && quote !== 96) break;
+    if (comma && !decoded.endsWith('\n')) decoded += '\n'; // an array of lines is joined with newlines
+    open = next;
+  }
+  if (pieces === 0 || (pieces === 1 && !escaped)) return undefined;
+  return { decoded, end };
 }
 
 /** Decode %XX escapes; undefined when there are none or they do not form UTF-8 text. */
@@ -238,6 +302,15 @@ export function findEncodedRuns(text: string, budget: DecodeBudget): EncodedRun[
       }
       if (end - start <= MAX_RUN && !take(start, end, 'escape', decodeEscapes(text.slice(start, end)))) break scan;
       at = end;
+    }
+    // PEM blocks as string literals: each `-----BEGIN ` right after an opening quote (or a quote and `\n`)
+    for (let at = text.indexOf(PEM_BEGIN); at >= 0; at = text.indexOf(PEM_BEGIN, at + PEM_BEGIN.length)) {
+      const quoteAt = text.charCodeAt(at - 1) === 110 && text.charCodeAt(at - 2) === 92 ? at - 3 : at - 1;
+      const quote = quoteAt >= 0 ? text.charCodeAt(quoteAt) : 0;
+      if (quote !== 34 && quote !== 39 && quote !== 96) continue;
+      const joined = joinPemLiterals(text, quoteAt);
+      if (joined && !take(quoteAt, joined.end, 'literal', printable(Buffer.from(joined.decoded)))) break scan;
+      if (joined) at = joined.end - PEM_BEGIN.length;
     }
     // hex: whole tokens of at least MIN_HEX hex digits (a `0x` prefix is allowed) with an even length,
     // found by the same probe-and-jump as base64; a run inside a longer word is not hex encoding.

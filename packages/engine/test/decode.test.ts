@@ -2,7 +2,7 @@
 // the encoded text's place in the original file. Secrets are generated from a seed at test time.
 import { describe, expect, it } from 'vitest';
 import { Detector, SeededRandom, validators, type Rule } from '../src/index.js';
-import { decodeBase64Text, decodeEscapes, decodeHexText, decodePercent, findEncodedRuns } from '../src/decode.js';
+import { decodeBase64Text, decodeEscapes, decodeHexText, decodePercent, findEncodedRuns, joinPemLiterals } from '../src/decode.js';
 
 const rng = new SeededRandom('decode.test');
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -93,6 +93,50 @@ describe('hex', () => {
     const runs = findEncodedRuns(blob, { chars: 10_000, runs: 100 });
     expect(runs.length).toBeLessThanOrEqual(100);
     expect(runs.reduce((n, r) => n + r.decoded.length, 0)).toBeLessThanOrEqual(10_000);
+  });
+});
+
+describe('PEM blocks written as string literals', () => {
+  const pemRule: Rule = {
+    ...base,
+    id: 'test-pem',
+    pattern: '(?P<secret>-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\\s\\S]*?-----END (?:RSA |EC )?PRIVATE KEY-----)',
+    keywords: ['private key-----'],
+    tags: [],
+    scope: 'file',
+    skipFilters: true,
+    checksum: 'pem-private-key',
+  };
+  const pemDetector = new Detector([pemRule]);
+  const key = () => validators.get('pem-private-key')!.generate(rng, 'RSA');
+  const lines = (pem: string) => pem.trim().split('\n');
+
+  it('joins a key split over + concatenation (Java, JS, C#) and reports it from the first literal', () => {
+    const pem = key();
+    const literals = lines(pem).map((l) => `        "${l}\\n"`).join(' +\n');
+    const text = `class Keys {\n    static final String KEY =\n${literals};\n}\n`;
+    const found = pemDetector.detect({ text, path: 'src/Keys.java' });
+    expect(found).toHaveLength(1);
+    expect(found[0]!.secret.replace(/\s+/g, '')).toBe(pem.replace(/\s+/g, ''));
+    expect(found[0]!.startLine).toBe(3);
+    expect(found[0]!.startColumn).toBe(9);
+    expect(new Detector([pemRule], { decodeDepth: 0 }).detect({ text, path: 'src/Keys.java' })).toEqual([]);
+  });
+
+  it('joins adjacent Python literals, PHP `.` and arrays of lines', () => {
+    const pem = key();
+    const python = `KEY = (\n${lines(pem).map((l) => `    '${l}\\n'`).join('\n')}\n)\n`;
+    const php = `$key = ${lines(pem).map((l) => `"${l}\\n"`).join(' .\n  ')};\n`;
+    const array = `key = [\n${lines(pem).map((l) => `  "${l}"`).join(',\n')}\n]\n`;
+    for (const [text, path] of [[python, 'keys.py'], [php, 'keys.php'], [array, 'main.tf']] as const) {
+      expect(pemDetector.detect({ text, path }).map((f) => f.ruleId), path).toEqual(['test-pem']);
+    }
+  });
+
+  it('leaves a plain literal and code that only names the header alone', () => {
+    expect(joinPemLiterals('x = "-----BEGIN PRIVATE KEY-----"', 4)).toBeUndefined();
+    const text = 'if (pem.startsWith("-----BEGIN PRIVATE KEY-----") || pem.startsWith("-----BEGIN RSA PRIVATE KEY-----")) parse(pem);';
+    expect(pemDetector.detect({ text, path: 'a.ts' })).toEqual([]);
   });
 });
 
