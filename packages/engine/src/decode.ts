@@ -1,6 +1,7 @@
 // Encoded text: credentials inside base64 (Kubernetes Secret `data:`, Docker `auth`, Basic headers),
 // percent-encoding (URLs, query strings), `\uXXXX` / `\xXX` / `\/` escapes (JSON and JS strings) and
 // hex (`xxd -p`, `Buffer.from(token).toString('hex')`, `0x`-prefixed byte strings in config and logs),
+// YAML `!!binary` block scalars (base64 wrapped over lines, https://yaml.org/type/binary.html),
 // and PEM blocks written in code as string literals: split over concatenation (`"-----BEGIN ...\n" +
 // "MIIE...\n" + ...`, Python's adjacent literals, arrays of lines) or one literal with `\n` escapes.
 // This module only finds runs of encoded text and decodes the ones that decode to text; the detector
@@ -14,7 +15,7 @@
 
 import { lineEndNear, lineStartNear } from './lines.js';
 
-export type Encoding = 'base64' | 'percent' | 'escape' | 'hex' | 'literal';
+export type Encoding = 'base64' | 'percent' | 'escape' | 'hex' | 'literal' | 'yaml-binary';
 
 export interface EncodedRun {
   /** Offsets of the encoded text in the scanned text. */
@@ -130,6 +131,48 @@ export function joinPemLiterals(text: string, at: number): { decoded: string; en
   }
   if (pieces === 0 || (pieces === 1 && !escaped)) return undefined;
   return { decoded, end };
+}
+
+const YAML_BINARY = '!!binary';
+
+/**
+ * The base64 of a `!!binary |` (or `>`) block scalar whose tag starts at `at`: its lines joined and
+ * decoded, from the first content character to the end of the last line. An inline `!!binary <base64>`
+ * needs nothing here: the base64 pass reads it where it stands.
+ */
+export function yamlBinaryBlock(text: string, at: number): { start: number; end: number; decoded: string } | undefined {
+  let i = at + YAML_BINARY.length;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  const indicator = text.charCodeAt(i);
+  if (indicator !== 124 && indicator !== 62) return undefined; // | or >
+  const lineEnd = text.indexOf('\n', i);
+  if (lineEnd < 0) return undefined;
+  let body = '';
+  let start = -1;
+  let end = -1;
+  let indent = -1;
+  for (let line = lineEnd + 1; line < text.length && body.length <= MAX_RUN; ) {
+    let next = text.indexOf('\n', line);
+    if (next < 0) next = text.length;
+    let k = line;
+    while (k < next && text.charCodeAt(k) === 32) k++;
+    let stop = next;
+    while (stop > k && (text.charCodeAt(stop - 1) === 13 || text.charCodeAt(stop - 1) === 32)) stop--;
+    if (stop === k) break; // a blank line ends the value here (a blank line inside base64 is not written)
+    if (indent < 0) indent = k - line;
+    if (k - line < indent || k - line === 0) break;
+    for (let c = k; c < stop; c++) {
+      const code = text.charCodeAt(c);
+      if (code >= 128 || (B64_VALUE[code]! < 0 && code !== 61)) return undefined;
+    }
+    if (start < 0) start = k;
+    body += text.slice(k, stop);
+    end = stop;
+    line = next + 1;
+  }
+  if (start < 0 || body.length < MIN_BASE64) return undefined;
+  const decoded = decodeBase64Text(body);
+  return decoded === undefined ? undefined : { start, end, decoded };
 }
 
 /** Decode %XX escapes; undefined when there are none or they do not form UTF-8 text. */
@@ -302,6 +345,12 @@ export function findEncodedRuns(text: string, budget: DecodeBudget): EncodedRun[
       }
       if (end - start <= MAX_RUN && !take(start, end, 'escape', decodeEscapes(text.slice(start, end)))) break scan;
       at = end;
+    }
+    // YAML !!binary block scalars
+    for (let at = text.indexOf(YAML_BINARY); at >= 0; at = text.indexOf(YAML_BINARY, at + YAML_BINARY.length)) {
+      const block = yamlBinaryBlock(text, at);
+      if (block && !take(block.start, block.end, 'yaml-binary', block.decoded)) break scan;
+      if (block) at = block.end;
     }
     // PEM blocks as string literals: each `-----BEGIN ` right after an opening quote (or a quote and `\n`)
     for (let at = text.indexOf(PEM_BEGIN); at >= 0; at = text.indexOf(PEM_BEGIN, at + PEM_BEGIN.length)) {

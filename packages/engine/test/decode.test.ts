@@ -2,7 +2,7 @@
 // the encoded text's place in the original file. Secrets are generated from a seed at test time.
 import { describe, expect, it } from 'vitest';
 import { Detector, SeededRandom, validators, type Rule } from '../src/index.js';
-import { decodeBase64Text, decodeEscapes, decodeHexText, decodePercent, findEncodedRuns, joinPemLiterals } from '../src/decode.js';
+import { decodeBase64Text, decodeEscapes, decodeHexText, decodePercent, findEncodedRuns, joinPemLiterals, yamlBinaryBlock } from '../src/decode.js';
 
 const rng = new SeededRandom('decode.test');
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -93,6 +93,27 @@ describe('hex', () => {
     const runs = findEncodedRuns(blob, { chars: 10_000, runs: 100 });
     expect(runs.length).toBeLessThanOrEqual(100);
     expect(runs.reduce((n, r) => n + r.decoded.length, 0)).toBeLessThanOrEqual(10_000);
+  });
+});
+
+describe('YAML !!binary', () => {
+  it('joins a block scalar wrapped over lines and reports the token from its first line', () => {
+    const token = pat();
+    const encoded = b64(`github:\n  token: ${token}\n`);
+    const wrapped = encoded.match(/.{1,20}/g)!.map((l) => `    ${l}`).join('\n');
+    const text = `config:\n  blob: !!binary |\n${wrapped}\n  other: 1\n`;
+    const found = detector.detect({ text, path: 'values.yaml' });
+    expect(found.map((f) => f.secret)).toEqual([token]);
+    expect({ line: found[0]!.startLine, column: found[0]!.startColumn }).toEqual({ line: 3, column: 5 });
+    // a line holds less than the token, so only the joined block shows it
+    expect(new Detector([githubPat], { decodeDepth: 0 }).detect({ text, path: 'values.yaml' })).toEqual([]);
+  });
+
+  it('ends the block at the first line indented less, and refuses what is not base64', () => {
+    const text = `a: !!binary |\n  ${b64('first part of the data')}\nb: ${b64('not in the block!')}\n`;
+    expect(yamlBinaryBlock(text, text.indexOf('!!binary'))?.decoded).toBe('first part of the data');
+    expect(yamlBinaryBlock('a: !!binary |\n  not base64 at all!\n', 3)).toBeUndefined();
+    expect(yamlBinaryBlock(`a: !!binary ${b64('inline values are read by the base64 pass')}\n`, 3)).toBeUndefined();
   });
 });
 
