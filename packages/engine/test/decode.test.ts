@@ -1,8 +1,8 @@
-// Decoding: credentials inside base64, percent-encoding and \u / \x escapes are found, and reported at
+// Decoding: credentials inside base64, percent-encoding, \u / \x escapes and hex are found, and reported at
 // the encoded text's place in the original file. Secrets are generated from a seed at test time.
 import { describe, expect, it } from 'vitest';
 import { Detector, SeededRandom, validators, type Rule } from '../src/index.js';
-import { decodeBase64Text, decodeEscapes, decodePercent, findEncodedRuns } from '../src/decode.js';
+import { decodeBase64Text, decodeEscapes, decodeHexText, decodePercent, findEncodedRuns, joinPemLiterals, yamlBinaryBlock } from '../src/decode.js';
 
 const rng = new SeededRandom('decode.test');
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -55,6 +55,109 @@ describe('decoders', () => {
     expect(decodePercent('%E0%A4%A')).toBeUndefined();
     expect(decodeEscapes('\\x67\\x68p_\\u0041b\\/c')).toBe('ghp_Ab/c');
     expect(decodeEscapes('no escapes')).toBeUndefined();
+  });
+});
+
+describe('hex', () => {
+  const hex = (s: string) => Buffer.from(s).toString('hex');
+
+  it('decodes hex of text, and refuses digests, odd lengths and binary', () => {
+    expect(decodeHexText(hex('user:hunter2-but-longer'))).toBe('user:hunter2-but-longer');
+    expect(decodeHexText(hex('user:hunter2').toUpperCase())).toBe('user:hunter2');
+    expect(decodeHexText(`${hex('user:hunter2')}a`)).toBeUndefined();
+    expect(decodeHexText(rng.string('0123456789abcdef', 64))).toBeUndefined();
+  });
+
+  it('finds only whole hex tokens that can be text, and leaves digests undecoded', () => {
+    const digest = rng.string('0123456789abcdef', 64);
+    const text = `sha256: ${digest}\nid=${hex('plain words here')}\nword${hex('not a whole token')}\n`;
+    const runs = findEncodedRuns(text, { chars: 1000, runs: 10 });
+    expect(runs.filter((r) => r.encoding === 'hex').map((r) => r.decoded)).toEqual(['plain words here']);
+  });
+
+  it('finds a hex-encoded token and reports it at the hex run, with or without 0x', () => {
+    const token = pat();
+    const encoded = hex(token);
+    const text = `# dumped with xxd -p\nblob = "${encoded}"\nnext: 0x${encoded}\n`;
+    const found = detector.detect({ text, path: 'dump.txt' });
+    expect(found.map((f) => f.secret)).toEqual([token, token]);
+    const first = place(text, encoded);
+    expect({ startLine: found[0]!.startLine, startColumn: found[0]!.startColumn, endColumn: found[0]!.endColumn }).toEqual(first);
+    const second = place(text, `0x${encoded}`);
+    expect({ startLine: found[1]!.startLine, startColumn: found[1]!.startColumn }).toEqual({ startLine: 3, startColumn: second.startColumn });
+    expect(new Detector([githubPat], { decodeDepth: 0 }).detect({ text, path: 'dump.txt' })).toEqual([]);
+  });
+
+  it('stays within its budget on a line of hex text', () => {
+    const blob = Array.from({ length: 5_000 }, () => hex(`k${rng.string(ALNUM, 20)}`)).join(' ');
+    const runs = findEncodedRuns(blob, { chars: 10_000, runs: 100 });
+    expect(runs.length).toBeLessThanOrEqual(100);
+    expect(runs.reduce((n, r) => n + r.decoded.length, 0)).toBeLessThanOrEqual(10_000);
+  });
+});
+
+describe('YAML !!binary', () => {
+  it('joins a block scalar wrapped over lines and reports the token from its first line', () => {
+    const token = pat();
+    const encoded = b64(`github:\n  token: ${token}\n`);
+    const wrapped = encoded.match(/.{1,20}/g)!.map((l) => `    ${l}`).join('\n');
+    const text = `config:\n  blob: !!binary |\n${wrapped}\n  other: 1\n`;
+    const found = detector.detect({ text, path: 'values.yaml' });
+    expect(found.map((f) => f.secret)).toEqual([token]);
+    expect({ line: found[0]!.startLine, column: found[0]!.startColumn }).toEqual({ line: 3, column: 5 });
+    // a line holds less than the token, so only the joined block shows it
+    expect(new Detector([githubPat], { decodeDepth: 0 }).detect({ text, path: 'values.yaml' })).toEqual([]);
+  });
+
+  it('ends the block at the first line indented less, and refuses what is not base64', () => {
+    const text = `a: !!binary |\n  ${b64('first part of the data')}\nb: ${b64('not in the block!')}\n`;
+    expect(yamlBinaryBlock(text, text.indexOf('!!binary'))?.decoded).toBe('first part of the data');
+    expect(yamlBinaryBlock('a: !!binary |\n  not base64 at all!\n', 3)).toBeUndefined();
+    expect(yamlBinaryBlock(`a: !!binary ${b64('inline values are read by the base64 pass')}\n`, 3)).toBeUndefined();
+  });
+});
+
+describe('PEM blocks written as string literals', () => {
+  const pemRule: Rule = {
+    ...base,
+    id: 'test-pem',
+    pattern: '(?P<secret>-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\\s\\S]*?-----END (?:RSA |EC )?PRIVATE KEY-----)',
+    keywords: ['private key-----'],
+    tags: [],
+    scope: 'file',
+    skipFilters: true,
+    checksum: 'pem-private-key',
+  };
+  const pemDetector = new Detector([pemRule]);
+  const key = () => validators.get('pem-private-key')!.generate(rng, 'RSA');
+  const lines = (pem: string) => pem.trim().split('\n');
+
+  it('joins a key split over + concatenation (Java, JS, C#) and reports it from the first literal', () => {
+    const pem = key();
+    const literals = lines(pem).map((l) => `        "${l}\\n"`).join(' +\n');
+    const text = `class Keys {\n    static final String KEY =\n${literals};\n}\n`;
+    const found = pemDetector.detect({ text, path: 'src/Keys.java' });
+    expect(found).toHaveLength(1);
+    expect(found[0]!.secret.replace(/\s+/g, '')).toBe(pem.replace(/\s+/g, ''));
+    expect(found[0]!.startLine).toBe(3);
+    expect(found[0]!.startColumn).toBe(9);
+    expect(new Detector([pemRule], { decodeDepth: 0 }).detect({ text, path: 'src/Keys.java' })).toEqual([]);
+  });
+
+  it('joins adjacent Python literals, PHP `.` and arrays of lines', () => {
+    const pem = key();
+    const python = `KEY = (\n${lines(pem).map((l) => `    '${l}\\n'`).join('\n')}\n)\n`;
+    const php = `$key = ${lines(pem).map((l) => `"${l}\\n"`).join(' .\n  ')};\n`;
+    const array = `key = [\n${lines(pem).map((l) => `  "${l}"`).join(',\n')}\n]\n`;
+    for (const [text, path] of [[python, 'keys.py'], [php, 'keys.php'], [array, 'main.tf']] as const) {
+      expect(pemDetector.detect({ text, path }).map((f) => f.ruleId), path).toEqual(['test-pem']);
+    }
+  });
+
+  it('leaves a plain literal and code that only names the header alone', () => {
+    expect(joinPemLiterals('x = "-----BEGIN PRIVATE KEY-----"', 4)).toBeUndefined();
+    const text = 'if (pem.startsWith("-----BEGIN PRIVATE KEY-----") || pem.startsWith("-----BEGIN RSA PRIVATE KEY-----")) parse(pem);';
+    expect(pemDetector.detect({ text, path: 'a.ts' })).toEqual([]);
   });
 });
 

@@ -15,6 +15,7 @@ import { pypiMacaroonValidator } from './pypi-macaroon.js';
 import { onePasswordServiceAccountValidator } from './onepassword-service-account.js';
 import { mapboxTokenValidator } from './mapbox-token.js';
 import { upstashQstashTokenValidator } from './upstash-qstash-token.js';
+import { curve25519KeyValidator } from './curve25519-key.js';
 import type { Validator } from './validator.js';
 
 export type { Validator } from './validator.js';
@@ -37,6 +38,7 @@ const all: Validator[] = [
   onePasswordServiceAccountValidator,
   mapboxTokenValidator,
   upstashQstashTokenValidator,
+  curve25519KeyValidator,
 ];
 
 export const validators: ReadonlyMap<string, Validator> = new Map(all.map((v) => [v.name, v]));
