@@ -15,6 +15,8 @@ export interface CliIo {
   workerEntry?: URL;
   /** Cores to use for detection on large scans (default 1). */
   cores?: number;
+  /** This keyward by absolute paths (node and the CLI's script), for a hook that must run exactly it; absent in-process. */
+  self?: { node: string; script: string };
 }
 
 export const EXIT_OK = 0;
