@@ -308,3 +308,44 @@ describe('inputs', () => {
     expectNoSecret(r);
   });
 });
+
+describe('hostile file names cannot inject workflow commands', () => {
+  // A name that, printed raw, is three log lines: the runner would run `add-mask`, `warning` and a
+  // legacy `##[...]` command found anywhere on a line.
+  const hostile = 'a\n::add-mask::injected-mask\n::warning::injected-warning ##[notice]injected-legacy\n.env';
+  const hostileSecret = token(404);
+  let hostileRepo: TempRepo;
+  let hostileHead: string;
+
+  beforeAll(() => {
+    hostileRepo = TempRepo.create();
+    hostileRepo.write('README.md', '# hostile\n');
+    hostileRepo.commit('base');
+    hostileRepo.write(hostile, `TOKEN=${hostileSecret}\n`);
+    hostileHead = hostileRepo.commit(`add ${hostile}`);
+  });
+  afterAll(() => hostileRepo?.dispose());
+
+  /** Lines the runner would take as commands: `::` at the start after spaces, or `##[` anywhere. */
+  const commandLines = (stdout: string) => stdout.split(/\r?\n/).filter((l) => /^\s*::/.test(l) || l.includes('##['));
+
+  for (const mode of ['directory', 'history']) {
+    it(`mode ${mode}: the path is printed on one line, and only the action's own commands reach the log`, async () => {
+      const r = await runAction({
+        entry,
+        workspace: hostileRepo.dir,
+        eventName: 'workflow_dispatch',
+        event: {},
+        inputs: { token: 'test-token-not-a-secret', mode, 'upload-sarif': 'false', 'fail-on': 'any' },
+        env: { GITHUB_SHA: hostileHead, GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: REPOSITORY, GITHUB_API_URL: server.url },
+      });
+      runnerDirs.push(r.runnerDir);
+      expect(r.status, r.stdout + r.stderr).toBe(1);
+      expect(r.outputs.findings).toBe('1');
+      // The finding's line names the file, percent-encoded, on a single line.
+      expect(r.stdout).toContain('a%0A::add-mask::injected-mask%0A::warning::injected-warning ##%5Bnotice]injected-legacy%0A.env:1');
+      expect(commandLines(r.stdout)).toEqual(['::error::keyward found 1 secret (fail-on: any)']);
+      expect(r.stdout.includes(hostileSecret)).toBe(false);
+    });
+  }
+});
