@@ -349,3 +349,28 @@ describe('hostile file names cannot inject workflow commands', () => {
     });
   }
 });
+
+describe('a bad config file', () => {
+  it('fails the step with an ::error:: naming the file and key, without the credential pasted into it', async () => {
+    const configRepo = TempRepo.create();
+    const pasted = token(505);
+    configRepo.write('.keyward.yaml', `disabledRules: [${pasted}]\n`);
+    const sha = configRepo.commit('config');
+    try {
+      const r = await runAction({
+        entry,
+        workspace: configRepo.dir,
+        eventName: 'workflow_dispatch',
+        event: {},
+        inputs: { token: 'test-token-not-a-secret', 'upload-sarif': 'false' },
+        env: { GITHUB_SHA: sha, GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: REPOSITORY, GITHUB_API_URL: server.url },
+      });
+      runnerDirs.push(r.runnerDir);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(/^::error::.*\.keyward\.yaml: "ghp_\*{5}": names no rule/m);
+      for (let i = 0; i + 8 <= pasted.length; i++) expect(r.stdout.includes(pasted.slice(i, i + 8))).toBe(false);
+    } finally {
+      configRepo.dispose();
+    }
+  });
+});

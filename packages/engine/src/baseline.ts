@@ -2,6 +2,7 @@
 // timestamps or commit ids, so it does not churn and merges cleanly; `--baseline` then reports only
 // what is new. It holds a hash of each secret, never the secret.
 import { secretHash } from './fingerprint.js';
+import { quoteUserText } from './quote.js';
 import type { Finding } from './types.js';
 
 export const BASELINE_VERSION = 1;
@@ -46,7 +47,8 @@ export function parseBaseline(text: string, origin: string): Set<string> {
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new BaselineError(`${origin}: not valid JSON (${(error as Error).message})`);
+    // JSON.parse quotes the text around the fault, which may be a secret pasted into the file.
+    throw new BaselineError(`${origin}: not valid JSON (${quoteUserText((error as Error).message)})`);
   }
   const d = doc as Partial<Baseline>;
   if (!d || typeof d !== 'object' || d.tool !== 'keyward' || d.version !== BASELINE_VERSION || !Array.isArray(d.findings)) {
