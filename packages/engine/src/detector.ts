@@ -8,9 +8,10 @@ import { findSplitPairs } from './pairs.js';
 import { DEFAULT_DECODE_BUDGET, decodedWindow, findEncodedRuns, type DecodeBudget } from './decode.js';
 import { shannonEntropy } from './entropy.js';
 import { lookAlikeReason, type FilterContext } from './filters.js';
-import { fingerprintOf, redact } from './fingerprint.js';
+import { fingerprintOf } from './fingerprint.js';
 import { lineEndNear, lineStartNear } from './lines.js';
 import { KeywordPrefilter } from './prefilter.js';
+import { redactSecret } from './redact.js';
 import { compileRegex, resolveBackend, type CompiledRegex, type RegexBackendName } from './regex.js';
 import { decodeWithAscii } from './sources/text.js';
 import type { Allowlist, EncodedFragment, Finding, Fragment, Rule } from './types.js';
@@ -384,7 +385,7 @@ export class Detector {
         endLine: realLine(fragment, endLine),
         endColumn: c.end - lines.startOf(endLine) + 1,
         secret: c.secret,
-        redacted: redact(c.secret),
+        redacted: redactSecret(c.secret, rule),
         fingerprint: fingerprintOf(rule.id, fragment.path, c.secret),
         entropy: Math.round(c.entropy * 100) / 100,
       };
