@@ -299,6 +299,14 @@ describe('inputs', () => {
     expect(r.outputs).toEqual({});
   });
 
+  it('a credential pasted into the wrong input is not quoted back in the error', async () => {
+    const pasted = token(606);
+    const r = await run('pull_request', pullRequestEvent(), { 'fail-on': pasted });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('::error::input "fail-on" must be one of any, new, none, not "ghp_*****"');
+    for (let i = 0; i + 8 <= pasted.length; i++) expect(r.stdout.includes(pasted.slice(i, i + 8))).toBe(false);
+  });
+
   it('a refused upload is a warning with the fix, not a lost scan', async () => {
     server.failNext(403, 'Resource not accessible by integration');
     const r = await run('pull_request', pullRequestEvent(), { 'fail-on': 'none' });

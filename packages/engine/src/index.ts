@@ -23,6 +23,7 @@ export { decodeText, decodeWithAscii, fragmentText, looksBinary } from './source
 export { runScan, compareFindings } from './scan.js';
 export type { ScanOptions, ScanProgress } from './scan.js';
 export { parseIgnoreFile, IgnoreFileError, IGNORE_FILE_NAME } from './ignore-file.js';
+export { quoteUserText } from './quote.js';
 export { createBaseline, serializeBaseline, parseBaseline, BaselineError } from './baseline.js';
 export type { Baseline, BaselineEntry } from './baseline.js';
 export { renderText, summaryLine, formatBytes, formatCount } from './reporters/text.js';
