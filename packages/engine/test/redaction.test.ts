@@ -37,7 +37,8 @@ describe('redaction', () => {
     expect(fixedStartOfSecret('(?P<secret>xoxb?-[0-9]{10})')).toEqual(['xox']);
     expect(fixedStartOfSecret('(?P<secret>ghp_[a-z]+|gho_[a-z]+)')).toEqual([]);
     expect(redactSecret('AKIA' + 'Q'.repeat(16), { pattern: '(?P<secret>(?:AKIA|ASIA)[A-Z2-7]{16})', caseInsensitive: false })).toBe('AKIA*****');
-    expect(redactSecret('Ab3dEf6hIj9lMn2pQr5tUv8xYz1bCd4fGh7jKl0n', { pattern: 'secret=(?P<secret>[A-Za-z0-9/+]{40})', caseInsensitive: false })).toBe('*****');
+    const random40 = new SeededRandom('redaction').string('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 40);
+    expect(redactSecret(random40, { pattern: 'secret=(?P<secret>[A-Za-z0-9/+]{40})', caseInsensitive: false })).toBe('*****');
   });
 
   it('shows no character of the random part, for every example of every built-in rule', () => {
