@@ -16,7 +16,7 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(argv: string[], cwd: string, stdin = ''): Promise<CliRun> {
+export async function runCli(argv: string[], cwd: string, stdin = '', env: Record<string, string> = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -31,7 +31,7 @@ export async function runCli(argv: string[], cwd: string, stdin = ''): Promise<C
     },
     stdoutIsTTY: false,
     stderrIsTTY: false,
-    env: gitEnv(),
+    env: { ...gitEnv(), ...env },
     cwd,
     now: () => 0,
   };

@@ -32769,6 +32769,9 @@ function readSettings(getInput, env) {
     const baseline = getInput('baseline');
     if (baseline)
         settings.baselinePath = external_node_path_default().resolve(workspace, baseline);
+    const fingerprintKey = getInput('fingerprint-key') || env.KEYWARD_FINGERPRINT_KEY?.trim();
+    if (fingerprintKey)
+        settings.fingerprintKey = fingerprintKey;
     if (uploadSarif) {
         if (!SHA.test(settings.context.sha))
             throw new InputError('GITHUB_SHA is not a commit id: upload-sarif needs it (or set upload-sarif: false)');
@@ -32818,6 +32821,8 @@ const io = {
 async function main() {
     try {
         const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .readSettings */ .sb)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), process.env);
+        if (settings.fingerprintKey)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(settings.fingerprintKey);
         const outcome = await (0,_run_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .e)(settings, { io, sources: _sources_js__WEBPACK_IMPORTED_MODULE_5__/* .engineSources */ .$, git: _git_js__WEBPACK_IMPORTED_MODULE_2__/* .systemGit */ .O_, createClient: _keyward_github__WEBPACK_IMPORTED_MODULE_1__/* .createGitHubClient */ .LX, now: Date.now });
         if (outcome.failure)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(outcome.failure);
@@ -32851,8 +32856,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: ./packages/engine/src/index.ts + 49 modules
-var src = __nccwpck_require__(6130);
+// EXTERNAL MODULE: ./packages/engine/src/index.ts + 50 modules
+var src = __nccwpck_require__(9700);
 // EXTERNAL MODULE: ./packages/github/src/index.ts + 28 modules
 var github_src = __nccwpck_require__(8965);
 // EXTERNAL MODULE: ./actions/scan/src/git.ts
@@ -32872,8 +32877,9 @@ async function prepareScan(options) {
             regexBackend: 're2js',
             ...(options.configPath ? { configPath: options.configPath } : {}),
             ...(options.baselinePath ? { baselinePath: options.baselinePath } : {}),
+            ...(options.fingerprintKey ? { fingerprintKey: options.fingerprintKey } : {}),
         });
-        return { ...setup, baseline: setup.baseline ?? new Set() };
+        return { ...setup, baseline: setup.baseline ?? new src/* KnownFindings */.kW() };
     }
     catch (error) {
         // A bad or missing config, ignore file or baseline is the workflow author's to fix: an input error.
@@ -33102,12 +33108,12 @@ async function run(settings, deps) {
     };
     const notes = [];
     io.info(`keyward ${VERSION} on ${settings.context.eventName}: scanning ${resolved.label}`);
-    const fromTree = (result) => result.findings.map((finding) => ({ finding, file: prefix ? `${prefix}/${finding.path}` : finding.path, known: setup.baseline.has(finding.fingerprint) }));
+    const fromTree = (result) => result.findings.map((finding) => ({ finding, file: prefix ? `${prefix}/${finding.path}` : finding.path, known: setup.baseline.has(finding) }));
     const fromGit = (result) => result.findings
         .filter((f) => inScanRoot(f.path))
         .map((finding) => {
         const commit = finding.commit?.sha ?? (resolved.kind === 'diff' ? resolved.head : undefined);
-        return { finding, file: finding.path, known: setup.baseline.has(finding.fingerprint), ...(commit ? { commit } : {}) };
+        return { finding, file: finding.path, known: setup.baseline.has(finding), ...(commit ? { commit } : {}) };
     });
     let primary;
     let primaryResult;
@@ -33207,7 +33213,7 @@ async function run(settings, deps) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ engineSources)
 /* harmony export */ });
-/* harmony import */ var _keyward_engine__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6130);
+/* harmony import */ var _keyward_engine__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9700);
 // The seam between the action and the engine's sources. The action asks for "the files", "the lines
 // base..head added" or "the whole history"; which engine function answers is decided here only.
 
@@ -33225,7 +33231,7 @@ const engineSources = {
 
 /***/ }),
 
-/***/ 6130:
+/***/ 9700:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33233,6 +33239,7 @@ const engineSources = {
 __nccwpck_require__.d(__webpack_exports__, {
   wz: () => (/* reexport */ IGNORE_FILE_NAME),
   Eo: () => (/* reexport */ INLINE_ALLOW),
+  kW: () => (/* reexport */ KnownFindings),
   w3: () => (/* reexport */ SetupError),
   Ep: () => (/* reexport */ buildSarif),
   z3: () => (/* reexport */ formatBytes),
@@ -33243,7 +33250,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   qW: () => (/* reexport */ scanGitHistory)
 });
 
-// UNUSED EXPORTS: BaselineError, ByteReader, CONFIG_FILE_NAMES, ConfigError, DEFAULT_MAX_FILE_SIZE, Detector, DetectorPool, FINGERPRINT_KEY, GitError, GitMissingCommitError, GitRunner, IgnoreFileError, KeywordPrefilter, ObjectIdSet, RegexSyntaxError, RuleError, SARIF_SCHEMA, SeededRandom, addedLinesOf, alphabetOf, assertUniqueIds, availableBackends, builtinRules, compareFindings, compileRegex, createBaseline, decodeText, decodeWithAscii, defaultConfig, expandExample, fingerprintOf, formatCount, fragmentText, historyLogArgs, isDetectorWorker, isTemplate, loadRuleDirectory, loadRuleDocuments, loadRuleSources, lookAlikeReason, looksBinary, parseBaseline, parseConfig, parseIgnoreFile, parseRule, parseRuleDocument, parseRuleFile, parseSize, redact, renderJson, renderSarif, renderText, resolveBackend, resolveRules, ruleName, scanGitStaged, secretHash, serializeBaseline, serveDetector, shannonEntropy, splitArguments, summaryLine, unquoteGitPath, validators
+// UNUSED EXPORTS: BASELINE_VERSION, BaselineError, ByteReader, CONFIG_FILE_NAMES, ConfigError, DEFAULT_MAX_FILE_SIZE, Detector, DetectorPool, FINGERPRINT_KEY, FINGERPRINT_VERSION, GitError, GitMissingCommitError, GitRunner, IgnoreFileError, KeywordPrefilter, ObjectIdSet, RegexSyntaxError, RuleError, SARIF_SCHEMA, SeededRandom, addedLinesOf, alphabetOf, assertUniqueIds, availableBackends, builtinRules, compareFindings, compileRegex, createBaseline, decodeText, decodeWithAscii, defaultConfig, expandExample, fingerprintOf, formatCount, fragmentText, historyLogArgs, isDetectorWorker, isGuessable, isTemplate, legacyFingerprintOf, loadRuleDirectory, loadRuleDocuments, loadRuleSources, lookAlikeReason, looksBinary, parseBaseline, parseConfig, parseIgnoreFile, parseRule, parseRuleDocument, parseRuleFile, parseSize, redact, renderJson, renderSarif, renderText, resolveBackend, resolveRules, ruleName, scanGitStaged, serializeBaseline, serveDetector, shannonEntropy, splitArguments, summaryLine, unquoteGitPath, validators
 
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/re2js@2.10.0/node_modules/re2js/build/index.js
 /*!
@@ -42154,16 +42161,62 @@ function lookAlikeReason(secret, context) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/engine/src/fingerprint.ts
 
-/**
- * Content-based: rule id + path + secret, never a line number or a commit, so a baseline or an ignore
- * entry survives rebases, squashes and unrelated edits. 32 hex characters (128 bits).
- */
-function fingerprintOf(ruleId, path, secret) {
-    return (0,external_node_crypto_.createHash)('sha256').update(`${ruleId}\0${path}\0${secret}`).digest('hex').slice(0, 32);
+
+// A fingerprint names a finding by content: rule id + repository-relative path + secret, never a line
+// number or a commit, so a baseline or an ignore entry survives rebases, squashes and unrelated edits.
+// It is printed in annotations, SARIF and summaries, so it must not let anyone test guesses of the
+// secret offline. Version 2 (docs/fingerprints.md):
+// - with a fingerprint key (KEYWARD_FINGERPRINT_KEY, kept as a CI secret): HMAC-SHA256 under that key;
+//   without the key a fingerprint says nothing about the secret;
+// - without a key, a secret that a person may have chosen (a generic or password rule, or one with less
+//   than STRONG_BITS of estimated randomness) goes through scrypt (8 MiB, 10-20 ms a guess), salted
+//   with rule id and path, so a word list costs an attacker that much per word per fingerprint;
+// - a machine-made token of at least STRONG_BITS (a provider format) is hashed once, salted likewise:
+//   no guess list reaches 128 random bits, so slowing it buys nothing and would slow large scans.
+// Stable across machines (no per-machine salt): baselines and code-scanning alerts match everywhere.
+const FINGERPRINT_VERSION = 2;
+const DOMAIN = 'keyward-fingerprint-v2';
+const STRONG_BITS = 128;
+// scrypt cost: N = 2^13, r = 8 -> 8 MiB of memory and about 10-20 ms of one core per evaluation.
+const SCRYPT = { N: 1 << 13, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const HUMAN_CHOSEN_TAGS = new Set(['generic', 'password']);
+/** Estimated randomness of a secret in bits: Shannon entropy per character times length. */
+function estimatedBits(secret) {
+    return shannonEntropy(secret) * secret.length;
 }
-/** A hash of the secret alone, for baselines that must not hold the secret itself. */
-function fingerprint_secretHash(secret) {
-    return createHash('sha256').update(secret).digest('hex').slice(0, 32);
+/** True when the value may be one a person chose, so a guess list could reach it. */
+function isGuessable(rule, secret) {
+    return (rule.tags ?? []).some((t) => HUMAN_CHOSEN_TAGS.has(t)) || estimatedBits(secret) < STRONG_BITS;
+}
+// One evaluation per distinct (rule, path, secret) in a process: a history scan meets the same key in
+// many versions of a file. Bounded, and keyed by a hash so the map holds no secret.
+const MEMO_LIMIT = 20_000;
+const memo = new Map();
+/**
+ * The version 2 fingerprint: 32 hex characters. `key` is the fingerprint key, when one is configured.
+ */
+function fingerprintOf(rule, path, secret, key) {
+    const salt = `${DOMAIN}\0${rule.id}\0${path}`;
+    if (key)
+        return (0,external_node_crypto_.createHmac)('sha256', key).update(`${salt}\0${secret}`).digest('hex').slice(0, 32);
+    if (!isGuessable(rule, secret))
+        return (0,external_node_crypto_.createHash)('sha256').update(`${salt}\0${secret}`).digest('hex').slice(0, 32);
+    const memoKey = (0,external_node_crypto_.createHash)('sha256').update(`${salt}\0${secret}`).digest('base64');
+    let fingerprint = memo.get(memoKey);
+    if (fingerprint === undefined) {
+        fingerprint = (0,external_node_crypto_.scryptSync)(secret, salt, 16, SCRYPT).toString('hex');
+        if (memo.size >= MEMO_LIMIT)
+            memo.clear();
+        memo.set(memoKey, fingerprint);
+    }
+    return fingerprint;
+}
+/**
+ * The version 1 fingerprint, sha256(rule, path, secret): still recognised in .keywardignore files and
+ * version 1 baselines so that they keep working until migrated, never printed or written any more.
+ */
+function legacyFingerprintOf(ruleId, path, secret) {
+    return (0,external_node_crypto_.createHash)('sha256').update(`${ruleId}\0${path}\0${secret}`).digest('hex').slice(0, 32);
 }
 /**
  * Show only a short prefix that identifies the kind of credential (ghp_, AKIA, sk_live_…) and never
@@ -42667,7 +42720,7 @@ class detector_Detector {
                 endColumn: c.end - lines.startOf(endLine) + 1,
                 secret: c.secret,
                 redacted: redact(c.secret),
-                fingerprint: fingerprintOf(rule.id, fragment.path, c.secret),
+                fingerprint: fingerprintOf(rule, fragment.path, c.secret, this.options.fingerprintKey),
                 entropy: Math.round(c.entropy * 100) / 100,
             };
             if (fragment.commit)
@@ -42815,6 +42868,34 @@ class LineIndex {
         const cached = this.cachedLine;
         cached.allows ??= text.includes(INLINE_ALLOW);
         return cached.allows;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/known-findings.ts
+// Fingerprints a scan already knows (.keywardignore, a baseline). An entry may still be a version 1
+// fingerprint written before fingerprints were salted and slowed (docs/fingerprints.md); those keep
+// matching, and each match is counted so that the user is told to migrate.
+
+class KnownFindings {
+    fingerprints;
+    /** Findings matched through a version 1 fingerprint, by their current fingerprint. */
+    legacyMatches = new Map();
+    constructor(fingerprints = new Set()) {
+        this.fingerprints = fingerprints;
+    }
+    get size() {
+        return this.fingerprints.size;
+    }
+    has(finding) {
+        if (this.fingerprints.size === 0)
+            return false;
+        if (this.fingerprints.has(finding.fingerprint))
+            return true;
+        const legacy = legacyFingerprintOf(finding.ruleId, finding.path, finding.secret);
+        if (!this.fingerprints.has(legacy))
+            return false;
+        this.legacyMatches.set(finding.fingerprint, legacy);
+        return true;
     }
 }
 
@@ -43364,11 +43445,11 @@ async function runScan(events, options) {
     const reportedInHistory = new Set();
     const take = (found) => {
         for (const finding of found) {
-            if (options.ignoredFingerprints?.has(finding.fingerprint)) {
+            if (options.ignoredFingerprints?.has(finding)) {
                 stats.suppressed.ignoreFile++;
                 continue;
             }
-            if (options.baseline?.has(finding.fingerprint)) {
+            if (options.baseline?.has(finding)) {
                 stats.suppressed.baseline++;
                 continue;
             }
@@ -43456,51 +43537,6 @@ function parseIgnoreFile(text, origin) {
             throw new IgnoreFileError(`${origin}:${i + 1}: "${line.slice(0, 40)}" is not a keyward fingerprint (32 hex characters)`);
         }
         out.add(line);
-    });
-    return out;
-}
-
-;// CONCATENATED MODULE: ./packages/engine/src/baseline.ts
-// A baseline records known findings by content fingerprint only: sorted, with no line numbers,
-// timestamps or commit ids, so it does not churn and merges cleanly; `--baseline` then reports only
-// what is new. It holds a hash of each secret, never the secret.
-
-const BASELINE_VERSION = 1;
-class BaselineError extends Error {
-}
-function createBaseline(findings) {
-    const byFingerprint = new Map();
-    for (const f of findings) {
-        byFingerprint.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, secretHash: secretHash(f.secret) });
-    }
-    // Code-point order, not localeCompare: the file must be byte-identical on every machine and locale.
-    const entries = [...byFingerprint.values()].sort((a, b) => byCodePoint(a.path, b.path) || byCodePoint(a.ruleId, b.ruleId) || byCodePoint(a.fingerprint, b.fingerprint));
-    return { version: BASELINE_VERSION, tool: 'keyward', findings: entries };
-}
-function byCodePoint(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-function serializeBaseline(baseline) {
-    return `${JSON.stringify(baseline, null, 2)}\n`;
-}
-function parseBaseline(text, origin) {
-    let doc;
-    try {
-        doc = JSON.parse(text);
-    }
-    catch (error) {
-        throw new BaselineError(`${origin}: not valid JSON (${error.message})`);
-    }
-    const d = doc;
-    if (!d || typeof d !== 'object' || d.tool !== 'keyward' || d.version !== BASELINE_VERSION || !Array.isArray(d.findings)) {
-        throw new BaselineError(`${origin}: not a keyward baseline (expected {"version": 1, "tool": "keyward", "findings": [...]}); create one with \`keyward baseline create\``);
-    }
-    const out = new Set();
-    d.findings.forEach((entry, i) => {
-        if (!entry || typeof entry.fingerprint !== 'string' || !/^[0-9a-f]{32}$/.test(entry.fingerprint)) {
-            throw new BaselineError(`${origin}: findings[${i}].fingerprint must be 32 hex characters`);
-        }
-        out.add(entry.fingerprint);
     });
     return out;
 }
@@ -43601,7 +43637,7 @@ function renderText(result, options) {
 
 ;// CONCATENATED MODULE: ./packages/engine/src/reporters/sarif.ts
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-const FINGERPRINT_KEY = 'keywardFingerprint/v1';
+const FINGERPRINT_KEY = 'keywardFingerprint/v2';
 // GitHub reads security-severity as CVSS-like: >9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, <4 low.
 const SECURITY_SEVERITY = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
 const LEVEL = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
@@ -44597,10 +44633,51 @@ class DetectorPool {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/engine/src/baseline.ts
+const BASELINE_VERSION = 2;
+class BaselineError extends Error {
+}
+function createBaseline(findings) {
+    const byFingerprint = new Map();
+    for (const f of findings)
+        byFingerprint.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path });
+    // Code-point order, not localeCompare: the file must be byte-identical on every machine and locale.
+    const entries = [...byFingerprint.values()].sort((a, b) => byCodePoint(a.path, b.path) || byCodePoint(a.ruleId, b.ruleId) || byCodePoint(a.fingerprint, b.fingerprint));
+    return { version: BASELINE_VERSION, tool: 'keyward', findings: entries };
+}
+function byCodePoint(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function serializeBaseline(baseline) {
+    return `${JSON.stringify(baseline, null, 2)}\n`;
+}
+function parseBaseline(text, origin) {
+    let doc;
+    try {
+        doc = JSON.parse(text);
+    }
+    catch (error) {
+        throw new BaselineError(`${origin}: not valid JSON (${error.message})`);
+    }
+    const d = doc;
+    if (!d || typeof d !== 'object' || d.tool !== 'keyward' || (d.version !== 1 && d.version !== 2) || !Array.isArray(d.findings)) {
+        throw new BaselineError(`${origin}: not a keyward baseline (expected {"version": ${BASELINE_VERSION}, "tool": "keyward", "findings": [...]}); create one with \`keyward baseline create\``);
+    }
+    const fingerprints = new Set();
+    d.findings.forEach((entry, i) => {
+        if (!entry || typeof entry.fingerprint !== 'string' || !/^[0-9a-f]{32}$/.test(entry.fingerprint)) {
+            throw new BaselineError(`${origin}: findings[${i}].fingerprint must be 32 hex characters`);
+        }
+        fingerprints.add(entry.fingerprint);
+    });
+    return { version: d.version, fingerprints };
+}
+
 ;// CONCATENATED MODULE: ./packages/engine/src/setup.ts
 // Everything a scan needs besides its source, built the same way by the CLI and the scan action: the
 // config file (given, else .keyward.yaml in the scanned folder), the detector from built-in and custom
 // rules, .keywardignore, and an optional baseline. Every problem is a SetupError naming the file.
+
 
 
 
@@ -44641,6 +44718,8 @@ async function prepareScan(options) {
     }
     const detector = checked(() => {
         const detectorOptions = { regexBackend: options.regexBackend, ruleAllowlists: config.ruleAllowlists };
+        if (options.fingerprintKey)
+            detectorOptions.fingerprintKey = options.fingerprintKey;
         if (config.allowlist)
             detectorOptions.allowlist = config.allowlist;
         return new detector_Detector(resolveRules(builtinRules(), config), detectorOptions);
@@ -44651,16 +44730,19 @@ async function prepareScan(options) {
         const text = await readUserFile(ignoreFile, IGNORE_FILE_NAME);
         ignored = checked(() => parseIgnoreFile(text, origin(ignoreFile)));
     }
-    const setup = { config, detector, ignored };
+    const setup = { config, detector, ignored: new KnownFindings(ignored) };
     if (options.baselinePath) {
         const baselinePath = options.baselinePath;
         const text = await readUserFile(baselinePath, 'baseline');
-        setup.baseline = checked(() => parseBaseline(text, origin(baselinePath)));
+        const parsed = checked(() => parseBaseline(text, origin(baselinePath)));
+        setup.baseline = new KnownFindings(parsed.fingerprints);
+        setup.baselineVersion = parsed.version;
     }
     return setup;
 }
 
 ;// CONCATENATED MODULE: ./packages/engine/src/index.ts
+
 
 
 
@@ -49864,8 +49946,8 @@ async function uploadSarif(client, log, target, options = {}) {
     }
 }
 
-// EXTERNAL MODULE: ./packages/engine/src/index.ts + 49 modules
-var src = __nccwpck_require__(6130);
+// EXTERNAL MODULE: ./packages/engine/src/index.ts + 50 modules
+var src = __nccwpck_require__(9700);
 ;// CONCATENATED MODULE: ./packages/github/src/annotations.ts
 // Pull-request annotations for findings: one per finding, on the exact lines, with the rule, the
 // redacted value and how to allow a false positive. Never the secret: only `redacted` is read.
@@ -58732,11 +58814,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -61443,7 +61526,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)

@@ -38,6 +38,8 @@ export interface ScanActionSettings {
   mode: Mode;
   configPath?: string;
   baselinePath?: string;
+  /** The `fingerprint-key` input, else KEYWARD_FINGERPRINT_KEY: keyed fingerprints (docs/fingerprints.md). */
+  fingerprintKey?: string;
   failOn: FailOn;
   uploadSarif: boolean;
   /** The `category` input; empty: chosen from what was scanned. */
@@ -176,6 +178,8 @@ export function readSettings(getInput: GetInput, env: NodeJS.ProcessEnv): ScanAc
   if (config) settings.configPath = path.resolve(workspace, config);
   const baseline = getInput('baseline');
   if (baseline) settings.baselinePath = path.resolve(workspace, baseline);
+  const fingerprintKey = getInput('fingerprint-key') || env.KEYWARD_FINGERPRINT_KEY?.trim();
+  if (fingerprintKey) settings.fingerprintKey = fingerprintKey;
   if (uploadSarif) {
     if (!SHA.test(settings.context.sha)) throw new InputError('GITHUB_SHA is not a commit id: upload-sarif needs it (or set upload-sarif: false)');
     if (!settings.context.ref.startsWith('refs/')) throw new InputError('GITHUB_REF is not a full ref: upload-sarif needs it (or set upload-sarif: false)');

@@ -21,6 +21,7 @@ const io: ActionIo = {
 async function main(): Promise<void> {
   try {
     const settings = readSettings((name) => core.getInput(name), process.env);
+    if (settings.fingerprintKey) core.setSecret(settings.fingerprintKey);
     const outcome = await run(settings, { io, sources: engineSources, git: systemGit, createClient: createGitHubClient, now: Date.now });
     if (outcome.failure) core.setFailed(escapeLogText(outcome.failure));
   } catch (error) {

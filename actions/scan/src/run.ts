@@ -138,13 +138,13 @@ export async function run(settings: ScanActionSettings, deps: RunDeps): Promise<
   io.info(`keyward ${VERSION} on ${settings.context.eventName}: scanning ${resolved.label}`);
 
   const fromTree = (result: ScanResult): ReportedFinding[] =>
-    result.findings.map((finding) => ({ finding, file: prefix ? `${prefix}/${finding.path}` : finding.path, known: setup.baseline.has(finding.fingerprint) }));
+    result.findings.map((finding) => ({ finding, file: prefix ? `${prefix}/${finding.path}` : finding.path, known: setup.baseline.has(finding) }));
   const fromGit = (result: ScanResult): ReportedFinding[] =>
     result.findings
       .filter((f) => inScanRoot(f.path))
       .map((finding) => {
         const commit = finding.commit?.sha ?? (resolved.kind === 'diff' ? resolved.head : undefined);
-        return { finding, file: finding.path, known: setup.baseline.has(finding.fingerprint), ...(commit ? { commit } : {}) };
+        return { finding, file: finding.path, known: setup.baseline.has(finding), ...(commit ? { commit } : {}) };
       });
 
   let primary: ReportedFinding[];

@@ -1,11 +1,12 @@
 // The scan action as the runner runs it: the committed bundle, copied where no node_modules can be
 // reached, started with INPUT_* variables and real-shaped event payloads against a real git repository,
 // uploading to a local stand-in for GitHub's code-scanning endpoint.
+import { createHmac, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SeededRandom, secretHash, validators } from '@keyward/engine';
+import { SeededRandom, validators } from '@keyward/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCodeScanningServer, type CodeScanningServer } from '../../../test/support/code-scanning-server.js';
 import { TempRepo } from '../../../test/support/git-repo.js';
@@ -170,7 +171,7 @@ describe('pull_request', () => {
     // The analysis describes the whole checked-out tree (so code scanning keeps the old alert open) plus the diff.
     const where = upload.sarif.runs[0].results.map((r: any) => `${r.ruleId} ${r.locations[0].physicalLocation.artifactLocation.uri}:${r.locations[0].physicalLocation.region.startLine}`);
     expect(where.sort()).toEqual(['github-pat config/old.env:2', 'github-pat src/app.ts:3']);
-    for (const r of upload.sarif.runs[0].results) expect(r.partialFingerprints['keywardFingerprint/v1']).toMatch(/^[0-9a-f]{32}$/);
+    for (const r of upload.sarif.runs[0].results) expect(r.partialFingerprints['keywardFingerprint/v2']).toMatch(/^[0-9a-f]{32}$/);
     expect(JSON.parse(readFileSync(result.outputs['sarif-file']!, 'utf8'))).toEqual(upload.sarif);
   });
 
@@ -256,9 +257,9 @@ describe('inputs', () => {
     writeFileSync(
       baselineFile,
       JSON.stringify({
-        version: 1,
+        version: 2,
         tool: 'keyward',
-        findings: [{ fingerprint: app.partialFingerprints['keywardFingerprint/v1'], ruleId: 'github-pat', path: 'src/app.ts', secretHash: secretHash(newSecret) }],
+        findings: [{ fingerprint: app.partialFingerprints['keywardFingerprint/v2'], ruleId: 'github-pat', path: 'src/app.ts' }],
       }),
     );
     const lenient = await run('pull_request', pullRequestEvent(), { 'upload-sarif': 'false', baseline: baselineFile });
@@ -269,6 +270,19 @@ describe('inputs', () => {
     const strict = await run('pull_request', pullRequestEvent(), { 'upload-sarif': 'false', baseline: baselineFile, 'fail-on': 'any' });
     expect(strict.status).toBe(1);
     expect(strict.stdout).toContain('::error::keyward found 1 secret (fail-on: any)');
+  });
+
+  it('fingerprint-key: fingerprints become an HMAC under the key, and the key is masked first', async () => {
+    const key = `fp-key-${randomUUID()}`;
+    const keyed = await run('pull_request', pullRequestEvent(), { 'upload-sarif': 'false', 'fail-on': 'none', 'fingerprint-key': key });
+    expect(keyed.stdout.split('\n')[0]).toBe(`::add-mask::${key}`);
+    const sarif = JSON.parse(readFileSync(keyed.outputs['sarif-file']!, 'utf8'));
+    const app = sarif.runs[0].results.find((r: any) => r.locations[0].physicalLocation.artifactLocation.uri === 'src/app.ts');
+    const expected = createHmac('sha256', key).update(`keyward-fingerprint-v2\0github-pat\0src/app.ts\0${newSecret}`).digest('hex').slice(0, 32);
+    expect(app.partialFingerprints['keywardFingerprint/v2']).toBe(expected);
+    const viaEnv = await run('pull_request', pullRequestEvent(), { 'upload-sarif': 'false', 'fail-on': 'none' }, { KEYWARD_FINGERPRINT_KEY: key });
+    const again = JSON.parse(readFileSync(viaEnv.outputs['sarif-file']!, 'utf8'));
+    expect(again.runs[0].results.map((r: any) => r.partialFingerprints)).toEqual(sarif.runs[0].results.map((r: any) => r.partialFingerprints));
   });
 
   it('path: scans one folder, and annotations and SARIF still name repository-relative files', async () => {

@@ -10758,30 +10758,279 @@ function extend(target) {
 /***/ }),
 
 /***/ 4173:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.baselineCommand = baselineCommand;
 // `keyward baseline create [PATH] [scan options] > .keyward-baseline.json`: record today's findings so
-// later scans with --baseline report only new ones.
+// later scans with --baseline report only new ones. `keyward baseline migrate --baseline OLD`: rewrite a
+// baseline (version 1, or one made with another fingerprint key) with today's fingerprints, keeping
+// exactly the findings it already knew.
+const promises_1 = __nccwpck_require__(1455);
+const node_path_1 = __importDefault(__nccwpck_require__(6760));
 const engine_1 = __nccwpck_require__(9261);
 const io_js_1 = __nccwpck_require__(229);
 const scan_js_1 = __nccwpck_require__(1843);
+const USAGE = `usage: keyward baseline create [PATH] [scan options] [-o FILE]
+       keyward baseline migrate [PATH] --baseline OLD [scan options] [-o FILE]
+       keyward baseline import FILE [--from gitleaks-report|gitleaksignore|detect-secrets] [PATH] [scan options] [-o FILE]
+
+create   record every finding of the scan (no secrets, no hashes of them) as a version 2 baseline
+migrate  scan again and write the findings that OLD already knew with today's fingerprints; entries of
+         OLD that no longer match a finding are dropped and counted
+import   scan, and record as known the findings another scanner already knew: a gitleaks JSON report
+         or .gitleaksignore (match by file and line, or by the secret when the report has it), or a
+         detect-secrets .secrets.baseline (by file and SHA-1 of the secret, or line). Scan the same
+         way the record was made (--history for \`gitleaks git\`). Entries with no keyward finding
+         are counted and listed by file and line.
+`;
 async function baselineCommand(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub !== 'create')
-        throw new io_js_1.UsageError('usage: keyward baseline create [PATH] [scan options] [-o FILE]');
-    const settings = (0, scan_js_1.parseScanArgs)(rest, io);
+    if (sub === '--help' || sub === '-h' || rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(USAGE);
+        return io_js_1.EXIT_OK;
+    }
+    if (sub === 'create')
+        return create(rest, io);
+    if (sub === 'migrate')
+        return migrate(rest, io);
+    if (sub === 'import')
+        return importPeer(rest, io);
+    throw new io_js_1.UsageError(USAGE.trimEnd());
+}
+async function create(argv, io) {
+    const settings = (0, scan_js_1.parseScanArgs)(argv, io);
     if (settings.baselinePath)
         throw new io_js_1.UsageError('baseline create records every finding; drop --baseline');
     const result = await (0, scan_js_1.executeScan)({ ...settings, progress: false }, io);
-    const text = (0, engine_1.serializeBaseline)((0, engine_1.createBaseline)(result.findings));
-    if (settings.output)
-        await (0, scan_js_1.writeReport)(settings.output, text);
+    await emit((0, engine_1.serializeBaseline)((0, engine_1.createBaseline)(result.findings)), settings.output, io);
+    io.stderr(`baseline: ${result.findings.length} finding(s) recorded\n`);
+    return io_js_1.EXIT_OK;
+}
+async function migrate(argv, io) {
+    const settings = (0, scan_js_1.parseScanArgs)(argv, io);
+    const oldPath = settings.baselinePath;
+    if (!oldPath)
+        throw new io_js_1.UsageError('baseline migrate needs --baseline OLD: the baseline to rewrite');
+    const origin = node_path_1.default.relative(io.cwd, oldPath) || oldPath;
+    let text;
+    try {
+        text = await (0, promises_1.readFile)(oldPath, 'utf8');
+    }
+    catch (error) {
+        throw new io_js_1.UsageError(`cannot read baseline ${origin}: ${error.code ?? String(error)}`);
+    }
+    let old;
+    try {
+        old = (0, engine_1.parseBaseline)(text, origin);
+    }
+    catch (error) {
+        if (error instanceof engine_1.BaselineError)
+            throw new io_js_1.UsageError(error.message);
+        throw error;
+    }
+    // Scan with no baseline, then keep what the old one knew, by either fingerprint version.
+    const { baselinePath: _unused, ...scan } = settings;
+    const result = await (0, scan_js_1.executeScan)({ ...scan, progress: false }, io);
+    const known = new engine_1.KnownFindings(old.fingerprints);
+    const kept = result.findings.filter((f) => known.has(f));
+    const matched = new Set(kept.map((f) => (old.fingerprints.has(f.fingerprint) ? f.fingerprint : known.legacyMatches.get(f.fingerprint))));
+    const baseline = (0, engine_1.createBaseline)(kept);
+    await emit((0, engine_1.serializeBaseline)(baseline), settings.output, io);
+    const dropped = old.fingerprints.size - matched.size;
+    io.stderr(`baseline migrate: ${baseline.findings.length} finding(s) kept from a version ${old.version} baseline of ${old.fingerprints.size}` +
+        `${dropped > 0 ? `; ${dropped} entr${dropped === 1 ? 'y' : 'ies'} matched no finding and ${dropped === 1 ? 'was' : 'were'} dropped` : ''}\n`);
+    return io_js_1.EXIT_OK;
+}
+const PEER_FORMATS = ['gitleaks-report', 'gitleaksignore', 'detect-secrets'];
+async function importPeer(argv, io) {
+    const [file, ...rest] = argv;
+    if (!file || file.startsWith('-'))
+        throw new io_js_1.UsageError('baseline import needs the FILE to import: a gitleaks report, a .gitleaksignore or a .secrets.baseline');
+    let format;
+    const fromAt = rest.indexOf('--from');
+    if (fromAt >= 0) {
+        format = rest[fromAt + 1];
+        if (!PEER_FORMATS.includes(format))
+            throw new io_js_1.UsageError(`--from must be one of ${PEER_FORMATS.join(', ')}`);
+        rest.splice(fromAt, 2);
+    }
+    const settings = (0, scan_js_1.parseScanArgs)(rest, io);
+    if (settings.baselinePath)
+        throw new io_js_1.UsageError('baseline import records findings; drop --baseline');
+    const source = node_path_1.default.resolve(io.cwd, file);
+    const origin = node_path_1.default.relative(io.cwd, source) || source;
+    let entries;
+    try {
+        entries = (0, engine_1.parsePeerFile)(await (0, promises_1.readFile)(source, 'utf8'), origin, format);
+    }
+    catch (error) {
+        if (error instanceof engine_1.PeerImportError)
+            throw new io_js_1.UsageError(error.message);
+        throw new io_js_1.UsageError(`cannot read ${origin}: ${error.code ?? String(error)}`);
+    }
+    const result = await (0, scan_js_1.executeScan)({ ...settings, progress: false }, io);
+    const { known, unmatched } = (0, engine_1.matchPeerEntries)(result.findings, entries);
+    await emit((0, engine_1.serializeBaseline)((0, engine_1.createBaseline)(known)), settings.output, io);
+    io.stderr(`baseline import: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} in ${origin}; ${known.length} keyward finding(s) recorded as known; ${unmatched.length} entr${unmatched.length === 1 ? 'y' : 'ies'} matched no keyward finding\n`);
+    for (const e of unmatched.slice(0, 50))
+        io.stderr(`  not matched: ${escapeForTerminal(e.file)}${e.startLine ? `:${e.startLine}` : ''}${e.peerRule ? ` (${escapeForTerminal(e.peerRule)})` : ''}\n`);
+    if (unmatched.length > 50)
+        io.stderr(`  ... and ${unmatched.length - 50} more\n`);
+    return io_js_1.EXIT_OK;
+}
+/** Names from another tool's file, shown on one line: control characters escaped. */
+function escapeForTerminal(text) {
+    return JSON.stringify(text).slice(1, -1);
+}
+async function emit(text, output, io) {
+    if (output)
+        await (0, scan_js_1.writeReport)(output, text);
     else
         io.stdout(text);
-    io.stderr(`baseline: ${result.findings.length} finding(s) recorded\n`);
+}
+
+
+/***/ }),
+
+/***/ 1232:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.configCommand = configCommand;
+// `keyward config import .gitleaks.toml [-o .keyward.yaml]`: a gitleaks configuration's allowlists and
+// custom rules as a keyward config. What has no keyward equivalent is listed, never dropped silently.
+const promises_1 = __nccwpck_require__(1455);
+const node_path_1 = __importDefault(__nccwpck_require__(6760));
+const engine_1 = __nccwpck_require__(9261);
+const io_js_1 = __nccwpck_require__(229);
+const scan_js_1 = __nccwpck_require__(1843);
+const USAGE = `usage: keyward config import FILE [-o OUT]
+
+import   convert a .gitleaks.toml: [extend] useDefault, [[rules]] (regex, secretGroup, entropy, keywords,
+         tags, allowlists) and [allowlist]/[[allowlists]] (paths as pathRegexes, regexes, regexTarget,
+         stopwords). Rules and settings keyward cannot run as written (not RE2, no keywords, a path-only
+         rule, commit allowlists) are listed on stderr with the reason. Writes YAML to stdout or OUT.
+`;
+async function configCommand(argv, io) {
+    const [sub, ...rest] = argv;
+    if (!sub || sub === '--help' || sub === '-h' || rest.includes('--help') || rest.includes('-h')) {
+        io.stdout(USAGE);
+        return sub ? io_js_1.EXIT_OK : 2;
+    }
+    if (sub !== 'import')
+        throw new io_js_1.UsageError(USAGE.trimEnd());
+    const { values, positionals } = (0, io_js_1.parseCommandArgs)({ args: rest, options: { output: { type: 'string', short: 'o' } }, strict: true, allowPositionals: true });
+    if (positionals.length !== 1)
+        throw new io_js_1.UsageError('config import takes one FILE (a .gitleaks.toml)');
+    const file = node_path_1.default.resolve(io.cwd, positionals[0]);
+    const origin = node_path_1.default.relative(io.cwd, file) || file;
+    let text;
+    try {
+        text = await (0, promises_1.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        throw new io_js_1.UsageError(`cannot read ${origin}: ${error.code ?? String(error)}`);
+    }
+    let converted;
+    try {
+        converted = (0, engine_1.importGitleaksConfig)(text, origin);
+    }
+    catch (error) {
+        if (error instanceof engine_1.PeerImportError)
+            throw new io_js_1.UsageError(error.message);
+        throw error;
+    }
+    // What we write must load: the same parser a scan uses, examples and patterns checked.
+    (0, engine_1.parseConfig)(converted.yaml, 'the converted config');
+    if (values.output)
+        await (0, scan_js_1.writeReport)(node_path_1.default.resolve(io.cwd, values.output), converted.yaml);
+    else
+        io.stdout(converted.yaml);
+    io.stderr(`config import: ${converted.rules} rule(s) converted from ${origin}${converted.notConverted.length ? `; not converted (${converted.notConverted.length}):` : ''}\n`);
+    for (const reason of converted.notConverted)
+        io.stderr(`  - ${reason}\n`);
+    return io_js_1.EXIT_OK;
+}
+
+
+/***/ }),
+
+/***/ 313:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.doctorReport = doctorReport;
+exports.doctorCommand = doctorCommand;
+// `keyward doctor`: what a bug report needs and what a user wonders about first: which keyward, which
+// Node, which regex engine runs and why (above all why native RE2 did not load), how many threads,
+// which config file a scan here would read, and which git.
+const node_child_process_1 = __nccwpck_require__(1421);
+const node_fs_1 = __nccwpck_require__(3024);
+const node_path_1 = __importDefault(__nccwpck_require__(6760));
+const engine_1 = __nccwpck_require__(9261);
+const io_js_1 = __nccwpck_require__(229);
+const version_js_1 = __nccwpck_require__(3989);
+const HELP = `usage: keyward doctor [--format text|json]
+
+Prints keyward's version, Node.js, the regex engine a scan uses and why, detection threads, the config
+file a scan of this folder would read, and git's version. Prints no secret.
+`;
+function doctorReport(io) {
+    const native = (0, engine_1.nativeBackendStatus)();
+    const fromEnv = io.env.KEYWARD_CONFIG?.trim();
+    const found = engine_1.CONFIG_FILE_NAMES.map((n) => node_path_1.default.join(io.cwd, n)).find((f) => (0, node_fs_1.existsSync)(f));
+    const git = (0, node_child_process_1.spawnSync)('git', ['--version'], { encoding: 'utf8' });
+    return {
+        keyward: version_js_1.VERSION,
+        node: { version: process.version, abi: process.versions.modules, platform: process.platform, arch: process.arch },
+        regexEngine: native.loaded
+            ? { auto: 're2', native: 'loaded', reason: 'native RE2 (the re2 package) loaded' }
+            : { auto: 're2js', native: 'unavailable', reason: `portable re2js, because ${native.problem}` },
+        threads: io.cores ?? 1,
+        config: fromEnv
+            ? { file: node_path_1.default.resolve(io.cwd, fromEnv), from: 'KEYWARD_CONFIG' }
+            : found
+                ? { file: found, from: 'folder' }
+                : { file: null, from: 'none' },
+        fingerprintKey: Boolean(io.env.KEYWARD_FINGERPRINT_KEY?.trim()),
+        git: git.status === 0 ? git.stdout.trim() : null,
+    };
+}
+async function doctorCommand(argv, io) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+        io.stdout(HELP);
+        return io_js_1.EXIT_OK;
+    }
+    const { values } = (0, io_js_1.parseCommandArgs)({ args: argv, options: { format: { type: 'string', short: 'f' } }, strict: true, allowPositionals: false });
+    const report = doctorReport(io);
+    if (values.format === 'json') {
+        io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+        return io_js_1.EXIT_OK;
+    }
+    const rows = [
+        ['keyward', report.keyward],
+        ['node', `${report.node.version} (ABI ${report.node.abi}, ${report.node.platform}-${report.node.arch})`],
+        ['regex engine', report.regexEngine.reason],
+        ['threads', `${report.threads} for large scans (--threads N to change)`],
+        ['config', report.config.file ? `${node_path_1.default.relative(io.cwd, report.config.file) || report.config.file}${report.config.from === 'KEYWARD_CONFIG' ? ' (from KEYWARD_CONFIG)' : ''}${(0, node_fs_1.existsSync)(report.config.file) ? '' : ' (missing!)'}` : 'none (built-in rules and defaults)'],
+        ['fingerprints', report.fingerprintKey ? 'keyed (KEYWARD_FINGERPRINT_KEY is set)' : 'unkeyed (docs/fingerprints.md)'],
+        ['git', report.git ?? 'not found on PATH (history, diff and staged scans need it)'],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    io.stdout(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
     return io_js_1.EXIT_OK;
 }
 
@@ -11036,7 +11285,7 @@ Output
       --no-progress         no progress line on stderr
 
 Configuration
-  -c, --config FILE         config file (default: .keyward.yaml in PATH, if present)
+  -c, --config FILE         config file (default: $KEYWARD_CONFIG, else .keyward.yaml in PATH, if present)
   -b, --baseline FILE       report only findings not recorded in this baseline
       --max-file-size SIZE  skip larger files, e.g. 25MB (default 25MB)
       --no-gitignore        also scan files that .gitignore excludes
@@ -11133,8 +11382,10 @@ function parseScanArgs(argv, io) {
     };
     if (values.output)
         settings.output = node_path_1.default.resolve(io.cwd, values.output);
-    if (values.config)
-        settings.configPath = node_path_1.default.resolve(io.cwd, values.config);
+    // --config, else KEYWARD_CONFIG (as gitleaks reads GITLEAKS_CONFIG), else .keyward.yaml in PATH
+    const configPath = values.config ?? (io.env.KEYWARD_CONFIG?.trim() || undefined);
+    if (configPath)
+        settings.configPath = node_path_1.default.resolve(io.cwd, configPath);
     if (values.baseline)
         settings.baselinePath = node_path_1.default.resolve(io.cwd, values.baseline);
     if (maxFileSize !== undefined)
@@ -11172,13 +11423,15 @@ function render(result, settings) {
         return (0, engine_1.renderSarif)(result, { toolVersion: version_js_1.VERSION });
     return (0, engine_1.renderText)(result, { color: settings.color, showSecrets: settings.showSecrets });
 }
-async function executeScan(settings, io) {
+async function executeScan(settings, io, onSetup) {
     let setup;
+    const fingerprintKey = io.env.KEYWARD_FINGERPRINT_KEY?.trim();
     try {
         setup = await (0, engine_1.prepareScan)({
             root: settings.source.kind === 'stdin' ? io.cwd : settings.source.root,
             cwd: io.cwd,
             regexBackend: settings.regexBackend,
+            ...(fingerprintKey ? { fingerprintKey } : {}),
             ...(settings.configPath ? { configPath: settings.configPath } : {}),
             ...(settings.baselinePath ? { baselinePath: settings.baselinePath } : {}),
         });
@@ -11188,6 +11441,7 @@ async function executeScan(settings, io) {
             throw new io_js_1.UsageError(error.message);
         throw error;
     }
+    onSetup?.(setup);
     const { config, detector, ignored, baseline } = setup;
     const events = await (0, sources_js_1.sourceFor)(settings.source, {
         io,
@@ -11199,7 +11453,7 @@ async function executeScan(settings, io) {
     const threads = settings.threads ?? io.cores ?? 1;
     const workerEntry = io.workerEntry;
     try {
-        return await (0, engine_1.runScan)(events, {
+        const result = await (0, engine_1.runScan)(events, {
             detector,
             ...(workerEntry && threads > 1
                 ? {
@@ -11215,9 +11469,24 @@ async function executeScan(settings, io) {
             ...(progress ? { onProgress: (p) => progress.update(p.files, p.bytes) } : {}),
             now: io.now,
         });
+        progress?.clear();
+        warnLegacyFingerprints(setup, io);
+        return result;
     }
     finally {
         progress?.clear();
+    }
+}
+/** Version 1 fingerprints still match, but they let anyone test guesses of the secret: say how to move on. */
+function warnLegacyFingerprints(setup, io) {
+    const ignored = [...setup.ignored.legacyMatches];
+    if (ignored.length > 0) {
+        io.stderr(`note: ${ignored.length} ${engine_1.IGNORE_FILE_NAME} entr${ignored.length === 1 ? 'y is a' : 'ies are'} version 1 fingerprint${ignored.length === 1 ? '' : 's'} (an unsalted hash of the secret); replace:\n`);
+        for (const [current, legacy] of ignored)
+            io.stderr(`  ${legacy} -> ${current}\n`);
+    }
+    if (setup.baselineVersion === 1) {
+        io.stderr('note: the baseline is version 1 (it holds unsalted hashes of the secrets); rewrite it with `keyward baseline migrate --baseline FILE -o FILE`\n');
     }
 }
 /** A single status line on stderr, shown only for scans that take more than a moment. */
@@ -11305,6 +11574,8 @@ exports.main = main;
 // clear line and exit 2; anything else is a bug and also exits 2, with its message.
 const io_js_1 = __nccwpck_require__(229);
 const baseline_js_1 = __nccwpck_require__(4173);
+const config_js_1 = __nccwpck_require__(1232);
+const doctor_js_1 = __nccwpck_require__(313);
 const hook_js_1 = __nccwpck_require__(7429);
 const rules_js_1 = __nccwpck_require__(971);
 const scan_js_1 = __nccwpck_require__(1843);
@@ -11312,8 +11583,10 @@ const provision_1 = __nccwpck_require__(6380);
 const version_js_1 = __nccwpck_require__(3989);
 const commands = [
     { name: 'scan', summary: 'find credentials in a directory, git history, a diff, staged changes or stdin', run: scan_js_1.scanCommand },
-    { name: 'baseline', summary: 'baseline create: record current findings so later scans report only new ones', run: baseline_js_1.baselineCommand },
+    { name: 'baseline', summary: 'baseline create|migrate|import: record known findings (also from gitleaks or detect-secrets)', run: baseline_js_1.baselineCommand },
+    { name: 'config', summary: 'config import: a .gitleaks.toml as a .keyward.yaml', run: config_js_1.configCommand },
     { name: 'rules', summary: 'rules list: print the rule table (text, json or markdown)', run: rules_js_1.rulesCommand },
+    { name: 'doctor', summary: 'which keyward, Node, regex engine (and why), threads, config file and git this machine has', run: doctor_js_1.doctorCommand },
     { name: 'hook', summary: 'hook install: a git pre-commit hook that blocks commits adding a credential', run: hook_js_1.hookCommand },
     // janitor and audit verify live with the provision half; their io is a subset of ours
     ...provision_1.provisionCommands.map((c) => ({ name: c.name, summary: c.summary, run: (argv, io) => c.run(argv, io) })),
@@ -11338,6 +11611,8 @@ async function main(argv, io) {
         return name ? io_js_1.EXIT_OK : io_js_1.EXIT_USAGE;
     }
     if (name === '--version' || name === '-v' || name === 'version') {
+        if (rest.includes('--verbose'))
+            return (0, doctor_js_1.doctorCommand)([], io);
         io.stdout(`${version_js_1.VERSION}\n`);
         return io_js_1.EXIT_OK;
     }
@@ -11461,7 +11736,13 @@ class CompiledAllowlist {
     target;
     stopwords;
     constructor(allowlist, backend = 'auto') {
-        this.pathMatchers = (allowlist.paths ?? []).map((glob) => (0, picomatch_1.default)(glob, { dot: true }));
+        this.pathMatchers = [
+            ...(allowlist.paths ?? []).map((glob) => (0, picomatch_1.default)(glob, { dot: true })),
+            ...(allowlist.pathRegexes ?? []).map((pattern) => {
+                const regex = (0, regex_js_1.compileRegex)(pattern, {}, backend);
+                return (path) => regex.test(path);
+            }),
+        ];
         this.regexes = (allowlist.regexes ?? []).map((r) => (0, regex_js_1.compileRegex)(r, {}, backend));
         this.target = allowlist.regexTarget ?? 'secret';
         this.stopwords = (allowlist.stopwords ?? []).map((w) => w.toLowerCase());
@@ -11490,7 +11771,7 @@ exports.CompiledAllowlist = CompiledAllowlist;
 /***/ }),
 
 /***/ 9086:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ ((__unused_webpack_module, exports) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
@@ -11498,19 +11779,14 @@ exports.BaselineError = exports.BASELINE_VERSION = void 0;
 exports.createBaseline = createBaseline;
 exports.serializeBaseline = serializeBaseline;
 exports.parseBaseline = parseBaseline;
-// A baseline records known findings by content fingerprint only: sorted, with no line numbers,
-// timestamps or commit ids, so it does not churn and merges cleanly; `--baseline` then reports only
-// what is new. It holds a hash of each secret, never the secret.
-const fingerprint_js_1 = __nccwpck_require__(4037);
-exports.BASELINE_VERSION = 1;
+exports.BASELINE_VERSION = 2;
 class BaselineError extends Error {
 }
 exports.BaselineError = BaselineError;
 function createBaseline(findings) {
     const byFingerprint = new Map();
-    for (const f of findings) {
-        byFingerprint.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, secretHash: (0, fingerprint_js_1.secretHash)(f.secret) });
-    }
+    for (const f of findings)
+        byFingerprint.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path });
     // Code-point order, not localeCompare: the file must be byte-identical on every machine and locale.
     const entries = [...byFingerprint.values()].sort((a, b) => byCodePoint(a.path, b.path) || byCodePoint(a.ruleId, b.ruleId) || byCodePoint(a.fingerprint, b.fingerprint));
     return { version: exports.BASELINE_VERSION, tool: 'keyward', findings: entries };
@@ -11530,17 +11806,17 @@ function parseBaseline(text, origin) {
         throw new BaselineError(`${origin}: not valid JSON (${error.message})`);
     }
     const d = doc;
-    if (!d || typeof d !== 'object' || d.tool !== 'keyward' || d.version !== exports.BASELINE_VERSION || !Array.isArray(d.findings)) {
-        throw new BaselineError(`${origin}: not a keyward baseline (expected {"version": 1, "tool": "keyward", "findings": [...]}); create one with \`keyward baseline create\``);
+    if (!d || typeof d !== 'object' || d.tool !== 'keyward' || (d.version !== 1 && d.version !== 2) || !Array.isArray(d.findings)) {
+        throw new BaselineError(`${origin}: not a keyward baseline (expected {"version": ${exports.BASELINE_VERSION}, "tool": "keyward", "findings": [...]}); create one with \`keyward baseline create\``);
     }
-    const out = new Set();
+    const fingerprints = new Set();
     d.findings.forEach((entry, i) => {
         if (!entry || typeof entry.fingerprint !== 'string' || !/^[0-9a-f]{32}$/.test(entry.fingerprint)) {
             throw new BaselineError(`${origin}: findings[${i}].fingerprint must be 32 hex characters`);
         }
-        out.add(entry.fingerprint);
+        fingerprints.add(entry.fingerprint);
     });
-    return out;
+    return { version: d.version, fingerprints };
 }
 
 
@@ -11583,6 +11859,7 @@ exports.resolveRules = resolveRules;
 const yaml_1 = __nccwpck_require__(8985);
 const detector_js_1 = __nccwpck_require__(7647);
 const examples_js_1 = __nccwpck_require__(1150);
+const inline_ignores_js_1 = __nccwpck_require__(1866);
 const rules_js_1 = __nccwpck_require__(3374);
 exports.CONFIG_FILE_NAMES = ['.keyward.yaml', '.keyward.yml'];
 exports.DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024;
@@ -11599,7 +11876,7 @@ class ConfigError extends Error {
     }
 }
 exports.ConfigError = ConfigError;
-const TOP_KEYS = ['useDefaultRules', 'disabledRules', 'rules', 'allowlist', 'ruleAllowlists', 'maxFileSize', 'respectGitignore'];
+const TOP_KEYS = ['useDefaultRules', 'disabledRules', 'rules', 'allowlist', 'ruleAllowlists', 'maxFileSize', 'respectGitignore', 'inlineIgnores'];
 function defaultConfig() {
     return {
         useDefaultRules: true,
@@ -11608,6 +11885,7 @@ function defaultConfig() {
         ruleAllowlists: {},
         maxFileSize: exports.DEFAULT_MAX_FILE_SIZE,
         respectGitignore: true,
+        inlineIgnores: [...inline_ignores_js_1.INLINE_IGNORE_STYLES],
     };
 }
 /** `25MB`, `512KB`, `1.5 GB`, or a plain number of bytes. */
@@ -11665,6 +11943,13 @@ function parseConfig(source, origin) {
             fail('disabledRules', 'must be a list of rule ids');
         }
         config.disabledRules = raw.disabledRules;
+    }
+    if (raw.inlineIgnores !== undefined) {
+        const styles = raw.inlineIgnores;
+        if (!Array.isArray(styles) || styles.some((s) => !inline_ignores_js_1.INLINE_IGNORE_STYLES.includes(s))) {
+            fail('inlineIgnores', `must be a list of: ${inline_ignores_js_1.INLINE_IGNORE_STYLES.join(', ')} (an empty list turns inline markers off)`);
+        }
+        config.inlineIgnores = styles;
     }
     const allowlistFail = (field, reason) => fail(field, reason);
     if (raw.allowlist !== undefined)
@@ -11981,6 +12266,7 @@ const decode_js_1 = __nccwpck_require__(9483);
 const entropy_js_1 = __nccwpck_require__(6608);
 const filters_js_1 = __nccwpck_require__(6858);
 const fingerprint_js_1 = __nccwpck_require__(4037);
+const inline_ignores_js_1 = __nccwpck_require__(1866);
 const lines_js_1 = __nccwpck_require__(866);
 const prefilter_js_1 = __nccwpck_require__(8418);
 const regex_js_1 = __nccwpck_require__(6806);
@@ -12030,6 +12316,7 @@ class Detector {
     keywordRules;
     globalAllowlist;
     decodeDepth;
+    inline;
     counts = { allowlist: 0, inline: 0, filtered: 0 };
     constructor(rules, options = {}) {
         this.options = options;
@@ -12037,6 +12324,7 @@ class Detector {
         const backendPreference = options.regexBackend ?? 'auto';
         this.globalAllowlist = options.allowlist ? new allowlist_js_1.CompiledAllowlist(options.allowlist, backendPreference) : undefined;
         this.decodeDepth = options.decodeDepth ?? 2;
+        this.inline = (0, inline_ignores_js_1.inlineIgnores)(options.inlineIgnores);
         this.backend = (0, regex_js_1.resolveBackend)(backendPreference);
         this.prepared = rules.map((rule) => {
             const allowlists = [];
@@ -12274,7 +12562,7 @@ class Detector {
         const kept = mostSpecific(candidates);
         const seen = new Set();
         const findings = [];
-        const lines = new LineIndex(text);
+        const lines = new LineIndex(text, this.inline);
         for (const c of kept) {
             const key = `${c.prepared.rule.id}:${c.start}:${c.end}`;
             if (seen.has(key))
@@ -12306,7 +12594,7 @@ class Detector {
                 endColumn: c.end - lines.startOf(endLine) + 1,
                 secret: c.secret,
                 redacted: (0, fingerprint_js_1.redact)(c.secret),
-                fingerprint: (0, fingerprint_js_1.fingerprintOf)(rule.id, fragment.path, c.secret),
+                fingerprint: (0, fingerprint_js_1.fingerprintOf)(rule, fragment.path, c.secret, this.options.fingerprintKey),
                 entropy: Math.round(c.entropy * 100) / 100,
             };
             if (fragment.commit)
@@ -12401,10 +12689,12 @@ function realLine(fragment, zeroBased) {
 /** Offsets of line starts, built lazily: most fragments with findings have few of them. */
 class LineIndex {
     source;
+    inline;
     starts;
     cachedLine;
-    constructor(source) {
+    constructor(source, inline) {
         this.source = source;
+        this.inline = inline;
     }
     build() {
         if (this.starts)
@@ -12449,12 +12739,24 @@ class LineIndex {
         this.cachedLine = { line, text, allows: undefined };
         return text;
     }
-    /** True when the line carries the inline `keyward:allow` marker (searched once per line however many findings it has). */
+    /**
+     * True when the line carries an inline marker (`keyward:allow`, or a peer's), or the line before it a
+     * next-line marker; searched once per line however many findings it has.
+     */
     allows(line) {
         const text = this.lineText(line);
         const cached = this.cachedLine;
-        cached.allows ??= text.includes(exports.INLINE_ALLOW);
+        if (cached.allows === undefined) {
+            const previous = line > 0 ? this.previousLineText(line) : '';
+            cached.allows = this.inline.onLine(text) || this.inline.forNextLine(previous);
+        }
         return cached.allows;
+    }
+    /** The text of the line before `line`, without touching the one-line cache. */
+    previousLineText(line) {
+        const starts = this.build();
+        const start = starts[line - 1];
+        return this.source.slice(start, Math.max(start, starts[line] - 1));
     }
 }
 
@@ -12964,20 +13266,68 @@ function lookAlikeReason(secret, context) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.FINGERPRINT_VERSION = void 0;
+exports.isGuessable = isGuessable;
 exports.fingerprintOf = fingerprintOf;
-exports.secretHash = secretHash;
+exports.legacyFingerprintOf = legacyFingerprintOf;
 exports.redact = redact;
 const node_crypto_1 = __nccwpck_require__(7598);
-/**
- * Content-based: rule id + path + secret, never a line number or a commit, so a baseline or an ignore
- * entry survives rebases, squashes and unrelated edits. 32 hex characters (128 bits).
- */
-function fingerprintOf(ruleId, path, secret) {
-    return (0, node_crypto_1.createHash)('sha256').update(`${ruleId}\0${path}\0${secret}`).digest('hex').slice(0, 32);
+const entropy_js_1 = __nccwpck_require__(6608);
+// A fingerprint names a finding by content: rule id + repository-relative path + secret, never a line
+// number or a commit, so a baseline or an ignore entry survives rebases, squashes and unrelated edits.
+// It is printed in annotations, SARIF and summaries, so it must not let anyone test guesses of the
+// secret offline. Version 2 (docs/fingerprints.md):
+// - with a fingerprint key (KEYWARD_FINGERPRINT_KEY, kept as a CI secret): HMAC-SHA256 under that key;
+//   without the key a fingerprint says nothing about the secret;
+// - without a key, a secret that a person may have chosen (a generic or password rule, or one with less
+//   than STRONG_BITS of estimated randomness) goes through scrypt (8 MiB, 10-20 ms a guess), salted
+//   with rule id and path, so a word list costs an attacker that much per word per fingerprint;
+// - a machine-made token of at least STRONG_BITS (a provider format) is hashed once, salted likewise:
+//   no guess list reaches 128 random bits, so slowing it buys nothing and would slow large scans.
+// Stable across machines (no per-machine salt): baselines and code-scanning alerts match everywhere.
+exports.FINGERPRINT_VERSION = 2;
+const DOMAIN = 'keyward-fingerprint-v2';
+const STRONG_BITS = 128;
+// scrypt cost: N = 2^13, r = 8 -> 8 MiB of memory and about 10-20 ms of one core per evaluation.
+const SCRYPT = { N: 1 << 13, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const HUMAN_CHOSEN_TAGS = new Set(['generic', 'password']);
+/** Estimated randomness of a secret in bits: Shannon entropy per character times length. */
+function estimatedBits(secret) {
+    return (0, entropy_js_1.shannonEntropy)(secret) * secret.length;
 }
-/** A hash of the secret alone, for baselines that must not hold the secret itself. */
-function secretHash(secret) {
-    return (0, node_crypto_1.createHash)('sha256').update(secret).digest('hex').slice(0, 32);
+/** True when the value may be one a person chose, so a guess list could reach it. */
+function isGuessable(rule, secret) {
+    return (rule.tags ?? []).some((t) => HUMAN_CHOSEN_TAGS.has(t)) || estimatedBits(secret) < STRONG_BITS;
+}
+// One evaluation per distinct (rule, path, secret) in a process: a history scan meets the same key in
+// many versions of a file. Bounded, and keyed by a hash so the map holds no secret.
+const MEMO_LIMIT = 20_000;
+const memo = new Map();
+/**
+ * The version 2 fingerprint: 32 hex characters. `key` is the fingerprint key, when one is configured.
+ */
+function fingerprintOf(rule, path, secret, key) {
+    const salt = `${DOMAIN}\0${rule.id}\0${path}`;
+    if (key)
+        return (0, node_crypto_1.createHmac)('sha256', key).update(`${salt}\0${secret}`).digest('hex').slice(0, 32);
+    if (!isGuessable(rule, secret))
+        return (0, node_crypto_1.createHash)('sha256').update(`${salt}\0${secret}`).digest('hex').slice(0, 32);
+    const memoKey = (0, node_crypto_1.createHash)('sha256').update(`${salt}\0${secret}`).digest('base64');
+    let fingerprint = memo.get(memoKey);
+    if (fingerprint === undefined) {
+        fingerprint = (0, node_crypto_1.scryptSync)(secret, salt, 16, SCRYPT).toString('hex');
+        if (memo.size >= MEMO_LIMIT)
+            memo.clear();
+        memo.set(memoKey, fingerprint);
+    }
+    return fingerprint;
+}
+/**
+ * The version 1 fingerprint, sha256(rule, path, secret): still recognised in .keywardignore files and
+ * version 1 baselines so that they keep working until migrated, never printed or written any more.
+ */
+function legacyFingerprintOf(ruleId, path, secret) {
+    return (0, node_crypto_1.createHash)('sha256').update(`${ruleId}\0${path}\0${secret}`).digest('hex').slice(0, 32);
 }
 /**
  * Show only a short prefix that identifies the kind of credential (ghp_, AKIA, sk_live_…) and never
@@ -13233,12 +13583,13 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
     for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.formatBytes = exports.summaryLine = exports.renderText = exports.BaselineError = exports.parseBaseline = exports.serializeBaseline = exports.createBaseline = exports.IGNORE_FILE_NAME = exports.IgnoreFileError = exports.parseIgnoreFile = exports.compareFindings = exports.runScan = exports.looksBinary = exports.fragmentText = exports.decodeWithAscii = exports.decodeText = exports.scanDirectory = exports.DEFAULT_MAX_FILE_SIZE = exports.CONFIG_FILE_NAMES = exports.ConfigError = exports.parseSize = exports.defaultConfig = exports.resolveRules = exports.parseConfig = exports.builtinRules = exports.redact = exports.secretHash = exports.fingerprintOf = exports.lookAlikeReason = exports.shannonEntropy = exports.KeywordPrefilter = exports.INLINE_ALLOW = exports.Detector = exports.SeededRandom = exports.validators = exports.alphabetOf = exports.isTemplate = exports.expandExample = exports.RuleError = exports.assertUniqueIds = exports.loadRuleDocuments = exports.loadRuleSources = exports.loadRuleDirectory = exports.parseRule = exports.parseRuleDocument = exports.parseRuleFile = exports.RegexSyntaxError = exports.resolveBackend = exports.availableBackends = exports.compileRegex = void 0;
-exports.SetupError = exports.prepareScan = exports.isDetectorWorker = exports.serveDetector = exports.DetectorPool = exports.ObjectIdSet = exports.splitArguments = exports.ByteReader = exports.GitMissingCommitError = exports.GitError = exports.GitRunner = exports.scanGitStaged = exports.unquoteGitPath = exports.addedLinesOf = exports.scanGitDiff = exports.historyLogArgs = exports.scanGitHistory = exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = exports.ruleName = exports.buildSarif = exports.renderSarif = exports.renderJson = exports.formatCount = void 0;
+exports.createBaseline = exports.IGNORE_FILE_NAME = exports.IgnoreFileError = exports.parseIgnoreFile = exports.compareFindings = exports.runScan = exports.looksBinary = exports.fragmentText = exports.decodeWithAscii = exports.decodeText = exports.scanDirectory = exports.DEFAULT_MAX_FILE_SIZE = exports.CONFIG_FILE_NAMES = exports.ConfigError = exports.parseSize = exports.defaultConfig = exports.resolveRules = exports.parseConfig = exports.builtinRules = exports.KnownFindings = exports.FINGERPRINT_VERSION = exports.redact = exports.isGuessable = exports.legacyFingerprintOf = exports.fingerprintOf = exports.lookAlikeReason = exports.shannonEntropy = exports.KeywordPrefilter = exports.inlineIgnores = exports.INLINE_IGNORE_STYLES = exports.INLINE_ALLOW = exports.Detector = exports.SeededRandom = exports.validators = exports.alphabetOf = exports.isTemplate = exports.expandExample = exports.RuleError = exports.assertUniqueIds = exports.loadRuleDocuments = exports.loadRuleSources = exports.loadRuleDirectory = exports.parseRule = exports.parseRuleDocument = exports.parseRuleFile = exports.RegexSyntaxError = exports.resolveBackend = exports.nativeBackendStatus = exports.availableBackends = exports.compileRegex = void 0;
+exports.PeerImportError = exports.parsePeerFile = exports.nameSecretGroup = exports.matchPeerEntries = exports.importGitleaksConfig = exports.detectPeerFormat = exports.SetupError = exports.prepareScan = exports.isDetectorWorker = exports.serveDetector = exports.DetectorPool = exports.ObjectIdSet = exports.splitArguments = exports.ByteReader = exports.GitMissingCommitError = exports.GitError = exports.GitRunner = exports.scanGitStaged = exports.unquoteGitPath = exports.addedLinesOf = exports.scanGitDiff = exports.historyLogArgs = exports.scanGitHistory = exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = exports.ruleName = exports.buildSarif = exports.renderSarif = exports.renderJson = exports.formatCount = exports.formatBytes = exports.summaryLine = exports.renderText = exports.BASELINE_VERSION = exports.BaselineError = exports.parseBaseline = exports.serializeBaseline = void 0;
 __exportStar(__nccwpck_require__(6648), exports);
 var regex_js_1 = __nccwpck_require__(6806);
 Object.defineProperty(exports, "compileRegex", ({ enumerable: true, get: function () { return regex_js_1.compileRegex; } }));
 Object.defineProperty(exports, "availableBackends", ({ enumerable: true, get: function () { return regex_js_1.availableBackends; } }));
+Object.defineProperty(exports, "nativeBackendStatus", ({ enumerable: true, get: function () { return regex_js_1.nativeBackendStatus; } }));
 Object.defineProperty(exports, "resolveBackend", ({ enumerable: true, get: function () { return regex_js_1.resolveBackend; } }));
 Object.defineProperty(exports, "RegexSyntaxError", ({ enumerable: true, get: function () { return regex_js_1.RegexSyntaxError; } }));
 var rules_js_1 = __nccwpck_require__(3374);
@@ -13261,6 +13612,9 @@ Object.defineProperty(exports, "SeededRandom", ({ enumerable: true, get: functio
 var detector_js_1 = __nccwpck_require__(7647);
 Object.defineProperty(exports, "Detector", ({ enumerable: true, get: function () { return detector_js_1.Detector; } }));
 Object.defineProperty(exports, "INLINE_ALLOW", ({ enumerable: true, get: function () { return detector_js_1.INLINE_ALLOW; } }));
+var inline_ignores_js_1 = __nccwpck_require__(1866);
+Object.defineProperty(exports, "INLINE_IGNORE_STYLES", ({ enumerable: true, get: function () { return inline_ignores_js_1.INLINE_IGNORE_STYLES; } }));
+Object.defineProperty(exports, "inlineIgnores", ({ enumerable: true, get: function () { return inline_ignores_js_1.inlineIgnores; } }));
 var prefilter_js_1 = __nccwpck_require__(8418);
 Object.defineProperty(exports, "KeywordPrefilter", ({ enumerable: true, get: function () { return prefilter_js_1.KeywordPrefilter; } }));
 var entropy_js_1 = __nccwpck_require__(6608);
@@ -13269,8 +13623,12 @@ var filters_js_1 = __nccwpck_require__(6858);
 Object.defineProperty(exports, "lookAlikeReason", ({ enumerable: true, get: function () { return filters_js_1.lookAlikeReason; } }));
 var fingerprint_js_1 = __nccwpck_require__(4037);
 Object.defineProperty(exports, "fingerprintOf", ({ enumerable: true, get: function () { return fingerprint_js_1.fingerprintOf; } }));
-Object.defineProperty(exports, "secretHash", ({ enumerable: true, get: function () { return fingerprint_js_1.secretHash; } }));
+Object.defineProperty(exports, "legacyFingerprintOf", ({ enumerable: true, get: function () { return fingerprint_js_1.legacyFingerprintOf; } }));
+Object.defineProperty(exports, "isGuessable", ({ enumerable: true, get: function () { return fingerprint_js_1.isGuessable; } }));
 Object.defineProperty(exports, "redact", ({ enumerable: true, get: function () { return fingerprint_js_1.redact; } }));
+Object.defineProperty(exports, "FINGERPRINT_VERSION", ({ enumerable: true, get: function () { return fingerprint_js_1.FINGERPRINT_VERSION; } }));
+var known_findings_js_1 = __nccwpck_require__(8141);
+Object.defineProperty(exports, "KnownFindings", ({ enumerable: true, get: function () { return known_findings_js_1.KnownFindings; } }));
 var builtin_js_1 = __nccwpck_require__(4918);
 Object.defineProperty(exports, "builtinRules", ({ enumerable: true, get: function () { return builtin_js_1.builtinRules; } }));
 var config_js_1 = __nccwpck_require__(1367);
@@ -13300,6 +13658,7 @@ Object.defineProperty(exports, "createBaseline", ({ enumerable: true, get: funct
 Object.defineProperty(exports, "serializeBaseline", ({ enumerable: true, get: function () { return baseline_js_1.serializeBaseline; } }));
 Object.defineProperty(exports, "parseBaseline", ({ enumerable: true, get: function () { return baseline_js_1.parseBaseline; } }));
 Object.defineProperty(exports, "BaselineError", ({ enumerable: true, get: function () { return baseline_js_1.BaselineError; } }));
+Object.defineProperty(exports, "BASELINE_VERSION", ({ enumerable: true, get: function () { return baseline_js_1.BASELINE_VERSION; } }));
 var text_js_2 = __nccwpck_require__(6041);
 Object.defineProperty(exports, "renderText", ({ enumerable: true, get: function () { return text_js_2.renderText; } }));
 Object.defineProperty(exports, "summaryLine", ({ enumerable: true, get: function () { return text_js_2.summaryLine; } }));
@@ -13337,6 +13696,82 @@ Object.defineProperty(exports, "isDetectorWorker", ({ enumerable: true, get: fun
 var setup_js_1 = __nccwpck_require__(7748);
 Object.defineProperty(exports, "prepareScan", ({ enumerable: true, get: function () { return setup_js_1.prepareScan; } }));
 Object.defineProperty(exports, "SetupError", ({ enumerable: true, get: function () { return setup_js_1.SetupError; } }));
+var peer_import_js_1 = __nccwpck_require__(1803);
+Object.defineProperty(exports, "detectPeerFormat", ({ enumerable: true, get: function () { return peer_import_js_1.detectPeerFormat; } }));
+Object.defineProperty(exports, "importGitleaksConfig", ({ enumerable: true, get: function () { return peer_import_js_1.importGitleaksConfig; } }));
+Object.defineProperty(exports, "matchPeerEntries", ({ enumerable: true, get: function () { return peer_import_js_1.matchPeerEntries; } }));
+Object.defineProperty(exports, "nameSecretGroup", ({ enumerable: true, get: function () { return peer_import_js_1.nameSecretGroup; } }));
+Object.defineProperty(exports, "parsePeerFile", ({ enumerable: true, get: function () { return peer_import_js_1.parsePeerFile; } }));
+Object.defineProperty(exports, "PeerImportError", ({ enumerable: true, get: function () { return peer_import_js_1.PeerImportError; } }));
+
+
+/***/ }),
+
+/***/ 1866:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+// Inline markers that keep a finding on one line out of the report. keyward's own, and by default the
+// markers of the scanners people switch from, so a repository keeps its existing suppressions:
+// gitleaks `gitleaks:allow`, detect-secrets `pragma: allowlist secret` (and `pragma: allowlist nextline
+// secret` on the line before, and the older `whitelist` spelling), TruffleHog `trufflehog:ignore`.
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.INLINE_IGNORE_STYLES = void 0;
+exports.inlineIgnores = inlineIgnores;
+exports.INLINE_IGNORE_STYLES = ['keyward', 'gitleaks', 'detect-secrets', 'trufflehog'];
+const SAME_LINE = {
+    keyward: 'keyward:allow',
+    gitleaks: 'gitleaks:allow',
+    'detect-secrets': 'pragma: ?(?:allowlist|whitelist)[ -]secret',
+    trufflehog: 'trufflehog:ignore',
+};
+const NEXT_LINE_DETECT_SECRETS = /pragma: ?allowlist[ -]nextline[ -]secret/i;
+function inlineIgnores(styles = exports.INLINE_IGNORE_STYLES) {
+    // Literal alternatives only, so the search is linear however long a (minified) line is.
+    const same = styles.length > 0 ? new RegExp(styles.map((s) => SAME_LINE[s]).join('|'), 'i') : undefined;
+    const next = styles.includes('detect-secrets');
+    return {
+        onLine: (text) => same?.test(text) ?? false,
+        forNextLine: (text) => next && NEXT_LINE_DETECT_SECRETS.test(text),
+    };
+}
+
+
+/***/ }),
+
+/***/ 8141:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.KnownFindings = void 0;
+// Fingerprints a scan already knows (.keywardignore, a baseline). An entry may still be a version 1
+// fingerprint written before fingerprints were salted and slowed (docs/fingerprints.md); those keep
+// matching, and each match is counted so that the user is told to migrate.
+const fingerprint_js_1 = __nccwpck_require__(4037);
+class KnownFindings {
+    fingerprints;
+    /** Findings matched through a version 1 fingerprint, by their current fingerprint. */
+    legacyMatches = new Map();
+    constructor(fingerprints = new Set()) {
+        this.fingerprints = fingerprints;
+    }
+    get size() {
+        return this.fingerprints.size;
+    }
+    has(finding) {
+        if (this.fingerprints.size === 0)
+            return false;
+        if (this.fingerprints.has(finding.fingerprint))
+            return true;
+        const legacy = (0, fingerprint_js_1.legacyFingerprintOf)(finding.ruleId, finding.path, finding.secret);
+        if (!this.fingerprints.has(legacy))
+            return false;
+        this.legacyMatches.set(finding.fingerprint, legacy);
+        return true;
+    }
+}
+exports.KnownFindings = KnownFindings;
 
 
 /***/ }),
@@ -13429,6 +13864,370 @@ function findSplitPairs(text) {
     for (const m of text.matchAll(JSON_PAIR))
         add(m);
     return pairs.sort((a, b) => a.offset - b.offset);
+}
+
+
+/***/ }),
+
+/***/ 1803:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PeerImportError = void 0;
+exports.detectPeerFormat = detectPeerFormat;
+exports.parsePeerFile = parsePeerFile;
+exports.matchPeerEntries = matchPeerEntries;
+exports.nameSecretGroup = nameSecretGroup;
+exports.importGitleaksConfig = importGitleaksConfig;
+// Moving to keyward from gitleaks or detect-secrets without losing what a repository already judged:
+// their records of known findings (a gitleaks JSON report, a .gitleaksignore, a detect-secrets
+// .secrets.baseline) are matched against keyward's own findings of the same tree, so the result is an
+// ordinary keyward baseline; and a .gitleaks.toml's allowlists and custom rules become a .keyward.yaml.
+// Formats, as the tools document them:
+// - gitleaks report (`gitleaks git|dir --report-format json`): an array of {RuleID, File, StartLine,
+//   EndLine, Commit, Secret (or "REDACTED"), Fingerprint}; .gitleaksignore: one Fingerprint a line,
+//   `commit:file:rule:line` (git scans) or `file:rule:line` (dir scans), `#` comments
+//   (https://github.com/gitleaks/gitleaks#gitleaksignore).
+// - detect-secrets baseline: {"version", "results": {file: [{type, filename, hashed_secret (SHA-1 of the
+//   secret), line_number, is_verified}]}} (https://github.com/Yelp/detect-secrets#quickstart).
+// - .gitleaks.toml: [extend] useDefault, [[rules]] id/description/regex/secretGroup/entropy/keywords/path/
+//   tags/allowlists, [allowlist] or [[allowlists]] with paths (regexes), regexes, regexTarget, stopwords,
+//   commits (https://github.com/gitleaks/gitleaks#configuration).
+const node_crypto_1 = __nccwpck_require__(7598);
+const smol_toml_1 = __nccwpck_require__(514);
+const yaml_1 = __nccwpck_require__(8985);
+const regex_js_1 = __nccwpck_require__(6806);
+class PeerImportError extends Error {
+    name = 'PeerImportError';
+}
+exports.PeerImportError = PeerImportError;
+const normalisePath = (p) => p.replace(/\\/g, '/').replace(/^\.\//, '');
+/** Which format a file is in, from its content. */
+function detectPeerFormat(text) {
+    const trimmed = text.trimStart();
+    if (trimmed.startsWith('['))
+        return 'gitleaks-report';
+    if (trimmed.startsWith('{'))
+        return 'detect-secrets';
+    return 'gitleaksignore';
+}
+function parsePeerFile(text, origin, format = detectPeerFormat(text)) {
+    if (format === 'gitleaksignore')
+        return parseGitleaksIgnore(text, origin);
+    let doc;
+    try {
+        doc = JSON.parse(text);
+    }
+    catch (error) {
+        throw new PeerImportError(`${origin}: not valid JSON (${error.message})`);
+    }
+    return format === 'gitleaks-report' ? parseGitleaksReport(doc, origin) : parseDetectSecrets(doc, origin);
+}
+function parseGitleaksReport(doc, origin) {
+    if (!Array.isArray(doc))
+        throw new PeerImportError(`${origin}: a gitleaks JSON report is an array of findings`);
+    return doc.map((raw, i) => {
+        const r = raw;
+        if (!r || typeof r.File !== 'string' || typeof r.StartLine !== 'number') {
+            throw new PeerImportError(`${origin}: [${i}] is not a gitleaks finding (needs File and StartLine)`);
+        }
+        const entry = { format: 'gitleaks-report', file: normalisePath(r.File), startLine: r.StartLine };
+        entry.endLine = typeof r.EndLine === 'number' && r.EndLine >= r.StartLine ? r.EndLine : r.StartLine;
+        if (typeof r.Commit === 'string' && r.Commit)
+            entry.commit = r.Commit;
+        if (typeof r.RuleID === 'string')
+            entry.peerRule = r.RuleID;
+        if (typeof r.Secret === 'string' && r.Secret && r.Secret !== 'REDACTED')
+            entry.secret = r.Secret;
+        return entry;
+    });
+}
+function parseGitleaksIgnore(text, origin) {
+    const entries = [];
+    text.split(/\r?\n/).forEach((raw, i) => {
+        const line = raw.replace(/#.*$/, '').trim();
+        if (!line)
+            return;
+        // file names may hold ':', so read from both ends: [commit:]file:rule:line
+        const parts = line.split(':');
+        const lineNo = Number(parts.at(-1));
+        if (parts.length < 3 || !Number.isInteger(lineNo) || lineNo < 1) {
+            // Quote only the line's number and length: a pasted line could hold anything.
+            throw new PeerImportError(`${origin}:${i + 1}: not a gitleaks fingerprint (commit:file:rule:line or file:rule:line), ${line.length} characters`);
+        }
+        const peerRule = parts.at(-2);
+        let rest = parts.slice(0, -2);
+        let commit;
+        if (rest.length > 1 && /^[0-9a-f]{40}$/.test(rest[0])) {
+            commit = rest[0];
+            rest = rest.slice(1);
+        }
+        const entry = { format: 'gitleaksignore', file: normalisePath(rest.join(':')), startLine: lineNo, endLine: lineNo, peerRule };
+        if (commit)
+            entry.commit = commit;
+        entries.push(entry);
+    });
+    return entries;
+}
+function parseDetectSecrets(doc, origin) {
+    const d = doc;
+    if (!d || typeof d !== 'object' || !d.results || typeof d.results !== 'object' || Array.isArray(d.results)) {
+        throw new PeerImportError(`${origin}: not a detect-secrets baseline (expected {"results": {file: [...]}})`);
+    }
+    const entries = [];
+    for (const [file, list] of Object.entries(d.results)) {
+        if (!Array.isArray(list))
+            throw new PeerImportError(`${origin}: results for one file are not a list`);
+        list.forEach((raw, i) => {
+            const r = raw;
+            if (!r || typeof r.hashed_secret !== 'string')
+                throw new PeerImportError(`${origin}: results[${i}] of a file has no hashed_secret`);
+            const entry = { format: 'detect-secrets', file: normalisePath(typeof r.filename === 'string' ? r.filename : file), secretSha1: r.hashed_secret.toLowerCase() };
+            if (typeof r.line_number === 'number')
+                entry.startLine = entry.endLine = r.line_number;
+            if (typeof r.type === 'string')
+                entry.peerRule = r.type;
+            entries.push(entry);
+        });
+    }
+    return entries;
+}
+/** True when keyward's finding is the one the entry recorded. */
+function sameFinding(f, e) {
+    if (normalisePath(f.path) !== e.file)
+        return false;
+    if (e.commit && f.commit && f.commit.sha !== e.commit)
+        return false;
+    if (e.secret !== undefined)
+        return e.secret.includes(f.secret) || f.secret.includes(e.secret);
+    if (e.secretSha1 !== undefined && (0, node_crypto_1.createHash)('sha1').update(f.secret).digest('hex') === e.secretSha1)
+        return true;
+    if (e.startLine === undefined)
+        return false;
+    return f.startLine <= (e.endLine ?? e.startLine) && e.startLine <= f.endLine;
+}
+/** Pairs another scanner's known findings with keyward's: which findings were known, which entries found no partner. */
+function matchPeerEntries(findings, entries) {
+    const byFile = new Map();
+    for (const f of findings) {
+        const key = normalisePath(f.path);
+        (byFile.get(key) ?? byFile.set(key, []).get(key)).push(f);
+    }
+    const known = new Set();
+    const unmatched = [];
+    for (const e of entries) {
+        const partners = (byFile.get(e.file) ?? []).filter((f) => sameFinding(f, e));
+        if (partners.length === 0)
+            unmatched.push(e);
+        for (const f of partners)
+            known.add(f);
+    }
+    return { known: findings.filter((f) => known.has(f)), unmatched };
+}
+/** Name capturing group `n` (1-based) `secret`, so keyward reads the secret where gitleaks' secretGroup did. */
+function nameSecretGroup(pattern, n) {
+    let group = 0;
+    let inClass = false;
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\') {
+            i++;
+            continue;
+        }
+        if (inClass) {
+            if (c === ']')
+                inClass = false;
+            continue;
+        }
+        if (c === '[') {
+            inClass = true;
+            if (pattern[i + 1] === ']')
+                i++; // a leading ] is literal
+            continue;
+        }
+        if (c !== '(')
+            continue;
+        if (pattern[i + 1] === '?') {
+            const named = /^\(\?P?<([A-Za-z_]\w*)>/.exec(pattern.slice(i));
+            if (!named)
+                continue; // non-capturing group or flags
+            group++;
+            if (group === n)
+                return `${pattern.slice(0, i)}(?P<secret>${pattern.slice(i + named[0].length)}`;
+            continue;
+        }
+        group++;
+        if (group === n)
+            return `${pattern.slice(0, i)}(?P<secret>${pattern.slice(i + 1)}`;
+    }
+    return undefined;
+}
+function keywardRuleId(id) {
+    const slug = id.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+    return slug.includes('-') ? slug : `custom-${slug || 'rule'}`;
+}
+function strings(value) {
+    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+}
+/** One gitleaks allowlist as a keyward allowlist, noting what has no keyward equivalent. */
+function convertAllowlist(raw, where, notConverted) {
+    const out = {};
+    const paths = strings(raw.paths);
+    const regexes = strings(raw.regexes);
+    const stopwords = strings(raw.stopwords);
+    if (strings(raw.commits).length > 0) {
+        notConverted.push(`${where}.commits: keyward suppresses by content, not by commit; record those findings with \`keyward baseline import\``);
+    }
+    if (typeof raw.condition === 'string' && raw.condition.toUpperCase() === 'AND' && [paths, regexes, stopwords].filter((l) => l.length > 0).length > 1) {
+        notConverted.push(`${where}: condition = "AND" has no keyward equivalent; its parts were kept as alternatives (OR), which allows more`);
+    }
+    const compiles = (pattern, field, i) => {
+        try {
+            (0, regex_js_1.compileRegex)(pattern, {}, 're2js');
+            return true;
+        }
+        catch (error) {
+            notConverted.push(`${where}.${field}[${i}]: not RE2 syntax (${error.message.split('\n')[0]})`);
+            return false;
+        }
+    };
+    const pathRegexes = paths.filter((p, i) => compiles(p, 'paths', i));
+    const valueRegexes = regexes.filter((p, i) => compiles(p, 'regexes', i));
+    if (pathRegexes.length)
+        out.pathRegexes = pathRegexes;
+    if (valueRegexes.length)
+        out.regexes = valueRegexes;
+    if (stopwords.length)
+        out.stopwords = stopwords;
+    if (typeof raw.regexTarget === 'string' && ['secret', 'match', 'line'].includes(raw.regexTarget) && raw.regexTarget !== 'secret')
+        out.regexTarget = raw.regexTarget;
+    return Object.keys(out).length > 0 ? out : undefined;
+}
+function mergeAllowlists(lists, where, notConverted) {
+    if (lists.length === 0)
+        return undefined;
+    const merged = {};
+    for (const l of lists) {
+        if (l.regexTarget !== lists[0].regexTarget) {
+            notConverted.push(`${where}: allowlists with different regexTarget values cannot share one keyward allowlist; only the first's regexes were kept`);
+            continue;
+        }
+        for (const key of ['pathRegexes', 'regexes', 'stopwords'])
+            if (l[key])
+                merged[key] = [...(merged[key] ?? []), ...l[key]];
+    }
+    if (lists[0].regexTarget)
+        merged.regexTarget = lists[0].regexTarget;
+    return merged;
+}
+/** A .gitleaks.toml as a .keyward.yaml. */
+function importGitleaksConfig(text, origin) {
+    let doc;
+    try {
+        doc = (0, smol_toml_1.parse)(text);
+    }
+    catch (error) {
+        throw new PeerImportError(`${origin}: not valid TOML (${error.message.split('\n')[0]})`);
+    }
+    const notConverted = [];
+    const out = {};
+    const extend = (doc.extend ?? {});
+    out.useDefaultRules = extend.useDefault === true || doc.rules === undefined;
+    if (typeof extend.path === 'string')
+        notConverted.push(`[extend] path: convert ${extend.path} too and merge it by hand`);
+    if (strings(extend.disabledRules).length > 0) {
+        notConverted.push(`[extend] disabledRules names gitleaks rules (${strings(extend.disabledRules).length}); keyward's rule ids differ: see \`keyward rules list\``);
+    }
+    const globals = [];
+    const ruleAllowlists = {};
+    const globalRaw = [...(doc.allowlist ? [doc.allowlist] : []), ...(doc.allowlists ?? [])];
+    globalRaw.forEach((raw, i) => {
+        const where = doc.allowlist && i === 0 ? '[allowlist]' : `[[allowlists]][${doc.allowlist ? i - 1 : i}]`;
+        const converted = convertAllowlist(raw, where, notConverted);
+        if (!converted)
+            return;
+        const targets = strings(raw.targetRules);
+        if (targets.length === 0)
+            globals.push(converted);
+        else
+            for (const t of targets)
+                (ruleAllowlists[keywardRuleId(t)] ??= []).push(converted);
+    });
+    const globalAllowlist = mergeAllowlists(globals, 'allowlists', notConverted);
+    if (globalAllowlist)
+        out.allowlist = globalAllowlist;
+    const rules = [];
+    (doc.rules ?? []).forEach((raw, i) => {
+        const gid = typeof raw.id === 'string' ? raw.id : `rules[${i}]`;
+        const where = `rule ${gid}`;
+        if (typeof raw.regex !== 'string') {
+            notConverted.push(`${where}: a rule with only a path (a file that must not exist) has no keyward equivalent`);
+            return;
+        }
+        if (typeof raw.path === 'string') {
+            notConverted.push(`${where}: keyward rules apply to every file; restricting this one to paths matching its 'path' is not supported, so it was not imported`);
+            return;
+        }
+        let pattern = raw.regex;
+        const group = typeof raw.secretGroup === 'number' ? raw.secretGroup : 0;
+        if (group > 0) {
+            const named = nameSecretGroup(pattern, group);
+            if (!named) {
+                notConverted.push(`${where}: secretGroup ${group} names no capturing group of its regex`);
+                return;
+            }
+            pattern = named;
+        }
+        else if (!/\(\?P?<secret>/.test(pattern)) {
+            // gitleaks reports the whole match when secretGroup is unset; keyward's default is group 1.
+            pattern = `(?P<secret>${pattern})`;
+        }
+        try {
+            (0, regex_js_1.compileRegex)(pattern, {}, 're2js');
+        }
+        catch (error) {
+            notConverted.push(`${where}: its regex is not RE2 syntax (${error.message.split('\n')[0]})`);
+            return;
+        }
+        const keywords = strings(raw.keywords).filter((k) => k.length >= 2);
+        if (keywords.length === 0) {
+            notConverted.push(`${where}: keyward runs a rule only where one of its keywords occurs; add keywords (literal words of the token) to import it`);
+            return;
+        }
+        const rule = {
+            id: keywardRuleId(gid),
+            description: typeof raw.description === 'string' && raw.description.trim() ? raw.description : `Imported from gitleaks rule ${gid}`,
+            pattern,
+            keywords,
+            severity: 'high',
+        };
+        if (typeof raw.entropy === 'number')
+            rule.entropy = raw.entropy;
+        if (strings(raw.tags).length)
+            rule.tags = strings(raw.tags);
+        const ownRaw = [...(raw.allowlist ? [raw.allowlist] : []), ...(raw.allowlists ?? [])];
+        const own = ownRaw.map((a, j) => convertAllowlist(a, `${where} allowlists[${j}]`, notConverted)).filter((a) => a !== undefined);
+        const merged = mergeAllowlists(own, `${where} allowlists`, notConverted);
+        if (merged)
+            rule.allowlist = merged;
+        rules.push(rule);
+    });
+    if (rules.length)
+        out.rules = rules;
+    const ids = new Set(rules.map((r) => r.id));
+    const perRule = {};
+    for (const [id, lists] of Object.entries(ruleAllowlists)) {
+        if (!ids.has(id)) {
+            notConverted.push(`allowlists targetRules ${id}: names a gitleaks rule that was not imported; keyward's ids differ`);
+            continue;
+        }
+        perRule[id] = mergeAllowlists(lists, `allowlists for ${id}`, notConverted);
+    }
+    if (Object.keys(perRule).length)
+        out.ruleAllowlists = perRule;
+    const header = `# Imported from ${origin} by \`keyward config import\`.\n# Review it: keyward reads paths as RE2 regexes (pathRegexes) here, as gitleaks does.\n`;
+    return { yaml: header + (0, yaml_1.stringify)(out, { lineWidth: 0 }), notConverted, rules: rules.length };
 }
 
 
@@ -13604,6 +14403,7 @@ function hashSeed(text) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RegexSyntaxError = void 0;
+exports.nativeBackendStatus = nativeBackendStatus;
 exports.availableBackends = availableBackends;
 exports.resolveBackend = resolveBackend;
 exports.compileRegex = compileRegex;
@@ -13626,6 +14426,7 @@ class RegexSyntaxError extends Error {
 }
 exports.RegexSyntaxError = RegexSyntaxError;
 let nativeRe2;
+let nativeProblem;
 function loadNative() {
     if (nativeRe2 !== undefined)
         return nativeRe2;
@@ -13635,10 +14436,30 @@ function loadNative() {
         const require = (0, node_module_1.createRequire)(import.meta.url);
         nativeRe2 = require('re2');
     }
-    catch {
+    catch (error) {
         nativeRe2 = null;
+        nativeProblem = explainNativeFailure(error);
     }
     return nativeRe2;
+}
+/** Why `require('re2')` failed, in the words a user can act on. */
+function explainNativeFailure(error) {
+    const message = String(error?.message ?? error).split('\n')[0];
+    if (error?.code === 'MODULE_NOT_FOUND' && /Cannot find module 're2'/.test(message)) {
+        return 'the optional dependency re2 is not installed (no compiler or prebuilt binary when keyward was installed, or --omit=optional)';
+    }
+    if (/NODE_MODULE_VERSION/.test(message)) {
+        return `re2 is installed but was built for another Node.js version (this is Node ${process.version}, ABI ${process.versions.modules}): reinstall or \`npm rebuild re2\` (${message})`;
+    }
+    if (/re2\.node/.test(message)) {
+        return `re2 is installed but its native addon was never built (install scripts skipped?): \`npm rebuild re2\` (${message})`;
+    }
+    return `re2 is installed but failed to load: ${message}`;
+}
+/** Whether the native engine loads here, and if not, why: for `keyward doctor` and error messages. */
+function nativeBackendStatus() {
+    const loaded = loadNative() !== null;
+    return loaded ? { loaded } : { loaded, problem: nativeProblem ?? 'unknown' };
 }
 /** Which backend `auto` resolves to on this machine. */
 function availableBackends() {
@@ -13649,7 +14470,7 @@ function resolveBackend(preference = 'auto') {
         return 're2js';
     const native = loadNative();
     if (preference === 're2' && !native) {
-        throw new Error('the native re2 regex backend is not installed here; use the portable backend (re2js)');
+        throw new Error(`the native re2 regex backend cannot be used here: ${nativeProblem ?? 'not installed'}; use the portable backend (re2js)`);
     }
     return native ? 're2' : 're2js';
 }
@@ -13878,7 +14699,7 @@ exports.ruleName = ruleName;
 exports.buildSarif = buildSarif;
 exports.renderSarif = renderSarif;
 exports.SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-exports.FINGERPRINT_KEY = 'keywardFingerprint/v1';
+exports.FINGERPRINT_KEY = 'keywardFingerprint/v2';
 // GitHub reads security-severity as CVSS-like: >9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, <4 low.
 const SECURITY_SEVERITY = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
 const LEVEL = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
@@ -14159,7 +14980,7 @@ const RULE_KEYS = new Set([
     'examples',
 ]);
 const FILE_KEYS = new Set(['provider', 'docs', 'rules']);
-const ALLOWLIST_KEYS = new Set(['paths', 'regexes', 'regexTarget', 'stopwords']);
+const ALLOWLIST_KEYS = new Set(['paths', 'pathRegexes', 'regexes', 'regexTarget', 'stopwords']);
 const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)+$/;
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -14182,14 +15003,16 @@ function parseAllowlist(value, fail, field) {
     const sub = (name) => (reason) => fail(`${field}.${name}`, reason);
     if (value.paths !== undefined)
         out.paths = stringList(value.paths, sub('paths'));
-    if (value.regexes !== undefined) {
-        out.regexes = stringList(value.regexes, sub('regexes'));
-        for (const [i, pattern] of out.regexes.entries()) {
+    for (const key of ['regexes', 'pathRegexes']) {
+        if (value[key] === undefined)
+            continue;
+        const patterns = (out[key] = stringList(value[key], sub(key)));
+        for (const [i, pattern] of patterns.entries()) {
             try {
                 (0, regex_js_1.compileRegex)(pattern, {}, 're2js');
             }
             catch (error) {
-                fail(`${field}.regexes[${i}]`, error.message);
+                fail(`${field}.${key}[${i}]`, error.message);
             }
         }
     }
@@ -14425,11 +15248,11 @@ async function runScan(events, options) {
     const reportedInHistory = new Set();
     const take = (found) => {
         for (const finding of found) {
-            if (options.ignoredFingerprints?.has(finding.fingerprint)) {
+            if (options.ignoredFingerprints?.has(finding)) {
                 stats.suppressed.ignoreFile++;
                 continue;
             }
-            if (options.baseline?.has(finding.fingerprint)) {
+            if (options.baseline?.has(finding)) {
                 stats.suppressed.baseline++;
                 continue;
             }
@@ -14525,6 +15348,7 @@ const builtin_js_1 = __nccwpck_require__(4918);
 const config_js_1 = __nccwpck_require__(1367);
 const detector_js_1 = __nccwpck_require__(7647);
 const ignore_file_js_1 = __nccwpck_require__(2962);
+const known_findings_js_1 = __nccwpck_require__(8141);
 /** A problem with the user's files (missing, unreadable, invalid): the message names the file. */
 class SetupError extends Error {
     name = 'SetupError';
@@ -14557,7 +15381,13 @@ async function prepareScan(options) {
         config = checked(() => (0, config_js_1.parseConfig)(text, origin(configFile)));
     }
     const detector = checked(() => {
-        const detectorOptions = { regexBackend: options.regexBackend, ruleAllowlists: config.ruleAllowlists };
+        const detectorOptions = {
+            regexBackend: options.regexBackend,
+            ruleAllowlists: config.ruleAllowlists,
+            inlineIgnores: config.inlineIgnores,
+        };
+        if (options.fingerprintKey)
+            detectorOptions.fingerprintKey = options.fingerprintKey;
         if (config.allowlist)
             detectorOptions.allowlist = config.allowlist;
         return new detector_js_1.Detector((0, config_js_1.resolveRules)((0, builtin_js_1.builtinRules)(), config), detectorOptions);
@@ -14568,11 +15398,13 @@ async function prepareScan(options) {
         const text = await readUserFile(ignoreFile, ignore_file_js_1.IGNORE_FILE_NAME);
         ignored = checked(() => (0, ignore_file_js_1.parseIgnoreFile)(text, origin(ignoreFile)));
     }
-    const setup = { config, detector, ignored };
+    const setup = { config, detector, ignored: new known_findings_js_1.KnownFindings(ignored) };
     if (options.baselinePath) {
         const baselinePath = options.baselinePath;
         const text = await readUserFile(baselinePath, 'baseline');
-        setup.baseline = checked(() => (0, baseline_js_1.parseBaseline)(text, origin(baselinePath)));
+        const parsed = checked(() => (0, baseline_js_1.parseBaseline)(text, origin(baselinePath)));
+        setup.baseline = new known_findings_js_1.KnownFindings(parsed.fingerprints);
+        setup.baselineVersion = parsed.version;
     }
     return setup;
 }
@@ -34163,6 +34995,784 @@ exports.RE2JSInternalException = RE2JSInternalException;
 exports.RE2JSSyntaxException = RE2JSSyntaxException;
 exports.RE2Set = RE2Set;
 exports.re = re;
+
+
+/***/ }),
+
+/***/ 514:
+/***/ ((__unused_webpack_module, exports) => {
+
+/*!
+* Copyright (c) Squirrel Chat et al., All rights reserved.
+* SPDX-License-Identifier: BSD-3-Clause
+*
+* Redistribution and use in source and binary forms, with or without
+* modification, are permitted provided that the following conditions are met:
+*
+* 1. Redistributions of source code must retain the above copyright notice, this
+*    list of conditions and the following disclaimer.
+* 2. Redistributions in binary form must reproduce the above copyright notice,
+*    this list of conditions and the following disclaimer in the
+*    documentation and/or other materials provided with the distribution.
+* 3. Neither the name of the copyright holder nor the names of its contributors
+*    may be used to endorse or promote products derived from this software without
+*    specific prior written permission.
+*
+* THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+* ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+* WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+* DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+* FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+* DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+* SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+* CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+* OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+* OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+*/
+
+Object.defineProperties(exports, {
+	__esModule: { value: true },
+	[Symbol.toStringTag]: { value: "Module" }
+});
+//#region src/error.ts
+function getLineColFromPtr(string, ptr) {
+	let lines = string.slice(0, ptr).split(/\r?\n/);
+	return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+	let lines = string.split(/\r?\n/);
+	let codeblock = "";
+	let numberLen = (Math.log10(line + 1) | 0) + 1;
+	for (let i = line - 1; i <= line + 1; i++) {
+		let l = lines[i - 1];
+		if (!l) continue;
+		codeblock += i.toString().padEnd(numberLen, " ");
+		codeblock += ":  ";
+		codeblock += l;
+		codeblock += "\n";
+		if (i === line) {
+			codeblock += " ".repeat(numberLen + column + 2);
+			codeblock += "^\n";
+		}
+	}
+	return codeblock;
+}
+var TomlError = class TomlError extends Error {
+	line;
+	column;
+	codeblock;
+	constructor(message, options) {
+		const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+		const codeblock = makeCodeBlock(options.toml, line, column);
+		super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+		this.line = line;
+		this.column = column;
+		this.codeblock = codeblock;
+	}
+	/** @internal */
+	static x(message, ctx, ptr) {
+		throw new TomlError(message, {
+			toml: ctx.s,
+			ptr: ptr ?? ctx.p
+		});
+	}
+};
+//#endregion
+//#region src/primitive.ts
+/** @internal */
+function parseString(ctx) {
+	let startPtr = ctx.p;
+	let c = ctx.s.charCodeAt(ctx.p++);
+	let first = c;
+	let isLiteral = c === 39;
+	let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+	if (isMultiline) {
+		if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 10) ctx.p++;
+		else if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) ctx.p += 2;
+	}
+	let parsed = "";
+	let sliceStart = ctx.p;
+	let state = 0;
+	for (; ctx.p < ctx.s.length; ctx.p++) {
+		c = ctx.s.charCodeAt(ctx.p);
+		if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) state = state && 3;
+		else if (c < 32 && c !== 9 || c === 127) TomlError.x("control characters are not allowed in strings", ctx);
+		else if ((!state || state === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
+			if (isMultiline) {
+				if (ctx.s.charCodeAt(ctx.p + 3) === first) ctx.p++;
+				if (ctx.s.charCodeAt(ctx.p + 3) === first) ctx.p++;
+			}
+			if (!state) {
+				let s = ctx.s.slice(sliceStart, ctx.p);
+				parsed = parsed ? parsed + s : s;
+			}
+			ctx.p += isMultiline ? 3 : 1;
+			return parsed;
+		} else if (!state) {
+			if (!isLiteral && c === 92) {
+				parsed += ctx.s.slice(sliceStart, sliceStart = ctx.p);
+				state = 1;
+			}
+		} else if (state === 1) {
+			if (c === 120 || c === 117 || c === 85) {
+				let errPtr = ctx.p++ - 1;
+				let value = 0;
+				let len = c === 120 ? 2 : c === 117 ? 4 : 8;
+				for (let j = 0; j < len; j++, ctx.p++) {
+					let hex = ctx.s.charCodeAt(ctx.p);
+					let digit = hex >= 48 && hex <= 57 ? hex - 48 : hex >= 65 && hex <= 70 ? hex - 65 + 10 : hex >= 97 && hex <= 102 ? hex - 97 + 10 : -1;
+					if (digit < 0) TomlError.x("invalid non-hex character in unicode escape", ctx);
+					value = value << 4 | digit;
+				}
+				if (value < 0 || value > 1114111 || value >= 55296 && value <= 57343) TomlError.x("invalid unicode escape", ctx, errPtr);
+				parsed += String.fromCodePoint(value);
+				sliceStart = ctx.p--;
+				state = 0;
+			} else if (isMultiline && (c === 32 || c === 9)) state = 2;
+			else {
+				if (c === 98) parsed += "\b";
+				else if (c === 116) parsed += "	";
+				else if (c === 110) parsed += "\n";
+				else if (c === 102) parsed += "\f";
+				else if (c === 114) parsed += "\r";
+				else if (c === 101) parsed += "\x1B";
+				else if (c === 34) parsed += "\"";
+				else if (c === 92) parsed += "\\";
+				else TomlError.x("unrecognised escape sequence", ctx);
+				sliceStart = ctx.p + 1;
+				state = 0;
+			}
+		} else if (c !== 32 && c !== 9) {
+			if (state === 2) TomlError.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
+			state = !isLiteral && c === 92 ? 1 : 0;
+			sliceStart = ctx.p;
+		}
+	}
+	TomlError.x("unfinished string", ctx, startPtr);
+}
+//#endregion
+//#region src/date.ts
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+var TomlDate = class TomlDate extends Date {
+	#hasDate = false;
+	#hasTime = false;
+	#offset = null;
+	constructor(date, fasttype, unsafeDelim) {
+		let hasDate = true;
+		let hasTime = true;
+		let offset = "Z";
+		let c;
+		if (typeof date === "string") {
+			if (fasttype) prep: {
+				if (fasttype < 3) {
+					if (+date.slice(11, 13) > 23) {
+						date = "";
+						break prep;
+					}
+					if (fasttype === 2) {
+						offset = null;
+						date += "Z";
+					} else if ((c = date.charCodeAt(date.length - 1)) !== 90 && c !== 122) offset = date.slice(date.length - 6);
+					if (unsafeDelim) date = date.slice(0, 10) + "T" + date.slice(11);
+				} else if (fasttype === 4) date = +date.slice(0, 2) > 23 ? "" : `0000-01-01T${date}Z`;
+				hasDate = fasttype !== 4;
+				hasTime = fasttype !== 3;
+			}
+			else {
+				let match = date.match(DATE_TIME_RE);
+				if (match) {
+					if (!match[1]) {
+						hasDate = false;
+						date = `0000-01-01T${date}`;
+					}
+					hasTime = !!match[2];
+					hasTime && date[10] === " " && (date = date.replace(" ", "T"));
+					if (match[2] && +match[2] > 23) date = "";
+					else {
+						offset = match[3] || null;
+						if (!offset && hasTime) date += "Z";
+					}
+				} else date = "";
+			}
+		}
+		super(date);
+		if (!isNaN(this.getTime())) {
+			this.#hasDate = hasDate;
+			this.#hasTime = hasTime;
+			this.#offset = offset;
+		}
+	}
+	isDateTime() {
+		return this.#hasDate && this.#hasTime;
+	}
+	isLocal() {
+		return !this.#hasDate || !this.#hasTime || !this.#offset;
+	}
+	isDate() {
+		return this.#hasDate && !this.#hasTime;
+	}
+	isTime() {
+		return this.#hasTime && !this.#hasDate;
+	}
+	isValid() {
+		return this.#hasDate || this.#hasTime;
+	}
+	toISOString() {
+		let iso = super.toISOString();
+		if (this.isDate()) return iso.slice(0, 10);
+		if (this.isTime()) return iso.slice(11, 23);
+		if (this.#offset === null) return iso.slice(0, -1);
+		if (this.#offset === "Z" || this.#offset === "z") return iso;
+		let offset = +this.#offset.slice(1, 3) * 60 + +this.#offset.slice(4, 6);
+		offset = this.#offset[0] === "-" ? offset : -offset;
+		return (/* @__PURE__ */ new Date(this.getTime() - offset * 6e4)).toISOString().slice(0, -1) + this.#offset;
+	}
+	static wrapAsOffsetDateTime(jsDate, offset = "Z") {
+		let date = new TomlDate(jsDate);
+		date.#offset = offset;
+		return date;
+	}
+	static wrapAsLocalDateTime(jsDate) {
+		let date = new TomlDate(jsDate);
+		date.#offset = null;
+		return date;
+	}
+	static wrapAsLocalDate(jsDate) {
+		let date = new TomlDate(jsDate);
+		date.#hasTime = false;
+		date.#offset = null;
+		return date;
+	}
+	static wrapAsLocalTime(jsDate) {
+		let date = new TomlDate(jsDate);
+		date.#hasDate = false;
+		date.#offset = null;
+		return date;
+	}
+};
+//#endregion
+//#region src/extract.ts
+function isDigit(char, base = 10) {
+	return base === 16 ? char > 47 && char < 58 || char > 64 && char < 71 || char > 96 && char < 103 : char > 47 && char < 48 + base;
+}
+function isEndOfValue(char, delim) {
+	return char === 32 || char === 9 || char === 10 || char === 13 || delim && (char === delim || char === 44) || char === 35;
+}
+/** @internal */
+function extractValue(ctx, end) {
+	let errPtr = ctx.p;
+	let c = ctx.s.charCodeAt(ctx.p);
+	if (c === 91 || c === 123) {
+		ctx.d-- || TomlError.x("document contains excessively nested structures. aborting.", ctx);
+		let value = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
+		ctx.d++;
+		return value;
+	}
+	if (c === 34 || c === 39) return parseString(ctx);
+	if (c === 116) {
+		if (ctx.s.charCodeAt(++ctx.p) !== 114 || ctx.s.charCodeAt(++ctx.p) !== 117 || ctx.s.charCodeAt(++ctx.p) !== 101) TomlError.x("invalid value", ctx, errPtr);
+		return ctx.p++, true;
+	}
+	if (c === 102) {
+		if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 108 || ctx.s.charCodeAt(++ctx.p) !== 115 || ctx.s.charCodeAt(++ctx.p) !== 101) TomlError.x("invalid value", ctx, errPtr);
+		return ctx.p++, false;
+	}
+	if (c === 43 || c === 45) return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 44 - c, end);
+	if (ctx.s.charCodeAt(ctx.p + 4) === 45 && ctx.s.charCodeAt(ctx.p + 7) === 45) return parseDate(ctx, c, end);
+	if (ctx.s.charCodeAt(ctx.p + 2) === 58) return parseTime(ctx, c, end);
+	return parseNumber(ctx, ctx.p, c, 0, end);
+}
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+	let c = startChr;
+	let state = 0;
+	let hasUnderscores = false;
+	if (c === 105) {
+		if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102) TomlError.x("invalid value", ctx, startPtr);
+		return ctx.p++, (sign || 1) / 0;
+	}
+	if (c === 110) {
+		if (ctx.s.charCodeAt(++ctx.p) !== 97 || ctx.s.charCodeAt(++ctx.p) !== 110) TomlError.x("invalid value", ctx, startPtr);
+		return ctx.p++, NaN;
+	}
+	if (c === 48) {
+		if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr)) return ctx.bi === true ? 0n : 0;
+		if (!sign) {
+			if (c === 120) return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+			else if (c === 98) return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+			else if (c === 111) return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+		}
+		if (c === 46) state = 2;
+		else if (c === 101 || c === 69) state = 4;
+		else TomlError.x("illegal leading zero", ctx, startPtr);
+	} else if (!isDigit(c)) TomlError.x("invalid value", ctx, startPtr);
+	while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+		if (!state) state = 1;
+		if (c === 95) {
+			if (!(state & 1)) TomlError.x("illegal underscore", ctx);
+			state += 11;
+			hasUnderscores = true;
+		} else if (state === 1 && c === 46) state = 2;
+		else if ((state === 1 || state === 3) && (c === 101 || c === 69)) state = 4;
+		else if (state === 4 && (c === 43 || c === 45)) state = 6;
+		else if (!isDigit(c)) TomlError.x(`illegal character in numeric literal`, ctx);
+		else if (state > 9) state -= 11;
+		else if (!(state & 1)) state++;
+	}
+	if (!state) {
+		let val = (startChr - 48) * (sign || 1);
+		return ctx.bi === true ? BigInt(val) : val;
+	}
+	if (!(state & 1)) TomlError.x("unfinished numeric value", ctx, startPtr);
+	let str = ctx.s.slice(startPtr, ctx.p);
+	if (hasUnderscores) str = str.replaceAll("_", "");
+	return state > 1 ? parseFloat(str) : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+	let c, underscore = 1;
+	while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) if (c === 95) {
+		if (underscore & 1) TomlError.x("illegal underscore", ctx);
+		underscore = 3;
+	} else if (!isDigit(c, base)) TomlError.x(`illegal character in numeric literal`, ctx);
+	else if (underscore & 1) underscore--;
+	if (underscore & 1) TomlError.x("unfinished numeric value", ctx);
+	let str = ctx.s.slice(startPtr + 2, ctx.p);
+	if (underscore) str = str.replaceAll("_", "");
+	return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+	if (ctx.bi !== true) int: {
+		let val = parseInt(str, base);
+		if (!Number.isSafeInteger(val)) {
+			if (ctx.bi) break int;
+			TomlError.x("integer value cannot be represented losslessly", ctx, startPtr);
+		}
+		return val;
+	}
+	return base === 10 ? BigInt(str) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str);
+}
+function parseDate(ctx, c, endChr) {
+	let startPtr = ctx.p++, unsafeSeparator;
+	if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++)) || !isDigit(ctx.s.charCodeAt(ctx.p++))) return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+	ctx.p += 5;
+	if (!isDigit(ctx.s.charCodeAt(ctx.p++))) TomlError.x("invalid date-time: date part is malformed", ctx, startPtr);
+	if (ctx.p >= ctx.s.length || ((c = ctx.s.charCodeAt(ctx.p)) !== 32 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 84 && c !== 116) return readDate(ctx, ctx.s.slice(startPtr, ctx.p), 3, false, startPtr);
+	if (ctx.s.charCodeAt(ctx.p += 3) !== 58) TomlError.x("invalid date-time: time part is malformed", ctx, startPtr);
+	if (ctx.s.charCodeAt(ctx.p += 3) === 58) ctx.p += 3;
+	if (ctx.s.charCodeAt(ctx.p) === 46) while (isDigit(ctx.s.charCodeAt(++ctx.p)));
+	if (c = ctx.s.charCodeAt(ctx.p)) {
+		if (c === 90 || c === 122) return readDate(ctx, ctx.s.slice(startPtr, ++ctx.p), 1, unsafeSeparator, startPtr, "[+00:00]");
+		if (c === 43 || c === 45) return readDate(ctx, ctx.s.slice(startPtr, ctx.p += 6), 1, unsafeSeparator, startPtr, !ctx.ld && "[" + ctx.s.slice(ctx.p - 6, ctx.p) + "]");
+	}
+	return readDate(ctx, ctx.s.slice(startPtr, ctx.p), 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+	let start = ctx.p;
+	if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) return parseNumber(ctx, --ctx.p, c, 0, endChr);
+	if (ctx.s.charCodeAt(ctx.p += 4) === 58) ctx.p += 3;
+	if (ctx.s.charCodeAt(ctx.p) === 46) while (isDigit(ctx.s.charCodeAt(++ctx.p)));
+	return readDate(ctx, ctx.s.slice(start, ctx.p), 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+	if (ctx.ld) {
+		let date = new TomlDate(str, type, unsafeDelim);
+		if (!date.isValid()) TomlError.x("invalid date", ctx, errPtr);
+		return date;
+	}
+	try {
+		if (temporalSuffix) str += temporalSuffix;
+		switch (type) {
+			case 1: return Temporal.ZonedDateTime.from(str);
+			case 2: return Temporal.PlainDateTime.from(str);
+			case 3: return Temporal.PlainDate.from(str);
+			case 4: return Temporal.PlainTime.from(str);
+		}
+	} catch (e) {
+		TomlError.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
+	}
+}
+//#endregion
+//#region src/util.ts
+/** @internal */
+function skipComment(ctx) {
+	for (; ctx.p < ctx.s.length; ctx.p++) {
+		let c = ctx.s.charCodeAt(ctx.p);
+		if (c === 10) break;
+		if (c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10) {
+			ctx.p++;
+			break;
+		}
+		if (c < 32 && c !== 9 || c === 127) TomlError.x("control characters are not allowed in comments", ctx);
+	}
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+	let c;
+	while (ctx.p < ctx.s.length) {
+		while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 32 || c === 9 || !banNewLines && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10))) ctx.p++;
+		if (banComments || c !== 35) break;
+		skipComment(ctx);
+	}
+}
+//#endregion
+//#region src/struct.ts
+/** @internal */
+function parseKey(ctx, end = 61) {
+	let startPtr;
+	let state = 0;
+	let parsed = [];
+	let sliceStart;
+	let c = ctx.s.charCodeAt(startPtr = ctx.p);
+	do
+		if (c === end) {
+			if (!state) TomlError.x("unexpected end of key", ctx);
+			if (state === 1) parsed.push(ctx.s.slice(sliceStart, ctx.p));
+			return ctx.p++, parsed;
+		} else if (c === 46) {
+			if (!state) TomlError.x("illegal empty bare key", ctx);
+			if (state === 1) parsed.push(ctx.s.slice(sliceStart, ctx.p));
+			state = 0;
+		} else if (!state && (c === 34 || c === 39)) {
+			if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2)) TomlError.x("illegal quoted key: multiline strings are not allowed", ctx);
+			parsed.push(parseString(ctx));
+			state = 2;
+			ctx.p--;
+		} else if (c === 32 || c === 9) {
+			if (state === 1) {
+				parsed.push(ctx.s.slice(sliceStart, ctx.p));
+				state = 2;
+			}
+		} else if (state === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) TomlError.x("illegal character in key", ctx);
+		else if (!state) {
+			state = 1;
+			sliceStart = ctx.p;
+		}
+	while (c = ctx.s.charCodeAt(++ctx.p));
+	TomlError.x("incomplete key-value: cannot find end of key", ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+	let startPtr = ctx.p++;
+	let res = Object.create(null);
+	let seen = /* @__PURE__ */ new Set();
+	let c;
+	while (ctx.p < ctx.s.length) {
+		skipVoid(ctx);
+		if ((c = ctx.s.charCodeAt(ctx.p)) === 125) {
+			ctx.p++;
+			return res;
+		}
+		let k;
+		let t = res;
+		let hasOwn = false;
+		let errPtr = ctx.p;
+		let key = parseKey(ctx);
+		for (let i = 0; i < key.length; i++) {
+			if (i) t = hasOwn ? t[k] : t[k] = Object.create(null);
+			k = key[i];
+			if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== "object" || seen.has(t[k]))) TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+			let unsafe = k === "__proto__";
+			if (ctx.uk && (unsafe || k === "constructor")) {
+				t = ctx.uk !== 1 && TomlError.x("document contains an unsafe property", ctx, errPtr);
+				break;
+			}
+			if (!hasOwn && unsafe) Object.defineProperty(t, k, {
+				enumerable: true,
+				configurable: true,
+				writable: true
+			});
+		}
+		if (hasOwn) TomlError.x("trying to redefine an already defined value", ctx, errPtr);
+		skipVoid(ctx, true, true);
+		let value = extractValue(ctx, 125);
+		if (t && typeof (t[k] = value) === "object") seen.add(value);
+		skipVoid(ctx);
+		if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) return res;
+		if (c !== 44) TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+	}
+	TomlError.x("unfinished table", ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+	let startPtr = ctx.p++;
+	let res = [];
+	let c;
+	while (ctx.p < ctx.s.length) {
+		skipVoid(ctx);
+		if ((c = ctx.s.charCodeAt(ctx.p)) === 93) {
+			ctx.p++;
+			return res;
+		}
+		res.push(extractValue(ctx, 93));
+		skipVoid(ctx);
+		if ((c = ctx.s.charCodeAt(ctx.p++)) === 93) return res;
+		if (c !== 44) TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
+	}
+	TomlError.x("unfinished array", ctx, startPtr);
+}
+//#endregion
+//#region src/parse.ts
+function peekTable(ctx, key, table, meta, type) {
+	let t = table;
+	let m = meta;
+	let k;
+	let hasOwn = false;
+	let state;
+	for (let i = 0; i < key.length; i++) {
+		if (i) {
+			t = hasOwn ? t[k] : t[k] = Object.create(null);
+			m = (state = m[k]).c;
+			if (type === 0 && (state.t === 1 || state.t === 2)) return null;
+			if (state.t === 2) {
+				let l = t.length - 1;
+				t = t[l];
+				m = m[l].c;
+			}
+		}
+		k = key[i];
+		if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 && m[k]?.d) return null;
+		if (!hasOwn) {
+			let unsafe = k === "__proto__";
+			if (ctx.uk && (unsafe || k === "constructor")) return false;
+			if (unsafe) {
+				Object.defineProperty(t, k, {
+					enumerable: true,
+					configurable: true,
+					writable: true
+				});
+				Object.defineProperty(m, k, {
+					enumerable: true,
+					configurable: true,
+					writable: true
+				});
+			}
+			m[k] = {
+				t: i < key.length - 1 && type === 2 ? 3 : type,
+				d: false,
+				i: 0,
+				c: Object.create(null)
+			};
+		}
+	}
+	state = m[k];
+	if (state.t !== type && !(type === 1 && state.t === 3)) return null;
+	if (type === 2) {
+		if (!state.d) {
+			state.d = true;
+			t[k] = [];
+		}
+		t[k].push(t = Object.create(null));
+		state.c[state.i++] = state = {
+			t: 1,
+			d: false,
+			i: 0,
+			c: Object.create(null)
+		};
+	}
+	if (state.d) return null;
+	state.d = true;
+	if (type === 1) t = hasOwn ? t[k] : t[k] = Object.create(null);
+	else if (type === 0 && hasOwn) return null;
+	return [
+		k,
+		t,
+		state.c
+	];
+}
+function validateTablePeek(ctx, peek, ptr) {
+	if (peek === null || ctx.uk === 2) TomlError.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
+}
+function parse(toml, options = {}) {
+	let ctx = {
+		s: toml,
+		p: 0,
+		d: options.maxDepth ?? 1e3,
+		bi: options.integersAsBigInt ?? false,
+		ld: options.useLegacyDate ?? true,
+		uk: options.unsafeKeyBehaviour === "throw" ? 2 : options.unsafeKeyBehaviour === "drop" ? 1 : 0
+	};
+	let res = Object.create(null);
+	let meta = Object.create(null);
+	let tmp;
+	let skipping = false;
+	let tbl = res;
+	let m = meta;
+	if (toml.charCodeAt(0) === 65279) ctx.p++;
+	skipVoid(ctx);
+	while (ctx.p < toml.length) {
+		if (toml.charCodeAt(ctx.p) === 91) {
+			let isTableArray = toml.charCodeAt(++ctx.p) === 91;
+			tmp = ctx.p += +isTableArray;
+			skipping = false;
+			let k = parseKey(ctx, 93);
+			if (isTableArray) {
+				if (toml.charCodeAt(ctx.p) !== 93) TomlError.x("expected end of table array declaration", ctx);
+				ctx.p++;
+			}
+			let p = peekTable(ctx, k, res, meta, isTableArray ? 2 : 1);
+			if (!p) {
+				validateTablePeek(ctx, p, tmp);
+				skipping = true;
+			} else {
+				m = p[2];
+				tbl = p[1];
+			}
+		} else {
+			tmp = ctx.p;
+			let p = peekTable(ctx, parseKey(ctx), tbl, m, 0);
+			if (!p && !skipping) validateTablePeek(ctx, p, tmp);
+			skipVoid(ctx, true, true);
+			let v = extractValue(ctx, void 0);
+			if (p && !skipping) p[1][p[0]] = v;
+		}
+		skipVoid(ctx, true);
+		if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 10 && (tmp !== 13 || toml.charCodeAt(ctx.p + 1) !== 10)) TomlError.x("each key-value declaration must be followed by an end-of-line", ctx);
+		skipVoid(ctx);
+	}
+	return res;
+}
+//#endregion
+//#region src/stringify.ts
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!"".isWellFormed;
+function extendedTypeOf(obj) {
+	let type = typeof obj;
+	if (type === "object") {
+		if (Array.isArray(obj)) return "array";
+		if (typeof obj.getUTCDate === "function" && obj instanceof Date) return "date";
+		if (globalThis.Temporal) {
+			if (obj.until) {
+				if (obj instanceof Temporal.ZonedDateTime) return "temporal/tz+uc";
+				if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate) return "temporal/uc";
+				if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant) return "temporal";
+				if (obj instanceof Temporal.PlainYearMonth) return "temporal/x";
+			} else if (obj.toPlainDate && obj instanceof Temporal.PlainMonthDay || obj.negated && obj instanceof Temporal.Duration) return "temporal/x";
+		}
+	}
+	return type;
+}
+function isArrayOfTables(obj) {
+	for (let i = 0; i < obj.length; i++) if (extendedTypeOf(obj[i]) !== "object") return false;
+	return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+	return JSON.stringify(s).replaceAll("", "\\u007f");
+}
+function formatString(s) {
+	return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+	if (BARE_KEY.test(s)) return s;
+	if (HAS_WELLFORMED && !s.isWellFormed()) throw new RangeError("key contains illegal lone surrogates");
+	return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+	if (depth === 0) throw new Error("Could not stringify the object: maximum object depth exceeded");
+	switch (type) {
+		case "number":
+			if (isNaN(val)) return "nan";
+			if (val === Infinity) return "inf";
+			if (val === -Infinity) return "-inf";
+			if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val))) return val.toFixed(1);
+		case "bigint":
+		case "boolean":
+		case "temporal": return val.toString();
+		case "string": return formatString(val);
+		case "date":
+			if (isNaN(val.getTime())) throw new TypeError("cannot serialize invalid date");
+			return val.toISOString();
+		case "object": return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+		case "array": return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+		case "temporal/tz+uc": if (strictTemporal) {
+			let tz = val.timeZoneId;
+			let tzc = tz.charCodeAt(0);
+			if (tzc !== 43 && tzc !== 45 && (tzc !== 85 && tzc !== 71 && tzc !== 90 && tzc !== 69 || tz !== "UTC" && tz !== "UCT" && tz !== "Universal" && tz !== "Zulu" && !tz.startsWith("GMT") && tz !== "Greenwich" && !tz.startsWith("Etc/"))) throw new TypeError("Temporal objects with an IANA timezone are not allowed in Temporal strict mode");
+		}
+		case "temporal/uc":
+			if (strictTemporal && val.calendarId !== "iso8601") throw new TypeError("Temporal objects with a non-default calendar are not allowed in Temporal strict mode");
+			return val.toString({
+				calendarName: "never",
+				timeZoneName: "never"
+			});
+		case "temporal/x": throw new TypeError("Unsupported " + val[Symbol.toStringTag]);
+	}
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+	let keys = Object.keys(obj);
+	if (keys.length === 0) return "{}";
+	let res = "{ ";
+	for (let i = 0; i < keys.length; i++) {
+		let k = keys[i];
+		if (i) res += ", ";
+		res += formatKey(k) + " = " + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+	}
+	return res + " }";
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+	if (array.length === 0) return "[]";
+	let res = "[ ";
+	for (let i = 0; i < array.length; i++) {
+		if (i) res += ", ";
+		if (array[i] === null || array[i] === void 0) throw new TypeError("arrays cannot contain null or undefined values");
+		res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+	}
+	return res + " ]";
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+	if (depth === 0) throw new Error("Could not stringify the object: maximum object depth exceeded");
+	let res = "";
+	for (let i = 0; i < array.length; i++) {
+		res += `${res && "\n"}[[${key}]]\n`;
+		res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+	}
+	return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+	if (depth === 0) throw new Error("Could not stringify the object: maximum object depth exceeded");
+	let preamble = "";
+	let tables = "";
+	let keys = Object.keys(obj);
+	for (let i = 0; i < keys.length; i++) {
+		let k = keys[i];
+		if (obj[k] !== null && obj[k] !== void 0) {
+			let type = extendedTypeOf(obj[k]);
+			if (type === "symbol" || type === "function") throw new TypeError(`cannot serialize values of type '${type}'`);
+			let key = formatKey(k);
+			if (type === "array" && isArrayOfTables(obj[k])) tables += (tables && "\n") + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+			else if (type === "object") {
+				let tblKey = prefix ? `${prefix}.${key}` : key;
+				tables += (tables && "\n") + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+			} else {
+				preamble += key;
+				preamble += " = ";
+				preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+				preamble += "\n";
+			}
+		}
+	}
+	if (tableKey && (preamble || !tables)) preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+	return preamble && tables ? `${preamble}\n${tables}` : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1e3, numbersAsFloat = false, strictTemporal = false } = {}) {
+	if (extendedTypeOf(obj) !== "object") throw new TypeError("stringify can only be called with an object");
+	let str = stringifyTable(0, obj, "", maxDepth, numbersAsFloat, strictTemporal);
+	if (str[str.length - 1] !== "\n") return str + "\n";
+	return str;
+}
+//#endregion
+//#region src/index.ts
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+var src_default = {
+	parse,
+	stringify,
+	TomlDate,
+	TomlError
+};
+//#endregion
+exports.TomlDate = TomlDate;
+exports.TomlError = TomlError;
+exports["default"] = src_default;
+exports.parse = parse;
+exports.stringify = stringify;
 
 
 /***/ }),

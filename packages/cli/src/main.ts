@@ -2,7 +2,10 @@
 // clear line and exit 2; anything else is a bug and also exits 2, with its message.
 import { EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { baselineCommand } from './commands/baseline.js';
+import { configCommand } from './commands/config.js';
+import { doctorCommand } from './commands/doctor.js';
 import { hookCommand } from './commands/hook.js';
+import { orgCommand } from './commands/org.js';
 import { rulesCommand } from './commands/rules.js';
 import { scanCommand } from './commands/scan.js';
 import { provisionCommands } from '@keyward/provision';
@@ -16,8 +19,11 @@ export interface Command {
 
 const commands: Command[] = [
   { name: 'scan', summary: 'find credentials in a directory, git history, a diff, staged changes or stdin', run: scanCommand },
-  { name: 'baseline', summary: 'baseline create: record current findings so later scans report only new ones', run: baselineCommand },
+  { name: 'baseline', summary: 'baseline create|migrate|import: record known findings (also from gitleaks or detect-secrets)', run: baselineCommand },
+  { name: 'config', summary: 'config import: a .gitleaks.toml as a .keyward.yaml', run: configCommand },
+  { name: 'org', summary: 'org plan|scan|report: scan a whole organization on a GitHub Actions matrix', run: orgCommand },
   { name: 'rules', summary: 'rules list: print the rule table (text, json or markdown)', run: rulesCommand },
+  { name: 'doctor', summary: 'which keyward, Node, regex engine (and why), threads, config file and git this machine has', run: doctorCommand },
   { name: 'hook', summary: 'hook install: a git pre-commit hook that blocks commits adding a credential', run: hookCommand },
   // janitor and audit verify live with the provision half; their io is a subset of ours
   ...provisionCommands.map((c): Command => ({ name: c.name, summary: c.summary, run: (argv, io) => c.run(argv, io) })),
@@ -44,6 +50,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return name ? EXIT_OK : EXIT_USAGE;
   }
   if (name === '--version' || name === '-v' || name === 'version') {
+    if (rest.includes('--verbose')) return doctorCommand([], io);
     io.stdout(`${VERSION}\n`);
     return EXIT_OK;
   }

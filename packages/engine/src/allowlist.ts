@@ -10,7 +10,13 @@ export class CompiledAllowlist {
   private readonly stopwords: string[];
 
   constructor(allowlist: Allowlist, backend: RegexBackendName | 'auto' = 'auto') {
-    this.pathMatchers = (allowlist.paths ?? []).map((glob) => picomatch(glob, { dot: true }));
+    this.pathMatchers = [
+      ...(allowlist.paths ?? []).map((glob) => picomatch(glob, { dot: true })),
+      ...(allowlist.pathRegexes ?? []).map((pattern) => {
+        const regex = compileRegex(pattern, {}, backend);
+        return (path: string) => regex.test(path);
+      }),
+    ];
     this.regexes = (allowlist.regexes ?? []).map((r) => compileRegex(r, {}, backend));
     this.target = allowlist.regexTarget ?? 'secret';
     this.stopwords = (allowlist.stopwords ?? []).map((w) => w.toLowerCase());

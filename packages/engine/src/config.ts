@@ -3,6 +3,7 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { Detector } from './detector.js';
 import { expandExample } from './examples.js';
+import { INLINE_IGNORE_STYLES, type InlineIgnoreStyle } from './inline-ignores.js';
 import { quoteUserText } from './quote.js';
 import { parseAllowlist, parseRule, RuleError } from './rules.js';
 import type { Allowlist, Rule } from './types.js';
@@ -21,6 +22,8 @@ export interface KeywardConfig {
   ruleAllowlists: Record<string, Allowlist>;
   maxFileSize: number;
   respectGitignore: boolean;
+  /** Whose inline markers suppress a finding on their line (default: all of INLINE_IGNORE_STYLES). */
+  inlineIgnores: InlineIgnoreStyle[];
   /** Where it came from, for messages. */
   origin?: string;
 }
@@ -43,7 +46,7 @@ export class ConfigError extends Error {
   }
 }
 
-const TOP_KEYS = ['useDefaultRules', 'disabledRules', 'rules', 'allowlist', 'ruleAllowlists', 'maxFileSize', 'respectGitignore'];
+const TOP_KEYS = ['useDefaultRules', 'disabledRules', 'rules', 'allowlist', 'ruleAllowlists', 'maxFileSize', 'respectGitignore', 'inlineIgnores'];
 
 export function defaultConfig(): KeywardConfig {
   return {
@@ -53,6 +56,7 @@ export function defaultConfig(): KeywardConfig {
     ruleAllowlists: {},
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
     respectGitignore: true,
+    inlineIgnores: [...INLINE_IGNORE_STYLES],
   };
 }
 
@@ -103,6 +107,13 @@ export function parseConfig(source: string, origin: string): KeywardConfig {
       fail('disabledRules', 'must be a list of rule ids');
     }
     config.disabledRules = raw.disabledRules as string[];
+  }
+  if (raw.inlineIgnores !== undefined) {
+    const styles = raw.inlineIgnores;
+    if (!Array.isArray(styles) || styles.some((s) => !(INLINE_IGNORE_STYLES as readonly unknown[]).includes(s))) {
+      fail('inlineIgnores', `must be a list of: ${INLINE_IGNORE_STYLES.join(', ')} (an empty list turns inline markers off)`);
+    }
+    config.inlineIgnores = styles as InlineIgnoreStyle[];
   }
   const allowlistFail = (field: string, reason: string): never => fail(field, reason);
   if (raw.allowlist !== undefined) config.allowlist = parseAllowlist(raw.allowlist, allowlistFail, 'allowlist');

@@ -9,6 +9,7 @@ import { DEFAULT_DECODE_BUDGET, decodedWindow, findEncodedRuns, type DecodeBudge
 import { shannonEntropy } from './entropy.js';
 import { lookAlikeReason, type FilterContext } from './filters.js';
 import { fingerprintOf } from './fingerprint.js';
+import { inlineIgnores, type InlineIgnores, type InlineIgnoreStyle } from './inline-ignores.js';
 import { lineEndNear, lineStartNear } from './lines.js';
 import { KeywordPrefilter } from './prefilter.js';
 import { redactSecret } from './redact.js';
@@ -61,6 +62,10 @@ export interface DetectorOptions {
   ruleAllowlists?: Record<string, Allowlist>;
   /** Levels of encoding to look inside (base64 in base64 is two); 0 turns decoding off. Default 2. */
   decodeDepth?: number;
+  /** The fingerprint key (KEYWARD_FINGERPRINT_KEY), when one is configured: see fingerprint.ts. */
+  fingerprintKey?: string;
+  /** Whose inline markers suppress a finding (default: keyward's and the peers', see inline-ignores.ts). */
+  inlineIgnores?: InlineIgnoreStyle[];
 }
 
 export interface DetectionCounts {
@@ -99,6 +104,7 @@ export class Detector {
   private readonly keywordRules: number[][];
   private readonly globalAllowlist: CompiledAllowlist | undefined;
   private readonly decodeDepth: number;
+  private readonly inline: InlineIgnores;
   readonly counts: DetectionCounts = { allowlist: 0, inline: 0, filtered: 0 };
 
   constructor(
@@ -109,6 +115,7 @@ export class Detector {
     const backendPreference = options.regexBackend ?? 'auto';
     this.globalAllowlist = options.allowlist ? new CompiledAllowlist(options.allowlist, backendPreference) : undefined;
     this.decodeDepth = options.decodeDepth ?? 2;
+    this.inline = inlineIgnores(options.inlineIgnores);
     this.backend = resolveBackend(backendPreference);
     this.prepared = rules.map((rule) => {
       const allowlists: CompiledAllowlist[] = [];
@@ -354,7 +361,7 @@ export class Detector {
     const kept = mostSpecific(candidates);
     const seen = new Set<string>();
     const findings: Finding[] = [];
-    const lines = new LineIndex(text);
+    const lines = new LineIndex(text, this.inline);
     for (const c of kept) {
       const key = `${c.prepared.rule.id}:${c.start}:${c.end}`;
       if (seen.has(key)) continue;
@@ -386,7 +393,7 @@ export class Detector {
         endColumn: c.end - lines.startOf(endLine) + 1,
         secret: c.secret,
         redacted: redactSecret(c.secret, rule),
-        fingerprint: fingerprintOf(rule.id, fragment.path, c.secret),
+        fingerprint: fingerprintOf(rule, fragment.path, c.secret, this.options.fingerprintKey),
         entropy: Math.round(c.entropy * 100) / 100,
       };
       if (fragment.commit) finding.commit = fragment.commit;
@@ -481,7 +488,10 @@ function realLine(fragment: Fragment | EncodedFragment, zeroBased: number): numb
 class LineIndex {
   private starts: number[] | undefined;
   private cachedLine: { line: number; text: string; allows: boolean | undefined } | undefined;
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly inline: InlineIgnores,
+  ) {}
 
   private build(): number[] {
     if (this.starts) return this.starts;
@@ -525,11 +535,24 @@ class LineIndex {
     return text;
   }
 
-  /** True when the line carries the inline `keyward:allow` marker (searched once per line however many findings it has). */
+  /**
+   * True when the line carries an inline marker (`keyward:allow`, or a peer's), or the line before it a
+   * next-line marker; searched once per line however many findings it has.
+   */
   allows(line: number): boolean {
     const text = this.lineText(line);
     const cached = this.cachedLine!;
-    cached.allows ??= text.includes(INLINE_ALLOW);
+    if (cached.allows === undefined) {
+      const previous = line > 0 ? this.previousLineText(line) : '';
+      cached.allows = this.inline.onLine(text) || this.inline.forNextLine(previous);
+    }
     return cached.allows;
+  }
+
+  /** The text of the line before `line`, without touching the one-line cache. */
+  private previousLineText(line: number): string {
+    const starts = this.build();
+    const start = starts[line - 1]!;
+    return this.source.slice(start, Math.max(start, starts[line]! - 1));
   }
 }

@@ -57,6 +57,7 @@ interface NativeRe2 {
 }
 
 let nativeRe2: NativeRe2Ctor | null | undefined;
+let nativeProblem: string | undefined;
 
 function loadNative(): NativeRe2Ctor | null {
   if (nativeRe2 !== undefined) return nativeRe2;
@@ -65,10 +66,32 @@ function loadNative(): NativeRe2Ctor | null {
     // actions always take the portable path.
     const require = createRequire(import.meta.url);
     nativeRe2 = require('re2') as NativeRe2Ctor;
-  } catch {
+  } catch (error) {
     nativeRe2 = null;
+    nativeProblem = explainNativeFailure(error as NodeJS.ErrnoException);
   }
   return nativeRe2;
+}
+
+/** Why `require('re2')` failed, in the words a user can act on. */
+function explainNativeFailure(error: NodeJS.ErrnoException): string {
+  const message = String(error?.message ?? error).split('\n')[0]!;
+  if (error?.code === 'MODULE_NOT_FOUND' && /Cannot find module 're2'/.test(message)) {
+    return 'the optional dependency re2 is not installed (no compiler or prebuilt binary when keyward was installed, or --omit=optional)';
+  }
+  if (/NODE_MODULE_VERSION/.test(message)) {
+    return `re2 is installed but was built for another Node.js version (this is Node ${process.version}, ABI ${process.versions.modules}): reinstall or \`npm rebuild re2\` (${message})`;
+  }
+  if (/re2\.node/.test(message)) {
+    return `re2 is installed but its native addon was never built (install scripts skipped?): \`npm rebuild re2\` (${message})`;
+  }
+  return `re2 is installed but failed to load: ${message}`;
+}
+
+/** Whether the native engine loads here, and if not, why: for `keyward doctor` and error messages. */
+export function nativeBackendStatus(): { loaded: boolean; problem?: string } {
+  const loaded = loadNative() !== null;
+  return loaded ? { loaded } : { loaded, problem: nativeProblem ?? 'unknown' };
 }
 
 /** Which backend `auto` resolves to on this machine. */
@@ -80,7 +103,7 @@ export function resolveBackend(preference: RegexBackendName | 'auto' = 'auto'): 
   if (preference === 're2js') return 're2js';
   const native = loadNative();
   if (preference === 're2' && !native) {
-    throw new Error('the native re2 regex backend is not installed here; use the portable backend (re2js)');
+    throw new Error(`the native re2 regex backend cannot be used here: ${nativeProblem ?? 'not installed'}; use the portable backend (re2js)`);
   }
   return native ? 're2' : 're2js';
 }

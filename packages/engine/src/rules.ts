@@ -43,7 +43,7 @@ const RULE_KEYS = new Set([
   'examples',
 ]);
 const FILE_KEYS = new Set(['provider', 'docs', 'rules']);
-const ALLOWLIST_KEYS = new Set(['paths', 'regexes', 'regexTarget', 'stopwords']);
+const ALLOWLIST_KEYS = new Set(['paths', 'pathRegexes', 'regexes', 'regexTarget', 'stopwords']);
 const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)+$/;
 
 type Raw = Record<string, unknown>;
@@ -66,13 +66,14 @@ export function parseAllowlist(value: unknown, fail: (field: string, reason: str
   const out: Allowlist = {};
   const sub = (name: string) => (reason: string) => fail(`${field}.${name}`, reason);
   if (value.paths !== undefined) out.paths = stringList(value.paths, sub('paths'));
-  if (value.regexes !== undefined) {
-    out.regexes = stringList(value.regexes, sub('regexes'));
-    for (const [i, pattern] of out.regexes.entries()) {
+  for (const key of ['regexes', 'pathRegexes'] as const) {
+    if (value[key] === undefined) continue;
+    const patterns = (out[key] = stringList(value[key], sub(key)));
+    for (const [i, pattern] of patterns.entries()) {
       try {
         compileRegex(pattern, {}, 're2js');
       } catch (error) {
-        fail(`${field}.regexes[${i}]`, (error as Error).message);
+        fail(`${field}.${key}[${i}]`, (error as Error).message);
       }
     }
   }

@@ -1,6 +1,7 @@
 // Runs a source through the detector and applies the suppressions that need the whole finding:
 // the .keywardignore list and a baseline. Sources and detection stay unaware of each other.
 import type { Detector } from './detector.js';
+import type { KnownFindings } from './known-findings.js';
 import type { DetectorPool } from './worker-pool.js';
 import type { SourceEvent } from './sources/directory.js';
 import type { EncodedFragment, Finding, Fragment, ScanResult, ScanStats } from './types.js';
@@ -14,9 +15,9 @@ export interface ScanProgress {
 export interface ScanOptions {
   detector: Detector;
   /** Fingerprints from .keywardignore. */
-  ignoredFingerprints?: ReadonlySet<string>;
+  ignoredFingerprints?: KnownFindings;
   /** Fingerprints from a baseline: known findings, reported only as a count. */
-  baseline?: ReadonlySet<string>;
+  baseline?: KnownFindings;
   onProgress?: (progress: ScanProgress) => void;
   /**
    * Detection on worker threads for large scans: the pool starts once `afterBytes` have been scanned
@@ -63,11 +64,11 @@ export async function runScan(events: AsyncIterable<SourceEvent>, options: ScanO
   const reportedInHistory = new Set<string>();
   const take = (found: readonly Finding[]): void => {
     for (const finding of found) {
-      if (options.ignoredFingerprints?.has(finding.fingerprint)) {
+      if (options.ignoredFingerprints?.has(finding)) {
         stats.suppressed.ignoreFile++;
         continue;
       }
-      if (options.baseline?.has(finding.fingerprint)) {
+      if (options.baseline?.has(finding)) {
         stats.suppressed.baseline++;
         continue;
       }

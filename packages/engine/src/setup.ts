@@ -9,6 +9,7 @@ import { builtinRules } from './builtin.js';
 import { CONFIG_FILE_NAMES, defaultConfig, parseConfig, resolveRules, type KeywardConfig } from './config.js';
 import { Detector, type DetectorOptions } from './detector.js';
 import { IGNORE_FILE_NAME, parseIgnoreFile } from './ignore-file.js';
+import { KnownFindings } from './known-findings.js';
 import type { RegexBackendName } from './regex.js';
 
 /** A problem with the user's files (missing, unreadable, invalid): the message names the file. */
@@ -24,15 +25,19 @@ export interface ScanSetupOptions {
   configPath?: string;
   baselinePath?: string;
   regexBackend: RegexBackendName | 'auto';
+  /** KEYWARD_FINGERPRINT_KEY, when set: fingerprints become keyed (docs/fingerprints.md). */
+  fingerprintKey?: string;
 }
 
 export interface ScanSetup {
   config: KeywardConfig;
   detector: Detector;
   /** Fingerprints in .keywardignore: never reported. */
-  ignored: Set<string>;
+  ignored: KnownFindings;
   /** Fingerprints in the baseline, when one was given: known findings. */
-  baseline?: Set<string>;
+  baseline?: KnownFindings;
+  /** The baseline's format version: 1 holds fingerprints that `keyward baseline migrate` replaces. */
+  baselineVersion?: 1 | 2;
 }
 
 async function readUserFile(file: string, what: string): Promise<string> {
@@ -62,7 +67,12 @@ export async function prepareScan(options: ScanSetupOptions): Promise<ScanSetup>
     config = checked(() => parseConfig(text, origin(configFile)));
   }
   const detector = checked(() => {
-    const detectorOptions: DetectorOptions = { regexBackend: options.regexBackend, ruleAllowlists: config.ruleAllowlists };
+    const detectorOptions: DetectorOptions = {
+      regexBackend: options.regexBackend,
+      ruleAllowlists: config.ruleAllowlists,
+      inlineIgnores: config.inlineIgnores,
+    };
+    if (options.fingerprintKey) detectorOptions.fingerprintKey = options.fingerprintKey;
     if (config.allowlist) detectorOptions.allowlist = config.allowlist;
     return new Detector(resolveRules(builtinRules(), config), detectorOptions);
   });
@@ -72,11 +82,13 @@ export async function prepareScan(options: ScanSetupOptions): Promise<ScanSetup>
     const text = await readUserFile(ignoreFile, IGNORE_FILE_NAME);
     ignored = checked(() => parseIgnoreFile(text, origin(ignoreFile)));
   }
-  const setup: ScanSetup = { config, detector, ignored };
+  const setup: ScanSetup = { config, detector, ignored: new KnownFindings(ignored) };
   if (options.baselinePath) {
     const baselinePath = options.baselinePath;
     const text = await readUserFile(baselinePath, 'baseline');
-    setup.baseline = checked(() => parseBaseline(text, origin(baselinePath)));
+    const parsed = checked(() => parseBaseline(text, origin(baselinePath)));
+    setup.baseline = new KnownFindings(parsed.fingerprints);
+    setup.baselineVersion = parsed.version;
   }
   return setup;
 }

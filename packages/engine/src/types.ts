@@ -7,6 +7,8 @@ export type Precision = 'very-high' | 'high' | 'medium' | 'low';
 export interface Allowlist {
   /** picomatch globs on the repo-relative path. */
   paths?: string[];
+  /** RE2 patterns on the repo-relative path (as gitleaks' allowlist paths are; `keyward config import`). */
+  pathRegexes?: string[];
   /** RE2 patterns tested against `regexTarget`. */
   regexes?: string[];
   regexTarget?: 'secret' | 'match' | 'line';

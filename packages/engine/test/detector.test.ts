@@ -12,7 +12,7 @@ describe('detector', () => {
     expect(f).toMatchObject({ ruleId: 'test-ghp', path: 'conf/app.yaml', startLine: 2, startColumn: 10, endLine: 2, endColumn: 10 + 40 });
     expect(f!.secret).toBe(token);
     expect(f!.redacted).toBe('ghp_*****');
-    expect(f!.fingerprint).toBe(fingerprintOf('test-ghp', 'conf/app.yaml', token));
+    expect(f!.fingerprint).toBe(fingerprintOf(ghp, 'conf/app.yaml', token));
   });
 
   it('gives the same fingerprint when the line moves, and a different one for another path or secret', () => {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildSarif, formatCount, renderJson, renderSarif, renderText, type Finding, type ScanResult } from '../src/index.js';
+import { buildSarif, formatCount, renderJson, renderJsonLines, renderJunit, renderSarif, renderText, type Finding, type ScanResult } from '../src/index.js';
 import { validateSarif } from '../../../test/support/sarif-schema.js';
 import { rule } from './support.js';
 
@@ -84,12 +84,25 @@ describe('reporters', () => {
     golden('report.sarif', text);
   });
 
+  it('jsonl', () => golden('report.jsonl', renderJsonLines(result, { showSecrets: false })));
+  it('junit', () => {
+    const text = renderJunit(result, { toolVersion: '0.0.0-test' });
+    golden('report.junit.xml', text);
+    const clean = renderJunit({ ...result, findings: [] }, { toolVersion: '0' });
+    expect(clean).toContain('tests="1" failures="0"');
+    expect(clean).toContain('<testcase classname="keyward" name="no credentials found in 42 files"/>');
+    const hostile = renderJunit({ ...result, findings: [{ ...result.findings[0]!, path: 'a"<b>&\u0001.env' }] }, { toolVersion: '0' });
+    expect(hostile).toContain('classname="a&quot;&lt;b&gt;&amp;\ufffd.env"');
+  });
+
   it('never carry the secret unless asked, and SARIF never', () => {
     for (const out of [
       renderText(result, { color: false, showSecrets: false }),
       renderText(result, { color: true, showSecrets: false }),
       renderJson(result, { showSecrets: false, toolVersion: '0' }),
       renderSarif(result, { toolVersion: '0' }),
+      renderJsonLines(result, { showSecrets: false }),
+      renderJunit(result, { toolVersion: '0' }),
     ]) {
       expect(out).not.toContain('AAAAAAAA');
       expect(out).not.toContain('BBBBBBBB');
@@ -106,7 +119,7 @@ describe('reporters', () => {
     expect(first.properties).toMatchObject({ precision: 'very-high', 'security-severity': '9.5' });
     expect(first.help?.markdown).toContain('Revoke or rotate');
     const res = run.results![0]!;
-    expect(res.partialFingerprints).toEqual({ 'keywardFingerprint/v1': '0123456789abcdef0123456789abcdef' });
+    expect(res.partialFingerprints).toEqual({ 'keywardFingerprint/v2': '0123456789abcdef0123456789abcdef' });
     expect(res.locations![0]!.physicalLocation!.artifactLocation!.uri).toBe('config/app%20settings.env');
     expect(res.locations![0]!.physicalLocation!.region).toEqual({ startLine: 3, startColumn: 9, endLine: 3, endColumn: 45 });
     expect(run.results![1]!.level).toBe('warning');

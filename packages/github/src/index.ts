@@ -8,3 +8,5 @@ export { uploadSarif, withCategory, automationId, encodeSarif, SarifUploadError 
 export type { SarifUploadOptions, SarifUploadResult, SarifUploadTarget } from './sarif-upload.js';
 export { annotateFindings, findingAnnotation } from './annotations.js';
 export type { AnnotateOptions, FindingAnnotation } from './annotations.js';
+export { createOrgClient, filterRepositories, listRepositories, planMatrix, planShards } from './org.js';
+export type { ListOptions, OrgPlan, OrgRepository, RepositoryFilter } from './org.js';

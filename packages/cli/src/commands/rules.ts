@@ -32,7 +32,12 @@ export function rulesMarkdown(rules: readonly Rule[]): string {
 
 export async function rulesCommand(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub !== 'list') throw new UsageError('usage: keyward rules list [--format text|json|markdown]');
+  const usage = 'usage: keyward rules list [--format text|json|markdown]\n\nlist   every built-in rule: id, severity and what it finds (markdown is docs/rules.md)\n';
+  if (sub === '--help' || sub === '-h' || rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(usage);
+    return EXIT_OK;
+  }
+  if (sub !== 'list') throw new UsageError(usage.trimEnd());
   const { values } = parseCommandArgs({ args: rest, options: { format: { type: 'string', short: 'f' } }, strict: true });
   const format = values.format ?? 'text';
   const rules = builtinRules();

@@ -5,9 +5,12 @@ import {
   DetectorPool,
   formatBytes,
   formatCount,
+  IGNORE_FILE_NAME,
   parseSize,
   prepareScan,
   renderJson,
+  renderJsonLines,
+  renderJunit,
   renderSarif,
   renderText,
   runScan,
@@ -15,13 +18,17 @@ import {
   summaryLine,
   type RegexBackendName,
   type ScanResult,
+  type ScanSetup,
   type SourceEvent,
 } from '@keyward/engine';
-import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo, parseCommandArgs, writeOutputFile } from '../io.js';
+import { EXIT_OK, UsageError, type CliIo, parseCommandArgs, writeOutputFile } from '../io.js';
 import { sourceFor, type SourceSettings } from '../sources.js';
 import { VERSION } from '../version.js';
 
-export type ReportFormat = 'text' | 'json' | 'sarif';
+export type ReportFormat = 'text' | 'json' | 'jsonl' | 'sarif' | 'junit';
+const FORMATS: ReportFormat[] = ['text', 'json', 'jsonl', 'sarif', 'junit'];
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'info', 'debug'];
 
 const PARALLEL_AFTER_BYTES = 16 * 1024 * 1024;
 
@@ -39,6 +46,10 @@ export interface ScanSettings {
   progress: boolean;
   /** Exit 0 even with findings (report-only runs). */
   exitZero: boolean;
+  /** The exit code when there are findings (default 1; gitleaks' --exit-code). */
+  findingsExitCode: number;
+  /** What goes to stderr besides errors: warn adds notes, info the summary line, debug the engine and timing. */
+  logLevel: LogLevel;
   /** Detection threads for large scans; 1 keeps everything on the main thread. */
   threads?: number;
 }
@@ -56,19 +67,21 @@ Sources (pick one; default: the directory PATH)
   -                         read text from standard input
 
 Output
-  -f, --format FORMAT       text (default), json or sarif
+  -f, --format FORMAT       text (default), json, jsonl (one finding per line), sarif or junit
   -o, --output FILE         write the report to FILE instead of standard output
       --no-redact           show secrets in text and json output (redacted by default; never in SARIF)
       --color / --no-color  force colour on or off (default: on when stdout is a terminal)
       --no-progress         no progress line on stderr
 
 Configuration
-  -c, --config FILE         config file (default: .keyward.yaml in PATH, if present)
+  -c, --config FILE         config file (default: $KEYWARD_CONFIG, else .keyward.yaml in PATH, if present)
   -b, --baseline FILE       report only findings not recorded in this baseline
       --max-file-size SIZE  skip larger files, e.g. 25MB (default 25MB)
       --no-gitignore        also scan files that .gitignore excludes
       --regex-engine NAME   auto (default), re2 (native) or re2js (portable)
       --exit-zero           exit 0 even when there are findings
+      --exit-code N         exit N (0-255) when there are findings (default 1)
+      --log-level LEVEL     stderr: error, warn, info (default; adds the summary) or debug
       --threads N           detection threads for large scans (default: one per core)
 
 Exit codes: 0 no findings, 1 findings, 2 usage, config or input error.
@@ -93,6 +106,8 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
       'no-gitignore': { type: 'boolean' },
       'regex-engine': { type: 'string' },
       'exit-zero': { type: 'boolean' },
+      'exit-code': { type: 'string' },
+      'log-level': { type: 'string' },
       history: { type: 'boolean' },
       'log-opts': { type: 'string' },
       since: { type: 'string' },
@@ -104,7 +119,15 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
   const { values, positionals } = parsed;
   if (positionals.length > 1) throw new UsageError(`scan takes one PATH, got ${positionals.length}: ${positionals.join(' ')}`);
   const format = (values.format ?? 'text') as ReportFormat;
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${values.format}"`);
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
+  const logLevel = (values['log-level'] ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${values['log-level']}"`);
+  let findingsExitCode = 1;
+  if (values['exit-code'] !== undefined) {
+    findingsExitCode = Number(values['exit-code']);
+    if (!/^\d{1,3}$/.test(values['exit-code']) || findingsExitCode > 255) throw new UsageError(`--exit-code must be a whole number from 0 to 255, not "${values['exit-code']}"`);
+    if (values['exit-zero'] && findingsExitCode !== 0) throw new UsageError('--exit-zero and --exit-code contradict each other');
+  }
   if (values.redact && values['no-redact']) throw new UsageError('--redact and --no-redact contradict each other');
   const backend = (values['regex-engine'] ?? 'auto') as ScanSettings['regexBackend'];
   if (!['auto', 're2', 're2js'].includes(backend)) throw new UsageError(`--regex-engine must be auto, re2 or re2js, not "${backend}"`);
@@ -147,9 +170,13 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
     color,
     progress: !values['no-progress'] && io.stderrIsTTY,
     exitZero: Boolean(values['exit-zero']),
+    findingsExitCode: values['exit-zero'] ? 0 : findingsExitCode,
+    logLevel,
   };
   if (values.output) settings.output = path.resolve(io.cwd, values.output);
-  if (values.config) settings.configPath = path.resolve(io.cwd, values.config);
+  // --config, else KEYWARD_CONFIG (as gitleaks reads GITLEAKS_CONFIG), else .keyward.yaml in PATH
+  const configPath = values.config ?? (io.env.KEYWARD_CONFIG?.trim() || undefined);
+  if (configPath) settings.configPath = path.resolve(io.cwd, configPath);
   if (values.baseline) settings.baselinePath = path.resolve(io.cwd, values.baseline);
   if (maxFileSize !== undefined) settings.maxFileSize = maxFileSize;
   if (values['no-gitignore']) settings.respectGitignore = false;
@@ -161,19 +188,28 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
   return settings;
 }
 
+/** True when messages of `level` are shown at `setting`. */
+export function atLeast(setting: LogLevel, level: LogLevel): boolean {
+  return LOG_LEVELS.indexOf(setting) >= LOG_LEVELS.indexOf(level);
+}
+
 export function render(result: ScanResult, settings: Pick<ScanSettings, 'format' | 'showSecrets' | 'color'>): string {
   if (settings.format === 'json') return renderJson(result, { showSecrets: settings.showSecrets, toolVersion: VERSION });
+  if (settings.format === 'jsonl') return renderJsonLines(result, { showSecrets: settings.showSecrets });
+  if (settings.format === 'junit') return renderJunit(result, { toolVersion: VERSION });
   if (settings.format === 'sarif') return renderSarif(result, { toolVersion: VERSION });
   return renderText(result, { color: settings.color, showSecrets: settings.showSecrets });
 }
 
-export async function executeScan(settings: ScanSettings, io: CliIo): Promise<ScanResult> {
-  let setup;
+export async function executeScan(settings: ScanSettings, io: CliIo, onSetup?: (setup: ScanSetup) => void): Promise<ScanResult> {
+  let setup: ScanSetup;
+  const fingerprintKey = io.env.KEYWARD_FINGERPRINT_KEY?.trim();
   try {
     setup = await prepareScan({
       root: settings.source.kind === 'stdin' ? io.cwd : settings.source.root,
       cwd: io.cwd,
       regexBackend: settings.regexBackend,
+      ...(fingerprintKey ? { fingerprintKey } : {}),
       ...(settings.configPath ? { configPath: settings.configPath } : {}),
       ...(settings.baselinePath ? { baselinePath: settings.baselinePath } : {}),
     });
@@ -181,6 +217,7 @@ export async function executeScan(settings: ScanSettings, io: CliIo): Promise<Sc
     if (error instanceof SetupError) throw new UsageError(error.message);
     throw error;
   }
+  onSetup?.(setup);
   const { config, detector, ignored, baseline } = setup;
   const events: AsyncIterable<SourceEvent> = await sourceFor(settings.source, {
     io,
@@ -192,7 +229,7 @@ export async function executeScan(settings: ScanSettings, io: CliIo): Promise<Sc
   const threads = settings.threads ?? io.cores ?? 1;
   const workerEntry = io.workerEntry;
   try {
-    return await runScan(events, {
+    const result = await runScan(events, {
       detector,
       ...(workerEntry && threads > 1
         ? {
@@ -208,8 +245,29 @@ export async function executeScan(settings: ScanSettings, io: CliIo): Promise<Sc
       ...(progress ? { onProgress: (p) => progress.update(p.files, p.bytes) } : {}),
       now: io.now,
     });
+    progress?.clear();
+    if (atLeast(settings.logLevel, 'warn')) warnLegacyFingerprints(setup, io);
+    if (atLeast(settings.logLevel, 'debug')) {
+      io.stderr(
+        `debug: regex engine ${detector.backend}, ${detector.rules.length} rules, ${threads > 1 && workerEntry ? `up to ${threads} threads` : '1 thread'}, ` +
+          `${formatCount(result.stats.files)} files, ${formatBytes(result.stats.bytes)} in ${Math.round(result.stats.durationMs)} ms\n`,
+      );
+    }
+    return result;
   } finally {
     progress?.clear();
+  }
+}
+
+/** Version 1 fingerprints still match, but they let anyone test guesses of the secret: say how to move on. */
+function warnLegacyFingerprints(setup: ScanSetup, io: CliIo): void {
+  const ignored = [...setup.ignored.legacyMatches];
+  if (ignored.length > 0) {
+    io.stderr(`note: ${ignored.length} ${IGNORE_FILE_NAME} entr${ignored.length === 1 ? 'y is a' : 'ies are'} version 1 fingerprint${ignored.length === 1 ? '' : 's'} (an unsalted hash of the secret); replace:\n`);
+    for (const [current, legacy] of ignored) io.stderr(`  ${legacy} -> ${current}\n`);
+  }
+  if (setup.baselineVersion === 1) {
+    io.stderr('note: the baseline is version 1 (it holds unsalted hashes of the secrets); rewrite it with `keyward baseline migrate --baseline FILE -o FILE`\n');
   }
 }
 
@@ -243,10 +301,11 @@ export async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   const report = render(result, settings);
   if (settings.output) {
     await writeOutputFile(settings.output, report, io);
-    io.stderr(`Wrote ${settings.format} report to ${path.relative(io.cwd, settings.output) || settings.output}\n${summaryLine(result)}\n`);
+    if (atLeast(settings.logLevel, 'info')) io.stderr(`Wrote ${settings.format} report to ${path.relative(io.cwd, settings.output) || settings.output}\n${summaryLine(result)}\n`);
   } else {
     io.stdout(report);
+    // The text report ends with its own summary; the machine formats keep stdout clean and say it on stderr.
+    if (settings.format !== 'text' && atLeast(settings.logLevel, 'info') && io.stderrIsTTY) io.stderr(`${summaryLine(result)}\n`);
   }
-  if (result.findings.length > 0 && !settings.exitZero) return EXIT_FINDINGS;
-  return EXIT_OK;
+  return result.findings.length > 0 ? settings.findingsExitCode : EXIT_OK;
 }

@@ -6,7 +6,7 @@ export interface JsonReportOptions {
   toolVersion: string;
 }
 
-function findingJson(f: Finding, showSecrets: boolean): Record<string, unknown> {
+export function findingJson(f: Finding, showSecrets: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {
     ruleId: f.ruleId,
     description: f.description,
@@ -44,4 +44,9 @@ export function renderJson(result: ScanResult, options: JsonReportOptions): stri
     null,
     2,
   )}\n`;
+}
+
+/** JSON Lines: one finding per line, nothing else, for `jq -c`, log shippers and streaming readers. */
+export function renderJsonLines(result: ScanResult, options: Pick<JsonReportOptions, 'showSecrets'>): string {
+  return result.findings.map((f) => `${JSON.stringify(findingJson(f, options.showSecrets))}\n`).join('');
 }

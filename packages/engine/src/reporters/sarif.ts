@@ -6,7 +6,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding, Rule, ScanResult, Severity } from '../types.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-export const FINGERPRINT_KEY = 'keywardFingerprint/v1';
+export const FINGERPRINT_KEY = 'keywardFingerprint/v2';
 
 export interface SarifOptions {
   toolVersion: string;
