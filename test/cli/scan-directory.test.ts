@@ -72,7 +72,7 @@ describe('keyward scan (bundle)', () => {
   });
 
   it('exit 2 with a clear message for usage errors', () => {
-    expect(keyward(['scan', dir, '--format', 'xml'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--format must be text, json or sarif, not "xml"') });
+    expect(keyward(['scan', dir, '--format', 'xml'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--format must be one of text, json, jsonl, sarif, junit, not "xml"') });
     expect(keyward(['scan', dir, '--bogus'])).toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--bogus'") });
     expect(keyward(['scan', path.join(dir, 'nope')])).toMatchObject({ code: 2, stderr: expect.stringContaining('no such file or directory') });
     expect(keyward(['frobnicate']).code).toBe(2);

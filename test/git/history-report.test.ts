@@ -1,8 +1,10 @@
 // `keyward scan --history` end to end: the readable report a JS user gets from `npx keyward scan
 // --history` (commit, author, date, path and line per leak, and the rotate-first advice), in-process
 // and through the real bundle; stdin too.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commit, git, githubToken, initRepo, removeTempDirs } from '../../packages/engine/test/git-fixtures.js';
+import { commit, git, githubToken, initRepo, removeTempDirs, tempDir } from '../../packages/engine/test/git-fixtures.js';
 import { validateSarif } from '../support/sarif-schema.js';
 import { runBundle, runCli } from './cli.js';
 
@@ -69,6 +71,28 @@ describe('keyward scan --history', () => {
     const notRepo = await runCli(['scan', '--history', '/'], repo);
     expect(notRepo.code).toBe(2);
     expect(notRepo.stderr).toContain('not a git repository');
+  });
+
+  it('refuses a --log-opts option that is not a commit filter with exit 2, naming it; git writes nothing', async () => {
+    const target = path.join(tempDir('report-output'), 'git-wrote-this.txt');
+    const run = await runCli(['scan', '--history', `--log-opts=--output=${target} main`], repo);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^keyward scan: --log-opts: "--output" is not accepted: .*--since/);
+    expect(run.stderr.includes(target)).toBe(false);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('scans a bare repository', async () => {
+    const bare = tempDir('report-bare');
+    git(bare, ['clone', '-q', '--bare', '--no-local', `file://${repo}`, '.']);
+    const run = await runCli(['scan', '--history', bare, '--format', 'json'], '/');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).findings[0]).toMatchObject({ path: 'deploy/.env', commit: { sha: added } });
+    // A bare repository has no index: --staged says so instead of "not a git repository".
+    const staged = await runCli(['scan', '--staged', bare], '/');
+    expect(staged.code).toBe(2);
+    expect(staged.stderr).toContain('a bare repository has no index to scan');
   });
 
   it('limits the walk with --since and --log-opts', async () => {

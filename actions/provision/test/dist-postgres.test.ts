@@ -1,14 +1,24 @@
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type LedgerEntry, verifyAuditTrail } from '../../../packages/provision/src/index.js';
 import { createTemplateRole, type PostgresServer, startPostgres, superQuery } from '../../../packages/provision/test/support/postgres-server.js';
 import { type OidcIssuer, defaultClaims, startOidcIssuer } from '../../../packages/provision/test/support/oidc-issuer.js';
 import { type FakeGitHub, startFakeGitHub } from '../../../packages/provision/test/support/fake-github.js';
-import { leakProbes, maskText, revealsSecret } from '../../../packages/provision/test/support/runner-masker.js';
+import { leakProbes, leakingLines, maskText, revealsSecret, runnerLog } from '../../../packages/provision/test/support/runner-masker.js';
+import { printWrapped } from '../../../packages/provision/test/support/wrapping-encoders.js';
+import { SaslPausingProxy } from '../../../packages/provision/test/support/sasl-pausing-proxy.js';
 import { ActionJob, oidcEnv } from './support/action-run.js';
+
+/** The committed CLI bundle, as a user runs `keyward`. */
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const CLI = join(REPO, 'packages', 'cli', 'dist', 'index.js');
 
 let server: PostgresServer;
 let issuer: OidcIssuer;
@@ -86,15 +96,81 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
     expect(post.env.get('DATABASE_URL')).toBe('');
     expect(post.summary).toContain(`| postgres | role \`${user}\` |`);
     expect(post.summary).toMatch(/\| yes \|/);
+    expect(post.summary).toContain("PostgreSQL's VALID UNTIL only refuses new logins; this step ended the role's sessions");
 
     const trail = verifyAuditTrail(job.auditPath);
     expect(trail.ok).toBe(true);
     const records = readFileSync(job.auditPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
     expect(records.map((r) => r.operation)).toEqual(['mint', 'mask', 'mask', 'export', 'revoke', 'scrub']);
     expect(records.filter((r) => r.operation !== 'scrub').every((r) => r.credentialId === user && r.backend === 'postgres')).toBe(true);
+    // the documented check: `keyward audit verify FILE --head <audit-head>` (the committed CLI bundle), with
+    // main's output and with the final head post shows in the job summary
+    const mainHead = main.outputs.get('audit-head')!;
+    const finalHead = /head `([0-9a-f]{64})`/.exec(post.summary)?.[1];
+    expect(finalHead).toBeDefined();
+    expect(post.log).toContain(`audit trail head after post: ${finalHead}`);
+    for (const heads of [[mainHead], [mainHead, finalHead!]]) {
+      const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', job.auditPath, ...heads.flatMap((h) => ['--head', h])], { encoding: 'utf8' });
+      expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+      expect(verify.stdout).toContain(`published head ${mainHead} is line 4; 2 line(s) appended after it`);
+    }
     // nothing printed or published reveals the minted password, nor the admin password from the input
     for (const secret of [password, decodeURIComponent(new URL(server.adminUrl).password)]) {
       expect(revealsSecret(job.published(), secret)).toBeUndefined();
+    }
+  });
+
+  test('a later step piping DATABASE_URL or PGPASSWORD through base64, openssl or xxd -p shows no line of it', async () => {
+    const job = newJob();
+    const main = await job.main(inputs());
+    expect(main.code, main.stdout + main.stderr).toBe(0);
+    const password = job.jobEnv.get('PGPASSWORD')!;
+    const url = job.jobEnv.get('DATABASE_URL')!;
+    expect(Buffer.byteLength(url)).toBeGreaterThan(57); // long enough that base64 wraps it
+    for (const [name, value] of [['DATABASE_URL', url], ['PGPASSWORD', password]] as const) {
+      // The later step: the real tools, on the value as the job's environment hands it over.
+      for (const [label, printed] of printWrapped(value)) {
+        expect(revealsSecret(printed, password), `${label} of ${name} reveals the password unmasked`).toBeDefined();
+        const { log } = runnerLog(printed, new Set(job.masks)); // masked line by line, as the runner does
+        expect(revealsSecret(log, password), `${label} of ${name}: masked output still reveals the password on line(s) ${leakingLines(log, password)}`).toBeUndefined();
+        expect(revealsSecret(log, url), `${label} of ${name}: masked output still reveals the URL on line(s) ${leakingLines(log, url)}`).toBeUndefined();
+      }
+    }
+    expect((await job.post(inputs())).code).toBe(0);
+  });
+
+  test('ten jobs sharing one audit-log path at once: one intact chain, and every job\'s audit-head verifies', async () => {
+    const shared = join(mkdtempSync(join(tmpdir(), 'keyward-shared-audit-')), 'audit.jsonl');
+    const jobs = Array.from({ length: 10 }, () => newJob());
+    const mains = await Promise.all(jobs.map((job) => job.main(inputs({ 'audit-log': shared }))));
+    for (const main of mains) expect(main.code, main.log).toBe(0);
+    const posts = await Promise.all(jobs.map((job) => job.post(inputs({ 'audit-log': shared }))));
+    for (const post of posts) expect(post.code, post.log).toBe(0);
+    const heads = mains.map((m) => m.outputs.get('audit-head')!);
+    const verify = spawnSync(process.execPath, [CLI, 'audit', 'verify', shared, ...heads.flatMap((h) => ['--head', h])], { encoding: 'utf8' });
+    expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+    expect(verify.stdout).toMatch(/^ok: 60 line\(s\), chain intact/); // mint, mask x2, export, revoke, scrub per job
+    const users = mains.map((m) => m.env.get('PGUSER')!);
+    expect(new Set(users).size).toBe(10);
+    const left = await ciRoles();
+    for (const user of users) expect(left).not.toContain(user);
+  });
+
+  test('SIGTERM in the middle of the SCRAM handshake: the error says the job was cancelled while logging in', async () => {
+    const proxy = await SaslPausingProxy.start({ host: '127.0.0.1', port: server.port });
+    try {
+      const before = await ciRoles();
+      const viaProxy = server.adminUrl.replace(`:${server.port}/`, `:${proxy.port}/`);
+      const job = newJob();
+      // The runner's cancellation, delivered while the server's SCRAM challenge is held back.
+      const main = await job.main(inputs({ 'postgres-admin-url': viaProxy }), (child) => proxy.once('held', () => child.kill('SIGTERM')));
+      expect(main.code, main.log).toBe(1); // the log as the runner shows it: masked
+      expect(main.log).toMatch(/::error::the job was cancelled \(SIGTERM received\) while logging in to PostgreSQL; no role was created/);
+      expect(main.log + main.stderr).not.toMatch(/message type|SASL/);
+      expect(await ciRoles()).toEqual(before);
+      expect((await job.post(inputs())).code).toBe(0);
+    } finally {
+      await proxy.close();
     }
   });
 
@@ -191,8 +267,9 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
     expect(post.code).toBe(0);
     const warnings = post.log.split('\n').filter((l) => l.startsWith('::warning::'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(new RegExp(`could not revoke postgres role ${user}: .*It stays usable until it expires server-side at `));
+    expect(warnings[0]).toMatch(new RegExp(`could not revoke postgres role ${user}: .*PostgreSQL refuses new logins to it after .*, but sessions already open keep working until the role is dropped`));
     expect(post.summary).toMatch(/\| no: /);
+    expect(post.summary).toContain('**1 PostgreSQL role(s) not revoked.** VALID UNTIL only refuses new logins');
     const [role] = await superQuery<{ rolvaliduntil: Date }>(server, 'SELECT rolvaliduntil FROM pg_roles WHERE rolname = $1', [user]);
     expect(role!.rolvaliduntil.getTime()).toBeLessThanOrEqual(Date.now() + 600_000);
     const retry = await job.post(inputs());
@@ -224,5 +301,41 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
     expect(existsSync(path)).toBe(true);
     await job.post(inputs());
     expect(existsSync(path)).toBe(false);
+  });
+
+  test('the scheduled janitor workflow template ends the open session of a lost job\'s expired role and drops it', async () => {
+    // A job whose runner was lost: main ran, post never will.
+    const lost = newJob();
+    const main = await lost.main(inputs());
+    expect(main.code, main.log).toBe(0);
+    const user = main.env.get('PGUSER')!;
+    const session = await login(user, main.env.get('PGPASSWORD')!);
+    await superQuery(server, `ALTER ROLE ${user} VALID UNTIL '2001-01-01'`); // its expiry passes
+    expect((await session.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]); // VALID UNTIL does not end it
+
+    // The template's step, run as the runner would: in a workspace where the keyward checkout is at keyward/.
+    const workflow = parseYaml(readFileSync(join(REPO, 'actions', 'provision', 'examples', 'keyward-janitor.yml'), 'utf8')) as {
+      on: { schedule: Array<{ cron: string }> };
+      jobs: { postgres: { steps: Array<{ uses?: string; with?: { path?: string }; run?: string; env?: Record<string, string> }> } };
+    };
+    expect(workflow.on.schedule[0]?.cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
+    const steps = workflow.jobs.postgres.steps;
+    const checkoutPath = steps.find((step) => step.uses?.startsWith('actions/checkout@'))?.with?.path;
+    const step = steps.find((s) => s.run)!;
+    expect(step.env).toEqual({ KEYWARD_POSTGRES_ADMIN_URL: '${{ secrets.PG_ADMIN_URL }}' });
+    const workspace = mkdtempSync(join(tmpdir(), 'keyward-janitor-'));
+    symlinkSync(REPO, join(workspace, checkoutPath!));
+    const run = spawnSync('bash', ['-e', '-c', step.run!], {
+      cwd: workspace,
+      env: { PATH: process.env.PATH, KEYWARD_POSTGRES_ADMIN_URL: server.adminUrl },
+      encoding: 'utf8',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`dropped ${user}`);
+    await expect(session.query('SELECT 1')).rejects.toThrow();
+    expect(await ciRoles()).not.toContain(user);
+    expect(await superQuery(server, 'SELECT 1 FROM pg_stat_activity WHERE usename = $1', [user])).toEqual([]);
+    // The lost job's post, should it run after all, finds the role already gone.
+    expect((await lost.post(inputs())).log).toMatch(new RegExp(`revoked postgres role ${user} \\(it was already gone or expired\\)`));
   });
 });

@@ -1,6 +1,8 @@
 // The few git commands the action runs itself (the engine's sources run the scanning ones): resolve
 // commits, fetch missing ones, find a merge base, and list the lines a diff adds.
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 export interface Git {
   /** stdout of `git ARGS` in `cwd`; rejects with git's stderr on failure. */
@@ -85,4 +87,50 @@ export function parseAddedLines(diff: string): AddedLines {
 
 export async function addedLines(git: Git, cwd: string, base: string, head: string): Promise<AddedLines> {
   return parseAddedLines(await git.run(['diff', '--unified=0', '--no-ext-diff', '--no-textconv', '-M', base, head], cwd));
+}
+
+/** What the push that created a branch brings, as far as this clone can tell. */
+export interface NewBranchCommits {
+  /** Commits reachable from the pushed commit and from no other branch of origin, newest first. */
+  commits: string[];
+  /** Commits just outside that set (parents the other branches already have): `^` each to walk only the new ones. */
+  boundaries: string[];
+  /** How many other origin branches the clone has: 0 means none to compare with. */
+  otherBranches: number;
+  /** True when a new commit is cut off by a shallow clone: its parents, and so what it changed, are unknown. */
+  truncated: boolean;
+}
+
+/**
+ * The commits `head` brings that no other branch of origin already has (as `git rev-list head --not
+ * <every other origin branch>`), so an old key on the default branch is not reported again on every new branch.
+ */
+export async function newBranchCommits(git: Git, cwd: string, head: string, branch: string): Promise<NewBranchCommits> {
+  const own = `refs/remotes/origin/${branch}`;
+  const refs = (await git.run(['for-each-ref', '--format=%(refname)', 'refs/remotes/origin/'], cwd))
+    .split('\n')
+    .filter((r) => r !== '' && r !== own && r !== 'refs/remotes/origin/HEAD');
+  const listed = await git.run(['rev-list', '--boundary', '--end-of-options', head, ...refs.map((r) => `^${r}`), '--'], cwd);
+  const commits: string[] = [];
+  const boundaries: string[] = [];
+  for (const line of listed.split('\n')) {
+    if (line.startsWith('-')) boundaries.push(line.slice(1));
+    else if (line !== '') commits.push(line);
+  }
+  let truncated = false;
+  if ((await probe(git, ['rev-parse', '--is-shallow-repository'], cwd)) === 'true') {
+    // .git/shallow lists the commits whose parents the clone does not have.
+    const shallowFile = await probe(git, ['rev-parse', '--git-path', 'shallow'], cwd);
+    const cut = new Set(shallowFile ? await readLines(path.resolve(cwd, shallowFile)) : []);
+    truncated = commits.some((c) => cut.has(c));
+  }
+  return { commits, boundaries, otherBranches: refs.length, truncated };
+}
+
+async function readLines(file: string): Promise<string[]> {
+  try {
+    return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
 }

@@ -17,7 +17,8 @@ import {
 import { addedLines, hasCommit, isAdded, probe, type AddedLines, type Git } from './git.js';
 import { InputError, type ScanActionSettings } from './inputs.js';
 import { prepareScan, type ScanSetup } from './scan-setup.js';
-import { chooseScope, type ScanScope } from './scope.js';
+import { resolveNewBranch } from './new-branch.js';
+import { chooseScope, type ResolvedScope, type ScanScope } from './scope.js';
 import type { SourceFactory, SourceRequest } from './sources.js';
 import { renderSummary, type ReportedFinding } from './summary.js';
 import { VERSION } from './version.js';
@@ -47,12 +48,6 @@ export interface ScanOutcome {
   failure?: string;
 }
 
-/** What to scan once git has had its say (merge base found, missing commits fetched, fallbacks taken). */
-type ResolvedScope =
-  | { kind: 'diff'; base: string; head: string; pullRequest: boolean; label: string }
-  | { kind: 'history'; label: string }
-  | { kind: 'directory'; label: string };
-
 const short = (sha: string) => sha.slice(0, 7);
 const toPosix = (p: string) => p.split(path.sep).join('/');
 
@@ -69,7 +64,7 @@ async function ensureCommits(git: Git, repoRoot: string, shas: string[], io: Act
   return still;
 }
 
-async function resolveScope(scope: ScanScope, repoRoot: string | undefined, git: Git, io: ActionIo): Promise<ResolvedScope> {
+async function resolveScope(scope: ScanScope, repoRoot: string | undefined, git: Git, io: ActionIo, ref: string): Promise<ResolvedScope> {
   if (scope.kind === 'directory') return { kind: 'directory', label: 'the checked-out files' };
   if (!repoRoot) {
     if (scope.kind === 'history') throw new InputError('mode history needs a git repository: check it out with actions/checkout and fetch-depth: 0');
@@ -77,13 +72,11 @@ async function resolveScope(scope: ScanScope, repoRoot: string | undefined, git:
   }
   if (scope.kind === 'history') return { kind: 'history', label: 'the whole git history' };
   if (scope.kind === 'new-branch') {
-    if (scope.defaultBranch) {
-      const base = await probe(git, ['merge-base', `refs/remotes/origin/${scope.defaultBranch}`, scope.head], repoRoot);
-      if (base && base !== scope.head) {
-        return { kind: 'diff', base, head: scope.head, pullRequest: false, label: `the new branch's commits (${short(base)}..${short(scope.head)})` };
-      }
+    if ((await ensureCommits(git, repoRoot, [scope.head], io)).length > 0) {
+      throw new InputError(`commit ${scope.head} is not in the checkout: use actions/checkout with fetch-depth: 0`);
     }
-    return { kind: 'history', label: 'the whole git history (a new branch with no base to compare with)' };
+    const branch = ref.replace(/^refs\/heads\//, '');
+    return resolveNewBranch({ head: scope.head, branch, ...(scope.defaultBranch ? { defaultBranch: scope.defaultBranch } : {}) }, repoRoot, git, io);
   }
   const missing = await ensureCommits(git, repoRoot, [scope.base, scope.head], io);
   if (missing.includes(scope.head)) {
@@ -104,7 +97,9 @@ function scanOptions(setup: ScanSetup) {
   return { detector: setup.detector, ignoredFingerprints: setup.ignored };
 }
 
-const locationKey = (r: ReportedFinding) => `${r.finding.ruleId}\0${r.file}\0${r.finding.startLine}\0${r.finding.startColumn}`;
+// With the secret (a key in memory, never printed; the fingerprint differs when the scan root is a subfolder):
+// two commits can put different keys at one place (the same line, or `<commit message>` 1:7).
+const locationKey = (r: ReportedFinding) => `${r.finding.ruleId}\0${r.file}\0${r.finding.startLine}\0${r.finding.startColumn}\0${r.finding.secret}`;
 
 /** The first finding for each key, in order. */
 function dedupeBy(findings: readonly ReportedFinding[], key: (r: ReportedFinding) => string): ReportedFinding[] {
@@ -124,7 +119,7 @@ export async function run(settings: ScanActionSettings, deps: RunDeps): Promise<
   const scope = chooseScope(settings.mode, settings.context.eventName, settings.context.range);
   const topLevel = await probe(git, ['rev-parse', '--show-toplevel'], settings.scanRoot);
   const repoRoot = topLevel ? path.resolve(topLevel) : undefined;
-  const resolved = await resolveScope(scope, repoRoot, git, io);
+  const resolved = await resolveScope(scope, repoRoot, git, io, settings.context.ref);
   // Paths in annotations and SARIF are relative to the repository root, wherever the scan started.
   const prefix = toPosix(path.relative(repoRoot ?? settings.workspace, settings.scanRoot));
   const inScanRoot = (file: string) => !prefix || file === prefix || file.startsWith(`${prefix}/`);
@@ -157,6 +152,10 @@ export async function run(settings: ScanActionSettings, deps: RunDeps): Promise<
     primary = fromGit(primaryResult);
     // For the upload only: the checked-out files (see the SARIF comment below).
     tree = fromTree(await runScan(deps.sources.directory(request), scanOptions(setup)));
+  } else if (resolved.kind === 'commits') {
+    primaryResult = await runScan(deps.sources.history({ ...request, revisions: resolved.revisions }), scanOptions(setup));
+    primary = fromGit(primaryResult);
+    tree = fromTree(await runScan(deps.sources.directory(request), scanOptions(setup)));
   } else if (resolved.kind === 'history') {
     primaryResult = await runScan(deps.sources.history(request), scanOptions(setup));
     primary = fromGit(primaryResult);
@@ -177,6 +176,14 @@ export async function run(settings: ScanActionSettings, deps: RunDeps): Promise<
     const fileOf = new Map(fresh.map((r) => [r.finding, r.file]));
     const count = annotateFindings([...onAdded], io, { fileOf: (f) => fileOf.get(f) ?? f.path });
     if (count > 10) io.info(`${count} annotations: GitHub shows the first 10 of a step on the pull request; the job summary lists them all`);
+  } else if (resolved.kind === 'commits') {
+    // Every finding is in a commit this push brings: annotate each where its commit put it.
+    const fileOf = new Map(fresh.map((r) => [r.finding, r.file]));
+    annotateFindings(
+      fresh.map((r) => r.finding),
+      io,
+      { fileOf: (f) => fileOf.get(f) ?? f.path },
+    );
   } else {
     for (const r of fresh) {
       const f = r.finding;

@@ -1,11 +1,12 @@
 // What one run scans, decided from the mode and the event alone (no git, no files): a pull request
-// scans what it adds, a push what it pushed, schedule and manual runs the whole history.
+// scans what it adds, a push what it pushed, schedule and manual runs the whole history. The action
+// then asks git (run.ts, new-branch.ts) and turns a ScanScope into a ResolvedScope.
 import type { EventRange, Mode } from './inputs.js';
 import { InputError } from './inputs.js';
 
 export type ScanScope =
   | { kind: 'diff'; base: string; head: string; pullRequest: boolean; reason: string }
-  /** A push that created a branch: compare with the default branch's merge base, else the whole history. */
+  /** A push that created a branch: the commits no other branch has (new-branch.ts). */
   | { kind: 'new-branch'; head: string; defaultBranch?: string; reason: string }
   | { kind: 'history'; reason: string }
   | { kind: 'directory'; reason: string };
@@ -49,3 +50,11 @@ export function chooseScope(mode: Mode, eventName: string, range: EventRange): S
     }
   }
 }
+
+/** What to scan once git has had its say (merge base found, missing commits fetched, fallbacks taken). */
+export type ResolvedScope =
+  | { kind: 'diff'; base: string; head: string; pullRequest: boolean; label: string }
+  /** The commits `git log REVISIONS` walks (e.g. a new branch's own commits), each new blob once. */
+  | { kind: 'commits'; revisions: string[]; label: string }
+  | { kind: 'history'; label: string }
+  | { kind: 'directory'; label: string };

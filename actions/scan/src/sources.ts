@@ -15,8 +15,11 @@ export interface SourceFactory {
   directory(request: SourceRequest): AsyncIterable<SourceEvent>;
   /** Lines added between two commits, with their line numbers in `head`; paths relative to the repository root. */
   diff(request: SourceRequest & { base: string; head: string }): AsyncIterable<SourceEvent>;
-  /** Every unique blob in the history, attributed to the commit that introduced it; repository-relative paths. */
-  history(request: SourceRequest): AsyncIterable<SourceEvent>;
+  /**
+   * Every unique blob in the history, attributed to the commit that introduced it; repository-relative paths.
+   * `revisions` narrows the walk (e.g. `[head, '^base']`); absent: every ref.
+   */
+  history(request: SourceRequest & { revisions?: readonly string[] }): AsyncIterable<SourceEvent>;
 }
 
 export const engineSources: SourceFactory = {
@@ -28,6 +31,12 @@ export const engineSources: SourceFactory = {
     }),
   diff: (request) =>
     scanGitDiff({ cwd: request.root, base: request.base, head: request.head, maxFileSize: request.maxFileSize, skipPath: request.skipPath }),
-  // Every ref (the engine's default), so a secret on any branch the checkout fetched is found.
-  history: (request) => scanGitHistory({ cwd: request.root, maxFileSize: request.maxFileSize, skipPath: request.skipPath }),
+  // Every ref by default (the engine's), so a secret on any branch the checkout fetched is found.
+  history: (request) =>
+    scanGitHistory({
+      cwd: request.root,
+      maxFileSize: request.maxFileSize,
+      skipPath: request.skipPath,
+      ...(request.revisions ? { revisions: request.revisions } : {}),
+    }),
 };

@@ -27,7 +27,12 @@ let head: string;
 const oldSecret = token(101);
 const newSecret = token(202);
 const scratchSecret = token(303);
-const secrets = [oldSecret, newSecret, scratchSecret];
+const releaseSecret = token(404);
+const branchSecret = token(505);
+const messageSecret = token(606);
+const nameSecret = token(707);
+const pushedMessageSecrets = [token(808), token(909)];
+const secrets = [oldSecret, newSecret, scratchSecret, releaseSecret, branchSecret, messageSecret, nameSecret, ...pushedMessageSecrets];
 let scratchCommit: string;
 
 function expectNoSecret(run: ActionRun, extra: string[] = []): void {
@@ -73,10 +78,16 @@ const scheduleEvent = { schedule: '17 3 * * 1' };
 
 const runnerDirs: string[] = [];
 
-async function run(eventName: string, event: unknown, inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<ActionRun> {
+async function run(
+  eventName: string,
+  event: unknown,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
+  workspace = repo.dir,
+): Promise<ActionRun> {
   const result = await runAction({
     entry,
-    workspace: repo.dir,
+    workspace,
     eventName,
     event,
     inputs: { token: 'test-token-not-a-secret', ...inputs },
@@ -210,12 +221,124 @@ describe('push', () => {
 });
 
 describe('push of a new branch', () => {
-  it('with no base to compare with, scans the whole history', async () => {
-    const r = await run('push', pushEvent('0'.repeat(40), head), { 'fail-on': 'none', 'upload-sarif': 'false' });
+  const ZERO = '0'.repeat(40);
+  // A real remote: main holds an old key, release (not the default) another, and feature, pushed from
+  // release, adds one more. Checkouts are clones of it, as actions/checkout makes them.
+  let origin: string;
+  let dev: TempRepo;
+  let featureHead: string;
+  let mainHead: string;
+  let messagesHead: string;
+  const clones: string[] = [];
+
+  const newBranchEvent = (after: string, branch: string) => ({ ...(pushEvent(ZERO, after) as object), ref: `refs/heads/${branch}`, created: true });
+  const cloneOf = (branch: string, depth?: number): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'keyward-checkout-'));
+    clones.push(dir);
+    dev.git('clone', '--quiet', '--no-local', ...(depth ? [`--depth=${depth}`] : []), '--branch', branch, `file://${origin}`, dir);
+    return dir;
+  };
+  const runPush = (workspace: string, after: string, branch: string) =>
+    run('push', newBranchEvent(after, branch), { 'fail-on': 'none', 'upload-sarif': 'false' }, { GITHUB_SHA: after, GITHUB_REF: `refs/heads/${branch}` }, workspace);
+
+  beforeAll(() => {
+    origin = mkdtempSync(path.join(tmpdir(), 'keyward-origin-'));
+    clones.push(origin);
+    dev = TempRepo.create('keyward-dev-');
+    dev.git('init', '--quiet', '--bare', origin);
+    dev.write('config/old.env', `GITHUB_TOKEN=${oldSecret}\n`);
+    dev.commit('main: an old key');
+    dev.write('README.md', '# demo\n');
+    mainHead = dev.commit('main: docs');
+    dev.git('checkout', '--quiet', '-b', 'release');
+    dev.write('release/notes.env', `TOKEN=${releaseSecret}\n`);
+    dev.commit('release: a key of its own');
+    dev.git('checkout', '--quiet', '-b', 'feature');
+    dev.write('src/feature.ts', `export const t = '${branchSecret}';\n`);
+    featureHead = dev.commit('feature: the new work');
+    dev.git('checkout', '--quiet', '-b', 'messages', 'main');
+    messagesHead = '';
+    for (const secret of pushedMessageSecrets) messagesHead = dev.commit(`token ${secret}`);
+    dev.git('remote', 'add', 'origin', origin);
+    dev.git('push', '--quiet', 'origin', 'main', 'release', 'feature', 'messages');
+    dev.git('push', '--quiet', 'origin', `${mainHead}:refs/heads/docs-only`);
+  });
+
+  afterAll(() => {
+    dev?.dispose();
+    for (const dir of clones) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('scans only the commits no other branch of origin has, and annotates what they add', async () => {
+    const r = await runPush(cloneOf('feature'), featureHead, 'feature');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('scanning the whole git history (a new branch with no base to compare with)');
-    expect(r.outputs.findings).toBe('3');
+    expect(r.stdout).toContain('scanning the 1 commit the new branch brings (no other branch has them)');
+    // Neither main's old key nor the key release already had: only what feature itself added.
+    expect(r.outputs.findings).toBe('1');
+    expect(annotations(r.stdout)).toHaveLength(1);
+    expect(annotations(r.stdout)[0]).toContain('file=src/feature.ts,line=1');
     expectNoSecret(r);
+  });
+
+  it('uploads each pushed commit message key, even two at the same place of two messages', async () => {
+    server.uploads.length = 0;
+    const r = await run('push', newBranchEvent(messagesHead, 'messages'), { 'fail-on': 'none' }, { GITHUB_SHA: messagesHead, GITHUB_REF: 'refs/heads/messages' }, cloneOf('messages'));
+    expect(r.status).toBe(0);
+    expect(r.outputs.findings).toBe('2');
+    const uris = server.uploads[0]!.sarif.runs[0].results.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri);
+    // Both messages' keys (at the same line and column), with the checked-out files' old key.
+    expect(uris).toEqual(['%3Ccommit%20message%3E', '%3Ccommit%20message%3E', 'config/old.env']);
+    expectNoSecret(r, [server.uploads[0]!.sarifText]);
+  });
+
+  it('a new branch at a commit another branch already has scans no commit and passes', async () => {
+    const r = await runPush(cloneOf('docs-only'), mainHead, 'docs-only');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`scanning no new commits (${mainHead.slice(0, 7)} is already on another branch)`);
+    expect(r.outputs.findings).toBe('0');
+    expect(annotations(r.stdout)).toEqual([]);
+  });
+
+  it('in a shallow checkout, compares the branch with the default branch and says so', async () => {
+    const r = await runPush(cloneOf('feature', 1), featureHead, 'feature');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('shallow checkout: fetching the tip of main');
+    expect(r.stdout).toContain("shallow checkout: the history that tells which commits are new is missing, so the new branch's files are compared with main");
+    // main's old key is not reported again; what the branch adds over main (release's key and its own) is.
+    expect(r.outputs.findings).toBe('2');
+    expect(annotations(r.stdout).map((a) => /file=([^,]+)/.exec(a)?.[1]).sort()).toEqual(['release/notes.env', 'src/feature.ts']);
+    expectNoSecret(r);
+  });
+
+  it('with no other branch of origin in the checkout, every pushed commit is new', async () => {
+    const r = await run('push', pushEvent(ZERO, head), { 'fail-on': 'none', 'upload-sarif': 'false' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('the new branch brings (no other branch of origin is in the checkout)');
+    expect(r.outputs.findings).toBe('3');
+    expect(annotations(r.stdout)).toHaveLength(3);
+    expectNoSecret(r);
+  });
+});
+
+describe('secrets in a commit message and a file name', () => {
+  it('are found, uploaded with valid locations, and printed nowhere', async () => {
+    const named = TempRepo.create('keyward-named-');
+    try {
+      named.write(`keys/${nameSecret}.txt`, 'nothing here\n');
+      const sha = named.commit(`add keys\n\nthe CI token was ${messageSecret}`);
+      server.uploads.length = 0;
+      const r = await run('schedule', scheduleEvent, { 'fail-on': 'any' }, { GITHUB_SHA: sha }, named.dir);
+      expect(r.status).toBe(1);
+      expect(r.outputs.findings).toBe('2');
+      expect(r.stdout).toContain('keys/ghp_*****.txt');
+      expect(r.stdout).toContain('<commit message>:3');
+      const sarif = server.uploads[0]!.sarif;
+      expect(validateSarif(sarif)).toEqual([]);
+      expect(sarif.runs[0].results.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri).sort()).toEqual(['%3Ccommit%20message%3E', 'keys/ghp_*****.txt']);
+      expectNoSecret(r, [server.uploads[0]!.sarifText]);
+    } finally {
+      named.dispose();
+    }
   });
 });
 

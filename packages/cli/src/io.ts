@@ -1,6 +1,7 @@
 import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { FetchLike } from '@keyward/engine';
 // Everything the CLI touches of the outside world, injected so tests run commands in-process.
 export interface CliIo {
   stdout: (text: string) => void;
@@ -17,6 +18,12 @@ export interface CliIo {
   cores?: number;
   /** This keyward by absolute paths (node and the CLI's script), for a hook that must run exactly it; absent in-process. */
   self?: { node: string; script: string };
+  /**
+   * How `--verify` reaches providers. Tests inject one that routes to local stand-ins; the shipped CLI
+   * always uses the real network (with HTTPS_PROXY/NO_PROXY), and nothing in a scanned repository,
+   * a config file or the environment can point it elsewhere.
+   */
+  verifyFetch?: FetchLike;
 }
 
 export const EXIT_OK = 0;

@@ -22,6 +22,8 @@ export interface KeywardConfig {
   ruleAllowlists: Record<string, Allowlist>;
   maxFileSize: number;
   respectGitignore: boolean;
+  /** Check each finding with its provider (`--verify`); off by default. */
+  verify: boolean;
   /** Whose inline markers suppress a finding on their line (default: all of INLINE_IGNORE_STYLES). */
   inlineIgnores: InlineIgnoreStyle[];
   /** Where it came from, for messages. */
@@ -46,7 +48,7 @@ export class ConfigError extends Error {
   }
 }
 
-const TOP_KEYS = ['useDefaultRules', 'disabledRules', 'rules', 'allowlist', 'ruleAllowlists', 'maxFileSize', 'respectGitignore', 'inlineIgnores'];
+const TOP_KEYS = ['useDefaultRules', 'disabledRules', 'rules', 'allowlist', 'ruleAllowlists', 'maxFileSize', 'respectGitignore', 'inlineIgnores', 'verify'];
 
 export function defaultConfig(): KeywardConfig {
   return {
@@ -57,6 +59,7 @@ export function defaultConfig(): KeywardConfig {
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
     respectGitignore: true,
     inlineIgnores: [...INLINE_IGNORE_STYLES],
+    verify: false,
   };
 }
 
@@ -96,6 +99,10 @@ export function parseConfig(source: string, origin: string): KeywardConfig {
   if (raw.respectGitignore !== undefined) {
     if (typeof raw.respectGitignore !== 'boolean') fail('respectGitignore', 'must be true or false');
     config.respectGitignore = raw.respectGitignore as boolean;
+  }
+  if (raw.verify !== undefined) {
+    if (typeof raw.verify !== 'boolean') fail('verify', 'must be true or false');
+    config.verify = raw.verify as boolean;
   }
   if (raw.maxFileSize !== undefined) {
     const size = typeof raw.maxFileSize === 'string' || typeof raw.maxFileSize === 'number' ? parseSize(raw.maxFileSize) : undefined;

@@ -3,6 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseVerifySpec, VerifySpecError } from './verify/spec.js';
 import { compileRegex, RegexSyntaxError } from './regex.js';
 import type { Allowlist, Precision, Rule, Severity } from './types.js';
 import { validators } from './validators/index.js';
@@ -25,6 +26,8 @@ export class RuleError extends Error {
 const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 const PRECISIONS: readonly Precision[] = ['very-high', 'high', 'medium', 'low'];
 const RULE_KEYS = new Set([
+  'verify',
+  'revoke',
   'id',
   'provider',
   'description',
@@ -188,6 +191,19 @@ export function parseRule(
   if (entropy !== undefined) rule.entropy = entropy;
   if (checksum !== undefined) rule.checksum = checksum;
   if (allowlist) rule.allowlist = allowlist;
+  if (raw.verify !== undefined) {
+    try {
+      rule.verify = parseVerifySpec(raw.verify);
+    } catch (error) {
+      if (error instanceof VerifySpecError) fail('verify', error.message);
+      throw error;
+    }
+  }
+  const revoke = text('revoke', false);
+  if (revoke !== undefined) {
+    if (!/^https:\/\/\S+$/.test(revoke)) fail('revoke', "must be an https:// link to the provider's page for revoking or rotating it");
+    rule.revoke = revoke;
+  }
   return rule;
 }
 

@@ -2,6 +2,7 @@
 // the .keywardignore list and a baseline. Sources and detection stay unaware of each other.
 import type { Detector } from './detector.js';
 import type { KnownFindings } from './known-findings.js';
+import { MetadataScanner } from './metadata-scan.js';
 import type { DetectorPool } from './worker-pool.js';
 import type { SourceEvent } from './sources/directory.js';
 import type { EncodedFragment, Finding, Fragment, ScanResult, ScanStats } from './types.js';
@@ -79,6 +80,8 @@ export async function runScan(events: AsyncIterable<SourceEvent>, options: ScanO
       findings.push(finding);
     }
   };
+  // Path names, commit messages and authors: scanned here, and redacted from the result at the end.
+  const names = new MetadataScanner(options.detector);
   let pool: DetectorPool | undefined;
   // Batches in flight on the pool, oldest first, with their sizes: bounded in bytes.
   const inFlight: Array<{ bytes: number; result: Promise<Finding[][]> }> = [];
@@ -102,10 +105,16 @@ export async function runScan(events: AsyncIterable<SourceEvent>, options: ScanO
   };
   try {
     for await (const event of events) {
-      if (event.kind === 'skipped') {
-        stats.skipped.push(event.skipped);
+      if (event.kind === 'metadata') {
+        take(names.metadata(event.fragment, event.place));
         continue;
       }
+      if (event.kind === 'skipped') {
+        stats.skipped.push(event.skipped);
+        take(names.pathNames(event.path ?? event.skipped.path, event.commit, !event.nameIsOld));
+        continue;
+      }
+      take(names.pathNames(event.fragment.path, event.fragment.commit, !event.nameIsOld));
       stats.files++;
       stats.bytes += event.bytes;
       if (!pool && options.parallel && stats.bytes > options.parallel.afterBytes) pool = options.parallel.start();
@@ -127,5 +136,6 @@ export async function runScan(events: AsyncIterable<SourceEvent>, options: ScanO
   stats.suppressed.inline = options.detector.counts.inline - before.inline + (pool?.counts.inline ?? 0);
   stats.durationMs = now() - started;
   findings.sort(compareFindings);
+  names.redact(findings, stats.skipped);
   return { findings, stats, rules: [...options.detector.rules] };
 }

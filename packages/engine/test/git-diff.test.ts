@@ -67,7 +67,8 @@ describe('addedLinesOf (unified diff parsing)', () => {
     ].join('\n');
     const events = await collect(addedLinesOf(new ByteReader(Readable.from([Buffer.from(diff)])), { maxFileSize: MAX }));
     expect(events).toEqual([
-      { kind: 'fragment', fragment: { text: 'new three\nnew four\n+++ starts with pluses', path: 'x.txt', lineNumbers: [3, 4, 12] }, bytes: 42 },
+      // x.txt was there before: its name is not the diff's to report (new files and renames are).
+      { kind: 'fragment', fragment: { text: 'new three\nnew four\n+++ starts with pluses', path: 'x.txt', lineNumbers: [3, 4, 12] }, bytes: 42, nameIsOld: true },
       { kind: 'fragment', fragment: { text: 'only line', path: 'spécial\tname', lineNumbers: [1] }, bytes: 10 },
       { kind: 'skipped', skipped: { path: 'img.png', reason: 'binary' } },
     ]);

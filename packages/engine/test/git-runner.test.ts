@@ -17,7 +17,9 @@ describe('historyLogArgs', () => {
     expect(historyLogArgs({ since: '2024-01-01' })).toContain('--all');
     expect(historyLogArgs({ logOpts: '--author=x -- src' })).toContain('--all');
     expect(historyLogArgs({ logOpts: 'main~3..main' })).not.toContain('--all');
-    expect(historyLogArgs({ logOpts: 'main~3..main' }).at(-1)).toBe('main~3..main');
+    // Revisions after --end-of-options, paths after --: neither can be read as an option.
+    expect(historyLogArgs({ logOpts: 'main~3..main' }).slice(-3)).toEqual(['--end-of-options', 'main~3..main', '--']);
+    expect(historyLogArgs({ logOpts: '--author=x -- src' }).slice(-5)).toEqual(['--author=x', '--all', '--end-of-options', '--', 'src']);
   });
 });
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compareFindings, Detector, DetectorPool, runScan, type Finding, type SourceEvent } from '../src/index.js';
+import { compareFindings, Detector, DetectorPool, KnownFindings, runScan, type Finding, type SourceEvent } from '../src/index.js';
 import { githubToken, rule } from './support.js';
 
 const ghp = rule({ id: 'test-ghp', pattern: '\\b(ghp_[A-Za-z0-9]{36})\\b', keywords: ['ghp_'], checksum: 'github-crc32' });
@@ -19,8 +19,8 @@ describe('runScan', () => {
     const [fb, fc] = first.findings;
     const second = await runScan(events({ 'z.env': `T=${a}`, 'a.env': `\n\nT=${b}\nU=${c}` }), {
       detector,
-      ignoredFingerprints: new Set([fb!.fingerprint]),
-      baseline: new Set([fc!.fingerprint]),
+      ignoredFingerprints: new KnownFindings(new Set([fb!.fingerprint])),
+      baseline: new KnownFindings(new Set([fc!.fingerprint])),
       now: () => 0,
     });
     expect(second.findings.map((f) => f.path)).toEqual(['z.env']);

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { verifyAuditTrail } from './audit.js';
 import { parseDuration } from './duration.js';
 import { type JanitorOptions, runJanitor } from './janitor.js';
+import { POSTGRES_SWEEPER_SQL } from './postgres-sweeper.js';
 import { errorMessage } from './retry.js';
 
 export interface CommandIo {
@@ -18,13 +19,18 @@ export interface ProvisionCommand {
 }
 
 const JANITOR_USAGE = `usage: keyward janitor postgres|vault [--dry-run] [--prefix PATH] [--min-age DURATION]
-  postgres  drops expired ci_* roles; admin URL from KEYWARD_POSTGRES_ADMIN_URL (or DATABASE_URL)
+       keyward janitor postgres --print-sweeper-sql
+  postgres  ends the sessions of expired ci_* roles and drops them; admin URL from KEYWARD_POSTGRES_ADMIN_URL
+            (or DATABASE_URL). --print-sweeper-sql prints SQL installing keyward.sweep_expired_roles(), the
+            same sweep as a server-side function to schedule with pg_cron or cron
   vault     revokes leases under --prefix issued longer ago than --min-age (default 6h);
             VAULT_ADDR, VAULT_TOKEN and optional VAULT_NAMESPACE from the environment
 `;
 
-const AUDIT_USAGE = `usage: keyward audit verify FILE [--head SHA256]
-  checks the hash chain of a keyward audit trail; --head is the audit-head the job published
+const AUDIT_USAGE = `usage: keyward audit verify FILE [--head SHA256]...
+  checks the hash chain of a keyward audit trail. --head (repeatable) is a head the job published: main's
+  audit-head output, or the head in the job summary, written after post's revocations. The trail must hold a
+  line with that hash, so nothing up to it was cut off or edited; lines after it must chain on from it.
 `;
 
 type CommandOptions = NonNullable<ParseArgsConfig['options']>;
@@ -55,7 +61,7 @@ function parseCommand<O extends CommandOptions>(
 
 const janitor: ProvisionCommand = {
   name: 'janitor',
-  summary: 'remove credentials that lost runners left behind (expired ci_ roles, old Vault leases)',
+  summary: 'remove credentials that lost runners left behind (expired ci_ roles and their sessions, old Vault leases)',
   async run(argv, io) {
     const parsed = parseCommand(
       argv,
@@ -63,6 +69,7 @@ const janitor: ProvisionCommand = {
         'dry-run': { type: 'boolean' },
         prefix: { type: 'string' },
         'min-age': { type: 'string' },
+        'print-sweeper-sql': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       JANITOR_USAGE,
@@ -74,6 +81,14 @@ const janitor: ProvisionCommand = {
     if ((backend !== 'postgres' && backend !== 'vault') || rest.length) {
       io.stderr(JANITOR_USAGE);
       return 2;
+    }
+    if (values['print-sweeper-sql']) {
+      if (backend !== 'postgres') {
+        io.stderr(`--print-sweeper-sql is for postgres\n${JANITOR_USAGE}`);
+        return 2;
+      }
+      io.stdout(POSTGRES_SWEEPER_SQL);
+      return 0;
     }
     let options: JanitorOptions;
     if (backend === 'postgres') {
@@ -115,7 +130,7 @@ const audit: ProvisionCommand = {
   name: 'audit',
   summary: 'verify the hash chain of a keyward audit trail (keyward audit verify FILE)',
   async run(argv, io) {
-    const parsed = parseCommand(argv, { head: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, AUDIT_USAGE, io);
+    const parsed = parseCommand(argv, { head: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } }, AUDIT_USAGE, io);
     if (typeof parsed === 'number') return parsed;
     const [verb, file, ...rest] = parsed.positionals;
     if (verb !== 'verify' || !file || rest.length) {
@@ -124,13 +139,16 @@ const audit: ProvisionCommand = {
     }
     let result;
     try {
-      result = verifyAuditTrail(file, parsed.values.head);
+      result = verifyAuditTrail(file, parsed.values.head ?? []);
     } catch (error) {
       io.stderr(`cannot read ${file}: ${errorMessage(error)}\n`);
       return 2;
     }
     if (result.ok) {
       io.stdout(`ok: ${result.lines} line(s), chain intact, head ${result.head}\n`);
+      for (const { head, line, after } of result.checkpoints) {
+        io.stdout(`published head ${head} is line ${line}; ${after} line(s) appended after it, chained to it\n`);
+      }
       return 0;
     }
     for (const problem of result.problems) io.stdout(`${file}:${problem.line}: ${problem.message}\n`);

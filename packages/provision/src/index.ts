@@ -7,6 +7,7 @@ export { RevocationLedger, type BackendName, type LedgerEntry, type NewLedgerEnt
 export { PermanentError, withRetries, errorMessage, type RetryOptions } from './retry.js';
 export {
   AuditTrail,
+  AuditLockError,
   GENESIS,
   hashLine,
   verifyAuditText,
@@ -19,6 +20,7 @@ export {
 export type { CredentialBackend, CredentialField, MintContext, RevokeOutcome } from './backends/backend.js';
 export { PostgresBackend, ciRoleName, CI_ROLE_PATTERN, type PostgresBackendConfig } from './backends/postgres.js';
 export { scramSha256Verifier } from './backends/scram.js';
+export { POSTGRES_SWEEPER_SQL } from './postgres-sweeper.js';
 export { GitHubAppBackend, tokenId, type GitHubAppBackendConfig } from './backends/github-app.js';
 export { VaultBackend, parseVaultSecrets, type VaultBackendConfig, type VaultSecretRequest } from './backends/vault.js';
 export {

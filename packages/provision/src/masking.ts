@@ -29,11 +29,42 @@ function stableBase64(bytes: Buffer): string {
 
 const toBase64Url = (b64: string): string => b64.replace(/\+/g, '-').replace(/\//g, '_');
 
+/** Line widths of wrapped base64 output: GNU `base64` and MIME (76), `openssl base64` and PEM bodies (64). */
+const WRAPPED_BASE64_WIDTHS = [76, 64] as const;
+/** Line width of `xxd -p` (plain hex dump): 30 bytes per line. */
+const WRAPPED_HEX_WIDTH = 60;
+
+const chunk = (text: string, width: number): string[] => {
+  const lines: string[] = [];
+  for (let at = 0; at < text.length; at += width) lines.push(text.slice(at, at + width));
+  return lines;
+};
+
+/**
+ * The lines a wrapping encoder prints for a text that begins with `bytes`: the runner masks line by line, so
+ * each line is a form of its own. What follows the value changes only its last line, so that line is given
+ * for nothing after it (`printf %s "$X" | base64`), a newline after it (`echo "$X" | base64`), and anything
+ * else after it (only its stable characters, which appear verbatim whatever follows).
+ */
+function wrappedForms(bytes: Buffer): string[] {
+  const forms: string[] = [];
+  for (const whole of [bytes, Buffer.concat([bytes, Buffer.from('\n')])]) {
+    for (const width of WRAPPED_BASE64_WIDTHS) forms.push(...chunk(whole.toString('base64'), width));
+    const hex = whole.toString('hex');
+    forms.push(...chunk(hex, WRAPPED_HEX_WIDTH), ...chunk(hex.toUpperCase(), WRAPPED_HEX_WIDTH));
+  }
+  for (const width of WRAPPED_BASE64_WIDTHS) forms.push(...chunk(stableBase64(bytes), width));
+  return forms;
+}
+
 /**
  * Every form of `value` the runner should mask: the value, each line, and the encodings a later step might
  * print that the runner's own masker does not derive (base64 at each of the three alignments a value can sit at
- * inside a longer base64 text, with and without padding, base64url, hex, URL-encoding, JSON escaping).
- * Forms shorter than MIN_MASKABLE_LENGTH are dropped: each is a fragment of a form that is masked whole.
+ * inside a longer base64 text, with and without padding, base64url, hex, URL-encoding, JSON escaping), and the
+ * lines of the wrapped base64 (76 and 64 columns) and `xxd -p` hex (60 columns) of the value and, for a
+ * single-line value, of its URL-, form- and JSON-escaped forms. Forms shorter than MIN_MASKABLE_LENGTH are
+ * dropped: each is a fragment of a form that is masked whole, or a last wrapped line too short to mask without
+ * garbling the log.
  */
 export function maskingForms(value: string): string[] {
   const forms = new Set<string>([value]);
@@ -52,9 +83,18 @@ export function maskingForms(value: string): string[] {
   }
   forms.add(bytes.toString('hex'));
   forms.add(bytes.toString('hex').toUpperCase());
-  forms.add(encodeURIComponent(value));
-  forms.add(encodeURIComponent(value).replace(/%20/g, '+')); // form encoding
-  forms.add(JSON.stringify(value).slice(1, -1));
+  const urlEncoded = encodeURIComponent(value);
+  const formEncoded = urlEncoded.replace(/%20/g, '+');
+  const jsonEscaped = JSON.stringify(value).slice(1, -1);
+  forms.add(urlEncoded);
+  forms.add(formEncoded);
+  forms.add(jsonEscaped);
+
+  // Texts a later step might pipe through `base64` or `xxd -p` whole; a wrapped encoder then splits them. For a
+  // multi-line value (a PEM key) only the value itself: its escaped forms and single lines are rarely encoded,
+  // and their wrapped lines would add hundreds of masks.
+  const wrappable = new Set(value.includes('\n') ? [value] : [value, urlEncoded, formEncoded, jsonEscaped]);
+  for (const text of wrappable) for (const form of wrappedForms(Buffer.from(text, 'utf8'))) forms.add(form);
 
   return [...forms].filter((form) => form.length >= MIN_MASKABLE_LENGTH);
 }

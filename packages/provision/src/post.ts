@@ -75,7 +75,10 @@ export async function postStep(deps: PostDeps): Promise<PostReport> {
   }
 
   const note = keptUntil ? `The job failed: credentials were kept for debugging until ${keptUntil}, then revoked.` : undefined;
-  await runner.appendSummary(renderSummary(ledger.entries, audit.path, audit.head(), note));
+  const head = audit.head();
+  await runner.appendSummary(renderSummary(ledger.entries, audit.path, head, note));
+  // Post cannot set outputs: the head after its own records goes to the log and the summary.
+  runner.info(`audit trail head after post: ${head} (keyward audit verify FILE --head ${head})`);
   return { revoked, keptUntil, scrubbedVariables: [...new Set(exports.env)], deletedFiles };
 }
 

@@ -1,4 +1,5 @@
 import type { AuditTrail } from './audit.js';
+import { CancelledError, cancellationReason } from './cancellation.js';
 import type { CredentialBackend, CredentialField, MintContext } from './backends/backend.js';
 import { type ExportMode, type ExportRecord, assertExportName, exportFields } from './export.js';
 import { type BackendName, RevocationLedger } from './ledger.js';
@@ -38,12 +39,7 @@ export interface ProvisionResult {
   fields: number;
 }
 
-export class CancelledError extends Error {
-  override name = 'CancelledError';
-  constructor() {
-    super('cancelled: every credential minted so far was revoked');
-  }
-}
+export { CancelledError } from './cancellation.js';
 
 /** Fetches the OIDC token once and masks it before anyone can print it: it is a bearer credential too. */
 export function oidcTokenSource(runner: ProvisionRunner, audience: string | undefined): () => Promise<string> {
@@ -129,6 +125,10 @@ export async function provision(request: ProvisionRequest, deps: ProvisionDeps):
         random: deps.random,
       });
       if (cancelled) throw new CancelledError();
+    }
+    // Cancelled before anything existed: say so, not whatever the interrupted call happened to fail with.
+    if (deps.signal.aborted && !(error instanceof CancelledError)) {
+      throw new CancelledError(`cancelled (${cancellationReason(deps.signal)}) before any credential was minted`);
     }
     throw error;
   }

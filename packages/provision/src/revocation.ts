@@ -30,6 +30,18 @@ export interface RevokeReport {
   error?: string;
 }
 
+/** What a credential that could not be revoked can still do, and what ends it. */
+export function afterFailedRevoke(entry: LedgerEntry): string {
+  if (entry.backend === 'postgres') {
+    // VALID UNTIL is checked at login only: an open session outlives it.
+    return (
+      `PostgreSQL refuses new logins to it after ${entry.expiresAt}, but sessions already open keep working until ` +
+      'the role is dropped: by `keyward janitor postgres` or the server-side sweeper.'
+    );
+  }
+  return `It stays usable until it expires server-side at ${entry.expiresAt}.`;
+}
+
 /**
  * Revokes every live ledger entry, newest first (a Vault lease before the token that holds it), retrying each
  * with jittered backoff and then checking with the server that it no longer works. A credential that cannot be
@@ -57,9 +69,7 @@ export async function revokeAll(ledger: RevocationLedger, deps: RevokeDeps): Pro
       const message = errorMessage(error);
       ledger.mark(entry, 'failed', message);
       deps.audit.append({ operation: 'revoke', backend: entry.backend, credentialId: entry.id, result: 'failed', detail: message });
-      deps.runner.warning(
-        `could not revoke ${label}: ${message}. It stays usable until it expires server-side at ${entry.expiresAt}.`,
-      );
+      deps.runner.warning(`could not revoke ${label}: ${message}. ${afterFailedRevoke(entry)}`);
       reports.push({ entry, outcome: 'failed', error: message });
     }
   }

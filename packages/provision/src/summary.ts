@@ -27,6 +27,18 @@ export function renderSummary(entries: readonly LedgerEntry[], auditPath: string
       lines.push(`| ${cell(entry.backend)} | ${cell(`${entry.kind} \`${entry.id}\``)} | ${cell(entry.expiresAt)} | ${cell(revokedCell(entry))} |`);
     }
   }
-  lines.push('', `Audit trail: \`${auditPath}\`, head \`${auditHead}\``, '');
+  const roles = entries.filter((e) => e.backend === 'postgres');
+  const unrevoked = roles.filter((e) => e.status !== 'revoked' && e.status !== 'expired');
+  if (unrevoked.length) {
+    lines.push(
+      '',
+      `**${unrevoked.length} PostgreSQL role(s) not revoked.** VALID UNTIL only refuses new logins: sessions opened ` +
+        'before it keep working until the role is dropped. Run `keyward janitor postgres` now, and schedule it or the ' +
+        'server-side sweeper (see the provision action README).',
+    );
+  } else if (roles.length) {
+    lines.push('', "PostgreSQL's VALID UNTIL only refuses new logins; this step ended the role's sessions before dropping it.");
+  }
+  lines.push('', `Audit trail: \`${auditPath}\`, head \`${auditHead}\` (after post; check with \`keyward audit verify FILE --head ${auditHead}\`)`, '');
   return lines.join('\n');
 }

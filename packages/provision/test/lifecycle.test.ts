@@ -113,6 +113,19 @@ describe('main: ledger before output, masks before export', () => {
     expect(runner.env.size).toBe(0);
   });
 
+  test('cancellation before anything was minted says so, not what the interrupted call failed with', async () => {
+    const controller = new AbortController();
+    const backend = new MemoryBackend(1);
+    backend.mint = async () => {
+      controller.abort(new Error('SIGTERM received'));
+      throw new Error('socket hang up'); // what an interrupted login typically rejects with
+    };
+    const { request, deps } = setup(backend);
+    await expect(provision(request, { ...deps, signal: controller.signal })).rejects.toThrow(
+      'cancelled (SIGTERM received) before any credential was minted',
+    );
+  });
+
   test('file export: 0600 under RUNNER_TEMP, removed by post', async () => {
     const { runner, request, deps, temp } = setup();
     await provision({ ...request, exportModes: ['file'] }, deps);

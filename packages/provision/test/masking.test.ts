@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { MIN_MASKABLE_LENGTH, MaskingRefusedError, maskingForms, registerMasks } from '../src/index.js';
 import { RecordingRunner } from './support/recording-runner.js';
-import { leakProbes, maskText, revealsSecret } from './support/runner-masker.js';
+import { leakProbes, leakingLines, maskText, revealsSecret, runnerLog } from './support/runner-masker.js';
+import { printWrapped } from './support/wrapping-encoders.js';
 
 // Generated at test time: random bytes plus the characters that make encodings differ from the value.
 const secrets = (): string[] => [
@@ -46,6 +47,31 @@ describe('maskingForms', () => {
     const secret = randomBytes(30).toString('base64url');
     const line = `Authorization: Basic ${Buffer.from(`user:${secret}`).toString('base64')}`;
     expect(revealsSecret(maskText(line, [secret]), secret)).toBe('base64');
+  });
+
+  // Lengths around each wrap boundary: 57 and 48 bytes fill a base64 line, 30 bytes an `xxd -p` line.
+  const wrapLengths = [10, 20, 29, 30, 31, 40, 47, 48, 49, 56, 57, 58, 64, 90, 114, 115, 130, 200];
+  test.each(wrapLengths)('a value of %i bytes piped through wrapping encoders (base64, openssl, xxd -p) stays masked line by line', (length) => {
+    const secret = randomBytes(length).toString('base64url').slice(0, length);
+    const runner = new RecordingRunner();
+    registerMasks(runner, secret, 'test value');
+    for (const [label, printed] of printWrapped(secret)) {
+      expect(revealsSecret(printed, secret), `${label} must reveal before masking`).toBeDefined();
+      const { log } = runnerLog(printed, new Set(runner.masks()));
+      expect(revealsSecret(log, secret), `${label}: masked output still reveals it on line(s) ${leakingLines(log, secret)}`).toBeUndefined();
+    }
+  });
+
+  test('a multi-line value (a PEM-like key) piped whole through the wrapping encoders stays masked', () => {
+    const secret = `-----BEGIN TEST KEY-----\n${randomBytes(300).toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END TEST KEY-----`;
+    const runner = new RecordingRunner();
+    registerMasks(runner, secret, 'test key');
+    const body = secret.split('\n')[1]!; // revealsSecret looks for 8-byte pieces; the key's random lines are the secret part
+    for (const [label, printed] of printWrapped(secret)) {
+      expect(revealsSecret(printed, body), `${label} must reveal before masking`).toBeDefined();
+      const { log } = runnerLog(printed, new Set(runner.masks()));
+      expect(revealsSecret(log, body), `${label}: masked output still reveals it on line(s) ${leakingLines(log, body)}`).toBeUndefined();
+    }
   });
 
   test('refuses values too short to mask safely', () => {

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type CredentialField, type LedgerEntry, PostgresBackend, type MintContext, runJanitor, provisionCommands } from '../src/index.js';
+import { type CredentialField, type LedgerEntry, POSTGRES_SWEEPER_SQL, PostgresBackend, type MintContext, runJanitor, provisionCommands } from '../src/index.js';
 import { createTemplateRole, type PostgresServer, startPostgres, superQuery } from './support/postgres-server.js';
 
 let server: PostgresServer;
@@ -103,5 +103,46 @@ describe('PostgreSQL dynamic role', () => {
     const left = await superQuery<{ rolname: string }>(server, "SELECT rolname FROM pg_roles WHERE rolname LIKE 'ci%' ORDER BY 1");
     expect(left.map((r) => r.rolname)).toEqual(['ci_101_1_current1', 'ci_shared_expired']);
     expect(await janitor.run(['mysql'], { stdout: () => undefined, stderr: () => undefined, env: {} })).toBe(2);
+  });
+
+  test('VALID UNTIL refuses new logins, not an open session; the server-side sweeper ends it and drops the role', async () => {
+    // Installed as users are told: by the admin role, given CREATE on the database for the keyward schema.
+    await superQuery(server, 'GRANT CREATE ON DATABASE postgres TO keyward_admin');
+    let printed = '';
+    const janitor = provisionCommands.find((c) => c.name === 'janitor')!;
+    expect(await janitor.run(['postgres', '--print-sweeper-sql'], { stdout: (s) => (printed += s), stderr: () => undefined, env: {} })).toBe(0);
+    expect(printed).toBe(POSTGRES_SWEEPER_SQL);
+    const admin = new pg.Client({ connectionString: server.adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(printed);
+      const mint = async (runId: string): Promise<{ entry: LedgerEntry; user: string; session: pg.Client; password: string }> => {
+        const backend = new PostgresBackend({ adminUrl: server.adminUrl, templateRole: 'app_readonly', ttlMs: 3_600_000, runId, runAttempt: '1' });
+        const entries: LedgerEntry[] = [];
+        const fields = await backend.mint(mintContext(entries));
+        const [user, password] = [field(fields, 'username'), field(fields, 'password')];
+        return { entry: entries[0]!, user, password, session: await login(user, password) };
+      };
+      const lost = await mint('900'); // its runner was lost: no post step will revoke it
+      const live = await mint('901'); // a job still running
+      // The expiry passes (moved into the past, not waited for).
+      await superQuery(server, `ALTER ROLE ${lost.user} VALID UNTIL '2001-01-01'`);
+      await expect(login(lost.user, lost.password)).rejects.toThrow(/password authentication failed/);
+      // ...but the session opened before it keeps working: VALID UNTIL alone is no backstop.
+      expect((await lost.session.query('SELECT name FROM widgets')).rows).toEqual([{ name: 'sprocket' }]);
+
+      const swept = await admin.query('SELECT * FROM keyward.sweep_expired_roles()');
+      expect(swept.rows).toEqual([{ role_name: lost.user, sessions_ended: 1, dropped: true, note: null }]);
+      await expect(lost.session.query('SELECT 1')).rejects.toThrow();
+      expect(await superQuery(server, 'SELECT 1 FROM pg_roles WHERE rolname = $1', [lost.user])).toEqual([]);
+      expect(await superQuery(server, 'SELECT 1 FROM pg_stat_activity WHERE usename = $1', [lost.user])).toEqual([]);
+      // the running job's role and session are untouched
+      expect((await live.session.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+      expect((await admin.query('SELECT * FROM keyward.sweep_expired_roles()')).rows).toEqual([]);
+      await live.session.end();
+      await new PostgresBackend({ adminUrl: server.adminUrl }).revoke(live.entry);
+    } finally {
+      await admin.end();
+    }
   });
 });

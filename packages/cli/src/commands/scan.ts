@@ -1,6 +1,7 @@
 // `keyward scan [PATH]`: read flags once into typed settings, build the detector from built-in rules
 // and the config file, run the chosen source, write the report, and return the documented exit code.
 import path from 'node:path';
+import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 import {
   DetectorPool,
   formatBytes,
@@ -14,11 +15,13 @@ import {
   renderSarif,
   renderText,
   runScan,
+  verifyFindings,
   SetupError,
   summaryLine,
   type RegexBackendName,
   type ScanResult,
   type ScanSetup,
+  type FetchLike,
   type SourceEvent,
 } from '@keyward/engine';
 import { EXIT_OK, UsageError, type CliIo, parseCommandArgs, writeOutputFile } from '../io.js';
@@ -28,6 +31,8 @@ import { VERSION } from '../version.js';
 export type ReportFormat = 'text' | 'json' | 'jsonl' | 'sarif' | 'junit';
 const FORMATS: ReportFormat[] = ['text', 'json', 'jsonl', 'sarif', 'junit'];
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type ResultKind = 'verified' | 'unknown' | 'invalid' | 'unverified';
+const RESULT_KINDS: ResultKind[] = ['verified', 'unknown', 'invalid', 'unverified'];
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'info', 'debug'];
 
 const PARALLEL_AFTER_BYTES = 16 * 1024 * 1024;
@@ -50,6 +55,10 @@ export interface ScanSettings {
   findingsExitCode: number;
   /** What goes to stderr besides errors: warn adds notes, info the summary line, debug the engine and timing. */
   logLevel: LogLevel;
+  /** --verify (else the config's `verify`). */
+  verify?: boolean;
+  /** --results / --only-verified: which verification outcomes to report (default: all). */
+  results?: ResultKind[];
   /** Detection threads for large scans; 1 keeps everything on the main thread. */
   threads?: number;
 }
@@ -59,8 +68,9 @@ export const SCAN_HELP = `Usage: keyward scan [PATH] [options]
 Scan a directory (default: the current one), a file, git history, a diff, staged changes, or stdin (-).
 
 Sources (pick one; default: the directory PATH)
-  --history                 every commit reachable from all refs in the repository at PATH
-  --log-opts "ARGS"         limit --history with git rev-list arguments (e.g. "main~50..main")
+  --history                 every commit reachable from all refs in the repository at PATH (bare ones too)
+  --log-opts "ARGS"         limit --history: revisions and ranges (e.g. "main~50..main"), paths after --,
+                            and commit filters (--since, --author, -n, --branches, ...; see the README)
   --since DATE              limit --history to commits after DATE
   --diff BASE..HEAD         only lines added between two commits (pull-request checks)
   --staged                  the index against HEAD (pre-commit hooks)
@@ -81,6 +91,11 @@ Configuration
       --regex-engine NAME   auto (default), re2 (native) or re2js (portable)
       --exit-zero           exit 0 even when there are findings
       --exit-code N         exit N (0-255) when there are findings (default 1)
+
+Verification (off by default; sends each distinct secret once to its provider's documented endpoint)
+      --verify              check findings with their providers: verified, invalid or unknown
+      --results LIST        report only these: verified,unknown,invalid,unverified (default all)
+      --only-verified       report only findings the provider confirmed live (implies --verify)
       --log-level LEVEL     stderr: error, warn, info (default; adds the summary) or debug
       --threads N           detection threads for large scans (default: one per core)
 
@@ -108,6 +123,9 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
       'exit-zero': { type: 'boolean' },
       'exit-code': { type: 'string' },
       'log-level': { type: 'string' },
+      verify: { type: 'boolean' },
+      results: { type: 'string' },
+      'only-verified': { type: 'boolean' },
       history: { type: 'boolean' },
       'log-opts': { type: 'string' },
       since: { type: 'string' },
@@ -173,6 +191,14 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
     findingsExitCode: values['exit-zero'] ? 0 : findingsExitCode,
     logLevel,
   };
+  if (values.results !== undefined && values['only-verified']) throw new UsageError('--results and --only-verified contradict each other');
+  if (values['only-verified']) settings.results = ['verified'];
+  if (values.results !== undefined) {
+    const kinds = values.results.split(',').map((k) => k.trim()) as ResultKind[];
+    if (kinds.length === 0 || kinds.some((k) => !RESULT_KINDS.includes(k))) throw new UsageError(`--results takes a list of ${RESULT_KINDS.join(', ')}, not "${values.results}"`);
+    settings.results = kinds;
+  }
+  if (values.verify || settings.results) settings.verify = true;
   if (values.output) settings.output = path.resolve(io.cwd, values.output);
   // --config, else KEYWARD_CONFIG (as gitleaks reads GITLEAKS_CONFIG), else .keyward.yaml in PATH
   const configPath = values.config ?? (io.env.KEYWARD_CONFIG?.trim() || undefined);
@@ -246,6 +272,7 @@ export async function executeScan(settings: ScanSettings, io: CliIo, onSetup?: (
       now: io.now,
     });
     progress?.clear();
+    if (settings.verify ?? config.verify) await verifyResult(result, settings, io);
     if (atLeast(settings.logLevel, 'warn')) warnLegacyFingerprints(setup, io);
     if (atLeast(settings.logLevel, 'debug')) {
       io.stderr(
@@ -257,6 +284,25 @@ export async function executeScan(settings: ScanSettings, io: CliIo, onSetup?: (
   } finally {
     progress?.clear();
   }
+}
+
+/** --verify: ask each finding's provider, then keep the outcomes --results names. */
+async function verifyResult(result: ScanResult, settings: ScanSettings, io: CliIo): Promise<void> {
+  const stats = await verifyFindings(result.findings, result.rules, { fetch: io.verifyFetch ?? networkFetch(io) });
+  if (settings.results) {
+    const wanted = new Set(settings.results);
+    result.findings = result.findings.filter((f) => wanted.has(f.verification ? f.verification.status : 'unverified'));
+  }
+  if (atLeast(settings.logLevel, 'info')) {
+    io.stderr(`verify: ${stats.requests} request(s): ${stats.verified} verified, ${stats.invalid} invalid, ${stats.unknown} unknown\n`);
+  }
+}
+
+/** The real network, through HTTPS_PROXY / NO_PROXY when they are set (undici's EnvHttpProxyAgent). */
+function networkFetch(io: CliIo): FetchLike {
+  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => io.env[k]);
+  const dispatcher = proxied ? new EnvHttpProxyAgent() : undefined;
+  return (url, init) => undiciFetch(url, { ...init, ...(dispatcher ? { dispatcher } : {}) });
 }
 
 /** Version 1 fingerprints still match, but they let anyone test guesses of the secret: say how to move on. */

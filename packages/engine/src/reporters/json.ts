@@ -21,8 +21,10 @@ export function findingJson(f: Finding, showSecrets: boolean): Record<string, un
     redacted: f.redacted,
   };
   if (showSecrets) out.secret = f.secret;
+  if (f.place) out.place = f.place;
   if (f.commit) out.commit = f.commit;
   if (f.blobId) out.blobId = f.blobId;
+  if (f.verification) out.verification = f.verification;
   return out;
 }
 

@@ -33,7 +33,7 @@ function descriptor(rule: Rule): ReportingDescriptor {
     "finding's fingerprint to `.keywardignore`.";
   const text =
     `${rule.description}. A credential in source control is readable by everyone with a clone, ` +
-    `including every past and future fork. Revoke or rotate it with ${rule.provider} first, then remove it ` +
+    `including every past and future fork. Revoke or rotate it with ${rule.provider} first${rule.revoke ? ` (${rule.revoke})` : ''}, then remove it ` +
     `from the code and load it from a secret store at run time. ${allowHow.replace(/`/g, '')} ` +
     `Format reference: ${rule.docs}`;
   const markdown = [
@@ -41,7 +41,7 @@ function descriptor(rule: Rule): ReportingDescriptor {
     '',
     'A credential in source control is readable by everyone with a clone, including every past and future fork.',
     '',
-    `1. Revoke or rotate it with ${rule.provider} first: deleting the line does not un-leak it.`,
+    `1. Revoke or rotate it with ${rule.provider} first${rule.revoke ? ` ([how](${rule.revoke}))` : ''}: deleting the line does not un-leak it.`,
     '2. Remove it from the code and load it from a secret store at run time.',
     '3. If it was ever pushed, treat history as leaked too; rewriting history comes after rotation.',
     '',
@@ -67,8 +67,11 @@ function descriptor(rule: Rule): ReportingDescriptor {
   return out;
 }
 
+const PLACE_TEXT = { 'path-name': ' in this file or folder name', 'commit-message': ' in the commit message', 'commit-author': " in the commit's author name or e-mail" } as const;
+
 function message(f: Finding): string {
-  const where = f.commit ? ` in commit ${f.commit.sha.slice(0, 12)}` : '';
+  const commit = f.commit ? `commit ${f.commit.sha.slice(0, 12)}` : '';
+  const where = f.place ? `${PLACE_TEXT[f.place]}${commit ? ` (${commit})` : ''}` : commit ? ` in ${commit}` : '';
   return `${f.description} found${where}. Rotate it, then remove it. Fingerprint ${f.fingerprint}.`;
 }
 
@@ -94,6 +97,11 @@ export function buildSarif(result: ScanResult, options: SarifOptions): Log {
             artifactLocation: { uri: encodeUri(f.path), uriBaseId: '%SRCROOT%' },
             region: { startLine: f.startLine, startColumn: f.startColumn, endLine: f.endLine, endColumn: f.endColumn },
           },
+          // A commit message or author is no file: the pseudo-path above keeps code scanning's required
+          // physical location, and the logical location says what it really is.
+          ...(f.place === 'commit-message' || f.place === 'commit-author'
+            ? { logicalLocations: [{ kind: 'resource', name: f.place, ...(f.commit ? { fullyQualifiedName: `commit/${f.commit.sha}/${f.place}` } : {}) }] }
+            : {}),
         },
       ],
       partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
@@ -102,6 +110,14 @@ export function buildSarif(result: ScanResult, options: SarifOptions): Log {
     if (index !== undefined) r.ruleIndex = index;
     if (f.commit) {
       r.properties = { commitSha: f.commit.sha, ...(f.commit.date ? { commitDate: f.commit.date } : {}) };
+    }
+    if (f.verification) {
+      r.properties = { ...r.properties, verification: f.verification.status, ...(f.verification.identity ? { verifiedIdentity: f.verification.identity } : {}) };
+      // A live credential outranks everything; one its provider rejected matters less.
+      if (f.verification.status === 'verified') {
+        r.level = 'error';
+        r.rank = 100;
+      } else if (f.verification.status === 'invalid') r.rank = 10;
     }
     return r;
   });

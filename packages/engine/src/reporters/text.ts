@@ -70,7 +70,17 @@ export function printable(text: string): string {
 }
 
 function location(f: Finding): string {
+  // A key in a file or folder name: the group heading is that (redacted) path.
+  if (f.place === 'path-name') return 'name';
   return `${f.startLine}:${f.startColumn}`;
+}
+
+/** `verified (login: octocat)` in red: the first thing a reader of a leak report wants to know. */
+function verificationLine(f: Finding, c: { red: (s: string) => string; dim: (s: string) => string }): string {
+  const v = f.verification!;
+  const identity = v.identity ? ` (${Object.entries(v.identity).map(([k, val]) => `${k}: ${val}`).join(', ')})` : '';
+  if (v.status === 'verified') return c.red(`LIVE: verified by the provider${identity}`);
+  return c.dim(v.status === 'invalid' ? `invalid: the provider rejected it${v.detail ? ` (${v.detail})` : ''}` : `unknown: could not tell${v.detail ? ` (${v.detail})` : ''}`);
 }
 
 export function renderText(result: ScanResult, options: TextReportOptions): string {
@@ -82,6 +92,7 @@ export function renderText(result: ScanResult, options: TextReportOptions): stri
     list.push(f);
     byPath.set(f.path, list);
   }
+  const revokeLinks = new Map(result.rules.filter((r) => r.revoke).map((r) => [r.id, r.revoke!]));
   const severityColor = (s: Severity) => (s === 'critical' || s === 'high' ? c.red(s) : s === 'medium' ? c.yellow(s) : c.dim(s));
   for (const [path, findings] of byPath) {
     lines.push(c.bold(c.cyan(printable(path))));
@@ -92,6 +103,9 @@ export function renderText(result: ScanResult, options: TextReportOptions): stri
         `  ${location(f).padEnd(locWidth)}  ${severityColor(f.severity).padEnd(options.color ? 18 : 8)}  ${f.ruleId}  ${f.description}`,
       );
       lines.push(`  ${' '.repeat(locWidth)}  ${c.dim(`value ${value}   fingerprint ${f.fingerprint}`)}`);
+      if (f.verification) lines.push(`  ${' '.repeat(locWidth)}  ${verificationLine(f, c)}`);
+      const revoke = revokeLinks.get(f.ruleId);
+      if (revoke) lines.push(`  ${' '.repeat(locWidth)}  ${c.dim(`revoke or rotate: ${revoke}`)}`);
       if (f.commit) {
         const who = printable([f.commit.author, f.commit.email ? `<${f.commit.email}>` : ''].filter(Boolean).join(' '));
         lines.push(`  ${' '.repeat(locWidth)}  ${c.dim(`commit ${f.commit.sha.slice(0, 12)}  ${who}  ${f.commit.date ?? ''}`.trimEnd())}`);

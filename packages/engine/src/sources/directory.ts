@@ -5,7 +5,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import type { EncodedFragment, Fragment, SkippedFile } from '../types.js';
+import type { CommitInfo, EncodedFragment, FindingPlace, Fragment, SkippedFile } from '../types.js';
 import { looksBinary } from './text.js';
 
 export interface DirectorySourceOptions {
@@ -17,8 +17,15 @@ export interface DirectorySourceOptions {
 }
 
 export type SourceEvent =
-  | { kind: 'fragment'; fragment: Fragment | EncodedFragment; bytes: number }
-  | { kind: 'skipped'; skipped: SkippedFile };
+  /**
+   * `nameIsOld`: the file's name was there before what is scanned (a diff that only edits the file): a secret
+   * in it is redacted from the report but not reported again.
+   */
+  | { kind: 'fragment'; fragment: Fragment | EncodedFragment; bytes: number; nameIsOld?: boolean }
+  /** `path` and `commit`: the file's own path and commit, when `skipped.path` says more (`path @ commit`). */
+  | { kind: 'skipped'; skipped: SkippedFile; path?: string; commit?: CommitInfo; nameIsOld?: boolean }
+  /** Text a source prints but that is no file (a commit message, an author): scanned, not counted as a file. */
+  | { kind: 'metadata'; place: Exclude<FindingPlace, 'path-name'>; fragment: Fragment };
 
 interface IgnoreScope {
   /** Directory (relative to root, POSIX, '' for root) whose .gitignore this is. */

@@ -36,6 +36,8 @@ interface FileDiff {
   lineNumbers: number[];
   bytes: number;
   binary: boolean;
+  /** The diff creates this name (a new file, a rename or a copy); otherwise the name is old and not scanned again. */
+  newName: boolean;
 }
 
 /** Undo git's C-style quoting of an unusual path ("a\tb" -> a<TAB>b, octal escapes are UTF-8 bytes). */
@@ -85,15 +87,16 @@ export async function* addedLinesOf(
     file = undefined;
     if (!done || done.path === '') return undefined;
     if (options.skipPath?.(done.path)) return undefined;
-    if (done.binary) return { kind: 'skipped', skipped: { path: done.path, reason: 'binary' } };
+    const old = done.newName ? {} : { nameIsOld: true };
+    if (done.binary) return { kind: 'skipped', skipped: { path: done.path, reason: 'binary' }, ...old };
     if (done.lines.length === 0) return undefined;
     if (done.bytes > options.maxFileSize) {
       const skipped: SkippedFile = { path: done.path, reason: 'too-large', detail: `${done.bytes} bytes added` };
-      return { kind: 'skipped', skipped };
+      return { kind: 'skipped', skipped, ...old };
     }
     const text = decodeText(Buffer.concat(joinLines(done.lines)));
     const fragment = { text, path: done.path, lineNumbers: done.lineNumbers, ...(options.commit ? { commit: options.commit } : {}) };
-    return { kind: 'fragment', fragment, bytes: done.bytes };
+    return { kind: 'fragment', fragment, bytes: done.bytes, ...old };
   };
   for (;;) {
     const line = await stdout.readUntil(0x0a);
@@ -122,7 +125,7 @@ export async function* addedLinesOf(
       const rest = text.slice('diff --git '.length);
       const half = (rest.length - 1) / 2;
       const guess = Number.isInteger(half) && rest.slice(0, half).slice(2) === rest.slice(half + 1).slice(2) ? rest.slice(half + 1) : '';
-      file = { path: guess ? stripPrefix(guess, 'b/') : '', lines: [], lineNumbers: [], bytes: 0, binary: false };
+      file = { path: guess ? stripPrefix(guess, 'b/') : '', lines: [], lineNumbers: [], bytes: 0, binary: false, newName: false };
       continue;
     }
     if (!file) continue;
@@ -137,6 +140,9 @@ export async function* addedLinesOf(
       if (target !== '/dev/null') file.path = stripPrefix(target, 'b/');
     } else if (text.startsWith('rename to ') || text.startsWith('copy to ')) {
       file.path = unquoteGitPath(text.slice(text.indexOf(' to ') + 4));
+      file.newName = true;
+    } else if (text.startsWith('new file mode ')) {
+      file.newName = true;
     } else if (text.startsWith('Binary files ') && text.endsWith(' differ')) {
       file.binary = true;
       const m = / and (.*) differ$/.exec(text);

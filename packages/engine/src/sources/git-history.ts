@@ -8,11 +8,13 @@
 //   git cat-file --batch                             reads the new blobs, a window of requests ahead
 // Memory holds the set of blob ids already read (compact, see git-object-set.ts) and one window of
 // pending blobs; never the history. Deleted files are covered because their blobs were added once;
-// a rename lists the same blob again, so it is not read twice.
-import type { CommitInfo, SkippedFile } from '../types.js';
+// a rename lists the same blob again, so it is not read twice. Each commit's whole message, and each
+// author identity once, are scanned too (metadata events): they are printed with findings.
+import { COMMIT_AUTHOR_PATH, COMMIT_MESSAGE_PATH, type CommitInfo, type SkippedFile } from '../types.js';
 import type { SourceEvent } from './directory.js';
 import { ObjectIdSet } from './git-object-set.js';
-import { ByteReader, GitError, GitRunner, splitArguments, stopGit, type GitRunnerOptions } from './git-runner.js';
+import { parseLogOptions, logSelectionArgs } from './git-log-options.js';
+import { ByteReader, GitError, GitRunner, stopGit, type GitRunnerOptions } from './git-runner.js';
 import { decodeText, looksBinary } from './text.js';
 
 export interface GitHistoryOptions extends GitRunnerOptions {
@@ -20,6 +22,11 @@ export interface GitHistoryOptions extends GitRunnerOptions {
   maxFileSize: number;
   /** Extra `git log` arguments (revisions, ranges, --since, paths); default: every ref (`--all`). */
   logOpts?: string;
+  /**
+   * Revisions chosen by a program, not a person (e.g. `[head, '^base']`): passed as they are after
+   * --end-of-options, in place of --log-opts' revisions and the default of every ref.
+   */
+  revisions?: readonly string[];
   /** Only commits after this date (`git log --since`). */
   since?: string;
   /** Paths the caller wants skipped without reading, e.g. allowlisted globs. */
@@ -35,16 +42,22 @@ interface PendingBlob {
 }
 
 const HEADER = 0x01;
-const COMMIT_FIELDS = 5; // sha, author, email, date, subject
-const LOG_FORMAT = '%x01%H%x00%an%x00%ae%x00%aI%x00%s';
+const COMMIT_FIELDS = 6; // sha, author, email, date, subject, whole message
+const LOG_FORMAT = '%x01%H%x00%an%x00%ae%x00%aI%x00%s%x00%B';
 
-/** Arguments for the history walk; exported for the error messages and tests. */
-export function historyLogArgs(options: Pick<GitHistoryOptions, 'logOpts' | 'since'>): string[] {
-  const user = options.logOpts ? splitArguments(options.logOpts) : [];
-  // Without a revision of the user's own, walk every ref. A path limit after `--` is not a revision.
-  const dashDash = user.indexOf('--');
-  const revisionPart = dashDash >= 0 ? user.slice(0, dashDash) : user;
-  const hasRevision = revisionPart.some((a) => !a.startsWith('-') || ['--all', '--branches', '--tags', '--remotes', '--glob'].some((o) => a === o || a.startsWith(`${o}=`)));
+/** A commit as the log first names it: its whole message is scanned once, then dropped. */
+interface CommitHeader {
+  commit: CommitInfo;
+  body: string;
+}
+
+/** Arguments for the history walk; exported for the error messages and tests. Throws LogOptionError for a refused option. */
+export function historyLogArgs(options: Pick<GitHistoryOptions, 'logOpts' | 'since' | 'revisions'>): string[] {
+  const selection = parseLogOptions(options.logOpts ?? '');
+  if (options.revisions && options.revisions.length > 0) {
+    selection.revisions = [...options.revisions];
+    selection.choosesRefs = true;
+  }
   return [
     'log',
     '--reverse',
@@ -59,8 +72,8 @@ export function historyLogArgs(options: Pick<GitHistoryOptions, 'logOpts' | 'sin
     '-z',
     `--format=${LOG_FORMAT}`,
     ...(options.since ? [`--since=${options.since}`] : []),
-    ...(hasRevision ? [] : ['--all']),
-    ...user,
+    // Without a revision of the user's own, walk every ref.
+    ...logSelectionArgs(selection, ['--all']),
   ];
 }
 
@@ -69,7 +82,7 @@ export function historyLogArgs(options: Pick<GitHistoryOptions, 'logOpts' | 'sin
  * token starting with \x01 opens a commit (five fields), a token starting with ':' is a raw diff
  * line whose path is the next token.
  */
-async function* changedBlobs(reader: ByteReader): AsyncGenerator<PendingBlob> {
+async function* changedBlobs(reader: ByteReader): AsyncGenerator<PendingBlob | CommitHeader> {
   let commit: CommitInfo | undefined;
   for (;;) {
     const raw = await reader.readUntil(0);
@@ -80,8 +93,11 @@ async function* changedBlobs(reader: ByteReader): AsyncGenerator<PendingBlob> {
     if (raw[start] === HEADER) {
       const fields = [raw.subarray(start + 1).toString('utf8')];
       for (let i = 1; i < COMMIT_FIELDS; i++) fields.push((await reader.readUntil(0))?.toString('utf8') ?? '');
-      const [sha, author, email, date, message] = fields as [string, string, string, string, string];
+      const [sha, author, email, date, message, body] = fields as [string, string, string, string, string, string];
+      // -m repeats a merge once per parent: the same commit, named again.
+      if (commit?.sha === sha) continue;
       commit = { sha, author, email, date, message };
+      yield { commit, body };
       continue;
     }
     if (raw[start] !== 0x3a /* ':' */) continue;
@@ -100,9 +116,11 @@ async function* changedBlobs(reader: ByteReader): AsyncGenerator<PendingBlob> {
 /** Every unique blob reachable from the selected history, as fragments attributed to their first commit. */
 export async function* scanGitHistory(options: GitHistoryOptions): AsyncGenerator<SourceEvent> {
   const git = new GitRunner(options);
-  const topLevel = await git.probe(['rev-parse', '--show-toplevel']);
-  if (topLevel === undefined) throw new GitError(`not a git repository (or inside one): ${options.cwd}`);
+  // Checked before git runs: a refused option fails alone, naming itself.
   const logArgs = historyLogArgs(options);
+  // --git-dir, not --show-toplevel: a bare repository (a mirror, a server's copy) has history but no work tree.
+  const gitDir = await git.probe(['rev-parse', '--git-dir']);
+  if (gitDir === undefined) throw new GitError(`not a git repository (or inside one): ${options.cwd}`);
   const log = git.spawn(logArgs);
   const logDone = git.finished(log, logArgs);
   log.stdin.end();
@@ -114,6 +132,8 @@ export async function* scanGitHistory(options: GitHistoryOptions): AsyncGenerato
   catDone.catch(() => undefined);
   const window = Math.max(1, options.window ?? 256);
   const seen = new ObjectIdSet();
+  // Authors repeat across commits: each identity is scanned once.
+  const authors = new Set<string>();
   const pending: PendingBlob[] = [];
   let unsent: string[] = [];
   const output = new ByteReader(cat.stdout);
@@ -128,17 +148,17 @@ export async function* scanGitHistory(options: GitHistoryOptions): AsyncGenerato
     // "<id> blob <size>" or "<id> missing" (a shallow or partial clone)
     const [, type, sizeText] = header.split(' ');
     if (type === 'missing' || type === undefined) {
-      return { kind: 'skipped', skipped: skippedAt(blob, 'unreadable', 'blob missing from this clone') };
+      return skippedAt(blob, 'unreadable', 'blob missing from this clone');
     }
     const size = Number(sizeText);
     if (size > options.maxFileSize) {
       await output.read(size + 1, false);
-      return { kind: 'skipped', skipped: skippedAt(blob, 'too-large', `${size} bytes`) };
+      return skippedAt(blob, 'too-large', `${size} bytes`);
     }
     const bytes = await output.read(size + 1);
     const body = bytes.subarray(0, size);
-    if (type !== 'blob') return { kind: 'skipped', skipped: skippedAt(blob, 'unreadable', `a ${type}, not a blob`) };
-    if (looksBinary(body)) return { kind: 'skipped', skipped: skippedAt(blob, 'binary') };
+    if (type !== 'blob') return skippedAt(blob, 'unreadable', `a ${type}, not a blob`);
+    if (looksBinary(body)) return skippedAt(blob, 'binary');
     return {
       kind: 'fragment',
       fragment: { text: decodeText(body), path: blob.path, commit: blob.commit, blobId: blob.id },
@@ -160,7 +180,12 @@ export async function* scanGitHistory(options: GitHistoryOptions): AsyncGenerato
   };
   let completed = false;
   try {
-    for await (const blob of changedBlobs(new ByteReader(log.stdout))) {
+    for await (const item of changedBlobs(new ByteReader(log.stdout))) {
+      if ('body' in item) {
+        yield* commitMetadata(item, authors);
+        continue;
+      }
+      const blob = item;
       if (seen.has(blob.id)) continue;
       // An allowlisted path is not read, and not marked seen: the same blob may appear elsewhere.
       if (options.skipPath?.(blob.path)) continue;
@@ -186,7 +211,18 @@ export async function* scanGitHistory(options: GitHistoryOptions): AsyncGenerato
   }
 }
 
-function skippedAt(blob: PendingBlob, reason: SkippedFile['reason'], detail?: string): SkippedFile {
+/** The commit's message, and its author when not seen before, as metadata events. */
+function* commitMetadata({ commit, body }: CommitHeader, authors: Set<string>): Generator<SourceEvent> {
+  if (body.trim() !== '') yield { kind: 'metadata', place: 'commit-message', fragment: { text: body, path: COMMIT_MESSAGE_PATH, commit } };
+  const identity = `${commit.author ?? ''} <${commit.email ?? ''}>`;
+  if (!authors.has(identity)) {
+    authors.add(identity);
+    yield { kind: 'metadata', place: 'commit-author', fragment: { text: identity, path: COMMIT_AUTHOR_PATH, commit } };
+  }
+}
+
+function skippedAt(blob: PendingBlob, reason: SkippedFile['reason'], detail?: string): SourceEvent {
   const where = `${blob.path} @ ${blob.commit.sha.slice(0, 12)}`;
-  return detail === undefined ? { path: where, reason } : { path: where, reason, detail };
+  const skipped: SkippedFile = detail === undefined ? { path: where, reason } : { path: where, reason, detail };
+  return { kind: 'skipped', skipped, path: blob.path, commit: blob.commit };
 }

@@ -269,7 +269,8 @@ export function splitArguments(text: string): string[] {
       started = true;
     }
   }
-  if (quote) throw new GitError(`unbalanced ${quote} in "${text}"`);
+  // The text itself is not quoted back: it may hold anything the user typed.
+  if (quote) throw new GitError(`--log-opts: unbalanced ${quote} quote`);
   if (started) out.push(current);
   return out;
 }

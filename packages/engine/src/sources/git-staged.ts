@@ -14,7 +14,10 @@ export interface GitStagedOptions extends GitRunnerOptions {
 export async function* scanGitStaged(options: GitStagedOptions): AsyncGenerator<SourceEvent> {
   const git = new GitRunner(options);
   const topLevel = (await git.probe(['rev-parse', '--show-toplevel']))?.trim();
-  if (!topLevel) throw new GitError(`not a git repository (or inside one): ${options.cwd}`);
+  if (!topLevel) {
+    const bare = (await git.probe(['rev-parse', '--is-bare-repository']))?.trim() === 'true';
+    throw new GitError(bare ? `a bare repository has no index to scan: ${options.cwd} (--history and --diff work here)` : `not a git repository (or inside one): ${options.cwd}`);
+  }
   // Paths in diff output are relative to the top level whatever the cwd; run there so they match.
   const atTop = new GitRunner({ ...options, cwd: topLevel });
   const hasHead = (await atTop.probe(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])) !== undefined;

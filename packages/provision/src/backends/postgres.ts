@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { CancelledError, cancellationReason } from '../cancellation.js';
 import type { LedgerEntry } from '../ledger.js';
 import { PermanentError } from '../retry.js';
 import { generatePassword, randomSuffix } from '../random.js';
@@ -42,7 +43,16 @@ export class PostgresBackend implements CredentialBackend {
     client.on('error', () => undefined);
     const onAbort = (): void => void client.end().catch(() => undefined);
     signal?.addEventListener('abort', onAbort, { once: true });
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (error) {
+      // Ending the client mid-handshake makes the server answer "expected SASL response, got message type 88"
+      // (88 is Terminate): the real story is that the job was cancelled.
+      if (signal?.aborted) {
+        throw new CancelledError(`the job was cancelled (${cancellationReason(signal)}) while logging in to PostgreSQL; no role was created`);
+      }
+      throw error;
+    }
     return client;
   }
 

@@ -83,6 +83,12 @@ export function revealsSecret(text: string, secret: string): string | undefined 
   return undefined;
 }
 
+/** Which lines (1-based) of `text` reveal `secret`: for failure messages, which must not print the text itself. */
+export function leakingLines(text: string, secret: string): string {
+  const lines = text.split('\n').flatMap((line, i) => (revealsSecret(line, secret) ? [i + 1] : []));
+  return lines.join(', ') || 'none on its own';
+}
+
 /** Ways a later step might print a secret: the forms the issue lists, plus base64 of a longer text around it. */
 export function leakProbes(secret: string): string[] {
   const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
