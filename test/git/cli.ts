@@ -39,8 +39,8 @@ export async function runCli(argv: string[], cwd: string, stdin = '', env: Recor
   return { code, stdout, stderr };
 }
 
-/** The real bundle, as users run it. */
-export function runBundle(argv: string[], cwd: string): CliRun {
-  const r = spawnSync(process.execPath, [bundle, ...argv], { cwd, env: gitEnv() as NodeJS.ProcessEnv, encoding: 'utf8' });
+/** The real bundle (or a copy of it at `script`), as users run it. */
+export function runBundle(argv: string[], cwd: string, script = bundle): CliRun {
+  const r = spawnSync(process.execPath, [script, ...argv], { cwd, env: gitEnv() as NodeJS.ProcessEnv, encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,6 +1,6 @@
 // `keyward scan --diff`, `scan --staged`, `keyward hook install` (through the real bundle, blocking a
 // real `git commit`), and the pre-commit framework's hook file.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commit, git, gitTry, githubToken, initRepo, removeTempDirs, tempDir } from '../../packages/engine/test/git-fixtures.js';
@@ -83,10 +83,10 @@ describe('keyward scan --staged and keyward hook install', () => {
     const other = initRepo('hook-foreign');
     const hook = path.join(other, '.git/hooks/pre-commit');
     writeFileSync(hook, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-    const refused = await runCli(['hook', 'install'], other);
+    const refused = runBundle(['hook', 'install'], other);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--force');
-    expect((await runCli(['hook', 'install', '--force'], other)).code).toBe(0);
+    expect(runBundle(['hook', 'install', '--force'], other).code).toBe(0);
     expect(readFileSync(hook, 'utf8')).toContain('scan --staged');
     expect((await runCli(['hook', 'uninstall'], other)).code).toBe(0);
     expect(readFileSync(hook, 'utf8')).toBe('#!/bin/sh\nexit 0\n');
@@ -95,8 +95,46 @@ describe('keyward scan --staged and keyward hook install', () => {
   it('follows core.hooksPath', async () => {
     const other = initRepo('hook-path');
     git(other, ['config', 'core.hooksPath', '.githooks']);
-    expect((await runCli(['hook', 'install'], other)).code).toBe(0);
+    expect(runBundle(['hook', 'install'], other).code).toBe(0);
     expect(readFileSync(path.join(other, '.githooks/pre-commit'), 'utf8')).toContain('keyward pre-commit hook');
+  });
+
+  it('by default the hook runs the very keyward that installed it, by absolute paths', () => {
+    const other = initRepo('hook-self');
+    commit(other, { 'README.md': '# self\n' }, 'first');
+    expect(runBundle(['hook', 'install'], other).code).toBe(0);
+    const script = readFileSync(path.join(other, '.git/hooks/pre-commit'), 'utf8');
+    expect(script).toContain(`set -- ${process.execPath} ${bundle}\n`);
+    expect(script).not.toMatch(/npx|command -v/);
+    const secret = githubToken('hook-self');
+    writeFileSync(path.join(other, 'app.env'), `T=${secret}\n`);
+    git(other, ['add', 'app.env']);
+    const blocked = gitTry(other, ['commit', '-q', '-m', 'add app.env']);
+    expect(blocked.status).toBe(1);
+    expect(blocked.stderr).toContain('commit blocked: the staged changes add a credential');
+  });
+
+  it('a keyward that cannot run blocks the commit as "could not start", never as a credential, and runs nothing else', () => {
+    // keyward installed from a folder that is later removed, with an npx on PATH that records being run.
+    const installed = tempDir('hook-gone-install');
+    cpSync(path.dirname(bundle), installed, { recursive: true });
+    const bin = tempDir('hook-gone-bin');
+    const npxRan = path.join(bin, 'npx-ran');
+    writeFileSync(path.join(bin, 'npx'), `#!/bin/sh\ntouch '${npxRan}'\necho "npm error 404 Not Found" >&2\nexit 1\n`);
+    chmodSync(path.join(bin, 'npx'), 0o755);
+    const other = initRepo('hook-gone');
+    commit(other, { 'README.md': '# gone\n' }, 'first');
+    expect(runBundle(['hook', 'install'], other, path.join(installed, 'index.js')).code).toBe(0);
+    rmSync(installed, { recursive: true, force: true });
+    writeFileSync(path.join(other, 'notes.txt'), 'nothing secret\n');
+    git(other, ['add', 'notes.txt']);
+    const env = { PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin` };
+    const blocked = gitTry(other, ['commit', '-q', '-m', 'add notes'], { env });
+    expect(blocked.status).not.toBe(0);
+    expect(blocked.stderr).toContain('could not start keyward');
+    expect(blocked.stderr).not.toContain('add a credential');
+    expect(existsSync(npxRan)).toBe(false);
+    expect(gitTry(other, ['rev-parse', '--verify', '-q', 'HEAD~1']).status).not.toBe(0); // still one commit
   });
 });
 

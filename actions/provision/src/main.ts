@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { escapeLogText } from '@keyward/github/log';
 import { AuditTrail, errorMessage, oidcTokenSource, provision, systemClock } from '@keyward/provision';
 import { readMainSettings, requestedRoles } from './inputs.js';
 import { cancellationSignal, coreRunner } from './runner.js';
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
       },
     );
   } catch (error) {
-    core.setFailed(errorMessage(error));
+    core.setFailed(escapeLogText(errorMessage(error)));
   }
 }
 

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { escapeLogText } from '@keyward/github/log';
 import { AuditTrail, StateKey, errorMessage, jobHasFailed, postStep, systemClock } from '@keyward/provision';
 import { readPostSettings } from './inputs.js';
 import { cancellationSignal, coreRunner } from './runner.js';
@@ -22,7 +23,7 @@ async function post(): Promise<void> {
       signal,
     });
   } catch (error) {
-    core.setFailed(`keyward post: ${errorMessage(error)}`);
+    core.setFailed(escapeLogText(`keyward post: ${errorMessage(error)}`));
   }
 }
 

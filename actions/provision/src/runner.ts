@@ -1,5 +1,9 @@
 import * as core from '@actions/core';
+import { escapedLogger } from '@keyward/github/log';
 import type { ProvisionRunner } from '@keyward/provision';
+
+// Role names, claims and inputs reach the log: every line goes through the escaping logger.
+const log = escapedLogger(core);
 
 /** The one place `@actions/core` meets the provision library. */
 export const coreRunner: ProvisionRunner = {
@@ -12,8 +16,8 @@ export const coreRunner: ProvisionRunner = {
     if (!process.env.GITHUB_STEP_SUMMARY) return; // e.g. run outside Actions
     await core.summary.addRaw(markdown).write();
   },
-  warning: (message) => core.warning(message),
-  info: (message) => core.info(message),
+  warning: (message) => log.warning(message),
+  info: (message) => log.info(message),
   getIDToken: (audience) => core.getIDToken(audience),
 };
 

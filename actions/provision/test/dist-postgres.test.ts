@@ -221,6 +221,29 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
     expect(await ciRoles()).not.toContain(main.env.get('PGUSER'));
   });
 
+  test('role names and OIDC claims reach the log escaped: they cannot inject workflow commands', async () => {
+    // Printed raw, the "policy ... allows ..." line would be several lines the runner runs as commands.
+    const environment = 'production\n::add-mask::claim-injected\n::notice::claim-injected ##[warning]claim-injected';
+    const role = 'app_readonly ##[warning]role-injected';
+    issuer.claims = { ...defaultClaims(), environment, ref_protected: 'true' };
+    try {
+      const job = newJob();
+      const policy = `rules:\n  - backend: postgres\n    roles: ['*']\n    environments: [${JSON.stringify(environment)}]\n`;
+      const main = await job.main(inputs({ policy, 'postgres-template-role': role }));
+      const lines = main.log.split(/\r?\n/);
+      expect(lines).toContain(
+        'policy from the "policy" input allows postgres [app_readonly ##%5Bwarning]role-injected] for environment "production%0A::add-mask::claim-injected%0A' +
+          '::notice::claim-injected ##%5Bwarning]claim-injected", ref refs/heads/main (protected), event push, repository acme/widgets',
+      );
+      // The only commands are the action's own: its debug line, masks of its secret inputs, the error for the missing role.
+      const commands = lines.filter((l) => /^\s*::/.test(l) || l.includes('##['));
+      expect(commands.filter((l) => !/^::(debug|add-mask|error)::/.test(l) || /^::add-mask::.*injected/.test(l))).toEqual([]);
+      expect((await job.post(inputs())).code).toBe(0);
+    } finally {
+      issuer.claims = defaultClaims();
+    }
+  });
+
   test('a malformed input fails before anything is minted, naming the input', async () => {
     const before = await ciRoles();
     const job = newJob();

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { quoteUserText } from '@keyward/engine';
 
 export type Mode = 'auto' | 'diff' | 'history' | 'directory';
 export type FailOn = 'any' | 'new' | 'none';
@@ -63,7 +64,7 @@ export function envInput(env: NodeJS.ProcessEnv): GetInput {
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[], fallback: T): T {
   if (value === '') return fallback;
   const lower = value.toLowerCase() as T;
-  if (!allowed.includes(lower)) throw new InputError(`input "${name}" must be one of ${allowed.join(', ')}, not "${value}"`);
+  if (!allowed.includes(lower)) throw new InputError(`input "${name}" must be one of ${allowed.join(', ')}, not "${quoteUserText(value)}"`);
   return lower;
 }
 
@@ -71,7 +72,7 @@ function booleanInput(name: string, value: string, fallback: boolean): boolean {
   if (value === '') return fallback;
   if (/^(true|yes|on|1)$/i.test(value)) return true;
   if (/^(false|no|off|0)$/i.test(value)) return false;
-  throw new InputError(`input "${name}" must be true or false, not "${value}"`);
+  throw new InputError(`input "${name}" must be true or false, not "${quoteUserText(value)}"`);
 }
 
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -144,13 +145,13 @@ export function readSettings(getInput: GetInput, env: NodeJS.ProcessEnv): ScanAc
   const scanRoot = path.resolve(workspace, getInput('path') || '.');
   const relativeRoot = path.relative(workspace, scanRoot);
   if (relativeRoot.startsWith('..') || path.isAbsolute(relativeRoot)) {
-    throw new InputError(`input "path" must be inside the workspace (${workspace}), not "${getInput('path')}"`);
+    throw new InputError(`input "path" must be inside the workspace (${workspace}), not "${quoteUserText(getInput('path'))}"`);
   }
   const mode = oneOf('mode', getInput('mode'), MODES, 'auto');
   const failOn = oneOf('fail-on', getInput('fail-on'), FAIL_ON, 'new');
   const uploadSarif = booleanInput('upload-sarif', getInput('upload-sarif'), true);
   const category = getInput('category');
-  if (/\s/.test(category)) throw new InputError(`input "category" must not contain spaces, not "${category}"`);
+  if (/\s/.test(category)) throw new InputError(`input "category" must not contain spaces, not "${quoteUserText(category)}"`);
   const token = getInput('token');
   if (uploadSarif && !token) throw new InputError('input "token" is empty: pass ${{ github.token }}, or set upload-sarif: false');
   const eventName = required(env, 'GITHUB_EVENT_NAME');

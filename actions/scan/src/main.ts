@@ -2,17 +2,15 @@
 // @actions/core v3 is ESM-only; ncc bundles it cleanly with this package's "type": "module" (as the
 // provision action does), so both actions share one version of it.
 import * as core from '@actions/core';
-import { createGitHubClient } from '@keyward/github';
+import { createGitHubClient, escapeLogText, escapedLogger } from '@keyward/github';
 import { systemGit } from './git.js';
 import { readSettings } from './inputs.js';
 import { run, type ActionIo } from './run.js';
 import { engineSources } from './sources.js';
 
+// Every line goes through escapedLogger: paths, commit messages and inputs cannot inject workflow commands.
 const io: ActionIo = {
-  debug: (m) => core.debug(m),
-  info: (m) => core.info(m),
-  warning: (m, a) => core.warning(m, a),
-  error: (m, a) => core.error(m, a),
+  ...escapedLogger(core),
   setOutput: (name, value) => core.setOutput(name, value),
   writeSummary: async (markdown) => {
     // Locally (no GITHUB_STEP_SUMMARY) there is nowhere to write it; that is not an error.
@@ -25,9 +23,9 @@ async function main(): Promise<void> {
     const settings = readSettings((name) => core.getInput(name), process.env);
     if (settings.fingerprintKey) core.setSecret(settings.fingerprintKey);
     const outcome = await run(settings, { io, sources: engineSources, git: systemGit, createClient: createGitHubClient, now: Date.now });
-    if (outcome.failure) core.setFailed(outcome.failure);
+    if (outcome.failure) core.setFailed(escapeLogText(outcome.failure));
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    core.setFailed(escapeLogText(error instanceof Error ? error.message : String(error)));
   }
 }
 

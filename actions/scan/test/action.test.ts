@@ -436,6 +436,14 @@ describe('inputs', () => {
     expect(r.outputs).toEqual({});
   });
 
+  it('a credential pasted into the wrong input is not quoted back in the error', async () => {
+    const pasted = token(606);
+    const r = await run('pull_request', pullRequestEvent(), { 'fail-on': pasted });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('::error::input "fail-on" must be one of any, new, none, not "ghp_*****"');
+    for (let i = 0; i + 8 <= pasted.length; i++) expect(r.stdout.includes(pasted.slice(i, i + 8))).toBe(false);
+  });
+
   it('a refused upload is a warning with the fix, not a lost scan', async () => {
     server.failNext(403, 'Resource not accessible by integration');
     const r = await run('pull_request', pullRequestEvent(), { 'fail-on': 'none' });
@@ -443,5 +451,71 @@ describe('inputs', () => {
     expect(r.stdout).toMatch(/^::warning::The upload to code scanning failed: .*HTTP 403.*security-events: write/m);
     expect(r.outputs.findings).toBe('1');
     expectNoSecret(r);
+  });
+});
+
+describe('hostile file names cannot inject workflow commands', () => {
+  // A name that, printed raw, is three log lines: the runner would run `add-mask`, `warning` and a
+  // legacy `##[...]` command found anywhere on a line.
+  const hostile = 'a\n::add-mask::injected-mask\n::warning::injected-warning ##[notice]injected-legacy\n.env';
+  const hostileSecret = token(404);
+  let hostileRepo: TempRepo;
+  let hostileHead: string;
+
+  beforeAll(() => {
+    hostileRepo = TempRepo.create();
+    hostileRepo.write('README.md', '# hostile\n');
+    hostileRepo.commit('base');
+    hostileRepo.write(hostile, `TOKEN=${hostileSecret}\n`);
+    hostileHead = hostileRepo.commit(`add ${hostile}`);
+  });
+  afterAll(() => hostileRepo?.dispose());
+
+  /** Lines the runner would take as commands: `::` at the start after spaces, or `##[` anywhere. */
+  const commandLines = (stdout: string) => stdout.split(/\r?\n/).filter((l) => /^\s*::/.test(l) || l.includes('##['));
+
+  for (const mode of ['directory', 'history']) {
+    it(`mode ${mode}: the path is printed on one line, and only the action's own commands reach the log`, async () => {
+      const r = await runAction({
+        entry,
+        workspace: hostileRepo.dir,
+        eventName: 'workflow_dispatch',
+        event: {},
+        inputs: { token: 'test-token-not-a-secret', mode, 'upload-sarif': 'false', 'fail-on': 'any' },
+        env: { GITHUB_SHA: hostileHead, GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: REPOSITORY, GITHUB_API_URL: server.url },
+      });
+      runnerDirs.push(r.runnerDir);
+      expect(r.status, r.stdout + r.stderr).toBe(1);
+      expect(r.outputs.findings).toBe('1');
+      // The finding's line names the file, percent-encoded, on a single line.
+      expect(r.stdout).toContain('a%0A::add-mask::injected-mask%0A::warning::injected-warning ##%5Bnotice]injected-legacy%0A.env:1');
+      expect(commandLines(r.stdout)).toEqual(['::error::keyward found 1 secret (fail-on: any)']);
+      expect(r.stdout.includes(hostileSecret)).toBe(false);
+    });
+  }
+});
+
+describe('a bad config file', () => {
+  it('fails the step with an ::error:: naming the file and key, without the credential pasted into it', async () => {
+    const configRepo = TempRepo.create();
+    const pasted = token(505);
+    configRepo.write('.keyward.yaml', `disabledRules: [${pasted}]\n`);
+    const sha = configRepo.commit('config');
+    try {
+      const r = await runAction({
+        entry,
+        workspace: configRepo.dir,
+        eventName: 'workflow_dispatch',
+        event: {},
+        inputs: { token: 'test-token-not-a-secret', 'upload-sarif': 'false' },
+        env: { GITHUB_SHA: sha, GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: REPOSITORY, GITHUB_API_URL: server.url },
+      });
+      runnerDirs.push(r.runnerDir);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(/^::error::.*\.keyward\.yaml: "ghp_\*{5}": names no rule/m);
+      for (let i = 0; i + 8 <= pasted.length; i++) expect(r.stdout.includes(pasted.slice(i, i + 8))).toBe(false);
+    } finally {
+      configRepo.dispose();
+    }
   });
 });

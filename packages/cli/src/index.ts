@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `keyward` command. Thin: wire the real process into main() and set the exit code.
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { isDetectorWorker, serveDetector } from '@keyward/engine';
 import { main } from './main.js';
 import type { CliIo } from './io.js';
@@ -21,6 +22,7 @@ const io: CliIo = {
   now: () => performance.now(),
   workerEntry: new URL(import.meta.url),
   cores: availableParallelism(),
+  self: { node: process.execPath, script: fileURLToPath(import.meta.url) },
 };
 
 main(process.argv.slice(2), io).then(

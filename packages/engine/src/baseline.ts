@@ -2,6 +2,7 @@
 // timestamps or commit ids, so it does not churn and merges cleanly; `--baseline` then reports only
 // what is new. It holds no secret and no hash of one: version 1 also stored sha256(secret), which let
 // anyone holding the file test guesses offline, so version 2 dropped it (docs/fingerprints.md).
+import { quoteUserText } from './quote.js';
 import type { Finding } from './types.js';
 
 export const BASELINE_VERSION = 2;
@@ -49,7 +50,8 @@ export function parseBaseline(text: string, origin: string): ParsedBaseline {
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new BaselineError(`${origin}: not valid JSON (${(error as Error).message})`);
+    // JSON.parse quotes the text around the fault, which may be a secret pasted into the file.
+    throw new BaselineError(`${origin}: not valid JSON (${quoteUserText((error as Error).message)})`);
   }
   const d = doc as { version?: unknown; tool?: unknown; findings?: unknown };
   if (!d || typeof d !== 'object' || d.tool !== 'keyward' || (d.version !== 1 && d.version !== 2) || !Array.isArray(d.findings)) {

@@ -4,6 +4,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { Detector } from './detector.js';
 import { expandExample } from './examples.js';
 import { INLINE_IGNORE_STYLES, type InlineIgnoreStyle } from './inline-ignores.js';
+import { quoteUserText } from './quote.js';
 import { parseAllowlist, parseRule, RuleError } from './rules.js';
 import type { Allowlist, Rule } from './types.js';
 
@@ -29,13 +30,20 @@ export interface KeywardConfig {
   origin?: string;
 }
 
+/** The key and the reason quote the file's own text, which may hold a credential: both are made safe to print. */
 export class ConfigError extends Error {
+  readonly key: string | undefined;
+  readonly reason: string;
   constructor(
     readonly file: string,
-    readonly key: string | undefined,
-    readonly reason: string,
+    key: string | undefined,
+    reason: string,
   ) {
-    super(`${file}${key ? `: "${key}"` : ''}: ${reason}`);
+    const safeKey = key === undefined ? undefined : quoteUserText(key);
+    const safeReason = quoteUserText(reason);
+    super(`${file}${safeKey ? `: "${safeKey}"` : ''}: ${safeReason}`);
+    this.key = safeKey;
+    this.reason = safeReason;
     this.name = 'ConfigError';
   }
 }

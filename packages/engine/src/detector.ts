@@ -8,10 +8,11 @@ import { findSplitPairs } from './pairs.js';
 import { DEFAULT_DECODE_BUDGET, decodedWindow, findEncodedRuns, type DecodeBudget } from './decode.js';
 import { shannonEntropy } from './entropy.js';
 import { lookAlikeReason, type FilterContext } from './filters.js';
-import { fingerprintOf, redact } from './fingerprint.js';
+import { fingerprintOf } from './fingerprint.js';
 import { inlineIgnores, type InlineIgnores, type InlineIgnoreStyle } from './inline-ignores.js';
 import { lineEndNear, lineStartNear } from './lines.js';
 import { KeywordPrefilter } from './prefilter.js';
+import { redactSecret } from './redact.js';
 import { compileRegex, resolveBackend, type CompiledRegex, type RegexBackendName } from './regex.js';
 import { decodeWithAscii } from './sources/text.js';
 import type { Allowlist, EncodedFragment, Finding, Fragment, Rule } from './types.js';
@@ -391,7 +392,7 @@ export class Detector {
         endLine: realLine(fragment, endLine),
         endColumn: c.end - lines.startOf(endLine) + 1,
         secret: c.secret,
-        redacted: redact(c.secret),
+        redacted: redactSecret(c.secret, rule),
         fingerprint: fingerprintOf(rule, fragment.path, c.secret, this.options.fingerprintKey),
         entropy: Math.round(c.entropy * 100) / 100,
       };

@@ -42,22 +42,47 @@ const TEMPLATE = /\{\{\s*(rand|gen)\s*:([^}]*)\}\}/g;
 export class ExampleTemplateError extends Error {}
 
 export function expandExample(template: string, seed: string): string {
+  return expandExampleWithSpans(template, seed).text;
+}
+
+/** Where a placeholder's value landed in the expanded text, and which placeholder it was. */
+export interface GeneratedSpan {
+  start: number;
+  end: number;
+  kind: 'rand' | 'gen';
+  args: string;
+}
+
+/** The expansion, and the span each placeholder filled: the random parts, for tests of what may be shown. */
+export function expandExampleWithSpans(template: string, seed: string): { text: string; spans: GeneratedSpan[] } {
   const rng = new SeededRandom(seed);
-  return template.replace(TEMPLATE, (_all, kind: string, args: string) => {
-    if (kind === 'rand') {
-      const cut = args.lastIndexOf(':');
-      const length = Number(args.slice(cut + 1));
-      if (cut < 0 || !Number.isInteger(length) || length <= 0) {
-        throw new ExampleTemplateError(`{{rand:${args}}} needs {{rand:<alphabet>:<length>}}`);
-      }
-      return rng.string(alphabetOf(args.slice(0, cut)), length);
+  const spans: GeneratedSpan[] = [];
+  let text = '';
+  let last = 0;
+  for (const m of template.matchAll(TEMPLATE)) {
+    text += template.slice(last, m.index);
+    const value = expandPlaceholder(m[1] as 'rand' | 'gen', m[2]!, rng);
+    spans.push({ start: text.length, end: text.length + value.length, kind: m[1] as 'rand' | 'gen', args: m[2]! });
+    text += value;
+    last = m.index + m[0].length;
+  }
+  return { text: text + template.slice(last), spans };
+}
+
+function expandPlaceholder(kind: 'rand' | 'gen', args: string, rng: SeededRandom): string {
+  if (kind === 'rand') {
+    const cut = args.lastIndexOf(':');
+    const length = Number(args.slice(cut + 1));
+    if (cut < 0 || !Number.isInteger(length) || length <= 0) {
+      throw new ExampleTemplateError(`{{rand:${args}}} needs {{rand:<alphabet>:<length>}}`);
     }
-    const cut = args.indexOf(':');
-    const name = cut < 0 ? args : args.slice(0, cut);
-    const validator = validators.get(name.trim());
-    if (!validator) throw new ExampleTemplateError(`{{gen:${args}}} names no validator "${name}"`);
-    return validator.generate(rng, cut < 0 ? undefined : args.slice(cut + 1));
-  });
+    return rng.string(alphabetOf(args.slice(0, cut)), length);
+  }
+  const cut = args.indexOf(':');
+  const name = cut < 0 ? args : args.slice(0, cut);
+  const validator = validators.get(name.trim());
+  if (!validator) throw new ExampleTemplateError(`{{gen:${args}}} names no validator "${name}"`);
+  return validator.generate(rng, cut < 0 ? undefined : args.slice(cut + 1));
 }
 
 export function isTemplate(text: string): boolean {

@@ -65,13 +65,3 @@ export function fingerprintOf(rule: FingerprintRule, path: string, secret: strin
 export function legacyFingerprintOf(ruleId: string, path: string, secret: string): string {
   return createHash('sha256').update(`${ruleId}\0${path}\0${secret}`).digest('hex').slice(0, 32);
 }
-
-/**
- * Show only a short prefix that identifies the kind of credential (ghp_, AKIA, sk_live_…) and never
- * enough of the random part to matter; short values show nothing.
- */
-export function redact(secret: string): string {
-  if (secret.length < 16) return '*****';
-  const prefix = /^[A-Za-z]{2,8}[_-]/.exec(secret)?.[0] ?? secret.slice(0, 4);
-  return `${prefix.slice(0, 9)}*****`;
-}

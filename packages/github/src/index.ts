@@ -1,5 +1,5 @@
 export type { AnnotationProperties, Logger } from './logger.js';
-export { silentLogger } from './logger.js';
+export { escapeLogText, escapedLogger, silentLogger } from './logger.js';
 export { createGitHubClient, parseRepository, DEFAULT_API_URL } from './client.js';
 export type { GitHubClient, GitHubClientOptions } from './client.js';
 export { fitSarifToLimits, severityScore, GITHUB_SARIF_LIMITS } from './sarif-limits.js';

@@ -15,8 +15,8 @@ import {
   serializeBaseline,
   type PeerFormat,
 } from '@keyward/engine';
-import { EXIT_OK, UsageError, type CliIo } from '../io.js';
-import { executeScan, parseScanArgs, writeReport } from './scan.js';
+import { EXIT_OK, UsageError, writeOutputFile, type CliIo } from '../io.js';
+import { executeScan, parseScanArgs } from './scan.js';
 
 const USAGE = `usage: keyward baseline create [PATH] [scan options] [-o FILE]
        keyward baseline migrate [PATH] --baseline OLD [scan options] [-o FILE]
@@ -125,6 +125,6 @@ function escapeForTerminal(text: string): string {
 }
 
 async function emit(text: string, output: string | undefined, io: CliIo): Promise<void> {
-  if (output) await writeReport(output, text);
+  if (output) await writeOutputFile(output, text, io);
   else io.stdout(text);
 }

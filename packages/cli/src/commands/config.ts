@@ -3,8 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { importGitleaksConfig, parseConfig, PeerImportError } from '@keyward/engine';
-import { EXIT_OK, UsageError, parseCommandArgs, type CliIo } from '../io.js';
-import { writeReport } from './scan.js';
+import { EXIT_OK, UsageError, parseCommandArgs, writeOutputFile, type CliIo } from '../io.js';
 
 const USAGE = `usage: keyward config import FILE [-o OUT]
 
@@ -40,7 +39,7 @@ export async function configCommand(argv: string[], io: CliIo): Promise<number> 
   }
   // What we write must load: the same parser a scan uses, examples and patterns checked.
   parseConfig(converted.yaml, 'the converted config');
-  if (values.output) await writeReport(path.resolve(io.cwd, values.output), converted.yaml);
+  if (values.output) await writeOutputFile(path.resolve(io.cwd, values.output), converted.yaml, io);
   else io.stdout(converted.yaml);
   io.stderr(`config import: ${converted.rules} rule(s) converted from ${origin}${converted.notConverted.length ? `; not converted (${converted.notConverted.length}):` : ''}\n`);
   for (const reason of converted.notConverted) io.stderr(`  - ${reason}\n`);

@@ -17,7 +17,8 @@ Install a git pre-commit hook in the repository at PATH (default: the current on
 
   --force          replace a pre-commit hook that keyward did not write (it is kept as pre-commit${BACKUP_SUFFIX})
   --command "CMD"  how the hook runs keyward, e.g. "node tools/keyward.js"
-                   (default: keyward on PATH, else node_modules/.bin/keyward, else npx keyward)
+                   (default: this keyward, by the absolute paths of its node and its script; install
+                   again after moving or upgrading it)
 
 With the pre-commit framework, add this repository to .pre-commit-config.yaml (hook id: keyward) instead.
 `;
@@ -26,32 +27,39 @@ function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-export function hookScript(command?: string): string {
-  const choose = command
-    ? `set -- ${splitArguments(command).map(shellQuote).join(' ')}`
-    : [
-        'if command -v keyward >/dev/null 2>&1; then set -- keyward',
-        'elif [ -x node_modules/.bin/keyward ]; then set -- node_modules/.bin/keyward',
-        'else set -- npx --yes keyward',
-        'fi',
-      ].join('\n');
+/**
+ * The hook runs exactly the keyward it is given (never a name looked up on PATH or in a registry), checks
+ * first that it starts at all, and tells a scan that could not run (exit 2, a missing file, a crash) from
+ * one that found a credential (exit 1): only the second says a credential was found.
+ */
+export function hookScript(invocation: readonly string[]): string {
   return `#!/bin/sh
 ${HOOK_MARKER} (installed by \`keyward hook install\`; remove with \`keyward hook uninstall\`).
 # Blocks a commit whose staged changes add a credential.
-${choose}
+set -- ${invocation.map(shellQuote).join(' ')}
+if ! "$@" --version >/dev/null 2>&1; then
+  {
+    echo "keyward: commit blocked: the pre-commit hook could not start keyward ($*): nothing was scanned."
+    echo "  Install the hook again with the keyward you use (keyward hook install), or remove it (keyward hook uninstall)."
+    echo "  To skip the check for one commit: git commit --no-verify"
+  } >&2
+  exit 2
+fi
 "$@" scan --staged --no-progress
 status=$?
-if [ "$status" -ne 0 ]; then
+if [ "$status" -eq 1 ]; then
   {
     echo
-    if [ "$status" -eq 1 ]; then
-      echo "keyward: commit blocked: the staged changes add a credential (listed above)."
-      echo "  A real credential: remove it from the staged files and rotate it; it may already be copied elsewhere."
-    else
-      echo "keyward: commit blocked: the scan could not run (exit $status, see above)."
-    fi
+    echo "keyward: commit blocked: the staged changes add a credential (listed above)."
+    echo "  A real credential: remove it from the staged files and rotate it; it may already be copied elsewhere."
     echo "  A false positive: add \\"keyward:allow\\" in a comment on that line, or put the finding's"
     echo "  fingerprint in .keywardignore; then commit again."
+    echo "  To skip the check for one commit: git commit --no-verify"
+  } >&2
+elif [ "$status" -ne 0 ]; then
+  {
+    echo
+    echo "keyward: commit blocked: the scan could not run (exit $status, see above), so nothing was checked."
     echo "  To skip the check for one commit: git commit --no-verify"
   } >&2
 fi
@@ -116,10 +124,13 @@ export async function hookCommand(argv: string[], io: CliIo): Promise<number> {
     }
     await rename(file, file + BACKUP_SUFFIX);
   }
-  if (parsed.values.command !== undefined && splitArguments(parsed.values.command).length === 0) throw new UsageError('--command is empty');
+  const invocation = parsed.values.command !== undefined ? splitArguments(parsed.values.command) : io.self && [io.self.node, io.self.script];
+  if (!invocation || invocation.length === 0) {
+    throw new UsageError(parsed.values.command !== undefined ? '--command is empty' : 'cannot tell where this keyward is installed: pass --command "CMD"');
+  }
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, hookScript(parsed.values.command));
+  await writeFile(file, hookScript(invocation));
   await chmod(file, 0o755);
-  io.stderr(`installed the keyward pre-commit hook: ${shown}\nIt runs \`keyward scan --staged\` before each commit and blocks one that adds a credential.\n`);
+  io.stderr(`installed the keyward pre-commit hook: ${shown}\nIt runs \`${invocation.join(' ')} scan --staged\` before each commit and blocks one that adds a credential.\n`);
   return EXIT_OK;
 }

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSarif } from '@keyward/engine';
 import { listRepositories, planMatrix, planShards, type OrgPlan, type OrgRepository, type RepositoryFilter } from '@keyward/github';
-import { EXIT_OK, UsageError, parseCommandArgs, type CliIo } from '../io.js';
+import { EXIT_OK, UsageError, parseCommandArgs, writeOutputFile, type CliIo } from '../io.js';
 import { VERSION } from '../version.js';
-import { executeScan, writeReport, type ScanSettings } from './scan.js';
+import { executeScan, type ScanSettings } from './scan.js';
 import type { SourceSettings } from '../sources.js';
 
 export const EXIT_ORG_FAILED = 3;
@@ -108,7 +108,7 @@ async function plan(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`cannot list the repositories of ${values.owner}: ${status ? `HTTP ${status}` : ''} ${(error as Error).message}`.replace(/\s+/g, ' ').trim());
   }
   const result = planShards(values.owner, repos, shards, new Date(io.now() > 1e12 ? io.now() : Date.now()));
-  if (values.output) await writeReport(path.resolve(io.cwd, values.output), `${JSON.stringify(result, null, 2)}\n`);
+  if (values.output) await writeOutputFile(path.resolve(io.cwd, values.output), `${JSON.stringify(result, null, 2)}\n`, io);
   io.stdout(`${JSON.stringify(planMatrix(result))}\n`);
   const total = result.shards.reduce((n, s) => n + s.sizeKb, 0);
   const largest = Math.max(...result.shards.map((s) => s.sizeKb));
@@ -206,7 +206,7 @@ async function scanShard(argv: string[], io: CliIo): Promise<number> {
       const sarifName = path.join('sarif', `${fileNameOf(repo.fullName)}.sarif`);
       const sarif = buildSarif(result, { toolVersion: VERSION });
       for (const run of sarif.runs) run.versionControlProvenance = [{ repositoryUri: repo.cloneUrl.replace(/\/\/[^@/]+@/, '//'), branch: repo.defaultBranch }];
-      await writeReport(path.join(outDir, sarifName), `${JSON.stringify(sarif, null, 2)}\n`);
+      await writeOutputFile(path.join(outDir, sarifName), `${JSON.stringify(sarif, null, 2)}\n`, io);
       results.push({
         repository: repo.fullName,
         status: 'ok',
@@ -231,7 +231,7 @@ async function scanShard(argv: string[], io: CliIo): Promise<number> {
     }
   }
   const shardResult: ShardResult = { tool: 'keyward', version: VERSION, kind: 'org-shard', owner: planDoc.owner, shard: shardNo, mode, repositories: results };
-  await writeReport(path.join(outDir, `shard-${shardNo}.json`), `${JSON.stringify(shardResult, null, 2)}\n`);
+  await writeOutputFile(path.join(outDir, `shard-${shardNo}.json`), `${JSON.stringify(shardResult, null, 2)}\n`, io);
   return exitFor(results);
 }
 
@@ -307,7 +307,7 @@ async function report(argv: string[], io: CliIo): Promise<number> {
     ...(byRule.size ? ['| rule | findings |', '| --- | --- |', ...[...byRule].map(([rule, n]) => `| \`${md(rule)}\` | ${n} |`), ''] : []),
     ...(failed.length ? ['**Failed** (re-run their shard, then merge again):', '', ...failed.map((r) => `- ${md(r.repository)}: ${md(r.reason ?? 'unknown')}`), ''] : []),
   ].join('\n');
-  if (values.json) await writeReport(path.resolve(io.cwd, values.json), `${JSON.stringify(merged, null, 2)}\n`);
+  if (values.json) await writeOutputFile(path.resolve(io.cwd, values.json), `${JSON.stringify(merged, null, 2)}\n`, io);
   if (values.sarif) {
     const runs = entries.flatMap((e) => {
       if (!e.result.sarif) return [];
@@ -317,7 +317,7 @@ async function report(argv: string[], io: CliIo): Promise<number> {
         return [];
       }
     });
-    await writeReport(path.resolve(io.cwd, values.sarif), `${JSON.stringify({ $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs }, null, 2)}\n`);
+    await writeOutputFile(path.resolve(io.cwd, values.sarif), `${JSON.stringify({ $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs }, null, 2)}\n`, io);
   }
   // Appended, as GITHUB_STEP_SUMMARY expects.
   if (values.summary) appendFileSync(path.resolve(io.cwd, values.summary), `${markdown}\n`);

@@ -1,6 +1,5 @@
 // `keyward scan [PATH]`: read flags once into typed settings, build the detector from built-in rules
 // and the config file, run the chosen source, write the report, and return the documented exit code.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 import {
@@ -25,7 +24,7 @@ import {
   type FetchLike,
   type SourceEvent,
 } from '@keyward/engine';
-import { EXIT_OK, UsageError, type CliIo, parseCommandArgs } from '../io.js';
+import { EXIT_OK, UsageError, type CliIo, parseCommandArgs, writeOutputFile } from '../io.js';
 import { sourceFor, type SourceSettings } from '../sources.js';
 import { VERSION } from '../version.js';
 
@@ -215,22 +214,6 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
   return settings;
 }
 
-/** Write atomically: a report is either the old file or the whole new one, never half of one. */
-export async function writeReport(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(temp, text);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined); // best effort: the folder may not even exist
-    const code = (error as NodeJS.ErrnoException).code;
-    // mkdir says EEXIST, open says ENOTDIR, when a file stands where a folder of the path should be
-    const reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way of its folder' : (code ?? (error as Error).message);
-    throw new UsageError(`cannot write ${file}: ${reason}`);
-  }
-}
-
 /** True when messages of `level` are shown at `setting`. */
 export function atLeast(setting: LogLevel, level: LogLevel): boolean {
   return LOG_LEVELS.indexOf(setting) >= LOG_LEVELS.indexOf(level);
@@ -363,7 +346,7 @@ export async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   const result = await executeScan(settings, io);
   const report = render(result, settings);
   if (settings.output) {
-    await writeReport(settings.output, report);
+    await writeOutputFile(settings.output, report, io);
     if (atLeast(settings.logLevel, 'info')) io.stderr(`Wrote ${settings.format} report to ${path.relative(io.cwd, settings.output) || settings.output}\n${summaryLine(result)}\n`);
   } else {
     io.stdout(report);

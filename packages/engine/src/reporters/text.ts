@@ -59,6 +59,16 @@ export function summaryLine(result: ScanResult): string {
   return `Scanned ${plural(stats.files, 'file')} (${formatBytes(stats.bytes)}) in ${seconds}s: ${found}${extras ? `; ${extras}` : ''}`;
 }
 
+/**
+ * Text from the repository (a path, an author) printed as it is unless it could break the report's lines
+ * or be taken as a command by whatever reads them (a terminal; a CI log, where a line starting with `::` or
+ * holding `##[` is a workflow command): then JSON-quoted, with those characters escaped.
+ */
+export function printable(text: string): string {
+  if (!/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|^\s|^:|##\[/.test(text)) return text;
+  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]|\[/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function location(f: Finding): string {
   // A key in a file or folder name: the group heading is that (redacted) path.
   if (f.place === 'path-name') return 'name';
@@ -85,7 +95,7 @@ export function renderText(result: ScanResult, options: TextReportOptions): stri
   const revokeLinks = new Map(result.rules.filter((r) => r.revoke).map((r) => [r.id, r.revoke!]));
   const severityColor = (s: Severity) => (s === 'critical' || s === 'high' ? c.red(s) : s === 'medium' ? c.yellow(s) : c.dim(s));
   for (const [path, findings] of byPath) {
-    lines.push(c.bold(c.cyan(path)));
+    lines.push(c.bold(c.cyan(printable(path))));
     const locWidth = Math.max(...findings.map((f) => location(f).length));
     for (const f of findings) {
       const value = options.showSecrets ? f.secret : f.redacted;
@@ -97,7 +107,7 @@ export function renderText(result: ScanResult, options: TextReportOptions): stri
       const revoke = revokeLinks.get(f.ruleId);
       if (revoke) lines.push(`  ${' '.repeat(locWidth)}  ${c.dim(`revoke or rotate: ${revoke}`)}`);
       if (f.commit) {
-        const who = [f.commit.author, f.commit.email ? `<${f.commit.email}>` : ''].filter(Boolean).join(' ');
+        const who = printable([f.commit.author, f.commit.email ? `<${f.commit.email}>` : ''].filter(Boolean).join(' '));
         lines.push(`  ${' '.repeat(locWidth)}  ${c.dim(`commit ${f.commit.sha.slice(0, 12)}  ${who}  ${f.commit.date ?? ''}`.trimEnd())}`);
       }
     }
