@@ -5677,7 +5677,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ 329:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(4179);
+module.exports = __nccwpck_require__(4179);
 
 
 /***/ }),
@@ -5697,10 +5697,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -5990,7 +5990,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -34202,9 +34202,12 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./packages/engine/src/index.ts + 69 modules
+var src = __nccwpck_require__(5801);
 ;// CONCATENATED MODULE: ./actions/scan/src/inputs.ts
 // Every input and every runner variable the action reads, read once into one typed settings object.
 // A bad value fails here, before any scanning, with a message that names the input and what it takes.
+
 
 
 
@@ -34222,7 +34225,7 @@ function oneOf(name, value, allowed, fallback) {
         return fallback;
     const lower = value.toLowerCase();
     if (!allowed.includes(lower))
-        throw new InputError(`input "${name}" must be one of ${allowed.join(', ')}, not "${value}"`);
+        throw new InputError(`input "${name}" must be one of ${allowed.join(', ')}, not "${(0,src/* quoteUserText */.oe)(value)}"`);
     return lower;
 }
 function booleanInput(name, value, fallback) {
@@ -34232,7 +34235,7 @@ function booleanInput(name, value, fallback) {
         return true;
     if (/^(false|no|off|0)$/i.test(value))
         return false;
-    throw new InputError(`input "${name}" must be true or false, not "${value}"`);
+    throw new InputError(`input "${name}" must be true or false, not "${(0,src/* quoteUserText */.oe)(value)}"`);
 }
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const ZERO_SHA = /^0+$/;
@@ -34303,14 +34306,14 @@ function readSettings(getInput, env) {
     const scanRoot = external_node_path_default().resolve(workspace, getInput('path') || '.');
     const relativeRoot = external_node_path_default().relative(workspace, scanRoot);
     if (relativeRoot.startsWith('..') || external_node_path_default().isAbsolute(relativeRoot)) {
-        throw new InputError(`input "path" must be inside the workspace (${workspace}), not "${getInput('path')}"`);
+        throw new InputError(`input "path" must be inside the workspace (${workspace}), not "${(0,src/* quoteUserText */.oe)(getInput('path'))}"`);
     }
     const mode = oneOf('mode', getInput('mode'), MODES, 'auto');
     const failOn = oneOf('fail-on', getInput('fail-on'), FAIL_ON, 'new');
     const uploadSarif = booleanInput('upload-sarif', getInput('upload-sarif'), true);
     const category = getInput('category');
     if (/\s/.test(category))
-        throw new InputError(`input "category" must not contain spaces, not "${category}"`);
+        throw new InputError(`input "category" must not contain spaces, not "${(0,src/* quoteUserText */.oe)(category)}"`);
     const token = getInput('token');
     if (uploadSarif && !token)
         throw new InputError('input "token" is empty: pass ${{ github.token }}, or set upload-sarif: false');
@@ -34378,29 +34381,27 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
+// Every line goes through escapedLogger: paths, commit messages and inputs cannot inject workflow commands.
 const io = {
-    debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(m),
-    info: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(m),
-    warning: (m, a) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(m, a),
-    error: (m, a) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(m, a),
-    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
+    ...(0,_keyward_github__WEBPACK_IMPORTED_MODULE_1__/* .escapedLogger */ .cI)(_actions_core__WEBPACK_IMPORTED_MODULE_0__),
+    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput(name, value),
     writeSummary: async (markdown) => {
         // Locally (no GITHUB_STEP_SUMMARY) there is nowhere to write it; that is not an error.
         if (process.env.GITHUB_STEP_SUMMARY)
-            await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown, true).write();
+            await _actions_core__WEBPACK_IMPORTED_MODULE_0__.summary.addRaw(markdown, true).write();
     },
 };
 async function main() {
     try {
-        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .readSettings */ .sb)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(name), process.env);
+        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .readSettings */ .sb)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(name), process.env);
         if (settings.fingerprintKey)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(settings.fingerprintKey);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(settings.fingerprintKey);
         const outcome = await (0,_run_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .e)(settings, { io, sources: _sources_js__WEBPACK_IMPORTED_MODULE_5__/* .engineSources */ .$, git: _git_js__WEBPACK_IMPORTED_MODULE_2__/* .systemGit */ .O_, createClient: _keyward_github__WEBPACK_IMPORTED_MODULE_1__/* .createGitHubClient */ .LX, now: Date.now });
         if (outcome.failure)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(outcome.failure);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed((0,_keyward_github__WEBPACK_IMPORTED_MODULE_1__/* .escapeLogText */ .dD)(outcome.failure));
     }
     catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(error instanceof Error ? error.message : String(error));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed((0,_keyward_github__WEBPACK_IMPORTED_MODULE_1__/* .escapeLogText */ .dD)(error instanceof Error ? error.message : String(error)));
     }
 }
 await main();
@@ -34428,8 +34429,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: ./packages/engine/src/index.ts + 67 modules
-var src = __nccwpck_require__(2200);
+// EXTERNAL MODULE: ./packages/engine/src/index.ts + 69 modules
+var src = __nccwpck_require__(5801);
 // EXTERNAL MODULE: ./packages/github/src/index.ts + 30 modules
 var github_src = __nccwpck_require__(6912);
 // EXTERNAL MODULE: ./actions/scan/src/git.ts
@@ -34845,7 +34846,7 @@ async function run(settings, deps) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ engineSources)
 /* harmony export */ });
-/* harmony import */ var _keyward_engine__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2200);
+/* harmony import */ var _keyward_engine__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5801);
 // The seam between the action and the engine's sources. The action asks for "the files", "the lines
 // base..head added" or "the whole history"; which engine function answers is decided here only.
 
@@ -34868,7 +34869,7 @@ const engineSources = {
 
 /***/ }),
 
-/***/ 2200:
+/***/ 5801:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34881,13 +34882,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   Ep: () => (/* reexport */ buildSarif),
   z3: () => (/* reexport */ formatBytes),
   JU: () => (/* reexport */ prepareScan),
+  oe: () => (/* reexport */ quoteUserText),
   Hk: () => (/* reexport */ runScan),
   vc: () => (/* reexport */ scanDirectory),
   LS: () => (/* reexport */ scanGitDiff),
   qW: () => (/* reexport */ scanGitHistory)
 });
 
-// UNUSED EXPORTS: ALLOWED_LOG_OPTIONS, BASELINE_VERSION, BaselineError, ByteReader, COMMIT_AUTHOR_PATH, COMMIT_MESSAGE_PATH, CONFIG_FILE_NAMES, ConfigError, DEFAULT_MAX_FILE_SIZE, Detector, DetectorPool, FINGERPRINT_KEY, FINGERPRINT_VERSION, GitError, GitMissingCommitError, GitRunner, INLINE_IGNORE_STYLES, IgnoreFileError, KeywordPrefilter, LogOptionError, ObjectIdSet, PeerImportError, RegexSyntaxError, RuleError, SARIF_SCHEMA, SeededRandom, Verifier, VerifySpecError, addedLinesOf, alphabetOf, assertUniqueIds, availableBackends, builtinRules, compareFindings, compileRegex, createBaseline, decodeText, decodeWithAscii, defaultConfig, detectPeerFormat, expandExample, fingerprintOf, formatCount, fragmentText, historyLogArgs, importGitleaksConfig, inlineIgnores, isDetectorWorker, isGuessable, isTemplate, legacyFingerprintOf, loadRuleDirectory, loadRuleDocuments, loadRuleSources, logSelectionArgs, lookAlikeReason, looksBinary, matchPeerEntries, nameSecretGroup, nativeBackendStatus, parseBaseline, parseConfig, parseIgnoreFile, parseLogOptions, parsePeerFile, parseRule, parseRuleDocument, parseRuleFile, parseSize, parseVerifySpec, redact, renderJson, renderJsonLines, renderJunit, renderSarif, renderText, resolveBackend, resolveRules, ruleName, scanGitStaged, serializeBaseline, serveDetector, shannonEntropy, splitArguments, summaryLine, unquoteGitPath, validators, verifyFindings
+// UNUSED EXPORTS: ALLOWED_LOG_OPTIONS, BASELINE_VERSION, BaselineError, ByteReader, COMMIT_AUTHOR_PATH, COMMIT_MESSAGE_PATH, CONFIG_FILE_NAMES, ConfigError, DEFAULT_MAX_FILE_SIZE, Detector, DetectorPool, FINGERPRINT_KEY, FINGERPRINT_VERSION, GitError, GitMissingCommitError, GitRunner, INLINE_IGNORE_STYLES, IgnoreFileError, KeywordPrefilter, LogOptionError, ObjectIdSet, PeerImportError, RegexSyntaxError, RuleError, SARIF_SCHEMA, SeededRandom, Verifier, VerifySpecError, addedLinesOf, alphabetOf, assertUniqueIds, availableBackends, builtinRules, compareFindings, compileRegex, createBaseline, decodeText, decodeWithAscii, defaultConfig, detectPeerFormat, expandExample, expandExampleWithSpans, fingerprintOf, fixedStartOfSecret, formatCount, fragmentText, historyLogArgs, importGitleaksConfig, inlineIgnores, isDetectorWorker, isGuessable, isTemplate, legacyFingerprintOf, loadRuleDirectory, loadRuleDocuments, loadRuleSources, logSelectionArgs, lookAlikeReason, looksBinary, matchPeerEntries, nameSecretGroup, nativeBackendStatus, parseBaseline, parseConfig, parseIgnoreFile, parseLogOptions, parsePeerFile, parseRule, parseRuleDocument, parseRuleFile, parseSize, parseVerifySpec, redactSecret, renderJson, renderJsonLines, renderJunit, renderSarif, renderText, resolveBackend, resolveRules, ruleName, scanGitStaged, serializeBaseline, serveDetector, shannonEntropy, splitArguments, summaryLine, unquoteGitPath, validators, verifyFindings
 
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/re2js@2.10.0/node_modules/re2js/build/index.js
 /*!
@@ -43208,23 +43210,38 @@ const examples_TEMPLATE = /\{\{\s*(rand|gen)\s*:([^}]*)\}\}/g;
 class ExampleTemplateError extends Error {
 }
 function expandExample(template, seed) {
+    return expandExampleWithSpans(template, seed).text;
+}
+/** The expansion, and the span each placeholder filled: the random parts, for tests of what may be shown. */
+function expandExampleWithSpans(template, seed) {
     const rng = new SeededRandom(seed);
-    return template.replace(examples_TEMPLATE, (_all, kind, args) => {
-        if (kind === 'rand') {
-            const cut = args.lastIndexOf(':');
-            const length = Number(args.slice(cut + 1));
-            if (cut < 0 || !Number.isInteger(length) || length <= 0) {
-                throw new ExampleTemplateError(`{{rand:${args}}} needs {{rand:<alphabet>:<length>}}`);
-            }
-            return rng.string(alphabetOf(args.slice(0, cut)), length);
+    const spans = [];
+    let text = '';
+    let last = 0;
+    for (const m of template.matchAll(examples_TEMPLATE)) {
+        text += template.slice(last, m.index);
+        const value = expandPlaceholder(m[1], m[2], rng);
+        spans.push({ start: text.length, end: text.length + value.length, kind: m[1], args: m[2] });
+        text += value;
+        last = m.index + m[0].length;
+    }
+    return { text: text + template.slice(last), spans };
+}
+function expandPlaceholder(kind, args, rng) {
+    if (kind === 'rand') {
+        const cut = args.lastIndexOf(':');
+        const length = Number(args.slice(cut + 1));
+        if (cut < 0 || !Number.isInteger(length) || length <= 0) {
+            throw new ExampleTemplateError(`{{rand:${args}}} needs {{rand:<alphabet>:<length>}}`);
         }
-        const cut = args.indexOf(':');
-        const name = cut < 0 ? args : args.slice(0, cut);
-        const validator = validators.get(name.trim());
-        if (!validator)
-            throw new ExampleTemplateError(`{{gen:${args}}} names no validator "${name}"`);
-        return validator.generate(rng, cut < 0 ? undefined : args.slice(cut + 1));
-    });
+        return rng.string(alphabetOf(args.slice(0, cut)), length);
+    }
+    const cut = args.indexOf(':');
+    const name = cut < 0 ? args : args.slice(0, cut);
+    const validator = validators.get(name.trim());
+    if (!validator)
+        throw new ExampleTemplateError(`{{gen:${args}}} names no validator "${name}"`);
+    return validator.generate(rng, cut < 0 ? undefined : args.slice(cut + 1));
 }
 function isTemplate(text) {
     examples_TEMPLATE.lastIndex = 0;
@@ -44213,16 +44230,6 @@ function fingerprintOf(rule, path, secret, key) {
 function legacyFingerprintOf(ruleId, path, secret) {
     return (0,external_node_crypto_.createHash)('sha256').update(`${ruleId}\0${path}\0${secret}`).digest('hex').slice(0, 32);
 }
-/**
- * Show only a short prefix that identifies the kind of credential (ghp_, AKIA, sk_live_…) and never
- * enough of the random part to matter; short values show nothing.
- */
-function redact(secret) {
-    if (secret.length < 16)
-        return '*****';
-    const prefix = /^[A-Za-z]{2,8}[_-]/.exec(secret)?.[0] ?? secret.slice(0, 4);
-    return `${prefix.slice(0, 9)}*****`;
-}
 
 ;// CONCATENATED MODULE: ./packages/engine/src/inline-ignores.ts
 // Inline markers that keep a finding on one line out of the report. keyward's own, and by default the
@@ -44355,6 +44362,177 @@ class KeywordPrefilter {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/engine/src/redact.ts
+const MASK = '*****';
+/** Longer literal prefixes (PEM armour) are cut: the kind is clear well before 16 characters. */
+const MAX_SHOWN = 16;
+const cache = new WeakMap();
+/** The redacted form of `secret`, found by `rule`: its public prefix, if any, then `*****`. */
+function redactSecret(secret, rule) {
+    let parts = cache.get(rule);
+    if (!parts) {
+        parts = fixedStartOfSecret(rule.pattern);
+        cache.set(rule, parts);
+    }
+    const shown = publicPrefix(secret, parts, rule.caseInsensitive || /^\(\?[a-z]*i[a-z]*\)/.test(rule.pattern));
+    // A prefix that is most of the value would leave little hidden of a short one; show nothing then.
+    if (shown.length === 0 || shown.length * 2 > secret.length)
+        return MASK;
+    return shown.slice(0, MAX_SHOWN) + MASK;
+}
+function publicPrefix(secret, parts, caseInsensitive) {
+    const same = (a, b) => (caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b);
+    let at = 0;
+    for (const part of parts) {
+        const options = typeof part === 'string' ? [part] : part;
+        const hit = options.filter((o) => same(secret.slice(at, at + o.length), o)).sort((a, b) => b.length - a.length)[0];
+        if (hit === undefined)
+            break;
+        at += hit.length;
+    }
+    return secret.slice(0, at);
+}
+/**
+ * The literal parts at the start of the secret group (the `secret` named group, else group 1, else the
+ * whole pattern), up to the first character class, wildcard, optional or repeated atom, or group that is
+ * not a plain choice of literals. A secret group that is itself a choice at its top level has none.
+ */
+function fixedStartOfSecret(pattern) {
+    const start = groupStart(pattern);
+    if (start === undefined)
+        return [];
+    if (hasTopLevelAlternation(pattern, start))
+        return [];
+    const parts = [];
+    let literal = '';
+    const flush = () => {
+        if (literal)
+            parts.push(literal);
+        literal = '';
+    };
+    let i = start;
+    while (i < pattern.length) {
+        const c = pattern[i];
+        let atom;
+        let next;
+        if (c === '\\') {
+            const e = pattern[i + 1];
+            if (e === 'b' || e === 'A') {
+                i += 2; // zero-width: matches no character of the secret
+                continue;
+            }
+            if (e === undefined || /[A-Za-z0-9]/.test(e))
+                break; // a class (\d, \w), a hex or other escape: not literal
+            atom = e;
+            next = i + 2;
+        }
+        else if (c === '(' && pattern.startsWith('(?:', i)) {
+            const choice = literalChoice(pattern, i + 3);
+            if (!choice)
+                break;
+            atom = choice.options;
+            next = choice.end;
+        }
+        else if ('[().|*+?{}^$'.includes(c)) {
+            break;
+        }
+        else {
+            atom = c;
+            next = i + 1;
+        }
+        const quantifier = pattern[next];
+        if (quantifier === '?' || quantifier === '*' || quantifier === '{')
+            break; // optional or counted: not fixed
+        if (typeof atom === 'string')
+            literal += atom;
+        else {
+            flush();
+            parts.push(atom);
+        }
+        if (quantifier === '+')
+            break; // one copy is fixed, the rest varies
+        i = next;
+    }
+    flush();
+    return parts;
+}
+/** Index just inside the secret group's opening parenthesis; 0 when the pattern has no group. */
+function groupStart(pattern) {
+    const named = /\(\?P?<secret>/.exec(pattern);
+    if (named)
+        return named.index + named[0].length;
+    for (let i = 0; i < pattern.length; i++) {
+        if (pattern[i] === '\\')
+            i++;
+        else if (pattern[i] === '[')
+            i = classEnd(pattern, i);
+        else if (pattern[i] === '(' && pattern[i + 1] !== '?')
+            return i + 1;
+    }
+    return /^\(\?[a-z]+\)/.exec(pattern)?.[0].length ?? 0;
+}
+function classEnd(pattern, i) {
+    let j = i + 1;
+    if (pattern[j] === '^')
+        j++;
+    if (pattern[j] === ']')
+        j++;
+    for (; j < pattern.length && pattern[j] !== ']'; j++)
+        if (pattern[j] === '\\')
+            j++;
+    return j;
+}
+/** Whether the group that starts at `start` (just inside its parenthesis) has a `|` of its own. */
+function hasTopLevelAlternation(pattern, start) {
+    let depth = 0;
+    for (let i = start; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\')
+            i++;
+        else if (c === '[')
+            i = classEnd(pattern, i);
+        else if (c === '(')
+            depth++;
+        else if (c === ')') {
+            if (depth === 0)
+                return false;
+            depth--;
+        }
+        else if (c === '|' && depth === 0)
+            return true;
+    }
+    return false;
+}
+/** `(?:AKIA|ASIA)`: a group whose every alternative is plain literal text; its options and where it ends. */
+function literalChoice(pattern, from) {
+    const options = [];
+    let current = '';
+    for (let i = from; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\') {
+            const e = pattern[i + 1];
+            if (e === undefined || /[A-Za-z0-9]/.test(e))
+                return undefined;
+            current += e;
+            i++;
+        }
+        else if (c === '|') {
+            options.push(current);
+            current = '';
+        }
+        else if (c === ')') {
+            options.push(current);
+            return options.every((o) => o.length > 0) ? { options, end: i + 1 } : undefined;
+        }
+        else if ('[(.*+?{}^$'.includes(c)) {
+            return undefined;
+        }
+        else
+            current += c;
+    }
+    return undefined;
+}
+
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./packages/engine/src/sources/text.ts
@@ -44407,6 +44585,7 @@ function decodeText(buffer) {
 // they occur, or the whole fragment for multi-line rules) -> secret group -> entropy -> checksum ->
 // look-alike filters -> allowlists -> inline keyward:allow -> finding. Then encoded runs (base64,
 // percent, escapes) are decoded and scanned the same way, reported at the encoded text (decode.ts).
+
 
 
 
@@ -44740,7 +44919,7 @@ class detector_Detector {
                 endLine: realLine(fragment, endLine),
                 endColumn: c.end - lines.startOf(endLine) + 1,
                 secret: c.secret,
-                redacted: redact(c.secret),
+                redacted: redactSecret(c.secret, rule),
                 fingerprint: fingerprintOf(rule, fragment.path, c.secret, this.options.fingerprintKey),
                 entropy: Math.round(c.entropy * 100) / 100,
             };
@@ -45533,6 +45712,57 @@ function builtinRules() {
     return cached;
 }
 
+;// CONCATENATED MODULE: ./packages/engine/src/quote.ts
+// Error messages quote what the user wrote (a misspelt key, a rule id, a bad pattern, a bad line), and a
+// config file or a baseline may hold a credential pasted in the wrong place. A message is printed, and in
+// the action becomes an `::error::` annotation, so whatever it quotes is made safe here first.
+
+
+let detector;
+/**
+ * Runs of token characters that look random (letters and digits mixed, 8 or more; or any run of 24 or
+ * more) are never quoted: a password or an unknown-format token has no rule to recognise it. Identifiers
+ * people misspell (config keys, rule ids such as `aws-access-key`) are words without digits, so they show.
+ */
+const RANDOM_LOOKING = /[A-Za-z0-9_+/=]{8,}/g;
+function looksRandom(run) {
+    return run.length >= 24 || (/[A-Za-z]/.test(run) && /[0-9]/.test(run));
+}
+/**
+ * `text` safe to print: credentials the built-in rules recognise become their redacted form (`ghp_*****`),
+ * and any other random-looking run becomes its length only (`[12 characters hidden]`).
+ */
+function quoteUserText(text) {
+    detector ??= new detector_Detector(builtinRules());
+    const spans = detector
+        .detect({ text, path: '(message)' })
+        .map((f) => ({ start: offsetOf(text, f.startLine, f.startColumn), end: offsetOf(text, f.endLine, f.endColumn), redacted: f.redacted }))
+        .sort((a, b) => a.start - b.start);
+    let out = '';
+    let at = 0;
+    for (const span of spans) {
+        if (span.start < at)
+            continue; // overlapping findings: the first one already covers it
+        out += hideRandomRuns(text.slice(at, span.start)) + span.redacted;
+        at = span.end;
+    }
+    return out + hideRandomRuns(text.slice(at));
+}
+function hideRandomRuns(text) {
+    return text.replace(RANDOM_LOOKING, (run) => (looksRandom(run) ? `[${run.length} characters hidden]` : run));
+}
+/** The string offset of a 1-based line and column, as findings report them. */
+function offsetOf(text, line, column) {
+    let offset = 0;
+    for (let l = 1; l < line; l++) {
+        const next = text.indexOf('\n', offset);
+        if (next < 0)
+            break;
+        offset = next + 1;
+    }
+    return offset + column - 1;
+}
+
 ;// CONCATENATED MODULE: ./packages/engine/src/config.ts
 // `.keyward.yaml`: extends the built-in rules, adds custom rules and allowlists. Unknown keys are an
 // error naming the file and the key, so a misspelt setting never silently does nothing.
@@ -45541,17 +45771,21 @@ function builtinRules() {
 
 
 
+
 const CONFIG_FILE_NAMES = ['.keyward.yaml', '.keyward.yml'];
 const DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024;
+/** The key and the reason quote the file's own text, which may hold a credential: both are made safe to print. */
 class ConfigError extends Error {
     file;
     key;
     reason;
     constructor(file, key, reason) {
-        super(`${file}${key ? `: "${key}"` : ''}: ${reason}`);
+        const safeKey = key === undefined ? undefined : quoteUserText(key);
+        const safeReason = quoteUserText(reason);
+        super(`${file}${safeKey ? `: "${safeKey}"` : ''}: ${safeReason}`);
         this.file = file;
-        this.key = key;
-        this.reason = reason;
+        this.key = safeKey;
+        this.reason = safeReason;
         this.name = 'ConfigError';
     }
 }
@@ -46074,7 +46308,9 @@ async function runScan(events, options) {
 ;// CONCATENATED MODULE: ./packages/engine/src/ignore-file.ts
 // `.keywardignore`: one fingerprint per line (as printed by `keyward scan`), `#` starts a comment.
 // Fingerprints are content-based, so an entry keeps working when the line moves or history is rewritten.
+
 const IGNORE_FILE_NAME = '.keywardignore';
+const shorten = (text) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
 class IgnoreFileError extends Error {
 }
 function parseIgnoreFile(text, origin) {
@@ -46084,11 +46320,57 @@ function parseIgnoreFile(text, origin) {
         if (!line)
             return;
         if (!/^[0-9a-f]{32}$/.test(line)) {
-            throw new IgnoreFileError(`${origin}:${i + 1}: "${line.slice(0, 40)}" is not a keyward fingerprint (32 hex characters)`);
+            throw new IgnoreFileError(`${origin}:${i + 1}: "${shorten(quoteUserText(line))}" is not a keyward fingerprint (32 hex characters)`);
         }
         out.add(line);
     });
     return out;
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/baseline.ts
+// A baseline records known findings by content fingerprint only: sorted, with no line numbers,
+// timestamps or commit ids, so it does not churn and merges cleanly; `--baseline` then reports only
+// what is new. It holds no secret and no hash of one: version 1 also stored sha256(secret), which let
+// anyone holding the file test guesses offline, so version 2 dropped it (docs/fingerprints.md).
+
+const BASELINE_VERSION = 2;
+class BaselineError extends Error {
+}
+function createBaseline(findings) {
+    const byFingerprint = new Map();
+    for (const f of findings)
+        byFingerprint.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path });
+    // Code-point order, not localeCompare: the file must be byte-identical on every machine and locale.
+    const entries = [...byFingerprint.values()].sort((a, b) => byCodePoint(a.path, b.path) || byCodePoint(a.ruleId, b.ruleId) || byCodePoint(a.fingerprint, b.fingerprint));
+    return { version: BASELINE_VERSION, tool: 'keyward', findings: entries };
+}
+function byCodePoint(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function serializeBaseline(baseline) {
+    return `${JSON.stringify(baseline, null, 2)}\n`;
+}
+function parseBaseline(text, origin) {
+    let doc;
+    try {
+        doc = JSON.parse(text);
+    }
+    catch (error) {
+        // JSON.parse quotes the text around the fault, which may be a secret pasted into the file.
+        throw new BaselineError(`${origin}: not valid JSON (${quoteUserText(error.message)})`);
+    }
+    const d = doc;
+    if (!d || typeof d !== 'object' || d.tool !== 'keyward' || (d.version !== 1 && d.version !== 2) || !Array.isArray(d.findings)) {
+        throw new BaselineError(`${origin}: not a keyward baseline (expected {"version": ${BASELINE_VERSION}, "tool": "keyward", "findings": [...]}); create one with \`keyward baseline create\``);
+    }
+    const fingerprints = new Set();
+    d.findings.forEach((entry, i) => {
+        if (!entry || typeof entry.fingerprint !== 'string' || !/^[0-9a-f]{32}$/.test(entry.fingerprint)) {
+            throw new BaselineError(`${origin}: findings[${i}].fingerprint must be 32 hex characters`);
+        }
+        fingerprints.add(entry.fingerprint);
+    });
+    return { version: d.version, fingerprints };
 }
 
 ;// CONCATENATED MODULE: ./packages/engine/src/reporters/text.ts
@@ -46141,6 +46423,16 @@ function summaryLine(result) {
     const extras = [skipped, suppressedTotal ? `${suppressedTotal} suppressed` : ''].filter(Boolean).join('; ');
     return `Scanned ${plural(stats.files, 'file')} (${formatBytes(stats.bytes)}) in ${seconds}s: ${found}${extras ? `; ${extras}` : ''}`;
 }
+/**
+ * Text from the repository (a path, an author) printed as it is unless it could break the report's lines
+ * or be taken as a command by whatever reads them (a terminal; a CI log, where a line starting with `::` or
+ * holding `##[` is a workflow command): then JSON-quoted, with those characters escaped.
+ */
+function text_printable(text) {
+    if (!/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|^\s|^:|##\[/.test(text))
+        return text;
+    return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]|\[/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 function text_location(f) {
     // A key in a file or folder name: the group heading is that (redacted) path.
     if (f.place === 'path-name')
@@ -46167,7 +46459,7 @@ function renderText(result, options) {
     const revokeLinks = new Map(result.rules.filter((r) => r.revoke).map((r) => [r.id, r.revoke]));
     const severityColor = (s) => (s === 'critical' || s === 'high' ? c.red(s) : s === 'medium' ? c.yellow(s) : c.dim(s));
     for (const [path, findings] of byPath) {
-        lines.push(c.bold(c.cyan(path)));
+        lines.push(c.bold(c.cyan(text_printable(path))));
         const locWidth = Math.max(...findings.map((f) => text_location(f).length));
         for (const f of findings) {
             const value = options.showSecrets ? f.secret : f.redacted;
@@ -46179,7 +46471,7 @@ function renderText(result, options) {
             if (revoke)
                 lines.push(`  ${' '.repeat(locWidth)}  ${c.dim(`revoke or rotate: ${revoke}`)}`);
             if (f.commit) {
-                const who = [f.commit.author, f.commit.email ? `<${f.commit.email}>` : ''].filter(Boolean).join(' ');
+                const who = text_printable([f.commit.author, f.commit.email ? `<${f.commit.email}>` : ''].filter(Boolean).join(' '));
                 lines.push(`  ${' '.repeat(locWidth)}  ${c.dim(`commit ${f.commit.sha.slice(0, 12)}  ${who}  ${f.commit.date ?? ''}`.trimEnd())}`);
             }
         }
@@ -47377,46 +47669,6 @@ class DetectorPool {
     async close() {
         await Promise.all(this.workers.map((w) => w.terminate()));
     }
-}
-
-;// CONCATENATED MODULE: ./packages/engine/src/baseline.ts
-const BASELINE_VERSION = 2;
-class BaselineError extends Error {
-}
-function createBaseline(findings) {
-    const byFingerprint = new Map();
-    for (const f of findings)
-        byFingerprint.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path });
-    // Code-point order, not localeCompare: the file must be byte-identical on every machine and locale.
-    const entries = [...byFingerprint.values()].sort((a, b) => byCodePoint(a.path, b.path) || byCodePoint(a.ruleId, b.ruleId) || byCodePoint(a.fingerprint, b.fingerprint));
-    return { version: BASELINE_VERSION, tool: 'keyward', findings: entries };
-}
-function byCodePoint(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-function serializeBaseline(baseline) {
-    return `${JSON.stringify(baseline, null, 2)}\n`;
-}
-function parseBaseline(text, origin) {
-    let doc;
-    try {
-        doc = JSON.parse(text);
-    }
-    catch (error) {
-        throw new BaselineError(`${origin}: not valid JSON (${error.message})`);
-    }
-    const d = doc;
-    if (!d || typeof d !== 'object' || d.tool !== 'keyward' || (d.version !== 1 && d.version !== 2) || !Array.isArray(d.findings)) {
-        throw new BaselineError(`${origin}: not a keyward baseline (expected {"version": ${BASELINE_VERSION}, "tool": "keyward", "findings": [...]}); create one with \`keyward baseline create\``);
-    }
-    const fingerprints = new Set();
-    d.findings.forEach((entry, i) => {
-        if (!entry || typeof entry.fingerprint !== 'string' || !/^[0-9a-f]{32}$/.test(entry.fingerprint)) {
-            throw new BaselineError(`${origin}: findings[${i}].fingerprint must be 32 hex characters`);
-        }
-        fingerprints.add(entry.fingerprint);
-    });
-    return { version: d.version, fingerprints };
 }
 
 ;// CONCATENATED MODULE: ./packages/engine/src/setup.ts
@@ -49359,6 +49611,8 @@ async function verifyFindings(findings, rules, options) {
 
 
 
+
+
 /***/ }),
 
 /***/ 6912:
@@ -49369,6 +49623,8 @@ async function verifyFindings(findings, rules, options) {
 __nccwpck_require__.d(__webpack_exports__, {
   dv: () => (/* reexport */ annotateFindings),
   LX: () => (/* reexport */ createGitHubClient),
+  dD: () => (/* reexport */ escapeLogText),
+  cI: () => (/* reexport */ escapedLogger),
   SU: () => (/* reexport */ parseRepository),
   N8: () => (/* reexport */ uploadSarif),
   Tt: () => (/* reexport */ withCategory)
@@ -49386,6 +49642,33 @@ const logger_silentLogger = {
     warning: () => { },
     error: () => { },
 };
+/**
+ * Untrusted text (a path, a commit message, an author, a role name, an OIDC claim, an input value) made
+ * safe for the runner's log, where a line that starts with `::` (after spaces) or holds `##[` anywhere is
+ * executed as a workflow command (`::add-mask::`, `##[stop-commands]`...). `%`, CR and LF are
+ * percent-encoded as the runner's own command data is, so text stays on its line and reads back
+ * unambiguously; a leading `:` and the `[` of `##[` are encoded too.
+ */
+function escapeLogText(text) {
+    return text
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/^(\s*):/u, '$1%3A')
+        .replace(/##\[/g, '##%5B');
+}
+/**
+ * The one logger an action prints through (pass @actions/core itself): every message is escaped here, so
+ * no caller can forget to. Annotation properties are escaped by @actions/core as command properties.
+ */
+function escapedLogger(core) {
+    return {
+        debug: (message) => core.debug(escapeLogText(message)),
+        info: (message) => core.info(escapeLogText(message)),
+        warning: (message, annotation) => core.warning(escapeLogText(message), annotation),
+        error: (message, annotation) => core.error(escapeLogText(message), annotation),
+    };
+}
 
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
 function getUserAgent() {
@@ -54532,8 +54815,8 @@ async function uploadSarif(client, log, target, options = {}) {
     }
 }
 
-// EXTERNAL MODULE: ./packages/engine/src/index.ts + 67 modules
-var src = __nccwpck_require__(2200);
+// EXTERNAL MODULE: ./packages/engine/src/index.ts + 69 modules
+var src = __nccwpck_require__(5801);
 ;// CONCATENATED MODULE: ./packages/github/src/annotations.ts
 // Pull-request annotations for findings: one per finding, on the exact lines, with the rule, the
 // redacted value and how to allow a false positive. Never the secret: only `redacted` is read.
@@ -63733,21 +64016,52 @@ exports.visitAsync = visitAsync;
 /***/ 1447:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  z3: () => (/* binding */ error),
-  V4: () => (/* binding */ getInput),
-  pq: () => (/* binding */ info),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// NAMESPACE OBJECT: ./node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -63758,7 +64072,7 @@ const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -63773,7 +64087,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -63823,12 +64137,12 @@ function utils_toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -63865,13 +64179,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -63891,7 +64205,7 @@ const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -63899,13 +64213,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -63922,8 +64236,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -64016,7 +64332,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/.pnpm/tunnel@0.0.6/node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(329);
+var tunnel = __nccwpck_require__(329);
 // EXTERNAL MODULE: ./node_modules/.pnpm/undici@6.29.1/node_modules/undici/index.js
 var undici = __nccwpck_require__(3385);
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/index.js
@@ -64094,7 +64410,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -64140,7 +64456,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -64443,7 +64759,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -64454,7 +64770,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -64553,7 +64869,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -64568,7 +64884,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -64593,7 +64909,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -64616,7 +64932,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -64747,7 +65063,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -64805,13 +65121,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -64830,7 +65146,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -64849,13 +65165,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -65144,7 +65460,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/path-utils.js
@@ -65178,7 +65494,7 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: external "string_decoder"
@@ -66253,16 +66569,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -66282,8 +66598,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -66299,7 +66615,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -66324,10 +66640,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -66337,7 +66653,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield getExecOutput('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -66348,7 +66664,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -66453,8 +66769,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -66468,7 +66784,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -66537,10 +66853,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -66575,8 +66891,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -66584,7 +66900,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -66592,7 +66908,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -66811,6 +67127,36 @@ function getIDToken(aud) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -66826,6 +67172,17 @@ function getIDToken(aud) {
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/compat */

@@ -53507,7 +53507,7 @@ function escapeForTerminal(text) {
 }
 async function emit(text, output, io) {
     if (output)
-        await (0, scan_js_1.writeReport)(output, text);
+        await (0, io_js_1.writeOutputFile)(output, text, io);
     else
         io.stdout(text);
 }
@@ -53530,7 +53530,6 @@ const promises_1 = __nccwpck_require__(1455);
 const node_path_1 = __importDefault(__nccwpck_require__(6760));
 const engine_1 = __nccwpck_require__(9261);
 const io_js_1 = __nccwpck_require__(229);
-const scan_js_1 = __nccwpck_require__(1843);
 const USAGE = `usage: keyward config import FILE [-o OUT]
 
 import   convert a .gitleaks.toml: [extend] useDefault, [[rules]] (regex, secretGroup, entropy, keywords,
@@ -53570,7 +53569,7 @@ async function configCommand(argv, io) {
     // What we write must load: the same parser a scan uses, examples and patterns checked.
     (0, engine_1.parseConfig)(converted.yaml, 'the converted config');
     if (values.output)
-        await (0, scan_js_1.writeReport)(node_path_1.default.resolve(io.cwd, values.output), converted.yaml);
+        await (0, io_js_1.writeOutputFile)(node_path_1.default.resolve(io.cwd, values.output), converted.yaml, io);
     else
         io.stdout(converted.yaml);
     io.stderr(`config import: ${converted.rules} rule(s) converted from ${origin}${converted.notConverted.length ? `; not converted (${converted.notConverted.length}):` : ''}\n`);
@@ -53683,39 +53682,47 @@ Install a git pre-commit hook in the repository at PATH (default: the current on
 
   --force          replace a pre-commit hook that keyward did not write (it is kept as pre-commit${BACKUP_SUFFIX})
   --command "CMD"  how the hook runs keyward, e.g. "node tools/keyward.js"
-                   (default: keyward on PATH, else node_modules/.bin/keyward, else npx keyward)
+                   (default: this keyward, by the absolute paths of its node and its script; install
+                   again after moving or upgrading it)
 
 With the pre-commit framework, add this repository to .pre-commit-config.yaml (hook id: keyward) instead.
 `;
 function shellQuote(word) {
     return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
-function hookScript(command) {
-    const choose = command
-        ? `set -- ${(0, engine_1.splitArguments)(command).map(shellQuote).join(' ')}`
-        : [
-            'if command -v keyward >/dev/null 2>&1; then set -- keyward',
-            'elif [ -x node_modules/.bin/keyward ]; then set -- node_modules/.bin/keyward',
-            'else set -- npx --yes keyward',
-            'fi',
-        ].join('\n');
+/**
+ * The hook runs exactly the keyward it is given (never a name looked up on PATH or in a registry), checks
+ * first that it starts at all, and tells a scan that could not run (exit 2, a missing file, a crash) from
+ * one that found a credential (exit 1): only the second says a credential was found.
+ */
+function hookScript(invocation) {
     return `#!/bin/sh
 ${exports.HOOK_MARKER} (installed by \`keyward hook install\`; remove with \`keyward hook uninstall\`).
 # Blocks a commit whose staged changes add a credential.
-${choose}
+set -- ${invocation.map(shellQuote).join(' ')}
+if ! "$@" --version >/dev/null 2>&1; then
+  {
+    echo "keyward: commit blocked: the pre-commit hook could not start keyward ($*): nothing was scanned."
+    echo "  Install the hook again with the keyward you use (keyward hook install), or remove it (keyward hook uninstall)."
+    echo "  To skip the check for one commit: git commit --no-verify"
+  } >&2
+  exit 2
+fi
 "$@" scan --staged --no-progress
 status=$?
-if [ "$status" -ne 0 ]; then
+if [ "$status" -eq 1 ]; then
   {
     echo
-    if [ "$status" -eq 1 ]; then
-      echo "keyward: commit blocked: the staged changes add a credential (listed above)."
-      echo "  A real credential: remove it from the staged files and rotate it; it may already be copied elsewhere."
-    else
-      echo "keyward: commit blocked: the scan could not run (exit $status, see above)."
-    fi
+    echo "keyward: commit blocked: the staged changes add a credential (listed above)."
+    echo "  A real credential: remove it from the staged files and rotate it; it may already be copied elsewhere."
     echo "  A false positive: add \\"keyward:allow\\" in a comment on that line, or put the finding's"
     echo "  fingerprint in .keywardignore; then commit again."
+    echo "  To skip the check for one commit: git commit --no-verify"
+  } >&2
+elif [ "$status" -ne 0 ]; then
+  {
+    echo
+    echo "keyward: commit blocked: the scan could not run (exit $status, see above), so nothing was checked."
     echo "  To skip the check for one commit: git commit --no-verify"
   } >&2
 fi
@@ -53783,12 +53790,14 @@ async function hookCommand(argv, io) {
         }
         await (0, promises_1.rename)(file, file + BACKUP_SUFFIX);
     }
-    if (parsed.values.command !== undefined && (0, engine_1.splitArguments)(parsed.values.command).length === 0)
-        throw new io_js_1.UsageError('--command is empty');
+    const invocation = parsed.values.command !== undefined ? (0, engine_1.splitArguments)(parsed.values.command) : io.self && [io.self.node, io.self.script];
+    if (!invocation || invocation.length === 0) {
+        throw new io_js_1.UsageError(parsed.values.command !== undefined ? '--command is empty' : 'cannot tell where this keyward is installed: pass --command "CMD"');
+    }
     await (0, promises_1.mkdir)(node_path_1.default.dirname(file), { recursive: true });
-    await (0, promises_1.writeFile)(file, hookScript(parsed.values.command));
+    await (0, promises_1.writeFile)(file, hookScript(invocation));
     await (0, promises_1.chmod)(file, 0o755);
-    io.stderr(`installed the keyward pre-commit hook: ${shown}\nIt runs \`keyward scan --staged\` before each commit and blocks one that adds a credential.\n`);
+    io.stderr(`installed the keyward pre-commit hook: ${shown}\nIt runs \`${invocation.join(' ')} scan --staged\` before each commit and blocks one that adds a credential.\n`);
     return io_js_1.EXIT_OK;
 }
 
@@ -53896,7 +53905,7 @@ async function plan(argv, io) {
     }
     const result = (0, github_1.planShards)(values.owner, repos, shards, new Date(io.now() > 1e12 ? io.now() : Date.now()));
     if (values.output)
-        await (0, scan_js_1.writeReport)(node_path_1.default.resolve(io.cwd, values.output), `${JSON.stringify(result, null, 2)}\n`);
+        await (0, io_js_1.writeOutputFile)(node_path_1.default.resolve(io.cwd, values.output), `${JSON.stringify(result, null, 2)}\n`, io);
     io.stdout(`${JSON.stringify((0, github_1.planMatrix)(result))}\n`);
     const total = result.shards.reduce((n, s) => n + s.sizeKb, 0);
     const largest = Math.max(...result.shards.map((s) => s.sizeKb));
@@ -53997,7 +54006,7 @@ async function scanShard(argv, io) {
             const sarif = (0, engine_1.buildSarif)(result, { toolVersion: version_js_1.VERSION });
             for (const run of sarif.runs)
                 run.versionControlProvenance = [{ repositoryUri: repo.cloneUrl.replace(/\/\/[^@/]+@/, '//'), branch: repo.defaultBranch }];
-            await (0, scan_js_1.writeReport)(node_path_1.default.join(outDir, sarifName), `${JSON.stringify(sarif, null, 2)}\n`);
+            await (0, io_js_1.writeOutputFile)(node_path_1.default.join(outDir, sarifName), `${JSON.stringify(sarif, null, 2)}\n`, io);
             results.push({
                 repository: repo.fullName,
                 status: 'ok',
@@ -54023,7 +54032,7 @@ async function scanShard(argv, io) {
         }
     }
     const shardResult = { tool: 'keyward', version: version_js_1.VERSION, kind: 'org-shard', owner: planDoc.owner, shard: shardNo, mode, repositories: results };
-    await (0, scan_js_1.writeReport)(node_path_1.default.join(outDir, `shard-${shardNo}.json`), `${JSON.stringify(shardResult, null, 2)}\n`);
+    await (0, io_js_1.writeOutputFile)(node_path_1.default.join(outDir, `shard-${shardNo}.json`), `${JSON.stringify(shardResult, null, 2)}\n`, io);
     return exitFor(results);
 }
 function exitFor(results) {
@@ -54109,7 +54118,7 @@ async function report(argv, io) {
         ...(failed.length ? ['**Failed** (re-run their shard, then merge again):', '', ...failed.map((r) => `- ${md(r.repository)}: ${md(r.reason ?? 'unknown')}`), ''] : []),
     ].join('\n');
     if (values.json)
-        await (0, scan_js_1.writeReport)(node_path_1.default.resolve(io.cwd, values.json), `${JSON.stringify(merged, null, 2)}\n`);
+        await (0, io_js_1.writeOutputFile)(node_path_1.default.resolve(io.cwd, values.json), `${JSON.stringify(merged, null, 2)}\n`, io);
     if (values.sarif) {
         const runs = entries.flatMap((e) => {
             if (!e.result.sarif)
@@ -54121,7 +54130,7 @@ async function report(argv, io) {
                 return [];
             }
         });
-        await (0, scan_js_1.writeReport)(node_path_1.default.resolve(io.cwd, values.sarif), `${JSON.stringify({ $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs }, null, 2)}\n`);
+        await (0, io_js_1.writeOutputFile)(node_path_1.default.resolve(io.cwd, values.sarif), `${JSON.stringify({ $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs }, null, 2)}\n`, io);
     }
     // Appended, as GITHUB_STEP_SUMMARY expects.
     if (values.summary)
@@ -54214,14 +54223,12 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SCAN_HELP = void 0;
 exports.parseScanArgs = parseScanArgs;
-exports.writeReport = writeReport;
 exports.atLeast = atLeast;
 exports.render = render;
 exports.executeScan = executeScan;
 exports.scanCommand = scanCommand;
 // `keyward scan [PATH]`: read flags once into typed settings, build the detector from built-in rules
 // and the config file, run the chosen source, write the report, and return the documented exit code.
-const promises_1 = __nccwpck_require__(1455);
 const node_path_1 = __importDefault(__nccwpck_require__(6760));
 const undici_1 = __nccwpck_require__(4704);
 const engine_1 = __nccwpck_require__(9261);
@@ -54405,22 +54412,6 @@ function parseScanArgs(argv, io) {
     }
     return settings;
 }
-/** Write atomically: a report is either the old file or the whole new one, never half of one. */
-async function writeReport(file, text) {
-    const temp = `${file}.${process.pid}.tmp`;
-    try {
-        await (0, promises_1.mkdir)(node_path_1.default.dirname(file), { recursive: true });
-        await (0, promises_1.writeFile)(temp, text);
-        await (0, promises_1.rename)(temp, file);
-    }
-    catch (error) {
-        await (0, promises_1.rm)(temp, { force: true }).catch(() => undefined); // best effort: the folder may not even exist
-        const code = error.code;
-        // mkdir says EEXIST, open says ENOTDIR, when a file stands where a folder of the path should be
-        const reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way of its folder' : (code ?? error.message);
-        throw new io_js_1.UsageError(`cannot write ${file}: ${reason}`);
-    }
-}
 /** True when messages of `level` are shown at `setting`. */
 function atLeast(setting, level) {
     return LOG_LEVELS.indexOf(setting) >= LOG_LEVELS.indexOf(level);
@@ -54558,7 +54549,7 @@ async function scanCommand(argv, io) {
     const result = await executeScan(settings, io);
     const report = render(result, settings);
     if (settings.output) {
-        await writeReport(settings.output, report);
+        await (0, io_js_1.writeOutputFile)(settings.output, report, io);
         if (atLeast(settings.logLevel, 'info'))
             io.stderr(`Wrote ${settings.format} report to ${node_path_1.default.relative(io.cwd, settings.output) || settings.output}\n${(0, engine_1.summaryLine)(result)}\n`);
     }
@@ -54575,12 +54566,18 @@ async function scanCommand(argv, io) {
 /***/ }),
 
 /***/ 229:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UsageError = exports.EXIT_USAGE = exports.EXIT_FINDINGS = exports.EXIT_OK = void 0;
 exports.parseCommandArgs = parseCommandArgs;
+exports.writeOutputFile = writeOutputFile;
+const promises_1 = __nccwpck_require__(1455);
+const node_path_1 = __importDefault(__nccwpck_require__(6760));
 const node_util_1 = __nccwpck_require__(7975);
 exports.EXIT_OK = 0;
 exports.EXIT_FINDINGS = 1;
@@ -54598,6 +54595,63 @@ function parseCommandArgs(config) {
     catch (error) {
         throw new UsageError(error.message);
     }
+}
+/**
+ * Write a report to FILE. A regular file (or a new one) is written atomically: a temp file beside it,
+ * renamed over it, so a reader sees the old file or the whole new one, never half of one. Anything else
+ * is written through, never replaced: a device (`/dev/null`), a FIFO, a socket, and a symlink, whatever it
+ * points to (`/dev/stdout` is a symlink to `/proc/self/fd/1`; renaming over a link would replace the link,
+ * and resolving it would replace a file another process holds open). The standard streams by name go
+ * to the stream.
+ */
+async function writeOutputFile(file, text, io) {
+    // The standard streams by name: when one is a socket (Node's child-process pipes are), opening its
+    // /proc/self/fd link fails with ENXIO, so write to the stream itself.
+    const stream = standardStream(file);
+    if (stream !== undefined) {
+        io[stream](text);
+        return;
+    }
+    const existing = await (0, promises_1.lstat)(file).catch((error) => {
+        if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+            return undefined;
+        throw cannotWrite(file, error);
+    });
+    if (existing && !existing.isFile()) {
+        if (existing.isDirectory())
+            throw new UsageError(`cannot write ${file}: it is a folder`);
+        try {
+            await (0, promises_1.writeFile)(file, text);
+        }
+        catch (error) {
+            throw cannotWrite(file, error);
+        }
+        return;
+    }
+    const temp = `${file}.${process.pid}.tmp`;
+    try {
+        await (0, promises_1.mkdir)(node_path_1.default.dirname(file), { recursive: true });
+        await (0, promises_1.writeFile)(temp, text);
+        await (0, promises_1.rename)(temp, file);
+    }
+    catch (error) {
+        await (0, promises_1.rm)(temp, { force: true }).catch(() => undefined); // best effort: the folder may not even exist
+        throw cannotWrite(file, error);
+    }
+}
+function standardStream(file) {
+    const fd = /^\/dev\/(stdout|stderr)$/.exec(file)?.[1] ?? /^\/(?:dev|proc\/self)\/fd\/([12])$/.exec(file)?.[1];
+    if (fd === 'stdout' || fd === '1')
+        return 'stdout';
+    if (fd === 'stderr' || fd === '2')
+        return 'stderr';
+    return undefined;
+}
+function cannotWrite(file, error) {
+    const code = error.code;
+    // mkdir says EEXIST, open says ENOTDIR, when a file stands where a folder of the path should be
+    const reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way of its folder' : (code ?? error.message);
+    return new UsageError(`cannot write ${file}: ${reason}`);
 }
 
 
@@ -54812,7 +54866,7 @@ exports.CompiledAllowlist = CompiledAllowlist;
 /***/ }),
 
 /***/ 9086:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
@@ -54820,6 +54874,11 @@ exports.BaselineError = exports.BASELINE_VERSION = void 0;
 exports.createBaseline = createBaseline;
 exports.serializeBaseline = serializeBaseline;
 exports.parseBaseline = parseBaseline;
+// A baseline records known findings by content fingerprint only: sorted, with no line numbers,
+// timestamps or commit ids, so it does not churn and merges cleanly; `--baseline` then reports only
+// what is new. It holds no secret and no hash of one: version 1 also stored sha256(secret), which let
+// anyone holding the file test guesses offline, so version 2 dropped it (docs/fingerprints.md).
+const quote_js_1 = __nccwpck_require__(7477);
 exports.BASELINE_VERSION = 2;
 class BaselineError extends Error {
 }
@@ -54844,7 +54903,8 @@ function parseBaseline(text, origin) {
         doc = JSON.parse(text);
     }
     catch (error) {
-        throw new BaselineError(`${origin}: not valid JSON (${error.message})`);
+        // JSON.parse quotes the text around the fault, which may be a secret pasted into the file.
+        throw new BaselineError(`${origin}: not valid JSON (${(0, quote_js_1.quoteUserText)(error.message)})`);
     }
     const d = doc;
     if (!d || typeof d !== 'object' || d.tool !== 'keyward' || (d.version !== 1 && d.version !== 2) || !Array.isArray(d.findings)) {
@@ -54901,18 +54961,22 @@ const yaml_1 = __nccwpck_require__(8985);
 const detector_js_1 = __nccwpck_require__(7647);
 const examples_js_1 = __nccwpck_require__(1150);
 const inline_ignores_js_1 = __nccwpck_require__(1866);
+const quote_js_1 = __nccwpck_require__(7477);
 const rules_js_1 = __nccwpck_require__(3374);
 exports.CONFIG_FILE_NAMES = ['.keyward.yaml', '.keyward.yml'];
 exports.DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024;
+/** The key and the reason quote the file's own text, which may hold a credential: both are made safe to print. */
 class ConfigError extends Error {
     file;
     key;
     reason;
     constructor(file, key, reason) {
-        super(`${file}${key ? `: "${key}"` : ''}: ${reason}`);
+        const safeKey = key === undefined ? undefined : (0, quote_js_1.quoteUserText)(key);
+        const safeReason = (0, quote_js_1.quoteUserText)(reason);
+        super(`${file}${safeKey ? `: "${safeKey}"` : ''}: ${safeReason}`);
         this.file = file;
-        this.key = key;
-        this.reason = reason;
+        this.key = safeKey;
+        this.reason = safeReason;
         this.name = 'ConfigError';
     }
 }
@@ -55522,6 +55586,7 @@ const fingerprint_js_1 = __nccwpck_require__(4037);
 const inline_ignores_js_1 = __nccwpck_require__(1866);
 const lines_js_1 = __nccwpck_require__(866);
 const prefilter_js_1 = __nccwpck_require__(8418);
+const redact_js_1 = __nccwpck_require__(1468);
 const regex_js_1 = __nccwpck_require__(6806);
 const text_js_1 = __nccwpck_require__(6257);
 const index_js_1 = __nccwpck_require__(2021);
@@ -55846,7 +55911,7 @@ class Detector {
                 endLine: realLine(fragment, endLine),
                 endColumn: c.end - lines.startOf(endLine) + 1,
                 secret: c.secret,
-                redacted: (0, fingerprint_js_1.redact)(c.secret),
+                redacted: (0, redact_js_1.redactSecret)(c.secret, rule),
                 fingerprint: (0, fingerprint_js_1.fingerprintOf)(rule, fragment.path, c.secret, this.options.fingerprintKey),
                 entropy: Math.round(c.entropy * 100) / 100,
             };
@@ -56050,6 +56115,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ExampleTemplateError = void 0;
 exports.alphabetOf = alphabetOf;
 exports.expandExample = expandExample;
+exports.expandExampleWithSpans = expandExampleWithSpans;
 exports.isTemplate = isTemplate;
 // Rule examples are committed as templates and expanded at test time, so the repository never holds
 // a realistic credential:  {{rand:<alphabet>:<length>}}  and  {{gen:<validator>[:<arg>]}}.
@@ -56096,23 +56162,38 @@ class ExampleTemplateError extends Error {
 }
 exports.ExampleTemplateError = ExampleTemplateError;
 function expandExample(template, seed) {
+    return expandExampleWithSpans(template, seed).text;
+}
+/** The expansion, and the span each placeholder filled: the random parts, for tests of what may be shown. */
+function expandExampleWithSpans(template, seed) {
     const rng = new random_js_1.SeededRandom(seed);
-    return template.replace(TEMPLATE, (_all, kind, args) => {
-        if (kind === 'rand') {
-            const cut = args.lastIndexOf(':');
-            const length = Number(args.slice(cut + 1));
-            if (cut < 0 || !Number.isInteger(length) || length <= 0) {
-                throw new ExampleTemplateError(`{{rand:${args}}} needs {{rand:<alphabet>:<length>}}`);
-            }
-            return rng.string(alphabetOf(args.slice(0, cut)), length);
+    const spans = [];
+    let text = '';
+    let last = 0;
+    for (const m of template.matchAll(TEMPLATE)) {
+        text += template.slice(last, m.index);
+        const value = expandPlaceholder(m[1], m[2], rng);
+        spans.push({ start: text.length, end: text.length + value.length, kind: m[1], args: m[2] });
+        text += value;
+        last = m.index + m[0].length;
+    }
+    return { text: text + template.slice(last), spans };
+}
+function expandPlaceholder(kind, args, rng) {
+    if (kind === 'rand') {
+        const cut = args.lastIndexOf(':');
+        const length = Number(args.slice(cut + 1));
+        if (cut < 0 || !Number.isInteger(length) || length <= 0) {
+            throw new ExampleTemplateError(`{{rand:${args}}} needs {{rand:<alphabet>:<length>}}`);
         }
-        const cut = args.indexOf(':');
-        const name = cut < 0 ? args : args.slice(0, cut);
-        const validator = index_js_1.validators.get(name.trim());
-        if (!validator)
-            throw new ExampleTemplateError(`{{gen:${args}}} names no validator "${name}"`);
-        return validator.generate(rng, cut < 0 ? undefined : args.slice(cut + 1));
-    });
+        return rng.string(alphabetOf(args.slice(0, cut)), length);
+    }
+    const cut = args.indexOf(':');
+    const name = cut < 0 ? args : args.slice(0, cut);
+    const validator = index_js_1.validators.get(name.trim());
+    if (!validator)
+        throw new ExampleTemplateError(`{{gen:${args}}} names no validator "${name}"`);
+    return validator.generate(rng, cut < 0 ? undefined : args.slice(cut + 1));
 }
 function isTemplate(text) {
     TEMPLATE.lastIndex = 0;
@@ -56523,7 +56604,6 @@ exports.FINGERPRINT_VERSION = void 0;
 exports.isGuessable = isGuessable;
 exports.fingerprintOf = fingerprintOf;
 exports.legacyFingerprintOf = legacyFingerprintOf;
-exports.redact = redact;
 const node_crypto_1 = __nccwpck_require__(7598);
 const entropy_js_1 = __nccwpck_require__(6608);
 // A fingerprint names a finding by content: rule id + repository-relative path + secret, never a line
@@ -56581,16 +56661,6 @@ function fingerprintOf(rule, path, secret, key) {
  */
 function legacyFingerprintOf(ruleId, path, secret) {
     return (0, node_crypto_1.createHash)('sha256').update(`${ruleId}\0${path}\0${secret}`).digest('hex').slice(0, 32);
-}
-/**
- * Show only a short prefix that identifies the kind of credential (ghp_, AKIA, sk_live_…) and never
- * enough of the random part to matter; short values show nothing.
- */
-function redact(secret) {
-    if (secret.length < 16)
-        return '*****';
-    const prefix = /^[A-Za-z]{2,8}[_-]/.exec(secret)?.[0] ?? secret.slice(0, 4);
-    return `${prefix.slice(0, 9)}*****`;
 }
 
 
@@ -57190,7 +57260,7 @@ exports.builtinRuleFiles = [
 /***/ }),
 
 /***/ 2962:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
@@ -57198,7 +57268,9 @@ exports.IgnoreFileError = exports.IGNORE_FILE_NAME = void 0;
 exports.parseIgnoreFile = parseIgnoreFile;
 // `.keywardignore`: one fingerprint per line (as printed by `keyward scan`), `#` starts a comment.
 // Fingerprints are content-based, so an entry keeps working when the line moves or history is rewritten.
+const quote_js_1 = __nccwpck_require__(7477);
 exports.IGNORE_FILE_NAME = '.keywardignore';
+const shorten = (text) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
 class IgnoreFileError extends Error {
 }
 exports.IgnoreFileError = IgnoreFileError;
@@ -57209,7 +57281,7 @@ function parseIgnoreFile(text, origin) {
         if (!line)
             return;
         if (!/^[0-9a-f]{32}$/.test(line)) {
-            throw new IgnoreFileError(`${origin}:${i + 1}: "${line.slice(0, 40)}" is not a keyward fingerprint (32 hex characters)`);
+            throw new IgnoreFileError(`${origin}:${i + 1}: "${shorten((0, quote_js_1.quoteUserText)(line))}" is not a keyward fingerprint (32 hex characters)`);
         }
         out.add(line);
     });
@@ -57238,8 +57310,8 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
     for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.createBaseline = exports.IGNORE_FILE_NAME = exports.IgnoreFileError = exports.parseIgnoreFile = exports.compareFindings = exports.runScan = exports.looksBinary = exports.fragmentText = exports.decodeWithAscii = exports.decodeText = exports.scanDirectory = exports.DEFAULT_MAX_FILE_SIZE = exports.CONFIG_FILE_NAMES = exports.ConfigError = exports.parseSize = exports.defaultConfig = exports.resolveRules = exports.parseConfig = exports.builtinRules = exports.KnownFindings = exports.FINGERPRINT_VERSION = exports.redact = exports.isGuessable = exports.legacyFingerprintOf = exports.fingerprintOf = exports.lookAlikeReason = exports.shannonEntropy = exports.KeywordPrefilter = exports.inlineIgnores = exports.INLINE_IGNORE_STYLES = exports.INLINE_ALLOW = exports.Detector = exports.SeededRandom = exports.validators = exports.alphabetOf = exports.isTemplate = exports.expandExample = exports.RuleError = exports.assertUniqueIds = exports.loadRuleDocuments = exports.loadRuleSources = exports.loadRuleDirectory = exports.parseRule = exports.parseRuleDocument = exports.parseRuleFile = exports.RegexSyntaxError = exports.resolveBackend = exports.nativeBackendStatus = exports.availableBackends = exports.compileRegex = void 0;
-exports.verifyFindings = exports.Verifier = exports.VerifySpecError = exports.parseVerifySpec = exports.PeerImportError = exports.parsePeerFile = exports.nameSecretGroup = exports.matchPeerEntries = exports.importGitleaksConfig = exports.detectPeerFormat = exports.SetupError = exports.prepareScan = exports.isDetectorWorker = exports.serveDetector = exports.DetectorPool = exports.ObjectIdSet = exports.splitArguments = exports.ByteReader = exports.GitMissingCommitError = exports.GitError = exports.GitRunner = exports.scanGitStaged = exports.unquoteGitPath = exports.addedLinesOf = exports.scanGitDiff = exports.ALLOWED_LOG_OPTIONS = exports.LogOptionError = exports.logSelectionArgs = exports.parseLogOptions = exports.historyLogArgs = exports.scanGitHistory = exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = exports.ruleName = exports.buildSarif = exports.renderSarif = exports.renderJunit = exports.renderJsonLines = exports.renderJson = exports.formatCount = exports.formatBytes = exports.summaryLine = exports.renderText = exports.BASELINE_VERSION = exports.BaselineError = exports.parseBaseline = exports.serializeBaseline = void 0;
+exports.IgnoreFileError = exports.parseIgnoreFile = exports.compareFindings = exports.runScan = exports.looksBinary = exports.fragmentText = exports.decodeWithAscii = exports.decodeText = exports.scanDirectory = exports.DEFAULT_MAX_FILE_SIZE = exports.CONFIG_FILE_NAMES = exports.ConfigError = exports.parseSize = exports.defaultConfig = exports.resolveRules = exports.parseConfig = exports.builtinRules = exports.KnownFindings = exports.fixedStartOfSecret = exports.redactSecret = exports.FINGERPRINT_VERSION = exports.isGuessable = exports.legacyFingerprintOf = exports.fingerprintOf = exports.lookAlikeReason = exports.shannonEntropy = exports.KeywordPrefilter = exports.inlineIgnores = exports.INLINE_IGNORE_STYLES = exports.INLINE_ALLOW = exports.Detector = exports.SeededRandom = exports.validators = exports.alphabetOf = exports.isTemplate = exports.expandExampleWithSpans = exports.expandExample = exports.RuleError = exports.assertUniqueIds = exports.loadRuleDocuments = exports.loadRuleSources = exports.loadRuleDirectory = exports.parseRule = exports.parseRuleDocument = exports.parseRuleFile = exports.RegexSyntaxError = exports.resolveBackend = exports.nativeBackendStatus = exports.availableBackends = exports.compileRegex = void 0;
+exports.verifyFindings = exports.Verifier = exports.VerifySpecError = exports.parseVerifySpec = exports.PeerImportError = exports.parsePeerFile = exports.nameSecretGroup = exports.matchPeerEntries = exports.importGitleaksConfig = exports.detectPeerFormat = exports.SetupError = exports.prepareScan = exports.isDetectorWorker = exports.serveDetector = exports.DetectorPool = exports.ObjectIdSet = exports.splitArguments = exports.ByteReader = exports.GitMissingCommitError = exports.GitError = exports.GitRunner = exports.scanGitStaged = exports.unquoteGitPath = exports.addedLinesOf = exports.scanGitDiff = exports.ALLOWED_LOG_OPTIONS = exports.LogOptionError = exports.logSelectionArgs = exports.parseLogOptions = exports.historyLogArgs = exports.scanGitHistory = exports.SARIF_SCHEMA = exports.FINGERPRINT_KEY = exports.ruleName = exports.buildSarif = exports.renderSarif = exports.renderJunit = exports.renderJsonLines = exports.renderJson = exports.formatCount = exports.formatBytes = exports.summaryLine = exports.renderText = exports.BASELINE_VERSION = exports.BaselineError = exports.parseBaseline = exports.serializeBaseline = exports.createBaseline = exports.quoteUserText = exports.IGNORE_FILE_NAME = void 0;
 __exportStar(__nccwpck_require__(6648), exports);
 var regex_js_1 = __nccwpck_require__(6806);
 Object.defineProperty(exports, "compileRegex", ({ enumerable: true, get: function () { return regex_js_1.compileRegex; } }));
@@ -57258,6 +57330,7 @@ Object.defineProperty(exports, "assertUniqueIds", ({ enumerable: true, get: func
 Object.defineProperty(exports, "RuleError", ({ enumerable: true, get: function () { return rules_js_1.RuleError; } }));
 var examples_js_1 = __nccwpck_require__(1150);
 Object.defineProperty(exports, "expandExample", ({ enumerable: true, get: function () { return examples_js_1.expandExample; } }));
+Object.defineProperty(exports, "expandExampleWithSpans", ({ enumerable: true, get: function () { return examples_js_1.expandExampleWithSpans; } }));
 Object.defineProperty(exports, "isTemplate", ({ enumerable: true, get: function () { return examples_js_1.isTemplate; } }));
 Object.defineProperty(exports, "alphabetOf", ({ enumerable: true, get: function () { return examples_js_1.alphabetOf; } }));
 var index_js_1 = __nccwpck_require__(2021);
@@ -57280,8 +57353,10 @@ var fingerprint_js_1 = __nccwpck_require__(4037);
 Object.defineProperty(exports, "fingerprintOf", ({ enumerable: true, get: function () { return fingerprint_js_1.fingerprintOf; } }));
 Object.defineProperty(exports, "legacyFingerprintOf", ({ enumerable: true, get: function () { return fingerprint_js_1.legacyFingerprintOf; } }));
 Object.defineProperty(exports, "isGuessable", ({ enumerable: true, get: function () { return fingerprint_js_1.isGuessable; } }));
-Object.defineProperty(exports, "redact", ({ enumerable: true, get: function () { return fingerprint_js_1.redact; } }));
 Object.defineProperty(exports, "FINGERPRINT_VERSION", ({ enumerable: true, get: function () { return fingerprint_js_1.FINGERPRINT_VERSION; } }));
+var redact_js_1 = __nccwpck_require__(1468);
+Object.defineProperty(exports, "redactSecret", ({ enumerable: true, get: function () { return redact_js_1.redactSecret; } }));
+Object.defineProperty(exports, "fixedStartOfSecret", ({ enumerable: true, get: function () { return redact_js_1.fixedStartOfSecret; } }));
 var known_findings_js_1 = __nccwpck_require__(8141);
 Object.defineProperty(exports, "KnownFindings", ({ enumerable: true, get: function () { return known_findings_js_1.KnownFindings; } }));
 var builtin_js_1 = __nccwpck_require__(4918);
@@ -57308,6 +57383,8 @@ var ignore_file_js_1 = __nccwpck_require__(2962);
 Object.defineProperty(exports, "parseIgnoreFile", ({ enumerable: true, get: function () { return ignore_file_js_1.parseIgnoreFile; } }));
 Object.defineProperty(exports, "IgnoreFileError", ({ enumerable: true, get: function () { return ignore_file_js_1.IgnoreFileError; } }));
 Object.defineProperty(exports, "IGNORE_FILE_NAME", ({ enumerable: true, get: function () { return ignore_file_js_1.IGNORE_FILE_NAME; } }));
+var quote_js_1 = __nccwpck_require__(7477);
+Object.defineProperty(exports, "quoteUserText", ({ enumerable: true, get: function () { return quote_js_1.quoteUserText; } }));
 var baseline_js_1 = __nccwpck_require__(9086);
 Object.defineProperty(exports, "createBaseline", ({ enumerable: true, get: function () { return baseline_js_1.createBaseline; } }));
 Object.defineProperty(exports, "serializeBaseline", ({ enumerable: true, get: function () { return baseline_js_1.serializeBaseline; } }));
@@ -58116,6 +58193,65 @@ exports.KeywordPrefilter = KeywordPrefilter;
 
 /***/ }),
 
+/***/ 7477:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.quoteUserText = quoteUserText;
+// Error messages quote what the user wrote (a misspelt key, a rule id, a bad pattern, a bad line), and a
+// config file or a baseline may hold a credential pasted in the wrong place. A message is printed, and in
+// the action becomes an `::error::` annotation, so whatever it quotes is made safe here first.
+const builtin_js_1 = __nccwpck_require__(4918);
+const detector_js_1 = __nccwpck_require__(7647);
+let detector;
+/**
+ * Runs of token characters that look random (letters and digits mixed, 8 or more; or any run of 24 or
+ * more) are never quoted: a password or an unknown-format token has no rule to recognise it. Identifiers
+ * people misspell (config keys, rule ids such as `aws-access-key`) are words without digits, so they show.
+ */
+const RANDOM_LOOKING = /[A-Za-z0-9_+/=]{8,}/g;
+function looksRandom(run) {
+    return run.length >= 24 || (/[A-Za-z]/.test(run) && /[0-9]/.test(run));
+}
+/**
+ * `text` safe to print: credentials the built-in rules recognise become their redacted form (`ghp_*****`),
+ * and any other random-looking run becomes its length only (`[12 characters hidden]`).
+ */
+function quoteUserText(text) {
+    detector ??= new detector_js_1.Detector((0, builtin_js_1.builtinRules)());
+    const spans = detector
+        .detect({ text, path: '(message)' })
+        .map((f) => ({ start: offsetOf(text, f.startLine, f.startColumn), end: offsetOf(text, f.endLine, f.endColumn), redacted: f.redacted }))
+        .sort((a, b) => a.start - b.start);
+    let out = '';
+    let at = 0;
+    for (const span of spans) {
+        if (span.start < at)
+            continue; // overlapping findings: the first one already covers it
+        out += hideRandomRuns(text.slice(at, span.start)) + span.redacted;
+        at = span.end;
+    }
+    return out + hideRandomRuns(text.slice(at));
+}
+function hideRandomRuns(text) {
+    return text.replace(RANDOM_LOOKING, (run) => (looksRandom(run) ? `[${run.length} characters hidden]` : run));
+}
+/** The string offset of a 1-based line and column, as findings report them. */
+function offsetOf(text, line, column) {
+    let offset = 0;
+    for (let l = 1; l < line; l++) {
+        const next = text.indexOf('\n', offset);
+        if (next < 0)
+            break;
+        offset = next + 1;
+    }
+    return offset + column - 1;
+}
+
+
+/***/ }),
+
 /***/ 5710:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -58158,6 +58294,186 @@ function hashSeed(text) {
         h = Math.imul(h, 16777619);
     }
     return h >>> 0;
+}
+
+
+/***/ }),
+
+/***/ 1468:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.redactSecret = redactSecret;
+exports.fixedStartOfSecret = fixedStartOfSecret;
+const MASK = '*****';
+/** Longer literal prefixes (PEM armour) are cut: the kind is clear well before 16 characters. */
+const MAX_SHOWN = 16;
+const cache = new WeakMap();
+/** The redacted form of `secret`, found by `rule`: its public prefix, if any, then `*****`. */
+function redactSecret(secret, rule) {
+    let parts = cache.get(rule);
+    if (!parts) {
+        parts = fixedStartOfSecret(rule.pattern);
+        cache.set(rule, parts);
+    }
+    const shown = publicPrefix(secret, parts, rule.caseInsensitive || /^\(\?[a-z]*i[a-z]*\)/.test(rule.pattern));
+    // A prefix that is most of the value would leave little hidden of a short one; show nothing then.
+    if (shown.length === 0 || shown.length * 2 > secret.length)
+        return MASK;
+    return shown.slice(0, MAX_SHOWN) + MASK;
+}
+function publicPrefix(secret, parts, caseInsensitive) {
+    const same = (a, b) => (caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b);
+    let at = 0;
+    for (const part of parts) {
+        const options = typeof part === 'string' ? [part] : part;
+        const hit = options.filter((o) => same(secret.slice(at, at + o.length), o)).sort((a, b) => b.length - a.length)[0];
+        if (hit === undefined)
+            break;
+        at += hit.length;
+    }
+    return secret.slice(0, at);
+}
+/**
+ * The literal parts at the start of the secret group (the `secret` named group, else group 1, else the
+ * whole pattern), up to the first character class, wildcard, optional or repeated atom, or group that is
+ * not a plain choice of literals. A secret group that is itself a choice at its top level has none.
+ */
+function fixedStartOfSecret(pattern) {
+    const start = groupStart(pattern);
+    if (start === undefined)
+        return [];
+    if (hasTopLevelAlternation(pattern, start))
+        return [];
+    const parts = [];
+    let literal = '';
+    const flush = () => {
+        if (literal)
+            parts.push(literal);
+        literal = '';
+    };
+    let i = start;
+    while (i < pattern.length) {
+        const c = pattern[i];
+        let atom;
+        let next;
+        if (c === '\\') {
+            const e = pattern[i + 1];
+            if (e === 'b' || e === 'A') {
+                i += 2; // zero-width: matches no character of the secret
+                continue;
+            }
+            if (e === undefined || /[A-Za-z0-9]/.test(e))
+                break; // a class (\d, \w), a hex or other escape: not literal
+            atom = e;
+            next = i + 2;
+        }
+        else if (c === '(' && pattern.startsWith('(?:', i)) {
+            const choice = literalChoice(pattern, i + 3);
+            if (!choice)
+                break;
+            atom = choice.options;
+            next = choice.end;
+        }
+        else if ('[().|*+?{}^$'.includes(c)) {
+            break;
+        }
+        else {
+            atom = c;
+            next = i + 1;
+        }
+        const quantifier = pattern[next];
+        if (quantifier === '?' || quantifier === '*' || quantifier === '{')
+            break; // optional or counted: not fixed
+        if (typeof atom === 'string')
+            literal += atom;
+        else {
+            flush();
+            parts.push(atom);
+        }
+        if (quantifier === '+')
+            break; // one copy is fixed, the rest varies
+        i = next;
+    }
+    flush();
+    return parts;
+}
+/** Index just inside the secret group's opening parenthesis; 0 when the pattern has no group. */
+function groupStart(pattern) {
+    const named = /\(\?P?<secret>/.exec(pattern);
+    if (named)
+        return named.index + named[0].length;
+    for (let i = 0; i < pattern.length; i++) {
+        if (pattern[i] === '\\')
+            i++;
+        else if (pattern[i] === '[')
+            i = classEnd(pattern, i);
+        else if (pattern[i] === '(' && pattern[i + 1] !== '?')
+            return i + 1;
+    }
+    return /^\(\?[a-z]+\)/.exec(pattern)?.[0].length ?? 0;
+}
+function classEnd(pattern, i) {
+    let j = i + 1;
+    if (pattern[j] === '^')
+        j++;
+    if (pattern[j] === ']')
+        j++;
+    for (; j < pattern.length && pattern[j] !== ']'; j++)
+        if (pattern[j] === '\\')
+            j++;
+    return j;
+}
+/** Whether the group that starts at `start` (just inside its parenthesis) has a `|` of its own. */
+function hasTopLevelAlternation(pattern, start) {
+    let depth = 0;
+    for (let i = start; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\')
+            i++;
+        else if (c === '[')
+            i = classEnd(pattern, i);
+        else if (c === '(')
+            depth++;
+        else if (c === ')') {
+            if (depth === 0)
+                return false;
+            depth--;
+        }
+        else if (c === '|' && depth === 0)
+            return true;
+    }
+    return false;
+}
+/** `(?:AKIA|ASIA)`: a group whose every alternative is plain literal text; its options and where it ends. */
+function literalChoice(pattern, from) {
+    const options = [];
+    let current = '';
+    for (let i = from; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\') {
+            const e = pattern[i + 1];
+            if (e === undefined || /[A-Za-z0-9]/.test(e))
+                return undefined;
+            current += e;
+            i++;
+        }
+        else if (c === '|') {
+            options.push(current);
+            current = '';
+        }
+        else if (c === ')') {
+            options.push(current);
+            return options.every((o) => o.length > 0) ? { options, end: i + 1 } : undefined;
+        }
+        else if ('[(.*+?{}^$'.includes(c)) {
+            return undefined;
+        }
+        else
+            current += c;
+    }
+    return undefined;
 }
 
 
@@ -58653,6 +58969,7 @@ exports.formatBytes = formatBytes;
 exports.formatCount = formatCount;
 exports.summarizeSkipped = summarizeSkipped;
 exports.summaryLine = summaryLine;
+exports.printable = printable;
 exports.renderText = renderText;
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
 function paint(enabled) {
@@ -58703,6 +59020,16 @@ function summaryLine(result) {
     const extras = [skipped, suppressedTotal ? `${suppressedTotal} suppressed` : ''].filter(Boolean).join('; ');
     return `Scanned ${plural(stats.files, 'file')} (${formatBytes(stats.bytes)}) in ${seconds}s: ${found}${extras ? `; ${extras}` : ''}`;
 }
+/**
+ * Text from the repository (a path, an author) printed as it is unless it could break the report's lines
+ * or be taken as a command by whatever reads them (a terminal; a CI log, where a line starting with `::` or
+ * holding `##[` is a workflow command): then JSON-quoted, with those characters escaped.
+ */
+function printable(text) {
+    if (!/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|^\s|^:|##\[/.test(text))
+        return text;
+    return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]|\[/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 function location(f) {
     // A key in a file or folder name: the group heading is that (redacted) path.
     if (f.place === 'path-name')
@@ -58729,7 +59056,7 @@ function renderText(result, options) {
     const revokeLinks = new Map(result.rules.filter((r) => r.revoke).map((r) => [r.id, r.revoke]));
     const severityColor = (s) => (s === 'critical' || s === 'high' ? c.red(s) : s === 'medium' ? c.yellow(s) : c.dim(s));
     for (const [path, findings] of byPath) {
-        lines.push(c.bold(c.cyan(path)));
+        lines.push(c.bold(c.cyan(printable(path))));
         const locWidth = Math.max(...findings.map((f) => location(f).length));
         for (const f of findings) {
             const value = options.showSecrets ? f.secret : f.redacted;
@@ -58741,7 +59068,7 @@ function renderText(result, options) {
             if (revoke)
                 lines.push(`  ${' '.repeat(locWidth)}  ${c.dim(`revoke or rotate: ${revoke}`)}`);
             if (f.commit) {
-                const who = [f.commit.author, f.commit.email ? `<${f.commit.email}>` : ''].filter(Boolean).join(' ');
+                const who = printable([f.commit.author, f.commit.email ? `<${f.commit.email}>` : ''].filter(Boolean).join(' '));
                 lines.push(`  ${' '.repeat(locWidth)}  ${c.dim(`commit ${f.commit.sha.slice(0, 12)}  ${who}  ${f.commit.date ?? ''}`.trimEnd())}`);
             }
         }
@@ -61977,8 +62304,10 @@ function parseRepository(text) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.planShards = exports.planMatrix = exports.listRepositories = exports.filterRepositories = exports.createOrgClient = exports.findingAnnotation = exports.annotateFindings = exports.SarifUploadError = exports.encodeSarif = exports.automationId = exports.withCategory = exports.uploadSarif = exports.GITHUB_SARIF_LIMITS = exports.severityScore = exports.fitSarifToLimits = exports.DEFAULT_API_URL = exports.parseRepository = exports.createGitHubClient = exports.silentLogger = void 0;
+exports.planShards = exports.planMatrix = exports.listRepositories = exports.filterRepositories = exports.createOrgClient = exports.findingAnnotation = exports.annotateFindings = exports.SarifUploadError = exports.encodeSarif = exports.automationId = exports.withCategory = exports.uploadSarif = exports.GITHUB_SARIF_LIMITS = exports.severityScore = exports.fitSarifToLimits = exports.DEFAULT_API_URL = exports.parseRepository = exports.createGitHubClient = exports.silentLogger = exports.escapedLogger = exports.escapeLogText = void 0;
 var logger_js_1 = __nccwpck_require__(518);
+Object.defineProperty(exports, "escapeLogText", ({ enumerable: true, get: function () { return logger_js_1.escapeLogText; } }));
+Object.defineProperty(exports, "escapedLogger", ({ enumerable: true, get: function () { return logger_js_1.escapedLogger; } }));
 Object.defineProperty(exports, "silentLogger", ({ enumerable: true, get: function () { return logger_js_1.silentLogger; } }));
 var client_js_1 = __nccwpck_require__(5249);
 Object.defineProperty(exports, "createGitHubClient", ({ enumerable: true, get: function () { return client_js_1.createGitHubClient; } }));
@@ -62015,6 +62344,8 @@ Object.defineProperty(exports, "planShards", ({ enumerable: true, get: function 
 // `core` itself, and tests or other hosts pass anything with the same methods.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.silentLogger = void 0;
+exports.escapeLogText = escapeLogText;
+exports.escapedLogger = escapedLogger;
 /** A logger that drops everything: the default where a caller did not ask to hear. */
 exports.silentLogger = {
     debug: () => { },
@@ -62022,6 +62353,33 @@ exports.silentLogger = {
     warning: () => { },
     error: () => { },
 };
+/**
+ * Untrusted text (a path, a commit message, an author, a role name, an OIDC claim, an input value) made
+ * safe for the runner's log, where a line that starts with `::` (after spaces) or holds `##[` anywhere is
+ * executed as a workflow command (`::add-mask::`, `##[stop-commands]`...). `%`, CR and LF are
+ * percent-encoded as the runner's own command data is, so text stays on its line and reads back
+ * unambiguously; a leading `:` and the `[` of `##[` are encoded too.
+ */
+function escapeLogText(text) {
+    return text
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/^(\s*):/u, '$1%3A')
+        .replace(/##\[/g, '##%5B');
+}
+/**
+ * The one logger an action prints through (pass @actions/core itself): every message is escaped here, so
+ * no caller can forget to. Annotation properties are escaped by @actions/core as command properties.
+ */
+function escapedLogger(core) {
+    return {
+        debug: (message) => core.debug(escapeLogText(message)),
+        info: (message) => core.info(escapeLogText(message)),
+        warning: (message, annotation) => core.warning(escapeLogText(message), annotation),
+        error: (message, annotation) => core.error(escapeLogText(message), annotation),
+    };
+}
 
 
 /***/ }),
@@ -88982,6 +89340,7 @@ var exports = __webpack_exports__;
 Object.defineProperty(exports, "B", ({ value: true }));
 // The `keyward` command. Thin: wire the real process into main() and set the exit code.
 const node_os_1 = __nccwpck_require__(8161);
+const node_url_1 = __nccwpck_require__(3136);
 const engine_1 = __nccwpck_require__(9261);
 const main_js_1 = __nccwpck_require__(4076);
 // Large scans start this same file again as detection worker threads.
@@ -89001,6 +89360,7 @@ function run() {
         now: () => performance.now(),
         workerEntry: new URL(import.meta.url),
         cores: (0, node_os_1.availableParallelism)(),
+        self: { node: process.execPath, script: (0, node_url_1.fileURLToPath)(import.meta.url) },
     };
     (0, main_js_1.main)(process.argv.slice(2), io).then((code) => {
         process.exitCode = code;

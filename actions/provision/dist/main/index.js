@@ -37079,7 +37079,7 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-const coreInputReader = (name) => _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .getInput */ .V4(name);
+const coreInputReader = (name) => _actions_core__WEBPACK_IMPORTED_MODULE_2__.getInput(name);
 function required(read, name, why) {
     const value = read(name);
     if (!value)
@@ -37281,39 +37281,41 @@ function requestedRoles(settings) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8919);
-/* harmony import */ var _keyward_provision__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2178);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3733);
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6678);
-/* harmony import */ var _wiring_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2342);
+/* harmony import */ var _keyward_github_log__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(518);
+/* harmony import */ var _keyward_provision__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2178);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3733);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6678);
+/* harmony import */ var _wiring_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2342);
+
 
 
 
 
 
 async function main() {
-    const signal = (0,_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .cancellationSignal */ .w)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${name} received: revoking what was minted`));
+    const signal = (0,_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .cancellationSignal */ .w)((name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`${name} received: revoking what was minted`));
     try {
-        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readMainSettings */ .Ne)();
-        (0,_wiring_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecretInputs */ .q)(settings, _runner_js__WEBPACK_IMPORTED_MODULE_3__/* .coreRunner */ .s);
-        const idToken = (0,_keyward_provision__WEBPACK_IMPORTED_MODULE_1__/* .oidcTokenSource */ .kD)(_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .coreRunner */ .s, settings.oidcAudience);
-        await (0,_keyward_provision__WEBPACK_IMPORTED_MODULE_1__/* .provision */ .mg)({
+        const settings = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .readMainSettings */ .Ne)();
+        (0,_wiring_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecretInputs */ .q)(settings, _runner_js__WEBPACK_IMPORTED_MODULE_4__/* .coreRunner */ .s);
+        const idToken = (0,_keyward_provision__WEBPACK_IMPORTED_MODULE_2__/* .oidcTokenSource */ .kD)(_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .coreRunner */ .s, settings.oidcAudience);
+        await (0,_keyward_provision__WEBPACK_IMPORTED_MODULE_2__/* .provision */ .mg)({
             backend: settings.backend,
-            roles: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .requestedRoles */ .Ub)(settings),
+            roles: (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .requestedRoles */ .Ub)(settings),
             exportModes: settings.exportModes,
             rename: settings.rename,
         }, {
-            runner: _runner_js__WEBPACK_IMPORTED_MODULE_3__/* .coreRunner */ .s,
+            runner: _runner_js__WEBPACK_IMPORTED_MODULE_4__/* .coreRunner */ .s,
             job: settings.job,
-            clock: _keyward_provision__WEBPACK_IMPORTED_MODULE_1__/* .systemClock */ .ml,
-            audit: new _keyward_provision__WEBPACK_IMPORTED_MODULE_1__/* .AuditTrail */ .io(settings.auditPath, settings.job, _keyward_provision__WEBPACK_IMPORTED_MODULE_1__/* .systemClock */ .ml),
-            backend: (0,_wiring_js__WEBPACK_IMPORTED_MODULE_4__/* .mintingBackend */ .b9)(settings, idToken),
+            clock: _keyward_provision__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .ml,
+            audit: new _keyward_provision__WEBPACK_IMPORTED_MODULE_2__/* .AuditTrail */ .io(settings.auditPath, settings.job, _keyward_provision__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .ml),
+            backend: (0,_wiring_js__WEBPACK_IMPORTED_MODULE_5__/* .mintingBackend */ .b9)(settings, idToken),
             policy: settings.policy,
             idToken,
             signal,
         });
     }
     catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_keyward_provision__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error));
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed((0,_keyward_github_log__WEBPACK_IMPORTED_MODULE_1__/* .escapeLogText */ .dD)((0,_keyward_provision__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)));
     }
 }
 await main();
@@ -37333,22 +37335,26 @@ __webpack_async_result__();
 /* harmony export */   w: () => (/* binding */ cancellationSignal)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8919);
+/* harmony import */ var _keyward_github_log__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(518);
 
+
+// Role names, claims and inputs reach the log: every line goes through the escaping logger.
+const log = (0,_keyward_github_log__WEBPACK_IMPORTED_MODULE_1__/* .escapedLogger */ .cI)(_actions_core__WEBPACK_IMPORTED_MODULE_0__);
 /** The one place `@actions/core` meets the provision library. */
 const coreRunner = {
-    setSecret: (value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value),
-    exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .exportVariable */ .dN(name, value),
-    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, value),
-    saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(name, value),
-    getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(name),
+    setSecret: (value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(value),
+    exportVariable: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.exportVariable(name, value),
+    setOutput: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.setOutput(name, value),
+    saveState: (name, value) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(name, value),
+    getState: (name) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(name),
     appendSummary: async (markdown) => {
         if (!process.env.GITHUB_STEP_SUMMARY)
             return; // e.g. run outside Actions
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(markdown).write();
+        await _actions_core__WEBPACK_IMPORTED_MODULE_0__.summary.addRaw(markdown).write();
     },
-    warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message),
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
-    getIDToken: (audience) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getIDToken */ .V9(audience),
+    warning: (message) => log.warning(message),
+    info: (message) => log.info(message),
+    getIDToken: (audience) => _actions_core__WEBPACK_IMPORTED_MODULE_0__.getIDToken(audience),
 };
 /** Aborts on SIGINT/SIGTERM (the runner's cancellation) and makes sure the process then ends in bounded time. */
 function cancellationSignal(onCancel) {
@@ -37425,6 +37431,54 @@ function maskSecretInputs(settings, runner) {
         for (const form of (0,_keyward_provision__WEBPACK_IMPORTED_MODULE_0__/* .maskingForms */ .sk)(secret))
             runner.setSecret(form); // shorter ones would garble the log
     }
+}
+
+
+/***/ }),
+
+/***/ 518:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   cI: () => (/* binding */ escapedLogger),
+/* harmony export */   dD: () => (/* binding */ escapeLogText)
+/* harmony export */ });
+/* unused harmony export silentLogger */
+// What this package needs from a log: the shape of @actions/core's functions, so an action passes
+// `core` itself, and tests or other hosts pass anything with the same methods.
+/** A logger that drops everything: the default where a caller did not ask to hear. */
+const silentLogger = {
+    debug: () => { },
+    info: () => { },
+    warning: () => { },
+    error: () => { },
+};
+/**
+ * Untrusted text (a path, a commit message, an author, a role name, an OIDC claim, an input value) made
+ * safe for the runner's log, where a line that starts with `::` (after spaces) or holds `##[` anywhere is
+ * executed as a workflow command (`::add-mask::`, `##[stop-commands]`...). `%`, CR and LF are
+ * percent-encoded as the runner's own command data is, so text stays on its line and reads back
+ * unambiguously; a leading `:` and the `[` of `##[` are encoded too.
+ */
+function escapeLogText(text) {
+    return text
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/^(\s*):/u, '$1%3A')
+        .replace(/##\[/g, '##%5B');
+}
+/**
+ * The one logger an action prints through (pass @actions/core itself): every message is escaped here, so
+ * no caller can forget to. Annotation properties are escaped by @actions/core as command properties.
+ */
+function escapedLogger(core) {
+    return {
+        debug: (message) => core.debug(escapeLogText(message)),
+        info: (message) => core.info(escapeLogText(message)),
+        warning: (message, annotation) => core.warning(escapeLogText(message), annotation),
+        error: (message, annotation) => core.error(escapeLogText(message), annotation),
+    };
 }
 
 
@@ -48932,24 +48986,52 @@ exports.visitAsync = visitAsync;
 /***/ 8919:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ debug),
-  dN: () => (/* binding */ exportVariable),
-  V9: () => (/* binding */ getIDToken),
-  V4: () => (/* binding */ getInput),
-  Gu: () => (/* binding */ getState),
-  pq: () => (/* binding */ info),
-  LZ: () => (/* binding */ saveState),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, getBooleanInput, getMultilineInput, group, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// NAMESPACE OBJECT: ./node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -48975,7 +49057,7 @@ function toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -49025,12 +49107,12 @@ function utils_toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -49093,7 +49175,7 @@ var external_fs_ = __nccwpck_require__(9896);
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -50348,7 +50430,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/path-utils.js
@@ -50382,7 +50464,7 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: external "string_decoder"
@@ -51457,16 +51539,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -51486,8 +51568,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -51503,7 +51585,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -51528,10 +51610,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -51541,7 +51623,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield getExecOutput('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -51552,7 +51634,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -51624,9 +51706,9 @@ function exportVariable(name, val) {
     process.env[name] = convertedVal;
     const filePath = process.env['GITHUB_ENV'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
     }
-    command_issueCommand('set-env', { name }, convertedVal);
+    issueCommand('set-env', { name }, convertedVal);
 }
 /**
  * Registers a secret which will get masked from logs
@@ -51658,7 +51740,7 @@ function exportVariable(name, val) {
  * ```
  */
 function setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -51672,7 +51754,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -51741,10 +51823,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -51780,7 +51862,7 @@ function isDebug() {
  * @param message debug message
  */
 function debug(message) {
-    command_issueCommand('debug', {}, message);
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -51788,7 +51870,7 @@ function debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -51796,7 +51878,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -51863,9 +51945,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
     }
-    command_issueCommand('save-state', { name }, toCommandValue(value));
+    issueCommand('save-state', { name }, toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
