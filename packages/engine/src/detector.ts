@@ -22,7 +22,8 @@ export const INLINE_ALLOW = 'keyward:allow';
 /**
  * Lines longer than this (minified bundles, data blobs) are searched in a window of WINDOW characters
  * either side of each keyword instead of whole. A window never ends inside a token: its end moves on to
- * the next separator, up to GROW characters, so a long secret (a JWT, say) is found whole.
+ * the next separator, up to GROW characters, so a long secret (a JWT, say) is found whole. Overlapping
+ * windows of one rule merge into one span, so no character is searched twice for the same rule.
  */
 const LONG_LINE = 4096;
 const WINDOW = 256;
@@ -34,23 +35,63 @@ const PENDING_SPANS = 4096;
 const SEPARATOR = new Uint8Array(128);
 for (const c of ' \t\r\n"\'`,;()[]{}<>') SEPARATOR[c.charCodeAt(0)] = 1;
 
-/** Move a window's end on to the end of the token it would cut, within `ceiling` and GROW. */
-function snapForward(text: string, from: number, ceiling: number): number {
-  const limit = Math.min(ceiling, from + GROW);
-  for (let i = from; i < limit; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128 && SEPARATOR[c] === 1) return i;
-  }
-  return limit;
+function isSeparator(c: number): boolean {
+  return c < 128 && SEPARATOR[c] === 1;
 }
 
-/** Move a window's start back to just after a separator (at most WINDOW characters), so it does not begin mid-token. */
-function snapBack(text: string, from: number, floor: number): number {
-  for (let i = from; i > floor && from - i < WINDOW; i--) {
-    const c = text.charCodeAt(i - 1);
-    if (c < 128 && SEPARATOR[c] === 1) return i;
+/**
+ * Places keyword windows on long lines. Hits come in order of position, so both window edges only move
+ * forward: one cursor remembers the last separator behind, another how far ahead is known to hold none.
+ * Each character is looked at at most twice per fragment, however many keyword hits a line gives (a run
+ * of `A` hits the Twitter prefix at every position; looking 64 KB ahead for each hit was quadratic).
+ */
+class WindowPlacer {
+  /** Characters before `behindCursor` have been looked at; `lastSeparator` is the last separator among them. */
+  private behindCursor = 0;
+  private lastSeparator = -1;
+  /** No separator in [aheadFrom, aheadClear); `aheadFound` is the first separator at or after aheadClear, if known. */
+  private aheadFrom = 0;
+  private aheadClear = 0;
+  private aheadFound = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly effort: DetectionEffort,
+  ) {}
+
+  /** Just after the last separator before `from`, within WINDOW characters and above `floor`; else `from`. */
+  start(from: number, floor: number): number {
+    const { text } = this;
+    // Only the last WINDOW characters before `from` can matter, so a long jump skips ahead.
+    if (this.behindCursor < from - WINDOW) this.behindCursor = from - WINDOW;
+    while (this.behindCursor < from) {
+      this.effort.charsExamined++;
+      if (isSeparator(text.charCodeAt(this.behindCursor))) this.lastSeparator = this.behindCursor;
+      this.behindCursor++;
+    }
+    const after = this.lastSeparator + 1;
+    return this.lastSeparator >= 0 && after > floor && from - after < WINDOW ? after : from;
   }
-  return from;
+
+  /** The first separator at or after `from`, within `ceiling` and GROW characters; else that limit. */
+  end(from: number, ceiling: number): number {
+    const limit = Math.min(ceiling, from + GROW);
+    if (this.aheadFound >= from && from >= this.aheadFrom) return Math.min(this.aheadFound, limit);
+    let i = from >= this.aheadFrom && from < this.aheadClear ? this.aheadClear : from;
+    this.aheadFrom = from;
+    this.aheadFound = -1;
+    const { text } = this;
+    for (; i < limit; i++) {
+      this.effort.charsExamined++;
+      if (isSeparator(text.charCodeAt(i))) {
+        this.aheadClear = i;
+        this.aheadFound = i;
+        return i;
+      }
+    }
+    this.aheadClear = limit;
+    return limit;
+  }
 }
 
 export interface DetectorOptions {
@@ -65,6 +106,15 @@ export interface DetectorOptions {
   fingerprintKey?: string;
   /** Whose inline markers suppress a finding (default: keyward's and the peers', see inline-ignores.ts). */
   inlineIgnores?: InlineIgnoreStyle[];
+}
+
+/**
+ * Work done, counted so tests can prove detection stays linear without timing anything: characters
+ * looked at while placing windows on long lines, and characters handed to a rule's regex.
+ */
+export interface DetectionEffort {
+  charsExamined: number;
+  charsSearched: number;
 }
 
 export interface DetectionCounts {
@@ -105,6 +155,7 @@ export class Detector {
   private readonly decodeDepth: number;
   private readonly inline: InlineIgnores;
   readonly counts: DetectionCounts = { allowlist: 0, inline: 0, filtered: 0 };
+  readonly effort: DetectionEffort = { charsExamined: 0, charsSearched: 0 };
 
   constructor(
     rules: readonly Rule[],
@@ -274,6 +325,7 @@ export class Detector {
       }
       subjects.clear();
     };
+    const windows = new WindowPlacer(text, this.effort);
     let lineStart = 0;
     let nextNewline = text.indexOf('\n');
     this.prefilter.forEachHit(text, (keyword, hitEnd) => {
@@ -287,8 +339,8 @@ export class Detector {
       let spanEnd = lineEnd;
       if (lineEnd - lineStart > LONG_LINE) {
         // Minified bundles and data blobs: a window around the keyword, not the whole megabyte line.
-        spanStart = snapBack(text, Math.max(lineStart, hitEnd - WINDOW), lineStart);
-        spanEnd = snapForward(text, Math.min(lineEnd, hitEnd + WINDOW), lineEnd);
+        spanStart = windows.start(Math.max(lineStart, hitEnd - WINDOW), lineStart);
+        spanEnd = windows.end(Math.min(lineEnd, hitEnd + WINDOW), lineEnd);
       }
       for (const ruleIndex of this.keywordRules[keyword]!) {
         const p = this.prepared[ruleIndex]!;
@@ -326,6 +378,7 @@ export class Detector {
     ascii?: Buffer,
   ): void {
     const { regex, secretGroup } = (p.compiled ??= this.compile(p.rule));
+    this.effort.charsSearched += subject.length;
     regex.forEachMatch(
       subject,
       (m) => {
