@@ -106,6 +106,16 @@ export interface DetectorOptions {
   fingerprintKey?: string;
   /** Whose inline markers suppress a finding (default: keyward's and the peers', see inline-ignores.ts). */
   inlineIgnores?: InlineIgnoreStyle[];
+  /** Findings one rule may report in one fragment; the rest are counted as capped. Default 100. */
+  maxFindingsPerRule?: number;
+}
+
+export const DEFAULT_MAX_FINDINGS_PER_RULE = 100;
+
+/** Findings of one fragment, and the rules whose findings there were cut at the cap. */
+export interface Detection {
+  findings: Finding[];
+  capped: string[];
 }
 
 /**
@@ -154,6 +164,10 @@ export class Detector {
   private readonly globalAllowlist: CompiledAllowlist | undefined;
   private readonly decodeDepth: number;
   private readonly inline: InlineIgnores;
+  private readonly maxFindingsPerRule: number;
+  /** Candidates kept per rule in the fragment being detected: memory stays bounded whatever a rule matches. */
+  private readonly candidateCounts = new Map<PreparedRule, number>();
+  private readonly cappedRules = new Set<PreparedRule>();
   readonly counts: DetectionCounts = { allowlist: 0, inline: 0, filtered: 0 };
   readonly effort: DetectionEffort = { charsExamined: 0, charsSearched: 0 };
 
@@ -166,6 +180,7 @@ export class Detector {
     this.globalAllowlist = options.allowlist ? new CompiledAllowlist(options.allowlist, backendPreference) : undefined;
     this.decodeDepth = options.decodeDepth ?? 2;
     this.inline = inlineIgnores(options.inlineIgnores);
+    this.maxFindingsPerRule = options.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
     this.backend = resolveBackend(backendPreference);
     this.prepared = rules.map((rule) => {
       const allowlists: CompiledAllowlist[] = [];
@@ -223,11 +238,23 @@ export class Detector {
 
   /** Findings in one fragment, given as text or as the bytes it was read as. */
   detect(fragment: Fragment | EncodedFragment): Finding[] {
+    return this.detectWithCaps(fragment).findings;
+  }
+
+  /** As detect, also naming the rules that found more than `maxFindingsPerRule` here (only that many are reported). */
+  detectWithCaps(fragment: Fragment | EncodedFragment): Detection {
     const { text, ascii } = 'bytes' in fragment ? decodeWithAscii(fragment.bytes) : { text: fragment.text, ascii: undefined };
-    if (text.length === 0) return [];
-    const candidates = this.candidates(text, fragment.path, 0, { ...DEFAULT_DECODE_BUDGET }, undefined, ascii);
-    if (candidates.length === 0) return [];
-    return this.toFindings(fragment, text, candidates);
+    if (text.length === 0) return { findings: [], capped: [] };
+    this.candidateCounts.clear();
+    this.cappedRules.clear();
+    try {
+      const candidates = this.candidates(text, fragment.path, 0, { ...DEFAULT_DECODE_BUDGET }, undefined, ascii);
+      const findings = candidates.length === 0 ? [] : this.toFindings(fragment, text, candidates);
+      return { findings, capped: [...this.cappedRules].map((p) => p.rule.id) };
+    } finally {
+      this.candidateCounts.clear();
+      this.cappedRules.clear();
+    }
   }
 
   /** Candidates in `text` as written, then in the encoded runs inside it, down to `decodeDepth` levels. */
@@ -395,6 +422,13 @@ export class Detector {
           this.counts.filtered++;
           return;
         }
+        // Allowlists and overlaps may still drop some, so keep a few times the cap; past that, the rule is capped.
+        const kept = this.candidateCounts.get(p) ?? 0;
+        if (kept >= this.maxFindingsPerRule * 4) {
+          this.cappedRules.add(p);
+          return;
+        }
+        this.candidateCounts.set(p, kept + 1);
         out.push({
           prepared: p,
           start: offset + group.start,
@@ -414,7 +448,11 @@ export class Detector {
     const seen = new Set<string>();
     const findings: Finding[] = [];
     const lines = new LineIndex(text, this.inline);
+    const chunk = fragment.chunk;
+    const reported = new Map<PreparedRule, number>();
     for (const c of kept) {
+      // A chunk's overlap with its neighbours is context: what starts there is the neighbour's to report.
+      if (chunk && (c.start < chunk.reportFrom || c.start >= chunk.reportTo)) continue;
       const key = `${c.prepared.rule.id}:${c.start}:${c.end}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -433,6 +471,12 @@ export class Detector {
         this.counts.inline++;
         continue;
       }
+      const count = reported.get(c.prepared) ?? 0;
+      if (count >= this.maxFindingsPerRule) {
+        this.cappedRules.add(c.prepared);
+        continue;
+      }
+      reported.set(c.prepared, count + 1);
       const rule = c.prepared.rule;
       const finding: Finding = {
         ruleId: rule.id,
@@ -440,9 +484,9 @@ export class Detector {
         severity: rule.severity,
         path: fragment.path,
         startLine: realLine(fragment, startLine),
-        startColumn: c.start - lines.startOf(startLine) + 1,
+        startColumn: c.start - lines.startOf(startLine) + 1 + (startLine === 0 ? (chunk?.column ?? 0) : 0),
         endLine: realLine(fragment, endLine),
-        endColumn: c.end - lines.startOf(endLine) + 1,
+        endColumn: c.end - lines.startOf(endLine) + 1 + (endLine === 0 ? (chunk?.column ?? 0) : 0),
         secret: c.secret,
         redacted: redact(c.secret),
         fingerprint: fingerprintOf(rule, fragment.path, c.secret, this.options.fingerprintKey),
@@ -533,7 +577,7 @@ function mostSpecific(candidates: Candidate[]): Candidate[] {
 }
 
 function realLine(fragment: Fragment | EncodedFragment, zeroBased: number): number {
-  return fragment.lineNumbers?.[zeroBased] ?? zeroBased + 1;
+  return fragment.lineNumbers?.[zeroBased] ?? zeroBased + (fragment.chunk?.line ?? 1);
 }
 
 /** Offsets of line starts, built lazily: most fragments with findings have few of them. */

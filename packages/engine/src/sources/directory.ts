@@ -6,6 +6,7 @@ import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { CommitInfo, EncodedFragment, FindingPlace, Fragment, SkippedFile } from '../types.js';
+import { DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_CONTEXT_BYTES, readChunks, type ChunkSizes } from './chunks.js';
 import { looksBinary } from './text.js';
 
 export interface DirectorySourceOptions {
@@ -14,6 +15,8 @@ export interface DirectorySourceOptions {
   respectGitignore: boolean;
   /** Paths (repo-relative, POSIX) the caller wants skipped without reading, e.g. allowlisted globs. */
   skipPath?: (relativePath: string) => boolean;
+  /** Files larger than `chunkBytes` are scanned in chunks that overlap by `contextBytes` (defaults in chunks.ts). */
+  chunks?: Partial<ChunkSizes>;
 }
 
 export type SourceEvent =
@@ -21,7 +24,8 @@ export type SourceEvent =
    * `nameIsOld`: the file's name was there before what is scanned (a diff that only edits the file): a secret
    * in it is redacted from the report but not reported again.
    */
-  | { kind: 'fragment'; fragment: Fragment | EncodedFragment; bytes: number; nameIsOld?: boolean }
+  /** `continued`: a later chunk of the file the previous event began (counted as one file). */
+  | { kind: 'fragment'; fragment: Fragment | EncodedFragment; bytes: number; nameIsOld?: boolean; continued?: boolean }
   /** `path` and `commit`: the file's own path and commit, when `skipped.path` says more (`path @ commit`). */
   | { kind: 'skipped'; skipped: SkippedFile; path?: string; commit?: CommitInfo; nameIsOld?: boolean }
   /** Text a source prints but that is no file (a commit message, an author): scanned, not counted as a file. */
@@ -129,13 +133,19 @@ async function* walk(
 // Reads are synchronous on purpose: files come from the page cache in microseconds, and on a
 // small machine the promise round trips of async fs (open, two fstats, read, close per file) cost the
 // detection threads a good share of a core. Only regular files get here, never a FIFO that could block.
-function readCandidate(absolute: string, relative: string, maxFileSize: number): SourceEvent {
+function* readCandidate(absolute: string, relative: string, options: DirectorySourceOptions): Generator<SourceEvent> {
   let fd: number | undefined;
   try {
     fd = openSync(absolute, 'r');
     const size = fstatSync(fd).size;
-    if (size > maxFileSize) {
-      return { kind: 'skipped', skipped: { path: relative, reason: 'too-large', detail: `${size} bytes` } };
+    if (size > options.maxFileSize) {
+      yield { kind: 'skipped', skipped: { path: relative, reason: 'too-large', detail: `${size} bytes` } };
+      return;
+    }
+    const sizes = { chunkBytes: options.chunks?.chunkBytes ?? DEFAULT_CHUNK_BYTES, contextBytes: options.chunks?.contextBytes ?? DEFAULT_CHUNK_CONTEXT_BYTES };
+    if (size > sizes.chunkBytes) {
+      yield* readChunks(fd, size, relative, sizes);
+      return;
     }
     // A buffer of its own (not a slice of Node's shared pool), so it can move to a detection thread.
     const buffer = Buffer.allocUnsafeSlow(size);
@@ -146,11 +156,11 @@ function readCandidate(absolute: string, relative: string, maxFileSize: number):
       filled += read;
     }
     const bytes = filled < size ? buffer.subarray(0, filled) : buffer;
-    if (looksBinary(bytes)) return { kind: 'skipped', skipped: { path: relative, reason: 'binary' } };
-    return { kind: 'fragment', fragment: { bytes, path: relative }, bytes: bytes.length };
+    if (looksBinary(bytes)) yield { kind: 'skipped', skipped: { path: relative, reason: 'binary' } };
+    else yield { kind: 'fragment', fragment: { bytes, path: relative }, bytes: bytes.length };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    return { kind: 'skipped', skipped: { path: relative, reason: 'unreadable', detail: code } };
+    yield { kind: 'skipped', skipped: { path: relative, reason: 'unreadable', detail: code } };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -163,11 +173,11 @@ export async function* scanDirectory(root: string, options: DirectorySourceOptio
   const realRoot = await realpath(absoluteRoot);
   if (!info.isDirectory() && !(await stat(absoluteRoot)).isDirectory()) {
     // A single file: scan just it, named by its base name.
-    yield readCandidate(absoluteRoot, toPosix(path.basename(absoluteRoot)), options.maxFileSize);
+    yield* readCandidate(absoluteRoot, toPosix(path.basename(absoluteRoot)), options);
     return;
   }
   for await (const item of walk(absoluteRoot, realRoot, options)) {
     if ('skipped' in item) yield { kind: 'skipped', skipped: item.skipped };
-    else yield readCandidate(item.absolute, item.relative, options.maxFileSize);
+    else yield* readCandidate(item.absolute, item.relative, options);
   }
 }
