@@ -16,6 +16,8 @@ export interface SourceContext {
   maxFileSize: number;
   respectGitignore: boolean;
   skipPath: (path: string) => boolean;
+  /** Look inside archives in directory scans, within these bounds; undefined: do not. */
+  archives?: { maxDepth: number; maxBytes: number } | undefined;
 }
 
 async function* readStdin(io: CliIo): AsyncGenerator<SourceEvent> {
@@ -35,6 +37,7 @@ export async function sourceFor(source: SourceSettings, context: SourceContext):
         maxFileSize: context.maxFileSize,
         respectGitignore: context.respectGitignore,
         skipPath: context.skipPath,
+        ...(context.archives ? { archives: context.archives } : {}),
       });
     case 'history':
     case 'diff':

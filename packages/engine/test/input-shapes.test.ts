@@ -94,3 +94,19 @@ describe('findings capped per rule per file', () => {
     expect(chunked.stats.capped).toEqual([{ path: 'a.txt', ruleId: 'test-every-word', reported: 100 }]);
   });
 });
+
+describe('file names that are not UTF-8', () => {
+  it('are read by their bytes and reported under an escaped name', async () => {
+    const token = githubToken('latin1-name');
+    const root = dir({});
+    const { mkdirSync, writeFileSync: write } = await import('node:fs');
+    // "café.env" in Latin-1, in a folder named "Ünterlagen" in Latin-1: neither is valid UTF-8.
+    const folder = Buffer.concat([Buffer.from(root), Buffer.from('/'), Buffer.from([0xdc]), Buffer.from('nterlagen')]);
+    mkdirSync(folder);
+    write(Buffer.concat([folder, Buffer.from('/caf'), Buffer.from([0xe9]), Buffer.from('.env')]), `T=${token}\n`);
+    write(path.join(root, 'naïve.env'), `T=${token}\n`);
+    const result = await scanTree(root, new Detector([ghp]));
+    expect(result.stats.skipped).toEqual([]);
+    expect(result.findings.map((f) => f.path)).toEqual(['\\xdcnterlagen/caf\\xe9.env', 'naïve.env']);
+  });
+});

@@ -15,6 +15,8 @@ export interface DirectorySourceOptions {
   respectGitignore: boolean;
   /** Paths (repo-relative, POSIX) the caller wants skipped without reading, e.g. allowlisted globs. */
   skipPath?: (relativePath: string) => boolean;
+  /** Look inside zip, tar, tar.gz and .gz files, within these bounds (sources/archives.ts); absent: do not. */
+  archives?: { maxDepth: number; maxBytes: number };
   /** Files larger than `chunkBytes` are scanned in chunks that overlap by `contextBytes` (defaults in chunks.ts). */
   chunks?: Partial<ChunkSizes>;
 }
@@ -48,9 +50,9 @@ function isInside(root: string, candidate: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-async function readIgnoreFile(dir: string): Promise<Ignore | undefined> {
+async function readIgnoreFile(dir: Buffer): Promise<Ignore | undefined> {
   try {
-    const text = await readFile(path.join(dir, '.gitignore'), 'utf8');
+    const text = await readFile(Buffer.concat([dir, SEP, Buffer.from('.gitignore')]), 'utf8');
     return ignore().add(text);
   } catch {
     return undefined;
@@ -69,15 +71,46 @@ function ignoredBy(scopes: IgnoreScope[], relative: string, isDir: boolean): boo
   return ignored;
 }
 
-/** List the files to scan, depth first in name order so output is stable. */
+/**
+ * A file name as shown and matched: its UTF-8 text, with each byte that is not valid UTF-8 written as
+ * `\xNN`. File names are bytes on POSIX systems; one that is not UTF-8 is still scanned, under a name
+ * that is safe to print and tells two such files apart.
+ */
+export function displayName(name: Buffer): string {
+  const text = name.toString('utf8');
+  if (!text.includes('\uFFFD')) return text;
+  let out = '';
+  let i = 0;
+  while (i < name.length) {
+    const b = name[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    let ok = need >= 0;
+    for (let k = 1; ok && k <= need; k++) ok = i + k < name.length && (name[i + k]! & 0xc0) === 0x80;
+    const piece = ok ? name.subarray(i, i + need + 1).toString('utf8') : '';
+    if (ok && !piece.includes('\uFFFD')) {
+      out += piece;
+      i += need + 1;
+    } else {
+      out += `\\x${b.toString(16).padStart(2, '0')}`;
+      i++;
+    }
+  }
+  return out;
+}
+
+const SEP = Buffer.from(path.sep);
+
+/** List the files to scan, depth first in name order so output is stable. Paths on disk stay bytes. */
 async function* walk(
   root: string,
   realRoot: string,
   options: DirectorySourceOptions,
-): AsyncGenerator<{ absolute: string; relative: string } | { skipped: SkippedFile }> {
-  const stack: Array<{ dir: string; relative: string; scopes: IgnoreScope[] }> = [
-    { dir: root, relative: '', scopes: [] },
+): AsyncGenerator<{ absolute: Buffer; relative: string } | { skipped: SkippedFile }> {
+  const stack: Array<{ dir: Buffer; relative: string; scopes: IgnoreScope[] }> = [
+    { dir: Buffer.from(root), relative: '', scopes: [] },
   ];
+  // Compared byte for byte: latin1 maps each byte to one character, so no name is lost in the comparison.
+  const realRootBytes = Buffer.from(realRoot).toString('latin1');
   while (stack.length > 0) {
     const { dir, relative, scopes: parentScopes } = stack.pop()!;
     let scopes = parentScopes;
@@ -87,18 +120,19 @@ async function* walk(
     }
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (error) {
       yield { skipped: { path: relative || '.', reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? 'error' } };
       continue;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const subdirs: Array<{ dir: string; relative: string; scopes: IgnoreScope[] }> = [];
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    const subdirs: Array<{ dir: Buffer; relative: string; scopes: IgnoreScope[] }> = [];
     for (const entry of entries) {
-      const absolute = path.join(dir, entry.name);
-      const rel = relative ? `${relative}/${entry.name}` : entry.name;
+      const absolute = Buffer.concat([dir, SEP, entry.name]);
+      const name = displayName(entry.name);
+      const rel = relative ? `${relative}/${name}` : name;
       if (entry.isDirectory()) {
-        if (ALWAYS_SKIPPED_DIRS.has(entry.name)) continue;
+        if (ALWAYS_SKIPPED_DIRS.has(name)) continue;
         if (scopes.length > 0 && ignoredBy(scopes, rel, true)) continue;
         subdirs.push({ dir: absolute, relative: rel, scopes });
         continue;
@@ -108,15 +142,15 @@ async function* walk(
       if (entry.isSymbolicLink()) {
         // Follow a link only to a regular file inside the root; a linked directory's contents are
         // scanned at their real path, so following it would only duplicate them or loop.
-        let target: string;
+        let target: Buffer;
         try {
-          target = await realpath(absolute);
+          target = await realpath(absolute, { encoding: 'buffer' });
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           yield { skipped: { path: rel, reason: code === 'ELOOP' ? 'symlink-loop' : 'unreadable', detail: code ?? 'broken link' } };
           continue;
         }
-        if (!isInside(realRoot, target)) {
+        if (!isInside(realRootBytes, target.toString('latin1'))) {
           yield { skipped: { path: rel, reason: 'symlink-outside-root' } };
           continue;
         }
@@ -133,7 +167,7 @@ async function* walk(
 // Reads are synchronous on purpose: files come from the page cache in microseconds, and on a
 // small machine the promise round trips of async fs (open, two fstats, read, close per file) cost the
 // detection threads a good share of a core. Only regular files get here, never a FIFO that could block.
-function* readCandidate(absolute: string, relative: string, options: DirectorySourceOptions): Generator<SourceEvent> {
+function* readCandidate(absolute: string | Buffer, relative: string, options: DirectorySourceOptions): Generator<SourceEvent> {
   let fd: number | undefined;
   try {
     fd = openSync(absolute, 'r');
