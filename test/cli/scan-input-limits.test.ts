@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, validators } from '../../packages/engine/src/index.js';
 
@@ -86,5 +87,23 @@ describe('file names that are not UTF-8', () => {
     const report = JSON.parse(r.stdout);
     expect(report.stats.skipped).toEqual([]);
     expect(report.findings.map((f: { path: string }) => f.path)).toEqual(['caf\\xe9.env']);
+  });
+});
+
+describe('archives', () => {
+  it('are scanned inside by default, named archive!member, and left closed with --no-archives or scanArchives: false', () => {
+    const secret = token('cli-archive');
+    const dir = tree({});
+    // A .gz made by node:zlib, as gzip(1) would make it.
+    writeFileSync(path.join(dir, 'app.env.gz'), gzipSync(`A=1\nT=${secret}\n`));
+    const on = keyward(['scan', dir, '-f', 'json']);
+    expect(on.code).toBe(1);
+    expect(JSON.parse(on.stdout).findings.map((f: { path: string; startLine: number }) => `${f.path}:${f.startLine}`)).toEqual(['app.env.gz!app.env:2']);
+    expect(on.all).not.toContain(secret);
+    const off = keyward(['scan', dir, '-f', 'json', '--no-archives']);
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.stdout).stats.skipped).toEqual([{ path: 'app.env.gz', reason: 'binary' }]);
+    writeFileSync(path.join(dir, '.keyward.yaml'), 'scanArchives: false\n');
+    expect(keyward(['scan', dir]).code).toBe(0);
   });
 });

@@ -7,7 +7,11 @@ import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { CommitInfo, EncodedFragment, FindingPlace, Fragment, SkippedFile } from '../types.js';
 import { DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_CONTEXT_BYTES, readChunks, type ChunkSizes } from './chunks.js';
+import { archiveKind, scanArchive, type ArchiveKind, type ArchiveLimits, type ArchiveSource } from './archives.js';
+import { displayName } from './file-names.js';
 import { looksBinary } from './text.js';
+
+export { displayName };
 
 export interface DirectorySourceOptions {
   /** Files larger than this many bytes are skipped and reported. */
@@ -16,7 +20,7 @@ export interface DirectorySourceOptions {
   /** Paths (repo-relative, POSIX) the caller wants skipped without reading, e.g. allowlisted globs. */
   skipPath?: (relativePath: string) => boolean;
   /** Look inside zip, tar, tar.gz and .gz files, within these bounds (sources/archives.ts); absent: do not. */
-  archives?: { maxDepth: number; maxBytes: number };
+  archives?: ArchiveLimits;
   /** Files larger than `chunkBytes` are scanned in chunks that overlap by `contextBytes` (defaults in chunks.ts). */
   chunks?: Partial<ChunkSizes>;
 }
@@ -69,33 +73,6 @@ function ignoredBy(scopes: IgnoreScope[], relative: string, isDir: boolean): boo
     else if (result.unignored) ignored = false;
   }
   return ignored;
-}
-
-/**
- * A file name as shown and matched: its UTF-8 text, with each byte that is not valid UTF-8 written as
- * `\xNN`. File names are bytes on POSIX systems; one that is not UTF-8 is still scanned, under a name
- * that is safe to print and tells two such files apart.
- */
-export function displayName(name: Buffer): string {
-  const text = name.toString('utf8');
-  if (!text.includes('\uFFFD')) return text;
-  let out = '';
-  let i = 0;
-  while (i < name.length) {
-    const b = name[i]!;
-    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
-    let ok = need >= 0;
-    for (let k = 1; ok && k <= need; k++) ok = i + k < name.length && (name[i + k]! & 0xc0) === 0x80;
-    const piece = ok ? name.subarray(i, i + need + 1).toString('utf8') : '';
-    if (ok && !piece.includes('\uFFFD')) {
-      out += piece;
-      i += need + 1;
-    } else {
-      out += `\\x${b.toString(16).padStart(2, '0')}`;
-      i++;
-    }
-  }
-  return out;
 }
 
 const SEP = Buffer.from(path.sep);
@@ -167,7 +144,15 @@ async function* walk(
 // Reads are synchronous on purpose: files come from the page cache in microseconds, and on a
 // small machine the promise round trips of async fs (open, two fstats, read, close per file) cost the
 // detection threads a good share of a core. Only regular files get here, never a FIFO that could block.
-function* readCandidate(absolute: string | Buffer, relative: string, options: DirectorySourceOptions): Generator<SourceEvent> {
+/** An archive found while reading: opened by scanDirectory, which can wait for its members. */
+interface ArchiveFound {
+  kind: 'archive';
+  format: ArchiveKind;
+  source: ArchiveSource;
+  path: string;
+}
+
+function* readCandidate(absolute: string | Buffer, relative: string, options: DirectorySourceOptions): Generator<SourceEvent | ArchiveFound> {
   let fd: number | undefined;
   try {
     fd = openSync(absolute, 'r');
@@ -178,7 +163,9 @@ function* readCandidate(absolute: string | Buffer, relative: string, options: Di
     }
     const sizes = { chunkBytes: options.chunks?.chunkBytes ?? DEFAULT_CHUNK_BYTES, contextBytes: options.chunks?.contextBytes ?? DEFAULT_CHUNK_CONTEXT_BYTES };
     if (size > sizes.chunkBytes) {
-      yield* readChunks(fd, size, relative, sizes);
+      const format = options.archives ? archiveKind(readHead(fd)) : undefined;
+      if (format) yield { kind: 'archive', format, source: { file: absolute }, path: relative };
+      else yield* readChunks(fd, size, relative, sizes);
       return;
     }
     // A buffer of its own (not a slice of Node's shared pool), so it can move to a detection thread.
@@ -190,13 +177,28 @@ function* readCandidate(absolute: string | Buffer, relative: string, options: Di
       filled += read;
     }
     const bytes = filled < size ? buffer.subarray(0, filled) : buffer;
-    if (looksBinary(bytes)) yield { kind: 'skipped', skipped: { path: relative, reason: 'binary' } };
+    const format = options.archives ? archiveKind(bytes) : undefined;
+    if (format) yield { kind: 'archive', format, source: { bytes }, path: relative };
+    else if (looksBinary(bytes)) yield { kind: 'skipped', skipped: { path: relative, reason: 'binary' } };
     else yield { kind: 'fragment', fragment: { bytes, path: relative }, bytes: bytes.length };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     yield { kind: 'skipped', skipped: { path: relative, reason: 'unreadable', detail: code } };
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The first bytes of a file, enough to tell an archive by its magic bytes (tar's is at offset 257). */
+function readHead(fd: number): Buffer {
+  const head = Buffer.alloc(512);
+  return head.subarray(0, readSync(fd, head, 0, head.length, 0));
+}
+
+async function* withArchivesOpened(events: Iterable<SourceEvent | ArchiveFound>, options: DirectorySourceOptions): AsyncGenerator<SourceEvent> {
+  for (const event of events) {
+    if (event.kind !== 'archive') yield event;
+    else yield* scanArchive(event.source, event.format, event.path, { limits: options.archives!, maxFileSize: options.maxFileSize });
   }
 }
 
@@ -207,11 +209,11 @@ export async function* scanDirectory(root: string, options: DirectorySourceOptio
   const realRoot = await realpath(absoluteRoot);
   if (!info.isDirectory() && !(await stat(absoluteRoot)).isDirectory()) {
     // A single file: scan just it, named by its base name.
-    yield* readCandidate(absoluteRoot, toPosix(path.basename(absoluteRoot)), options);
+    yield* withArchivesOpened(readCandidate(absoluteRoot, toPosix(path.basename(absoluteRoot)), options), options);
     return;
   }
   for await (const item of walk(absoluteRoot, realRoot, options)) {
     if ('skipped' in item) yield { kind: 'skipped', skipped: item.skipped };
-    else yield* readCandidate(item.absolute, item.relative, options);
+    else yield* withArchivesOpened(readCandidate(item.absolute, item.relative, options), options);
   }
 }
