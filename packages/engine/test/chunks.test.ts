@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Detector, runScan, scanDirectory, type Finding, type SourceEvent } from '../src/index.js';
+import { readFileSync } from 'node:fs';
+import { bytesAsEvents, Detector, runScan, scanDirectory, type Finding, type SourceEvent } from '../src/index.js';
 import { githubToken, rule } from './support.js';
 
 const ghp = rule({ id: 'test-ghp', pattern: '\\b(?P<secret>ghp_[A-Za-z0-9]{36})\\b', keywords: ['ghp_'], checksum: 'github-crc32' });
@@ -82,6 +83,18 @@ describe('large files in chunks', () => {
     expect(chunked.result.findings.map(where)).toEqual(whole.result.findings.map(where));
     expect(chunked.result.stats.files).toBe(1);
     expect(chunked.result.stats.bytes).toBe(whole.result.stats.bytes);
+  });
+
+  it('chunks text held in memory (standard input) the same way', async () => {
+    const { file } = bigFile();
+    const bytes = readFileSync(file);
+    const whole = await scan(file);
+    async function* events() {
+      yield* bytesAsEvents(bytes, 'big.log', { chunkBytes: CHUNK, contextBytes: CONTEXT });
+    }
+    const result = await runScan(events(), { detector: new Detector([ghp, pem]) });
+    expect(result.findings.map(where)).toEqual(whole.result.findings.map(where));
+    expect(result.stats.files).toBe(1);
   });
 
   it('judges a large file binary from its first chunk', async () => {

@@ -44,7 +44,23 @@ function countNewlines(text: string, from: number, to: number): number {
 }
 
 /** Chunk events for the open file `fd` of `size` bytes, or one `binary` skip. */
-export function* readChunks(fd: number, size: number, path: string, sizes: ChunkSizes): Generator<SourceEvent> {
+export function readChunks(fd: number, size: number, path: string, sizes: ChunkSizes): Generator<SourceEvent> {
+  return chunkEvents((position, length) => readAt(fd, position, length), size, path, sizes);
+}
+
+/**
+ * Events for text already in memory (standard input): one fragment when it is small, else chunks, so a
+ * gigabyte of piped log never becomes one string.
+ */
+export function* bytesAsEvents(bytes: Buffer, path: string, sizes: ChunkSizes = { chunkBytes: DEFAULT_CHUNK_BYTES, contextBytes: DEFAULT_CHUNK_CONTEXT_BYTES }): Generator<SourceEvent> {
+  if (bytes.length <= sizes.chunkBytes) {
+    yield { kind: 'fragment', fragment: { bytes, path }, bytes: bytes.length };
+    return;
+  }
+  yield* chunkEvents((position, length) => bytes.subarray(position, position + length), bytes.length, path, sizes);
+}
+
+function* chunkEvents(read: (position: number, length: number) => Buffer, size: number, path: string, sizes: ChunkSizes): Generator<SourceEvent> {
   const { chunkBytes, contextBytes } = sizes;
   let encoding: TextEncoding | undefined;
   let position = 0; // file offset where the part this chunk reports begins
@@ -54,7 +70,7 @@ export function* readChunks(fd: number, size: number, path: string, sizes: Chunk
   let beforeLine = 1;
   let beforeColumn = 0;
   while (position < size) {
-    const bytes = readAt(fd, position, Math.min(size - position, chunkBytes + contextBytes));
+    const bytes = read(position, Math.min(size - position, chunkBytes + contextBytes));
     if (bytes.length === 0) break;
     if (encoding === undefined) {
       if (looksBinary(bytes)) {
