@@ -64,7 +64,7 @@ export interface ScanSettings {
   /** Detection threads for large scans; 1 keeps everything on the main thread. */
   threads?: number;
   /** Exit 3 when a file could not be scanned (too large, unreadable, an archive that could not be opened). */
-  failOnSkipped: boolean;
+  failOnSkipped?: boolean;
   maxFindingsPerFile?: number;
   /** false: do not look inside archives (--no-archives); undefined: as the config says. */
   scanArchives?: boolean;
