@@ -471,7 +471,8 @@ export class Detector {
         this.counts.inline++;
         continue;
       }
-      const count = reported.get(c.prepared) ?? 0;
+      // Earlier chunks of the same file may have used part of the cap (and paid for those fingerprints).
+      const count = reported.get(c.prepared) ?? chunk?.reportedBefore?.[c.prepared.rule.id] ?? 0;
       if (count >= this.maxFindingsPerRule) {
         this.cappedRules.add(c.prepared);
         continue;

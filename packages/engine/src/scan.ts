@@ -165,6 +165,11 @@ export async function runScan(events: AsyncIterable<SourceEvent>, options: ScanO
       if (!event.continued) takeFound(names.pathNames(event.fragment.path, event.fragment.commit, !event.nameIsOld));
       if (!event.continued) stats.files++;
       stats.bytes += event.bytes;
+      const chunk = event.fragment.chunk;
+      // Chunks are big enough that each is taken before the next is read, so these counts are current.
+      if (chunk && event.continued && perRuleFile === `${event.fragment.path}\0${event.fragment.blobId ?? ''}`) {
+        chunk.reportedBefore = Object.fromEntries(perRule);
+      }
       if (!pool && options.parallel && stats.bytes > options.parallel.afterBytes) pool = options.parallel.start();
       if (pool) {
         batch.push(event.fragment);

@@ -92,6 +92,8 @@ export interface FragmentChunk {
   /** Character offsets in `text`: findings that start in [reportFrom, reportTo) are this chunk's. */
   reportFrom: number;
   reportTo: number;
+  /** Findings per rule that earlier chunks of the file reported, set by runScan: the cap is per file. */
+  reportedBefore?: Record<string, number>;
 }
 
 /**

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeText, Detector, looksBinary, runScan, scanDirectory } from '../src/index.js';
-import { githubToken, rule } from './support.js';
+import { githubToken, randomAlnum, rule } from './support.js';
 
 const ghp = rule({ id: 'test-ghp', pattern: '\\b(?P<secret>ghp_[A-Za-z0-9]{36})\\b', keywords: ['ghp_'], checksum: 'github-crc32' });
 const everyWord = rule({ id: 'test-every-word', pattern: '\\b(?P<secret>kw[a-z0-9]{3,})\\b', keywords: ['kw'] });
@@ -68,7 +68,8 @@ describe('binary judged by the share of control bytes', () => {
 });
 
 describe('findings capped per rule per file', () => {
-  const words = Array.from({ length: 3000 }, (_, i) => `kw${i.toString(36)}abc`).join(' ');
+  // Random enough to be fingerprinted with one fast hash (a guessable value costs a slow derivation).
+  const words = Array.from({ length: 3000 }, (_, i) => `kw${randomAlnum(`w${i}`, 30).toLowerCase()}`).join(' ');
 
   it('reports at most the cap for one rule in one fragment, and names the capped rule', () => {
     const token = githubToken('beside-cap');
@@ -78,6 +79,9 @@ describe('findings capped per rule per file', () => {
     expect(detection.capped).toEqual(['test-every-word']);
     const five = new Detector([everyWord], { maxFindingsPerRule: 5 }).detectWithCaps({ text: words, path: 'w' });
     expect(five.findings).toHaveLength(5);
+    // A later chunk of a file makes only what the earlier chunks left of the cap (each finding costs a fingerprint).
+    const chunk = { line: 1, column: 0, reportFrom: 0, reportTo: words.length, reportedBefore: { 'test-every-word': 97 } };
+    expect(new Detector([everyWord]).detectWithCaps({ text: words, path: 'w', chunk }).findings).toHaveLength(3);
   });
 
   it('counts capped rules in the scan stats, per file, across the chunks of a large file', async () => {
