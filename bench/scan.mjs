@@ -79,3 +79,20 @@ const worst = once('re2', dense);
 console.log(
   `\none 24 MB minified line where a generic rule matches every 15 characters (native RE2, one run): ${worst.seconds.toFixed(1)} s, ${(worst.bytes / 1048576 / worst.seconds).toFixed(1)} MB/s, peak RSS ${worst.rss.toFixed(0)} MB, ${worst.findings} findings (planted: 2)`,
 );
+
+// The worst case for time: one 10 MB line that is a run of one character a keyword matches at every
+// position (a base64 data URI of zero bytes in a bundled font hits the Twitter prefix `AAAA…`), with one
+// token in the middle. Detection must stay linear; the target is under 2 s on 2 cores.
+const runs = path.join(root, '.bench', 'keyword-run-v1');
+const runFile = path.join(runs, 'font.css');
+if (!existsSync(runFile)) {
+  const half = 'A'.repeat(5 * 1024 * 1024);
+  mkdirSync(runs, { recursive: true });
+  writeFileSync(runFile, `@font-face{src:url(data:font/woff2;base64,${half});t="${githubToken(rng(9))}";s:url(data:font/woff2;base64,${half})}\n`);
+}
+for (const engine of ['re2', 're2js']) {
+  const run = once(engine, runs);
+  console.log(
+    `one 10 MB line that is a run of a keyword's character (${engine}, one run): ${run.seconds.toFixed(2)} s, ${(run.bytes / 1048576 / run.seconds).toFixed(1)} MB/s, peak RSS ${run.rss.toFixed(0)} MB, ${run.findings} findings (planted: 1)`,
+  );
+}

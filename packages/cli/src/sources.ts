@@ -1,5 +1,5 @@
 // Turns the chosen source into the engine's stream of fragments and skip reports.
-import { scanDirectory, scanGitDiff, scanGitHistory, scanGitStaged, decodeText, GitError, type SourceEvent } from '@keyward/engine';
+import { bytesAsEvents, scanDirectory, scanGitDiff, scanGitHistory, scanGitStaged, GitError, type SourceEvent } from '@keyward/engine';
 import type { CliIo } from './io.js';
 import { UsageError } from './io.js';
 import { existsSync, statSync } from 'node:fs';
@@ -16,13 +16,15 @@ export interface SourceContext {
   maxFileSize: number;
   respectGitignore: boolean;
   skipPath: (path: string) => boolean;
+  /** Look inside archives in directory scans, within these bounds; undefined: do not. */
+  archives?: { maxDepth: number; maxBytes: number } | undefined;
 }
 
 async function* readStdin(io: CliIo): AsyncGenerator<SourceEvent> {
   const chunks: Buffer[] = [];
   for await (const chunk of io.stdin()) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  const buffer = Buffer.concat(chunks);
-  yield { kind: 'fragment', fragment: { text: decodeText(buffer), path: '(stdin)' }, bytes: buffer.length };
+  // Large input is scanned in chunks: one string of it could pass V8's limit on string length.
+  yield* bytesAsEvents(Buffer.concat(chunks), '(stdin)');
 }
 
 export async function sourceFor(source: SourceSettings, context: SourceContext): Promise<AsyncIterable<SourceEvent>> {
@@ -35,6 +37,7 @@ export async function sourceFor(source: SourceSettings, context: SourceContext):
         maxFileSize: context.maxFileSize,
         respectGitignore: context.respectGitignore,
         skipPath: context.skipPath,
+        ...(context.archives ? { archives: context.archives } : {}),
       });
     case 'history':
     case 'diff':

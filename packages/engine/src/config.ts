@@ -26,6 +26,14 @@ export interface KeywardConfig {
   verify: boolean;
   /** Whose inline markers suppress a finding on their line (default: all of INLINE_IGNORE_STYLES). */
   inlineIgnores: InlineIgnoreStyle[];
+  /** Findings one rule may report in one file; the rest are counted as capped. */
+  maxFindingsPerRulePerFile: number;
+  /** Look inside zip, tar, tar.gz and .gz files (directory scans). */
+  scanArchives: boolean;
+  /** Archives inside archives are opened down to this depth (1: only archives found in the tree). */
+  maxArchiveDepth: number;
+  /** Bytes one archive may expand to, its nested archives included; past that the rest is skipped and reported. */
+  maxArchiveSize: number;
   /** Where it came from, for messages. */
   origin?: string;
 }
@@ -48,7 +56,25 @@ export class ConfigError extends Error {
   }
 }
 
-const TOP_KEYS = ['useDefaultRules', 'disabledRules', 'rules', 'allowlist', 'ruleAllowlists', 'maxFileSize', 'respectGitignore', 'inlineIgnores', 'verify'];
+export const DEFAULT_MAX_FINDINGS_PER_RULE_PER_FILE = 100;
+export const DEFAULT_MAX_ARCHIVE_DEPTH = 2;
+export const DEFAULT_MAX_ARCHIVE_SIZE = 256 * 1024 * 1024;
+
+const TOP_KEYS = [
+  'useDefaultRules',
+  'disabledRules',
+  'rules',
+  'allowlist',
+  'ruleAllowlists',
+  'maxFileSize',
+  'respectGitignore',
+  'inlineIgnores',
+  'verify',
+  'maxFindingsPerRulePerFile',
+  'scanArchives',
+  'maxArchiveDepth',
+  'maxArchiveSize',
+];
 
 export function defaultConfig(): KeywardConfig {
   return {
@@ -60,6 +86,10 @@ export function defaultConfig(): KeywardConfig {
     respectGitignore: true,
     inlineIgnores: [...INLINE_IGNORE_STYLES],
     verify: false,
+    maxFindingsPerRulePerFile: DEFAULT_MAX_FINDINGS_PER_RULE_PER_FILE,
+    scanArchives: true,
+    maxArchiveDepth: DEFAULT_MAX_ARCHIVE_DEPTH,
+    maxArchiveSize: DEFAULT_MAX_ARCHIVE_SIZE,
   };
 }
 
@@ -108,6 +138,25 @@ export function parseConfig(source: string, origin: string): KeywardConfig {
     const size = typeof raw.maxFileSize === 'string' || typeof raw.maxFileSize === 'number' ? parseSize(raw.maxFileSize) : undefined;
     if (size === undefined) fail('maxFileSize', 'must be a size such as 25MB or a number of bytes');
     config.maxFileSize = size!;
+  }
+  if (raw.maxFindingsPerRulePerFile !== undefined) {
+    const n = raw.maxFindingsPerRulePerFile;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) fail('maxFindingsPerRulePerFile', 'must be a whole number of at least 1');
+    config.maxFindingsPerRulePerFile = n as number;
+  }
+  if (raw.scanArchives !== undefined) {
+    if (typeof raw.scanArchives !== 'boolean') fail('scanArchives', 'must be true or false');
+    config.scanArchives = raw.scanArchives as boolean;
+  }
+  if (raw.maxArchiveDepth !== undefined) {
+    const n = raw.maxArchiveDepth;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 16) fail('maxArchiveDepth', 'must be a whole number from 1 to 16');
+    config.maxArchiveDepth = n as number;
+  }
+  if (raw.maxArchiveSize !== undefined) {
+    const size = typeof raw.maxArchiveSize === 'string' || typeof raw.maxArchiveSize === 'number' ? parseSize(raw.maxArchiveSize) : undefined;
+    if (size === undefined) fail('maxArchiveSize', 'must be a size such as 256MB or a number of bytes');
+    config.maxArchiveSize = size!;
   }
   if (raw.disabledRules !== undefined) {
     if (!Array.isArray(raw.disabledRules) || raw.disabledRules.some((r) => typeof r !== 'string')) {

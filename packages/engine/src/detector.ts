@@ -23,7 +23,8 @@ export const INLINE_ALLOW = 'keyward:allow';
 /**
  * Lines longer than this (minified bundles, data blobs) are searched in a window of WINDOW characters
  * either side of each keyword instead of whole. A window never ends inside a token: its end moves on to
- * the next separator, up to GROW characters, so a long secret (a JWT, say) is found whole.
+ * the next separator, up to GROW characters, so a long secret (a JWT, say) is found whole. Overlapping
+ * windows of one rule merge into one span, so no character is searched twice for the same rule.
  */
 const LONG_LINE = 4096;
 const WINDOW = 256;
@@ -35,23 +36,63 @@ const PENDING_SPANS = 4096;
 const SEPARATOR = new Uint8Array(128);
 for (const c of ' \t\r\n"\'`,;()[]{}<>') SEPARATOR[c.charCodeAt(0)] = 1;
 
-/** Move a window's end on to the end of the token it would cut, within `ceiling` and GROW. */
-function snapForward(text: string, from: number, ceiling: number): number {
-  const limit = Math.min(ceiling, from + GROW);
-  for (let i = from; i < limit; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128 && SEPARATOR[c] === 1) return i;
-  }
-  return limit;
+function isSeparator(c: number): boolean {
+  return c < 128 && SEPARATOR[c] === 1;
 }
 
-/** Move a window's start back to just after a separator (at most WINDOW characters), so it does not begin mid-token. */
-function snapBack(text: string, from: number, floor: number): number {
-  for (let i = from; i > floor && from - i < WINDOW; i--) {
-    const c = text.charCodeAt(i - 1);
-    if (c < 128 && SEPARATOR[c] === 1) return i;
+/**
+ * Places keyword windows on long lines. Hits come in order of position, so both window edges only move
+ * forward: one cursor remembers the last separator behind, another how far ahead is known to hold none.
+ * Each character is looked at at most twice per fragment, however many keyword hits a line gives (a run
+ * of `A` hits the Twitter prefix at every position; looking 64 KB ahead for each hit was quadratic).
+ */
+class WindowPlacer {
+  /** Characters before `behindCursor` have been looked at; `lastSeparator` is the last separator among them. */
+  private behindCursor = 0;
+  private lastSeparator = -1;
+  /** No separator in [aheadFrom, aheadClear); `aheadFound` is the first separator at or after aheadClear, if known. */
+  private aheadFrom = 0;
+  private aheadClear = 0;
+  private aheadFound = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly effort: DetectionEffort,
+  ) {}
+
+  /** Just after the last separator before `from`, within WINDOW characters and above `floor`; else `from`. */
+  start(from: number, floor: number): number {
+    const { text } = this;
+    // Only the last WINDOW characters before `from` can matter, so a long jump skips ahead.
+    if (this.behindCursor < from - WINDOW) this.behindCursor = from - WINDOW;
+    while (this.behindCursor < from) {
+      this.effort.charsExamined++;
+      if (isSeparator(text.charCodeAt(this.behindCursor))) this.lastSeparator = this.behindCursor;
+      this.behindCursor++;
+    }
+    const after = this.lastSeparator + 1;
+    return this.lastSeparator >= 0 && after > floor && from - after < WINDOW ? after : from;
   }
-  return from;
+
+  /** The first separator at or after `from`, within `ceiling` and GROW characters; else that limit. */
+  end(from: number, ceiling: number): number {
+    const limit = Math.min(ceiling, from + GROW);
+    if (this.aheadFound >= from && from >= this.aheadFrom) return Math.min(this.aheadFound, limit);
+    let i = from >= this.aheadFrom && from < this.aheadClear ? this.aheadClear : from;
+    this.aheadFrom = from;
+    this.aheadFound = -1;
+    const { text } = this;
+    for (; i < limit; i++) {
+      this.effort.charsExamined++;
+      if (isSeparator(text.charCodeAt(i))) {
+        this.aheadClear = i;
+        this.aheadFound = i;
+        return i;
+      }
+    }
+    this.aheadClear = limit;
+    return limit;
+  }
 }
 
 export interface DetectorOptions {
@@ -66,6 +107,25 @@ export interface DetectorOptions {
   fingerprintKey?: string;
   /** Whose inline markers suppress a finding (default: keyward's and the peers', see inline-ignores.ts). */
   inlineIgnores?: InlineIgnoreStyle[];
+  /** Findings one rule may report in one fragment; the rest are counted as capped. Default 100. */
+  maxFindingsPerRule?: number;
+}
+
+export const DEFAULT_MAX_FINDINGS_PER_RULE = 100;
+
+/** Findings of one fragment, and the rules whose findings there were cut at the cap. */
+export interface Detection {
+  findings: Finding[];
+  capped: string[];
+}
+
+/**
+ * Work done, counted so tests can prove detection stays linear without timing anything: characters
+ * looked at while placing windows on long lines, and characters handed to a rule's regex.
+ */
+export interface DetectionEffort {
+  charsExamined: number;
+  charsSearched: number;
 }
 
 export interface DetectionCounts {
@@ -105,7 +165,12 @@ export class Detector {
   private readonly globalAllowlist: CompiledAllowlist | undefined;
   private readonly decodeDepth: number;
   private readonly inline: InlineIgnores;
+  private readonly maxFindingsPerRule: number;
+  /** Candidates kept per rule in the fragment being detected: memory stays bounded whatever a rule matches. */
+  private readonly candidateCounts = new Map<PreparedRule, number>();
+  private readonly cappedRules = new Set<PreparedRule>();
   readonly counts: DetectionCounts = { allowlist: 0, inline: 0, filtered: 0 };
+  readonly effort: DetectionEffort = { charsExamined: 0, charsSearched: 0 };
 
   constructor(
     rules: readonly Rule[],
@@ -116,6 +181,7 @@ export class Detector {
     this.globalAllowlist = options.allowlist ? new CompiledAllowlist(options.allowlist, backendPreference) : undefined;
     this.decodeDepth = options.decodeDepth ?? 2;
     this.inline = inlineIgnores(options.inlineIgnores);
+    this.maxFindingsPerRule = options.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
     this.backend = resolveBackend(backendPreference);
     this.prepared = rules.map((rule) => {
       const allowlists: CompiledAllowlist[] = [];
@@ -173,11 +239,23 @@ export class Detector {
 
   /** Findings in one fragment, given as text or as the bytes it was read as. */
   detect(fragment: Fragment | EncodedFragment): Finding[] {
+    return this.detectWithCaps(fragment).findings;
+  }
+
+  /** As detect, also naming the rules that found more than `maxFindingsPerRule` here (only that many are reported). */
+  detectWithCaps(fragment: Fragment | EncodedFragment): Detection {
     const { text, ascii } = 'bytes' in fragment ? decodeWithAscii(fragment.bytes) : { text: fragment.text, ascii: undefined };
-    if (text.length === 0) return [];
-    const candidates = this.candidates(text, fragment.path, 0, { ...DEFAULT_DECODE_BUDGET }, undefined, ascii);
-    if (candidates.length === 0) return [];
-    return this.toFindings(fragment, text, candidates);
+    if (text.length === 0) return { findings: [], capped: [] };
+    this.candidateCounts.clear();
+    this.cappedRules.clear();
+    try {
+      const candidates = this.candidates(text, fragment.path, 0, { ...DEFAULT_DECODE_BUDGET }, undefined, ascii);
+      const findings = candidates.length === 0 ? [] : this.toFindings(fragment, text, candidates);
+      return { findings, capped: [...this.cappedRules].map((p) => p.rule.id) };
+    } finally {
+      this.candidateCounts.clear();
+      this.cappedRules.clear();
+    }
   }
 
   /** Candidates in `text` as written, then in the encoded runs inside it, down to `decodeDepth` levels. */
@@ -275,6 +353,7 @@ export class Detector {
       }
       subjects.clear();
     };
+    const windows = new WindowPlacer(text, this.effort);
     let lineStart = 0;
     let nextNewline = text.indexOf('\n');
     this.prefilter.forEachHit(text, (keyword, hitEnd) => {
@@ -288,8 +367,8 @@ export class Detector {
       let spanEnd = lineEnd;
       if (lineEnd - lineStart > LONG_LINE) {
         // Minified bundles and data blobs: a window around the keyword, not the whole megabyte line.
-        spanStart = snapBack(text, Math.max(lineStart, hitEnd - WINDOW), lineStart);
-        spanEnd = snapForward(text, Math.min(lineEnd, hitEnd + WINDOW), lineEnd);
+        spanStart = windows.start(Math.max(lineStart, hitEnd - WINDOW), lineStart);
+        spanEnd = windows.end(Math.min(lineEnd, hitEnd + WINDOW), lineEnd);
       }
       for (const ruleIndex of this.keywordRules[keyword]!) {
         const p = this.prepared[ruleIndex]!;
@@ -327,6 +406,7 @@ export class Detector {
     ascii?: Buffer,
   ): void {
     const { regex, secretGroup } = (p.compiled ??= this.compile(p.rule));
+    this.effort.charsSearched += subject.length;
     regex.forEachMatch(
       subject,
       (m) => {
@@ -343,6 +423,13 @@ export class Detector {
           this.counts.filtered++;
           return;
         }
+        // Allowlists and overlaps may still drop some, so keep a few times the cap; past that, the rule is capped.
+        const kept = this.candidateCounts.get(p) ?? 0;
+        if (kept >= this.maxFindingsPerRule * 4) {
+          this.cappedRules.add(p);
+          return;
+        }
+        this.candidateCounts.set(p, kept + 1);
         out.push({
           prepared: p,
           start: offset + group.start,
@@ -362,7 +449,11 @@ export class Detector {
     const seen = new Set<string>();
     const findings: Finding[] = [];
     const lines = new LineIndex(text, this.inline);
+    const chunk = fragment.chunk;
+    const reported = new Map<PreparedRule, number>();
     for (const c of kept) {
+      // A chunk's overlap with its neighbours is context: what starts there is the neighbour's to report.
+      if (chunk && (c.start < chunk.reportFrom || c.start >= chunk.reportTo)) continue;
       const key = `${c.prepared.rule.id}:${c.start}:${c.end}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -381,6 +472,13 @@ export class Detector {
         this.counts.inline++;
         continue;
       }
+      // Earlier chunks of the same file may have used part of the cap (and paid for those fingerprints).
+      const count = reported.get(c.prepared) ?? chunk?.reportedBefore?.[c.prepared.rule.id] ?? 0;
+      if (count >= this.maxFindingsPerRule) {
+        this.cappedRules.add(c.prepared);
+        continue;
+      }
+      reported.set(c.prepared, count + 1);
       const rule = c.prepared.rule;
       const finding: Finding = {
         ruleId: rule.id,
@@ -388,9 +486,9 @@ export class Detector {
         severity: rule.severity,
         path: fragment.path,
         startLine: realLine(fragment, startLine),
-        startColumn: c.start - lines.startOf(startLine) + 1,
+        startColumn: c.start - lines.startOf(startLine) + 1 + (startLine === 0 ? (chunk?.column ?? 0) : 0),
         endLine: realLine(fragment, endLine),
-        endColumn: c.end - lines.startOf(endLine) + 1,
+        endColumn: c.end - lines.startOf(endLine) + 1 + (endLine === 0 ? (chunk?.column ?? 0) : 0),
         secret: c.secret,
         redacted: redactSecret(c.secret, rule),
         fingerprint: fingerprintOf(rule, fragment.path, c.secret, this.options.fingerprintKey),
@@ -481,7 +579,7 @@ function mostSpecific(candidates: Candidate[]): Candidate[] {
 }
 
 function realLine(fragment: Fragment | EncodedFragment, zeroBased: number): number {
-  return fragment.lineNumbers?.[zeroBased] ?? zeroBased + 1;
+  return fragment.lineNumbers?.[zeroBased] ?? zeroBased + (fragment.chunk?.line ?? 1);
 }
 
 /** Offsets of line starts, built lazily: most fragments with findings have few of them. */

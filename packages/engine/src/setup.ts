@@ -27,6 +27,8 @@ export interface ScanSetupOptions {
   regexBackend: RegexBackendName | 'auto';
   /** KEYWARD_FINGERPRINT_KEY, when set: fingerprints become keyed (docs/fingerprints.md). */
   fingerprintKey?: string;
+  /** Overrides the config's maxFindingsPerRulePerFile (the CLI's --max-findings-per-file). */
+  maxFindingsPerRule?: number;
 }
 
 export interface ScanSetup {
@@ -71,6 +73,7 @@ export async function prepareScan(options: ScanSetupOptions): Promise<ScanSetup>
       regexBackend: options.regexBackend,
       ruleAllowlists: config.ruleAllowlists,
       inlineIgnores: config.inlineIgnores,
+      maxFindingsPerRule: options.maxFindingsPerRule ?? config.maxFindingsPerRulePerFile,
     };
     if (options.fingerprintKey) detectorOptions.fingerprintKey = options.fingerprintKey;
     if (config.allowlist) detectorOptions.allowlist = config.allowlist;

@@ -76,6 +76,24 @@ export interface Fragment {
    * number of each line of `text`. Absent: line i of text is line i of the file.
    */
   lineNumbers?: number[];
+  /** Set when `text` is one chunk of a file too large to hold at once (sources/chunks.ts). */
+  chunk?: FragmentChunk;
+}
+
+/**
+ * A chunk of a large file: where its text starts in the file, and the part of it whose findings it
+ * reports. The text reaches past that part on both sides, so a token across a boundary is seen whole by
+ * one chunk and reported by exactly one (the one where it starts).
+ */
+export interface FragmentChunk {
+  /** 1-based line and 0-based column (UTF-16 code units) in the file of the text's first character. */
+  line: number;
+  column: number;
+  /** Character offsets in `text`: findings that start in [reportFrom, reportTo) are this chunk's. */
+  reportFrom: number;
+  reportTo: number;
+  /** Findings per rule that earlier chunks of the file reported, set by runScan: the cap is per file. */
+  reportedBefore?: Record<string, number>;
 }
 
 /**
@@ -122,14 +140,27 @@ export interface Finding {
 
 export interface SkippedFile {
   path: string;
-  reason: 'binary' | 'too-large' | 'unreadable' | 'symlink-outside-root' | 'symlink-loop';
+  reason: 'binary' | 'too-large' | 'unreadable' | 'symlink-outside-root' | 'symlink-loop' | 'archive';
   detail?: string;
+}
+
+/** Skip reasons that mean "this input was not scanned though it should have been" (`--fail-on-skipped`). */
+export const UNSCANNED_REASONS: ReadonlySet<SkippedFile['reason']> = new Set(['too-large', 'unreadable', 'archive']);
+
+/** A rule that found more than the per-file cap in one file: the rest were not reported. */
+export interface CappedFindings {
+  path: string;
+  ruleId: string;
+  /** Findings reported for this rule and file (the cap). */
+  reported: number;
 }
 
 export interface ScanStats {
   files: number;
   bytes: number;
   skipped: SkippedFile[];
+  /** Rule and file pairs whose findings were cut at the per-file cap. */
+  capped?: CappedFindings[];
   durationMs: number;
   suppressed: { allowlist: number; inline: number; ignoreFile: number; baseline: number };
 }

@@ -2,8 +2,8 @@
 // options. The caller names the script a worker runs (the CLI's own bundle, which serves detection
 // when started as a worker), so this works inside single-file bundles too.
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { Detector, type DetectionCounts, type DetectorOptions } from './detector.js';
-import type { EncodedFragment, Finding, Fragment, Rule } from './types.js';
+import { Detector, type Detection, type DetectionCounts, type DetectorOptions } from './detector.js';
+import type { EncodedFragment, Fragment, Rule } from './types.js';
 
 export interface DetectorSpec {
   rules: Rule[];
@@ -19,8 +19,8 @@ interface Request {
 }
 interface Reply {
   id: number;
-  /** One list per fragment, in the order sent. */
-  findings?: Finding[][];
+  /** One detection per fragment, in the order sent. */
+  detections?: Detection[];
   counts?: DetectionCounts;
   error?: string;
 }
@@ -39,13 +39,13 @@ export function serveDetector(): void {
   port.on('message', (request: Request) => {
     const before = { ...detector.counts };
     try {
-      const findings = request.fragments.map((fragment) => detector.detect(fragment));
+      const detections = request.fragments.map((fragment) => detector.detectWithCaps(fragment));
       const counts = {
         allowlist: detector.counts.allowlist - before.allowlist,
         inline: detector.counts.inline - before.inline,
         filtered: detector.counts.filtered - before.filtered,
       };
-      port.postMessage({ id: request.id, findings, counts } satisfies Reply);
+      port.postMessage({ id: request.id, detections, counts } satisfies Reply);
     } catch (error) {
       port.postMessage({ id: request.id, error: (error as Error).stack ?? String(error) } satisfies Reply);
     }
@@ -53,7 +53,7 @@ export function serveDetector(): void {
 }
 
 interface Pending {
-  resolve: (findings: Finding[][]) => void;
+  resolve: (detections: Detection[]) => void;
   reject: (error: Error) => void;
   worker: number;
   bytes: number;
@@ -87,15 +87,15 @@ export class DetectorPool {
     return this.workers.length;
   }
 
-  /** Findings for each fragment, in order; the batch goes to the worker with the least text waiting. */
-  detect(fragments: Array<Fragment | EncodedFragment>): Promise<Finding[][]> {
+  /** Findings (and capped rules) for each fragment, in order; the batch goes to the worker with the least text waiting. */
+  detect(fragments: Array<Fragment | EncodedFragment>): Promise<Detection[]> {
     if (this.failure) return Promise.reject(this.failure);
     let chosen = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[chosen]!) chosen = i;
     const id = this.nextId++;
     const bytes = fragments.reduce((sum, f) => sum + ('bytes' in f ? f.bytes.length : f.text.length), 0);
     this.load[chosen]! += bytes;
-    return new Promise<Finding[][]>((resolve, reject) => {
+    return new Promise<Detection[]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker: chosen, bytes });
       // Bytes that own their whole buffer move to the worker instead of being copied (each buffer once).
       const transfer = new Set<ArrayBuffer>();
@@ -122,7 +122,7 @@ export class DetectorPool {
       this.counts.inline += reply.counts.inline;
       this.counts.filtered += reply.counts.filtered;
     }
-    waiting.resolve(reply.findings ?? []);
+    waiting.resolve(reply.detections ?? []);
   }
 
   private fail(error: Error): void {

@@ -20,7 +20,7 @@ describe('config file', () => {
   });
 
   it('rejects unknown keys, naming the file and the key', () => {
-    expect(configError('allowlists: {}').message).toBe('.keyward.yaml: "allowlists": unknown key (allowed: useDefaultRules, disabledRules, rules, allowlist, ruleAllowlists, maxFileSize, respectGitignore, inlineIgnores, verify)');
+    expect(configError('allowlists: {}').message).toBe('.keyward.yaml: "allowlists": unknown key (allowed: useDefaultRules, disabledRules, rules, allowlist, ruleAllowlists, maxFileSize, respectGitignore, inlineIgnores, verify, maxFindingsPerRulePerFile, scanArchives, maxArchiveDepth, maxArchiveSize)');
     expect(configError('allowlist: { path: [x] }').message).toContain('"allowlist.path": unknown key');
     expect(configError('maxFileSize: huge').message).toContain('"maxFileSize"');
     expect(configError('allowlist: { regexes: ["(?=x)"] }').message).toContain('"allowlist.regexes[0]"');

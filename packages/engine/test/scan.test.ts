@@ -50,7 +50,7 @@ describe('runScan', () => {
         { bytes: shared, path: 'c.env' },
         { bytes: Buffer.alloc(0), path: 'empty.env' },
       ]);
-      expect(found.map((list) => list.map((f) => `${f.path}:${f.startLine}`))).toEqual([['a.env:2'], ['b.env:1'], ['c.env:1'], []]);
+      expect(found.map((d) => d.findings.map((f) => `${f.path}:${f.startLine}`))).toEqual([['a.env:2'], ['b.env:1'], ['c.env:1'], []]);
     } finally {
       await pool.close();
     }

@@ -23,6 +23,7 @@ import {
   type ScanSetup,
   type FetchLike,
   type SourceEvent,
+  UNSCANNED_REASONS,
 } from '@keyward/engine';
 import { EXIT_OK, UsageError, type CliIo, parseCommandArgs, writeOutputFile } from '../io.js';
 import { sourceFor, type SourceSettings } from '../sources.js';
@@ -61,7 +62,15 @@ export interface ScanSettings {
   results?: ResultKind[];
   /** Detection threads for large scans; 1 keeps everything on the main thread. */
   threads?: number;
+  /** Exit 3 when a file could not be scanned (too large, unreadable, an archive that could not be opened). */
+  failOnSkipped?: boolean;
+  maxFindingsPerFile?: number;
+  /** false: do not look inside archives (--no-archives); undefined: as the config says. */
+  scanArchives?: boolean;
 }
+
+/** Exit code when --fail-on-skipped is given, there are no findings, and a file was not scanned. */
+export const EXIT_SKIPPED = 3;
 
 export const SCAN_HELP = `Usage: keyward scan [PATH] [options]
 
@@ -86,7 +95,13 @@ Output
 Configuration
   -c, --config FILE         config file (default: $KEYWARD_CONFIG, else .keyward.yaml in PATH, if present)
   -b, --baseline FILE       report only findings not recorded in this baseline
-      --max-file-size SIZE  skip larger files, e.g. 25MB (default 25MB)
+      --max-file-size SIZE  skip larger files, e.g. 25MB (default 25MB); files over 32MB are read in chunks
+      --max-findings-per-file N
+                            report at most N findings per rule per file (default 100); the rest are
+                            counted as capped in the summary and the JSON/SARIF stats
+      --no-archives         do not look inside zip, tar, tar.gz and .gz files
+      --fail-on-skipped     exit 3 when a file was not scanned (too large, unreadable, an archive
+                            too deep, too big, encrypted or corrupt) and nothing was found
       --no-gitignore        also scan files that .gitignore excludes
       --regex-engine NAME   auto (default), re2 (native) or re2js (portable)
       --exit-zero           exit 0 even when there are findings
@@ -99,7 +114,8 @@ Verification (off by default; sends each distinct secret once to its provider's 
       --log-level LEVEL     stderr: error, warn, info (default; adds the summary) or debug
       --threads N           detection threads for large scans (default: one per core)
 
-Exit codes: 0 no findings, 1 findings, 2 usage, config or input error.
+Exit codes: 0 no findings, 1 findings, 2 usage, config or input error, 3 files not scanned
+(only with --fail-on-skipped; findings take precedence).
 `;
 
 export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
@@ -132,6 +148,9 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
       diff: { type: 'string' },
       staged: { type: 'boolean' },
       threads: { type: 'string' },
+      'fail-on-skipped': { type: 'boolean' },
+      'max-findings-per-file': { type: 'string' },
+      'no-archives': { type: 'boolean' },
     },
   });
   const { values, positionals } = parsed;
@@ -190,6 +209,7 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
     exitZero: Boolean(values['exit-zero']),
     findingsExitCode: values['exit-zero'] ? 0 : findingsExitCode,
     logLevel,
+    failOnSkipped: Boolean(values['fail-on-skipped']),
   };
   if (values.results !== undefined && values['only-verified']) throw new UsageError('--results and --only-verified contradict each other');
   if (values['only-verified']) settings.results = ['verified'];
@@ -199,6 +219,12 @@ export function parseScanArgs(argv: string[], io: CliIo): ScanSettings {
     settings.results = kinds;
   }
   if (values.verify || settings.results) settings.verify = true;
+  if (values['max-findings-per-file'] !== undefined) {
+    const n = Number(values['max-findings-per-file']);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-findings-per-file must be a whole number of at least 1, not "${values['max-findings-per-file']}"`);
+    settings.maxFindingsPerFile = n;
+  }
+  if (values['no-archives']) settings.scanArchives = false;
   if (values.output) settings.output = path.resolve(io.cwd, values.output);
   // --config, else KEYWARD_CONFIG (as gitleaks reads GITLEAKS_CONFIG), else .keyward.yaml in PATH
   const configPath = values.config ?? (io.env.KEYWARD_CONFIG?.trim() || undefined);
@@ -236,6 +262,7 @@ export async function executeScan(settings: ScanSettings, io: CliIo, onSetup?: (
       cwd: io.cwd,
       regexBackend: settings.regexBackend,
       ...(fingerprintKey ? { fingerprintKey } : {}),
+      ...(settings.maxFindingsPerFile !== undefined ? { maxFindingsPerRule: settings.maxFindingsPerFile } : {}),
       ...(settings.configPath ? { configPath: settings.configPath } : {}),
       ...(settings.baselinePath ? { baselinePath: settings.baselinePath } : {}),
     });
@@ -250,6 +277,7 @@ export async function executeScan(settings: ScanSettings, io: CliIo, onSetup?: (
     maxFileSize: settings.maxFileSize ?? config.maxFileSize,
     respectGitignore: settings.respectGitignore ?? config.respectGitignore,
     skipPath: (p) => detector.allowsPath(p),
+    archives: settings.scanArchives ?? config.scanArchives ? { maxDepth: config.maxArchiveDepth, maxBytes: config.maxArchiveSize } : undefined,
   });
   const progress = settings.progress ? new ProgressLine(io) : undefined;
   const threads = settings.threads ?? io.cores ?? 1;
@@ -337,6 +365,25 @@ class ProgressLine {
   }
 }
 
+/** What to do about files that were not scanned, said on stderr so it never mixes into a report. */
+export function unscannedHint(result: ScanResult, settings: Pick<ScanSettings, 'failOnSkipped'>): string {
+  const { skipped, capped } = result.stats;
+  const lines: string[] = [];
+  const large = skipped.filter((s) => s.reason === 'too-large');
+  if (large.length > 0) {
+    const biggest = Math.max(...large.map((s) => Number(/^(\d+)/.exec(s.detail ?? '')?.[1] ?? 0)));
+    lines.push(
+      `${formatCount(large.length)} file${large.length === 1 ? ' was' : 's were'} over the size cap and not scanned; ` +
+        `to scan ${large.length === 1 ? 'it' : 'them'}, pass --max-file-size ${Math.ceil(biggest / 1048576) || 1}MB (or set maxFileSize in .keyward.yaml).`,
+    );
+  }
+  const other = skipped.filter((s) => UNSCANNED_REASONS.has(s.reason) && s.reason !== 'too-large');
+  if (other.length > 0) lines.push(`${formatCount(other.length)} file${other.length === 1 ? ' was' : 's were'} not scanned (unreadable, or an archive that could not be opened); the JSON report lists them.`);
+  if (lines.length > 0 && !settings.failOnSkipped) lines.push('Pass --fail-on-skipped to make files that were not scanned fail the scan (exit 3).');
+  if (capped?.length) lines.push(`Some rules found more than ${capped[0]!.reported} secrets in one file; raise --max-findings-per-file to see them all.`);
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
 export async function scanCommand(argv: string[], io: CliIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(SCAN_HELP);
@@ -353,5 +400,10 @@ export async function scanCommand(argv: string[], io: CliIo): Promise<number> {
     // The text report ends with its own summary; the machine formats keep stdout clean and say it on stderr.
     if (settings.format !== 'text' && atLeast(settings.logLevel, 'info') && io.stderrIsTTY) io.stderr(`${summaryLine(result)}\n`);
   }
-  return result.findings.length > 0 ? settings.findingsExitCode : EXIT_OK;
+  const hint = unscannedHint(result, settings);
+  if (hint) io.stderr(hint);
+  if (result.findings.length > 0) return settings.findingsExitCode;
+  // Asked for explicitly, so it holds with --exit-zero too (which is about findings).
+  if (settings.failOnSkipped && result.stats.skipped.some((s) => UNSCANNED_REASONS.has(s.reason))) return EXIT_SKIPPED;
+  return EXIT_OK;
 }

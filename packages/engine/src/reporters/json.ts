@@ -40,6 +40,8 @@ export function renderJson(result: ScanResult, options: JsonReportOptions): stri
         bytes: stats.bytes,
         durationMs: Math.round(stats.durationMs),
         skipped: stats.skipped,
+        // Present when a rule found more than the per-file cap somewhere (absent keeps older reports unchanged).
+        ...(stats.capped?.length ? { capped: stats.capped } : {}),
         suppressed: stats.suppressed,
       },
     },

@@ -136,6 +136,8 @@ export function buildSarif(result: ScanResult, options: SarifOptions): Log {
         },
         results,
         columnKind: 'utf16CodeUnits',
+        // Rules that found more than the per-file cap in a file: only the first findings are results.
+        ...(result.stats.capped?.length ? { properties: { cappedFindings: result.stats.capped } } : {}),
       },
     ],
   };

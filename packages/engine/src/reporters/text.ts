@@ -55,7 +55,8 @@ export function summaryLine(result: ScanResult): string {
   const found = findings.length === 0 ? 'no findings' : `${plural(findings.length, 'finding')} (${severityText})`;
   const skipped = summarizeSkipped(stats.skipped);
   const suppressedTotal = Object.values(stats.suppressed).reduce((a, b) => a + b, 0);
-  const extras = [skipped, suppressedTotal ? `${suppressedTotal} suppressed` : ''].filter(Boolean).join('; ');
+  const capped = stats.capped?.length ? `findings capped at ${stats.capped[0]!.reported} per rule in ${plural(stats.capped.length, 'rule and file pair')}` : '';
+  const extras = [skipped, capped, suppressedTotal ? `${suppressedTotal} suppressed` : ''].filter(Boolean).join('; ');
   return `Scanned ${plural(stats.files, 'file')} (${formatBytes(stats.bytes)}) in ${seconds}s: ${found}${extras ? `; ${extras}` : ''}`;
 }
 
