@@ -12,7 +12,7 @@
 // Nothing harvested, fetched or installed is written inside the repository; the printed figures never hold a
 // secret (verdicts name a repository, commit, path, line and rule, never the value).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -190,6 +190,37 @@ function triage(repo, commit, findings, verdicts, untriaged) {
   return counts;
 }
 
+// Write the tree of COMMIT into DIR. Not `git archive`: a snapshot mirror lacks its largest blobs (and LFS
+// content), and archive stops at the first one; those are counted and skipped instead.
+function extract(mirror, commit, dir) {
+  const entries = execFileSync('git', ['-C', mirror, 'ls-tree', '-r', '-z', commit], { maxBuffer: 1 << 28 })
+    .toString()
+    .split('\0')
+    .filter(Boolean)
+    .map(line => { const tab = line.indexOf('\t'); const [mode, type, id] = line.slice(0, tab).split(' '); return { mode, type, id, file: line.slice(tab + 1) }; })
+    .filter(e => e.type === 'blob' && e.mode !== '120000');
+  let absent = 0;
+  for (let i = 0; i < entries.length; i += 2000) {
+    const batch = entries.slice(i, i + 2000);
+    const r = spawnSync('git', ['-C', mirror, 'cat-file', '--batch'], { input: batch.map(e => e.id + '\n').join(''), maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`git cat-file in ${mirror} failed: ${r.stderr}`);
+    let at = 0;
+    for (const e of batch) {
+      const nl = r.stdout.indexOf(10, at);
+      const header = r.stdout.subarray(at, nl).toString();
+      at = nl + 1;
+      const m = /^[0-9a-f]+ blob (\d+)$/.exec(header);
+      if (!m) { absent++; continue; }
+      const size = Number(m[1]);
+      const target = path.join(dir, e.file);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, r.stdout.subarray(at, at + size));
+      at += size + 1;
+    }
+  }
+  return absent;
+}
+
 function real() {
   console.log(`\n-- real code (${manifest.repositories.length} repositories at pinned commits, mirrors in ${mirrors})`);
   const verdicts = readVerdicts();
@@ -203,10 +234,7 @@ function real() {
     const dir = path.join(work, 'real', r.repo.replace('/', '+'));
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const archive = spawnSync('git', ['-C', mirror, 'archive', '--format=tar', r.commit], { maxBuffer: 1 << 30 });
-    if (archive.status !== 0) throw new Error(`git archive ${r.repo}@${r.commit} failed: ${archive.stderr}`);
-    const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout, maxBuffer: 1 << 20 });
-    if (untar.status !== 0) throw new Error(`tar -x for ${r.repo} failed: ${untar.stderr}`);
+    const absent = extract(mirror, r.commit, dir);
     // every committed file counts, even one a .gitignore in the tree names
     const { report, summary } = scan(dir, 'json', path.join(work, `${r.repo.replace('/', '+')}.json`), ['--no-gitignore']);
     const c = triage(r.repo, r.commit, report.findings, verdicts, untriaged);
@@ -214,7 +242,7 @@ function real() {
     for (const k of ['TP', 'FP', 'untriaged', 'findings', 'tpKept', 'tpRecorded']) g[k] += c[k];
     for (const [k, n] of c.categories) g.categories.set(k, (g.categories.get(k) ?? 0) + n);
     g.bytes += report.stats?.bytes ?? 0;
-    console.log(`  ${r.repo.padEnd(42)} ${r.commit.slice(0, 10)}  ${String(c.findings).padStart(4)} findings: ${c.TP} TP, ${c.FP} FP, ${c.untriaged} untriaged  (${summary.replace(/^Scanned /, '').replace(/:.*$/, '')})`);
+    console.log(`  ${r.repo.padEnd(42)} ${r.commit.slice(0, 10)}  ${String(c.findings).padStart(4)} findings: ${c.TP} TP, ${c.FP} FP, ${c.untriaged} untriaged  (${summary.replace(/^Scanned /, '').replace(/:.*$/, '')}${absent ? `; ${absent} blobs absent from the mirror` : ''})`);
     if (!opt.keep) rmSync(dir, { recursive: true, force: true });
   }
   for (const r of missing) console.log(`  ${r.repo}: mirror or commit ${r.commit.slice(0, 10)} missing under ${mirrors}; fetch github:${r.repo}`);
