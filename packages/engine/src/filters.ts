@@ -271,11 +271,11 @@ export function isNonCredentialTokenName(name: string): boolean {
 
 // Names in code: `@user.password`, `:custom_token`, `ActionController::Base.x`, `*resp.NextToken`,
 // `this.props::getPassword`, `XToken$1` (a bundler's rename), `.Values.auth.password` (a Go template field).
-const CODE_NAME = /^(?:@@?|:|\*|&|\.)?[A-Za-z_][\w]*(?:(?:::|\.|->)[A-Za-z_][\w]*)*(?:\$\d+)?[?!]?$/;
+const CODE_NAME = /^(?:@@?|:|\*|&|\.)?[A-Za-z_][\w]*(?:(?:::|\.|->)[A-Za-z_][\w]*)*(?:\$\d+|::)?[?!]?$/;
 // PascalCase words with version-like parts: `SignatureV4SignWithCredentials`, `S3ClientConfig`.
 const PASCAL_WITH_PARTS = /^(?:[A-Z][a-z]{2,}|[A-Z]{1,3}\d{1,2}|V\d+)+$/;
 // Names joined by dashes, dots or underscores, with digits at word ends: `airflow-cluster1-fernet-key`.
-const JOINED_WORDS = /^[a-z][a-z]*\d*(?:[_.-][a-z][a-z]*\d*){2,}$/i;
+const JOINED_WORDS = /^[a-z]+\d*(?:[_.-](?:[a-z]+\d*|\d{1,3})){2,}$/i;
 
 /** A piece of a name: letters (a digit or two at the end), in one case or with a capital per word, never `eyJzdWIiOiIx`. */
 function isWordySegment(segment: string): boolean {
@@ -292,9 +292,12 @@ export function isNameNotValue(secret: string): boolean {
     if (secret.split(/::|->|[.@:*&$]/).filter(Boolean).every(isWordySegment)) return true;
   }
   if (PASCAL_WITH_PARTS.test(secret) && (secret.match(/[A-Z][a-z]{2,}/g)?.length ?? 0) >= 3) return true;
-  if (JOINED_WORDS.test(secret) && (secret.match(/[a-z]{3,}/gi)?.length ?? 0) >= 2 && secret.split(/[_.-]/).every((w) => /^[a-z]+\d{0,2}$/i.test(w))) return true;
+  if (JOINED_WORDS.test(secret) && (secret.match(/[a-z]{3,}/gi)?.length ?? 0) >= 2 && secret.split(/[_.-]/).every((w) => /^(?:[a-z]+\d{0,2}|\d{1,3})$/i.test(w))) return true;
   if (/(?:^|[._-])%[sd](?:[._-]|$)/.test(secret) && /^[\w.%-]+$/.test(secret)) return true; // a format string: `management.endpoint.%s.access`
   if (/^[a-z_]+(?:\/[a-z_]+)+#[a-z_]+$/.test(secret)) return true; // a Rails route target: `active_storage/disk#update`
+  if (/^--?[a-z][\w-]*=?$/.test(secret)) return true; // the next command-line flag: `--docker-password= --docker-email=`
+  if (/^@[\w.-]+(?::\d+)?(?:\/\S*)?$/.test(secret)) return true; // the host part after a `<password>` slot: `@hostname:6379`
+  if (/\/aws4_request$/.test(secret)) return true; // a SigV4 credential scope: `AKID/20171025/us-west-2/dynamodb/aws4_request`
   return false;
 }
 
@@ -370,7 +373,7 @@ export function isRegexSource(secret: string): boolean {
 /** Inside an AWS ARN (`arn:aws:secretsmanager:…:secret:name-a1b2c3`): a resource name. */
 export function isInArn(secret: string, line: string, column: number): boolean {
   if (/^arn:aws[\w-]*:/.test(secret)) return true;
-  return line.includes('arn:aws') && within(spanOf(line, /arn:aws[\w-]*:[\w-]*:[\w-]*:[\w*${}:-]*:[^\s"',]*/g), column);
+  return line.includes('arn:aws') && within(spanOf(line, /arn:aws[\w-]*:[\w*-]*:[\w*-]*:[\w*${}:-]*:[^\s"',]*/g), column);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -317,3 +317,17 @@ describe('generic rules: names, references, hashes and made-up values found in r
     expect(reason('password: cGFzc3dvcmQ=', 'cGFzc3dvcmQ=', false)).toBeUndefined();
   });
 });
+
+describe('generic rules: more names seen in real code', () => {
+  it.each([
+    ['encryption_key = get_random_aes_256_gcm_key', 'get_random_aes_256_gcm_key'],
+    ['let credentials = serde_wasm_bindgen::from_value::<AwsCredentials>(x)', 'serde_wasm_bindgen::from_value::'],
+    ['"Resource": "arn:aws:secretsmanager:*:*:secret:br-studio/*",', 'br-studio/*'],
+    ['--docker-password=<DOCKER_PASSWORD> --docker-email=', '--docker-email='],
+    ['# eg redis://:<password>@hostname:6379', '@hostname:6379'],
+    ['Authorization: AWS4-HMAC-SHA256 Credential=ACCESS-KEY/20171025/us-west-2/dynamodb/aws4_request, SignedHeaders=host', 'ACCESS-KEY/20171025/us-west-2/dynamodb/aws4_request'],
+    ["iv_secretstring = '{\"api_key\":\"test-api-key-456\"}'", 'test-api-key-456'],
+  ])('%s', (line, secret) => {
+    expect(reason(line, secret, true, 'README.md')).toBe('identifier');
+  });
+});
