@@ -2,7 +2,7 @@
 //
 //   node bench/accuracy/run.mjs [peers|real|npm|all] [--peer-mirrors DIR] [--noseyparker GITDIR] [--kingfisher GITDIR]
 //        [--secretlint GITDIR] [--gitleaks GITDIR] [--mirrors DIR] [--npm-tree DIR] [--keep DIR]
-//        [--untriaged FILE] [--details]
+//        [--untriaged FILE] [--details] [--cli PATH]
 //
 // peers: the rule examples four peer scanners ship (harvested from local git mirrors by ../shared/eval), scored by
 //        ../shared/eval/score.mjs after the committed exceptions (exceptions/*.yaml) are applied.
@@ -19,7 +19,6 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const cli = path.join(root, 'packages/cli/dist/index.js');
 const sharedEval = process.env.KEYWARD_SHARED_EVAL ?? path.resolve(root, '../shared/eval');
 
 // ---- arguments
@@ -34,6 +33,8 @@ if (!['peers', 'real', 'npm', 'all'].includes(part)) {
   console.error(`unknown part "${part}"; choose peers, real, npm or all`);
   process.exit(2);
 }
+// --cli PATH scores another build (e.g. main's bundle) against the same verdicts
+const cli = path.resolve(opt.cli ?? path.join(root, 'packages/cli/dist/index.js'));
 const mirrors = opt.mirrors ?? process.env.KEYWARD_MIRRORS ?? '/work/.mirror';
 const peerMirrors = opt['peer-mirrors'] ?? process.env.KEYWARD_PEER_MIRRORS ?? mirrors;
 const work = opt.keep ? path.resolve(opt.keep) : mkdtempSync(path.join(os.tmpdir(), 'keyward-accuracy-'));
