@@ -134,6 +134,8 @@ function peers() {
   const score = spawnSync(process.execPath, [path.join(sharedEval, 'score.mjs'), path.join(out, 'labels-scored.json'), path.join(out, 'keyward-scored.sarif')], { encoding: 'utf8' });
   if (score.status !== 0) throw new Error(`score failed: ${score.stderr.trim()}`);
   const last = score.stdout.trim().split('\n').at(-1);
+  const raw = spawnSync(process.execPath, [path.join(sharedEval, 'score.mjs'), path.join(out, 'labels.json'), path.join(out, 'keyward.sarif')], { encoding: 'utf8' });
+  const rawLast = /recall=([\d.]+) precision=([\d.]+)/.exec(raw.stdout.trim().split('\n').at(-1) ?? '');
   const m = /recall=([\d.]+) precision=([\d.]+) f1=([\d.]+) fp=(\d+)/.exec(last);
 
   // negative files flagged: a file labelled negative (no positive in it) where keyward reports anything
@@ -144,7 +146,7 @@ function peers() {
   console.log(`  peers: ${Object.entries(labels.meta?.sources ?? {}).map(([p, s]) => `${p} ${String(s.commit).slice(0, 8)}`).join(', ')}`);
   console.log(`  corpus: ${labels.positives.length} positives, ${new Set(labels.negatives.map(n => n.file)).size} negative files; ${summary}`);
   console.log(`  exceptions: ${excepted.size} files (${exceptions.length} entries in ${new Set(exceptions.map(e => e.source)).size} files)${unknown.length ? `; ${unknown.length} name no harvested file` : ''}`);
-  console.log(`  recall ${m?.[1]}  precision ${m?.[2]}  f1 ${m?.[3]}  false-positive locations ${m?.[4]}`);
+  console.log(`  recall ${m?.[1]}  precision ${m?.[2]}  f1 ${m?.[3]}  false-positive locations ${m?.[4]}  (without the exceptions: recall ${rawLast?.[1]}, precision ${rawLast?.[2]})`);
   console.log(`  negative files flagged ${flagged.size} of ${negativeFiles.size} (${pct(flagged.size, negativeFiles.size)}%)`);
   console.log(`  per provider and per file type: add --details (the full score.mjs report), or --keep DIR to keep the harvest`);
   return { recall: Number(m?.[1]), precision: Number(m?.[2]), flagged: flagged.size, negatives: negativeFiles.size, exceptions: excepted.size };
