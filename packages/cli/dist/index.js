@@ -12581,7 +12581,6 @@ function isTemplate(text) {
 // map mappings, SOPS and Vault envelopes, public keys and certificates) apply to every rule.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isPlaceholder = isPlaceholder;
-exports.spellsItsOwnKind = spellsItsOwnKind;
 exports.isTemplateReference = isTemplateReference;
 exports.isEnvReference = isEnvReference;
 exports.isDocumentedExample = isDocumentedExample;
@@ -12591,17 +12590,6 @@ exports.isHexDigest = isHexDigest;
 exports.isCodeIdentifier = isCodeIdentifier;
 exports.isCodeExpression = isCodeExpression;
 exports.isNaturalLanguage = isNaturalLanguage;
-exports.assignedName = assignedName;
-exports.isOwnName = isOwnName;
-exports.isNonCredentialTokenName = isNonCredentialTokenName;
-exports.isNameNotValue = isNameNotValue;
-exports.isFileReference = isFileReference;
-exports.isPasswordHash = isPasswordHash;
-exports.failsProviderFormat = failsProviderFormat;
-exports.firstListItem = firstListItem;
-exports.decodesToLookAlike = decodesToLookAlike;
-exports.isRegexSource = isRegexSource;
-exports.isInArn = isInArn;
 exports.isIntegrityHash = isIntegrityHash;
 exports.isGoSumLine = isGoSumLine;
 exports.isLockfileLine = isLockfileLine;
@@ -12651,7 +12639,7 @@ const PLACEHOLDER_WORDS = [
 const REDACTED = /(\*{3,}|•{3,}|\[redacted\]|<redacted>|\(redacted\)|redacted|\[filtered\]|\[masked\]|\[hidden\])/i;
 // ${VAR} {{ x }} $(cmd) %(name)s <%= x %> #{x} {x} %VAR% @Value("${..}")  -- a reference, not a value.
 // Generic rules stop a value before a closing bracket, so an unclosed `${` or `{{` (`ghp_${rand(`) counts too.
-const TEMPLATE = /\$\{|\{\{|^(?:\$\(|#\{|<%|%\()|\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|%\([^)]+\)[sd]|<%=?[^%]*%>|#\{[^}]*\}|^\{[A-Za-z_][\w.-]*\}$|^%[A-Za-z_]\w*%$|^\$[A-Za-z_]\w*$|^\$(?!ANSIBLE_VAULT)[A-Z_][A-Z0-9_]*(?![A-Za-z0-9])|@@[A-Za-z_][\w.-]*@@|^<[^<>]+>$|^\[[A-Za-z_ -]+\]$/;
+const TEMPLATE = /\$\{|\{\{|^(?:\$\(|#\{|<%|%\()[\w.:-]*$|\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|%\([^)]+\)[sd]|<%=?[^%]*%>|#\{[^}]*\}|^\{[A-Za-z_][\w.-]*\}$|^%[A-Za-z_]\w*%$|^\$[A-Za-z_]\w*$|^<[^<>]+>$|^\[[A-Za-z_ -]+\]$/;
 const ENV_REFERENCE = /process\.env\b|import\.meta\.env\b|os\.getenv\b|os\.environ\b|getenv\(|System\.getenv|Environment\.GetEnvironmentVariable|ENV\[|ENV\.fetch|env\(['"]|\$env:|secrets\.[A-Za-z_]|vars\.[A-Za-z_]/;
 // Keys that providers print in their own documentation. AWS marks every documented key with EXAMPLE.
 const DOCUMENTED_EXAMPLES = new Set([
@@ -12684,32 +12672,8 @@ function isTrivialSequence(secret) {
             ascending++;
     return ascending >= body.length - 2;
 }
-// `<PASSWORD>`, `<your key>`, `<user>:<pass>@`: a slot for a value, wherever it sits in the candidate.
-const ANGLE_SLOT = /<[A-Za-z][\w .-]*>/;
-// `1a2b3c4d…` and `a1B2c3D4…`: counting letters and digits in turn, the look of a made-up value.
-const COUNTING_RUN = /(?:1a2b3c|a1b2c3)/i;
-// `VERYLONGSECRET…`, `MYSECRETTOKEN`: a capital phrase that names what it stands for.
-const SHOUTED_NAME = /^(?:VERY|MY|YOUR|SOME|THE|LONG|SUPER|TOP|TEST)+(?:SECRET|TOKEN|PASSWORD|PASSWD|APIKEY|KEY)/;
-/** The value with look-alike digits and symbols read as letters: `P@ssw0rd` -> `password`. */
-function deLeet(text) {
-    return text.toLowerCase().replace(/[0@4$5!1|3]/g, (c) => ({ '0': 'o', '@': 'a', '4': 'a', $: 's', '5': 's', '!': 'i', '1': 'i', '|': 'l', '3': 'e' })[c]);
-}
 function isPlaceholder(secret) {
-    return (lowerIncludesAny(secret, PLACEHOLDER_WORDS) ||
-        isTrivialSequence(secret) ||
-        /(?:\.{3}|…)$/.test(secret) || // truncated in documentation: `9cbaf023786cd7...`
-        ANGLE_SLOT.test(secret) ||
-        COUNTING_RUN.test(secret) ||
-        SHOUTED_NAME.test(secret));
-}
-/**
- * A value that spells out the word it stands for (`newRootPassword123`, `TestPa$$w0rd!`,
- * `github-oauth2-client-secret`): generated credentials do not contain the words password or secret.
- * Generic rules only; a provider format proved itself by prefix and length.
- */
-function spellsItsOwnKind(secret) {
-    const plain = deLeet(secret);
-    return /pas+w(?:o|a)?r?d|passwd|secret/.test(plain);
+    return lowerIncludesAny(secret, PLACEHOLDER_WORDS) || isTrivialSequence(secret);
 }
 function isTemplateReference(secret) {
     return TEMPLATE.test(secret);
@@ -12798,142 +12762,6 @@ function isNaturalLanguage(secret, path = '') {
     return I18N_PATH.test(path) && !/[A-Z].*[A-Z].*[a-z].*\d|[+/=]{2}/.test(secret) && /^[\p{L}\p{M}\s'’.,:;!?…-]+$/u.test(secret);
 }
 // ---------------------------------------------------------------------------------------------------
-// What a generic rule's value is when it is not a secret (issue 12): names, references, hashes, formats
-/** The name a value is assigned to on `line` (`X_TOKEN` of `X_TOKEN = "…"`, `token` of `?token=…`), or ''. */
-function assignedName(line, column) {
-    const before = line.slice(0, column).replace(/[\s"'`({\[<;,]*$/, '');
-    const op = /(?:\s+value=|\s*(?::=|=>|[:=>]))$/.exec(before);
-    if (!op)
-        return '';
-    const head = before.slice(0, op.index).replace(/["'`\]]+$/, '');
-    return /[\w$.-]+$/.exec(head)?.[0] ?? '';
-}
-const squash = (text) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
-/** A constant whose value is its own name or a header name: `X_AWS_EC2_METADATA_TOKEN = "x-aws-ec2-metadata-token"`. */
-function isOwnName(secret, name) {
-    if (!name)
-        return false;
-    const value = squash(secret);
-    const key = squash(name.replace(/^.*[.$]/, ''));
-    return value.length >= 6 && (value === key || key.endsWith(value) || value.endsWith(key));
-}
-// Tokens that authorise nothing: pagination cursors, CSRF form tokens, cluster ids, idempotency keys.
-const NON_CREDENTIAL_TOKEN = /(?:continuation|next(?:forward|backward)?|prev(?:ious)?|page|pagination|cursor|sync|marker|csrf|xsrf|authenticity|anti[_.-]?forgery|request[_.-]?verification|cancellation|idempotency|client[_.-]?request|initial[_.-]?cluster|device)[_.-]?token$/i;
-/** Under a name for a token that is no credential (`ContinuationToken`, `authenticity_token`, `nextPageToken`). */
-function isNonCredentialTokenName(name) {
-    return NON_CREDENTIAL_TOKEN.test(name);
-}
-// Names in code: `@user.password`, `:custom_token`, `ActionController::Base.x`, `*resp.NextToken`,
-// `this.props::getPassword`, `XToken$1` (a bundler's rename), `.Values.auth.password` (a Go template field).
-const CODE_NAME = /^(?:@@?|:|\*|&|\.)?[A-Za-z_][\w]*(?:(?:::|\.|->)[A-Za-z_][\w]*)*(?:\$\d+|::)?[?!]?$/;
-// PascalCase words with version-like parts: `SignatureV4SignWithCredentials`, `S3ClientConfig`.
-const PASCAL_WITH_PARTS = /^(?:[A-Z][a-z]{2,}|[A-Z]{1,3}\d{1,2}|V\d+)+$/;
-// Names joined by dashes, dots or underscores, with digits at word ends: `airflow-cluster1-fernet-key`.
-const JOINED_WORDS = /^[a-z]+\d*(?:[_.-](?:[a-z]+\d*|\d{1,3})){2,}$/i;
-/** A piece of a name: letters (a digit or two at the end), in one case or with a capital per word, never `eyJzdWIiOiIx`. */
-function isWordySegment(segment) {
-    if (/^\d{1,2}$/.test(segment))
-        return true; // the `1` of a bundler's `XToken$1`
-    if (!/^[A-Za-z_]+\d{0,2}$/.test(segment))
-        return false;
-    const letters = segment.replace(/[^A-Za-z]/g, '');
-    const capitals = letters.replace(/[^A-Z]/g, '').length;
-    return capitals === letters.length || capitals <= Math.ceil(letters.length / 4);
-}
-/** A name, not a value: code references, bundler renames, template fields, joined words with digits. */
-function isNameNotValue(secret) {
-    if (CODE_NAME.test(secret) && (/[@:*&.$]|->/.test(secret) || /^[A-Za-z_]+$/.test(secret))) {
-        if (secret.split(/::|->|[.@:*&$]/).filter(Boolean).every(isWordySegment))
-            return true;
-    }
-    if (PASCAL_WITH_PARTS.test(secret) && (secret.match(/[A-Z][a-z]{2,}/g)?.length ?? 0) >= 3)
-        return true;
-    if (JOINED_WORDS.test(secret) && (secret.match(/[a-z]{3,}/gi)?.length ?? 0) >= 2 && secret.split(/[_.-]/).every((w) => /^(?:[a-z]+\d{0,2}|\d{1,3})$/i.test(w)))
-        return true;
-    if (/(?:^|[._-])%[sd](?:[._-]|$)/.test(secret) && /^[\w.%-]+$/.test(secret))
-        return true; // a format string: `management.endpoint.%s.access`
-    if (/^[a-z_]+(?:\/[a-z_]+)+#[a-z_]+$/.test(secret))
-        return true; // a Rails route target: `active_storage/disk#update`
-    if (/^--?[a-z][\w-]*=?$/.test(secret))
-        return true; // the next command-line flag: `--docker-password= --docker-email=`
-    if (/^@[\w.-]+(?::\d+)?(?:\/\S*)?$/.test(secret))
-        return true; // the host part after a `<password>` slot: `@hostname:6379`
-    if (/\/aws4_request$/.test(secret))
-        return true; // a SigV4 credential scope: `AKID/20171025/us-west-2/dynamodb/aws4_request`
-    return false;
-}
-// Key files named by path or by a resource prefix: `classpath:ssl/server.key`, `/etc/ssl/private/app.key`.
-const KEY_FILE = /^(?:(?:classpath\*?|file|jar|resource|res|vfs):)?[\w.@~${}\/\\-]*\.(?:pem|key|crt|cer|der|p8|p12|pfx|jks|jceks|keystore|truststore|ppk|gpg|asc|kdbx|json|ya?ml|txt|env)$/i;
-/** A reference to a key file rather than its content. */
-function isFileReference(secret) {
-    return KEY_FILE.test(secret) && (/[:/\\]/.test(secret) || /^[\w.-]+$/.test(secret));
-}
-/**
- * A password hash or encrypted password: bcrypt/scrypt/argon2 modular crypt (`$2a$10$…`, with an
- * htpasswd `user:` or a Spring `{bcrypt}` tag), Jupyter's `sha1:salt:hash`, Maven's `{…=}` ciphertext.
- */
-function isPasswordHash(secret, line = '') {
-    if (/^(?:[\w.-]+:)?(?:\{[a-z0-9-]+\}?)?\$(?:2[abxy]?|5|6|argon2i?d?|scrypt|pbkdf2[\w-]*|apr1|y|gy|7)\$/i.test(secret))
-        return true;
-    if (/^(?:bcrypt|noop|pbkdf2|scrypt|sha256|argon2)\}/.test(secret))
-        return true;
-    if (/^(?:sha(?:1|256|512)|md5|pbkdf2[\w-]*|argon2\w*):[0-9a-f$:]{8,}$/i.test(secret))
-        return true;
-    return /<password>\{[A-Za-z0-9+/=]+\}<\/password>/.test(line); // Maven settings-security encryption
-}
-// Providers' prefixes and the formats their documentation gives. A generic hit that starts with a prefix but
-// fails the format is a truncated or made-up example (`ghp_xxx`, `sk_live_123`), not an unknown secret.
-const PROVIDER_FORMATS = [
-    [/^gh[pou]_/, /^gh[pou]_[A-Za-z0-9]{36}$/],
-    [/^gh[sr]_/, /^gh[sr]_[A-Za-z0-9_]{36,}$/], // installation and refresh tokens may be longer // https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
-    [/^github_pat_/, /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/],
-    [/^glpat-/, /^glpat-[A-Za-z0-9_.-]{20,}$/], // https://docs.gitlab.com/ee/security/token_overview.html
-    [/^xox[abposr]-/, /^xox[abposr]-(?:\d+-)+[A-Za-z0-9-]{10,}$/], // https://api.slack.com/authentication/token-types
-    [/^(?:sk|rk)_(?:live|test)_/, /^(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,}$/], // https://docs.stripe.com/keys
-    [/^(?:AKIA|ASIA)/, /^(?:AKIA|ASIA)[A-Z2-7]{16}$/], // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html
-    [/^AIza/, /^AIza[0-9A-Za-z_-]{35}$/], // https://cloud.google.com/docs/authentication/api-keys
-    [/^npm_/, /^npm_[A-Za-z0-9]{36}$/], // https://github.blog/changelog/2021-09-23-npm-has-a-new-access-token-format/
-    [/^SG\./, /^SG\.[\w-]{22}\.[\w-]{43}$/], // https://docs.sendgrid.com/ui/account-and-settings/api-keys
-    [/^shp(?:at|ca|pa|ss)_/, /^shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}$/], // https://shopify.dev/docs/apps/auth
-    [/^do[opr]_v1_/, /^do[opr]_v1_[a-f0-9]{64}$/], // https://docs.digitalocean.com/reference/api/create-personal-access-token/
-    [/^sk-ant-/, /^sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,}$/], // https://docs.anthropic.com/en/api/getting-started
-];
-/** A value with a known provider's prefix that fails that provider's documented format. */
-function failsProviderFormat(secret) {
-    return PROVIDER_FORMATS.some(([prefix, format]) => prefix.test(secret) && !format.test(secret));
-}
-/** A key=value list the rule read as one value (`--set a.password=x,b.user=y`, `?secret=x&user=y`): its first item. */
-function firstListItem(secret) {
-    const m = /^([^,&]*)[,&][A-Za-z_][\w.-]*=/.exec(secret);
-    return m ? m[1] : undefined;
-}
-/** A base64 value whose text is itself a look-alike: `cGFzc3dvcmQ=` is "password", `ZXhhbXBsZS1hcHAtc2VjcmV0` "example-app-secret". */
-function decodesToLookAlike(secret) {
-    if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(secret) || secret.length % 4 !== 0)
-        return false;
-    const text = Buffer.from(secret, 'base64').toString('latin1').replace(/\n$/, '');
-    if (!/^[\x20-\x7e]+$/.test(text))
-        return false;
-    return (isPlaceholder(text) ||
-        spellsItsOwnKind(text) ||
-        /^[A-Za-z]+$/.test(text) ||
-        /^[a-z]+:\/\/[^@\s]+$/.test(text) || // a URL without credentials: `tcp://127.0.0.1:5705`
-        /^[A-Za-z]+[^A-Za-z0-9]?\d{1,4}$/.test(text) || // a word and a number: `sCaleio123`
-        isNameNotValue(text) ||
-        /^[\w.-]+:[A-Za-z]+$/.test(text) // `user:word`: a Docker auth of made-up names
-    );
-}
-/** A regular expression, not a value: `(?i)`, `.*`, `\d{20}`, classes. */
-function isRegexSource(secret) {
-    return /\(\?[imsx]+\)|\.\*|\\[dws][{+*]|\[[A-Za-z0-9]-[A-Za-z0-9]+\][{+*]/.test(secret);
-}
-/** Inside an AWS ARN (`arn:aws:secretsmanager:…:secret:name-a1b2c3`): a resource name. */
-function isInArn(secret, line, column) {
-    if (/^arn:aws[\w-]*:/.test(secret))
-        return true;
-    return line.includes('arn:aws') && within(spanOf(line, /arn:aws[\w-]*:[\w*-]*:[\w*-]*:[\w*${}:-]*:[^\s"',]*/g), column);
-}
-// ---------------------------------------------------------------------------------------------------
 // Where the value sits (every rule)
 const LOCKFILE = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lock|Cargo\.lock|poetry\.lock|Pipfile\.lock|pdm\.lock|uv\.lock|composer\.lock|Gemfile\.lock|packages\.lock\.json|flake\.lock|mix\.lock|pubspec\.lock|Podfile\.lock|gradle\.lockfile|go\.sum)$/;
 const SRI = /^(?:sha(?:1|256|384|512))-[A-Za-z0-9+/]{20,}={0,2}$/;
@@ -12981,10 +12809,7 @@ const MINIFIED_PATH = /\.min\.(?:js|mjs|cjs|css)$|(?:^|\/)(?:dist|build|public|s
  * `token:t`), never a literal; quoted literals are still judged like any other value.
  */
 function isMinifiedCode(line, column, path) {
-    const minified = MINIFIED_PATH.test(path) ||
-        (line.length >= 1000 && /\.(?:js|mjs|cjs|css|html?|map)$/.test(path)) ||
-        // a minified script under any name (test fixtures such as `foo.zoo`): long, and dense with code punctuation
-        (line.length >= 1000 && (line.match(/[;{}(]/g)?.length ?? 0) > line.length / 25 && /function\s*\(|=>/.test(line));
+    const minified = MINIFIED_PATH.test(path) || (line.length >= 1000 && /\.(?:js|mjs|cjs|css|html?|map)$/.test(path));
     if (!minified)
         return false;
     const before = line[column - 1];
@@ -13008,15 +12833,6 @@ function isPublicByDesign(secret, line = '', column = 0) {
     if (/^AIza[0-9A-Za-z_-]{35}$/.test(secret)) {
         const around = line.slice(Math.max(0, column - 300), column + secret.length + 300);
         if (/firebase|authDomain|messagingSenderId|storageBucket|current_key/i.test(around))
-            return true;
-    }
-    // Codecov's badge and graph URLs carry a token that only reads the badge: https://docs.codecov.com/docs/status-badges
-    if (/codecov\.io\/[^\s)"']*[?&]token=$/.test(line.slice(0, column)))
-        return true;
-    // Algolia DocSearch's search-only key is published in every site's front end: https://docsearch.algolia.com/docs/api
-    if (/^[0-9a-f]{32}$/.test(secret)) {
-        const around = line.slice(Math.max(0, column - 300), column + secret.length + 300);
-        if (/docsearch|indexName|search[_-]?(?:only[_-]?)?(?:api[_-]?)?key/i.test(around) && !/admin|write/i.test(around))
             return true;
     }
     // https://<public key>@o123.ingest.sentry.io/456: the DSN's key only lets clients send events.
@@ -13135,24 +12951,6 @@ function lookAlikeReason(secret, context) {
         return 'template';
     if (isNaturalLanguage(secret, path))
         return 'natural-language';
-    if (isPasswordHash(secret, line))
-        return 'password-hash';
-    if (failsProviderFormat(secret))
-        return 'provider-format';
-    if (isFileReference(secret))
-        return 'file-reference';
-    if (isNameNotValue(secret) || isRegexSource(secret) || isInArn(secret, line, column))
-        return 'identifier';
-    const name = context ? assignedName(line, column) : '';
-    if (isOwnName(secret, name))
-        return 'identifier';
-    if (isNonCredentialTokenName(name))
-        return 'non-credential-token';
-    if (spellsItsOwnKind(secret) || decodesToLookAlike(secret))
-        return 'placeholder';
-    const head = firstListItem(secret);
-    if (head !== undefined && (head.length < 8 || /^[A-Za-z]+$/.test(head) || lookAlikeReason(head, context) !== undefined))
-        return 'placeholder';
     if (isMinifiedCode(line, column, path))
         return 'minified-code';
     return undefined;
@@ -13262,7 +13060,7 @@ exports.builtinRuleFiles = [
     { name: "flyio.yaml", document: { "provider": "Fly.io", "docs": "https://fly.io/docs/security/tokens/", "rules": [{ "id": "flyio-macaroon-token", "description": "Fly.io macaroon access token (fm2_/fm1r_/fm1a_)", "pattern": "\\b(?P<secret>fm(?:2|1[ar])_[A-Za-z0-9+/]{60,}={0,2}(?:,fm(?:2|1[ar])_[A-Za-z0-9+/]{20,}={0,2})*)(?:[^A-Za-z0-9+/=,_]|$)", "keywords": ["fm2_", "fm1r_", "fm1a_"], "entropy": 4.5, "severity": "critical", "precision": "very-high", "tags": ["flyio", "token"], "examples": { "match": ["FLY_API_TOKEN=\"FlyV1 fm2_lJPECAAAAAAAA{{rand:base64:200}}\"", "FLY_API_TOKEN=fm2_{{rand:base64:120}}==,fm2_{{rand:base64:80}}"], "noMatch": ["FLY_API_TOKEN=fm2_{{rand:base64:20}}", "FLY_API_TOKEN=\"FlyV1 ${TOKEN}\""] } }, { "id": "flyio-oauth-token", "description": "Fly.io OAuth access token (fo1_)", "pattern": "\\b(?P<secret>fo1_[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)", "keywords": ["fo1_"], "entropy": 4, "severity": "critical", "precision": "very-high", "tags": ["flyio", "oauth", "token"], "examples": { "match": ["FLY_ACCESS_TOKEN=fo1_{{rand:base64url:43}}", "\"access_token\": \"fo1_{{rand:alnum:43}}\""], "noMatch": ["FLY_ACCESS_TOKEN=fo1_{{rand:alnum:30}}", "FLY_ACCESS_TOKEN=fo1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"] } }] } },
     { name: "frameio.yaml", document: { "provider": "Frame.io", "docs": "https://developer.frame.io/docs/getting-started/authentication", "rules": [{ "id": "frameio-developer-token", "description": "Frame.io developer token", "pattern": "\\b(?P<secret>fio-u-[A-Za-z0-9_=-]{64})(?:[^A-Za-z0-9_=-]|$)", "keywords": ["fio-u-"], "entropy": 4, "severity": "high", "precision": "very-high", "tags": ["frameio", "token"], "examples": { "match": ["FRAMEIO_TOKEN=fio-u-{{rand:base64url:64}}", "Authorization: Bearer fio-u-{{rand:alnum:64}}"], "noMatch": ["FRAMEIO_TOKEN=fio-u-{{rand:alnum:30}}", "FRAMEIO_TOKEN=fio-u-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"] } }] } },
     { name: "gcp.yaml", document: { "provider": "Google Cloud", "docs": "https://cloud.google.com/docs/authentication/api-keys", "rules": [{ "id": "gcp-api-key", "description": "Google Cloud API key", "pattern": "\\b(?P<secret>AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)", "keywords": ["aiza"], "entropy": 3.5, "severity": "high", "precision": "high", "tags": ["gcp", "api-key"], "allowlist": { "regexes": ["^\\s*apiKey\\s*:\\s*[\"']AIza", "\"current_key\"\\s*:\\s*\"AIza"], "regexTarget": "line" }, "examples": { "match": ["GOOGLE_API_KEY=AIza{{rand:A-Za-z0-9_-:35}}", "url = \"https://maps.googleapis.com/maps/api/geocode/json?key=AIza{{rand:alnum:35}}\""], "noMatch": ["  apiKey: \"AIza{{rand:alnum:35}}\",", "\"current_key\": \"AIza{{rand:alnum:35}}\"", "GOOGLE_API_KEY=AIza{{rand:alnum:34}}", "GOOGLE_API_KEY=AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe"] } }, { "id": "gcp-service-account-key", "description": "Google Cloud service account key file (JSON with a private key)", "pattern": "\"type\"\\s*:\\s*\"service_account\"[\\s\\S]*?\"private_key\"\\s*:\\s*\"(?P<secret>-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\\\\\r\\n]+-----END PRIVATE KEY-----(?:\\\\n)?)\"", "keywords": ["service_account"], "checksum": "pem-private-key", "scope": "file", "skipFilters": true, "severity": "critical", "precision": "very-high", "docs": "https://cloud.google.com/iam/docs/keys-create-delete", "tags": ["gcp", "service-account", "private-key"], "examples": { "match": ["{\n  \"type\": \"service_account\",\n  \"project_id\": \"demo-project\",\n  \"private_key_id\": \"{{rand:hex:40}}\",\n  \"private_key\": \"{{gen:pem-private-key:PKCS8-JSON}}\\n\",\n  \"client_email\": \"ci@demo-project.iam.gserviceaccount.com\"\n}\n", "{\"type\":\"service_account\",\"private_key\":\"{{gen:pem-private-key:PKCS8-JSON}}\"}"], "noMatch": ["{\n  \"type\": \"service_account\",\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{{rand:base64:64}}\\n-----END PRIVATE KEY-----\\n\"\n}\n", "{\n  \"type\": \"authorized_user\",\n  \"client_secret\": \"{{rand:alnum:24}}\"\n}\n", "{\"type\": \"service_account\", \"private_key\": \"${GCP_PRIVATE_KEY}\"}"] } }, { "id": "gcp-oauth-client-secret", "description": "Google OAuth 2.0 client secret", "pattern": "\\b(?P<secret>GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)", "keywords": ["gocspx-"], "entropy": 3.5, "severity": "high", "precision": "very-high", "docs": "https://developers.google.com/identity/protocols/oauth2", "tags": ["gcp", "oauth"], "examples": { "match": ["\"client_secret\": \"GOCSPX-{{rand:A-Za-z0-9_-:28}}\"", "GOOGLE_CLIENT_SECRET=GOCSPX-{{rand:alnum:28}}"], "noMatch": ["GOOGLE_CLIENT_SECRET=GOCSPX-{{rand:alnum:20}}", "GOOGLE_CLIENT_SECRET=GOCSPX-xxxxxxxxxxxxxxxxxxxxxxxxxxxx", "client_secret: GOCSPX-{{rand:alnum:40}}"] } }] } },
-    { name: "generic.yaml", document: { "provider": "Generic", "docs": "https://cwe.mitre.org/data/definitions/798.html", "rules": [{ "id": "generic-password", "description": "Password assigned to a password-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:password|passwd|passphrase)|(?:[\\w$.-]*[_.$-])?(?i:pass|pwd))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["pass", "pwd"], "entropy": 3, "severity": "medium", "precision": "medium", "tags": ["generic", "password"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["DB_PASSWORD={{rand:lower:5}}{{rand:digits:3}}{{rand:upper:4}}!", "export PGPASSWORD=\"{{rand:alnum:6}}{{rand:digits:2}}{{rand:alnum:6}}\"", "\"password\": \"{{rand:alnum:6}}#{{rand:digits:3}}{{rand:alnum:4}}\"", "spring.datasource.password={{rand:alnum:8}}{{rand:digits:2}}", "<password>{{rand:alnum:6}}{{rand:digits:2}}{{rand:upper:4}}</password>", "<user name=\"svc\" password=\"{{rand:alnum:8}}{{rand:digits:3}}\"/>", "dbPassword := \"{{rand:alnum:8}}{{rand:digits:3}}\"", "'password' => '{{rand:alnum:8}}{{rand:digits:3}}',", "mysql_pwd = \"{{rand:alnum:8}}{{rand:digits:3}}\"  # prod", "password: {{rand:hex:40}}", "password: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "<add key=\"SmtpPassword\" value=\"{{rand:alnum:8}}{{rand:digits:3}}\" />", "DB_PASSWORD='{{rand:lower:6}}(%{{rand:digits:3}}){{rand:alnum:8}}'", "export ADMIN_PASSWORD=\"{{rand:lower:6}}\\${{rand:digits:3}}{{rand:alnum:8}}\""], "noMatch": ["password: ${DB_PASSWORD}", "password = get_password()", "password: \"Please enter the password below\"", "password: true", "password = os.environ[\"APP_PASSWORD\"]", "password: \"{{rand:hex:64}}\"  # sha256 of the admin password", "password = hash_of(salt1)", "password: cfg[key_1]", "password: https://vault.corp.test/v1/kv/app", "password: /run/secrets/app_password", "password: this.config.password", "password: 1234567890123", "password: changeme", "password_hash = \"$2b$12${{rand:base64:53}}\"", "PASSWORD_FIELD = \"user_password\"", "password: passwordField1", "bypass={{rand:alnum:8}}{{rand:digits:3}}", "if password == confirm_password:", "password: \"{{rand:lower:12}}\""] } }, { "id": "generic-secret", "description": "Secret or private key assigned to a secret-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:secret(?:[_.-]?key)?|(?:private|signing|encryption|master|hmac)[_.-]?key))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["secret", "private", "signing", "encryption", "master", "hmac"], "entropy": 3.3, "severity": "medium", "precision": "medium", "tags": ["generic", "secret"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["CLIENT_SECRET={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "DJANGO_SECRET_KEY='{{rand:alnum:20}}{{rand:digits:2}}@{{rand:alnum:20}}'", "jwt_secret: {{rand:base64:30}}{{rand:digits:2}}", "clientSecret = \"{{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:10}}\";", "\"app_secret\": \"{{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:10}}\"", "SECRET_KEY = \"{{rand:hex:64}}\"", "SECRET_KEY = '{{rand:lower:8}}@(^{{rand:digits:4}}{{rand:lower:10}})!{{rand:lower:8}}=&{{rand:lower:6}}'", "SIGNING_KEY={{rand:base64:40}}{{rand:digits:2}}", "encryption.key={{rand:hex:64}}", "masterKey: \"{{rand:base64url:30}}{{rand:digits:2}}\"", "hmac_key = \"{{rand:alnum:20}}{{rand:digits:2}}\"", "<add key=\"JwtSecret\" value=\"{{rand:alnum:20}}{{rand:digits:2}}\" />"], "noMatch": ["secret: ${DB_PASSWORD}", "secret = get_secret()", "secret: \"Please enter the secret below\"", "secret: true", "secret = os.environ[\"APP_SECRET\"]", "secret: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "secret: {{rand:hex:40}}  # git commit that rotated it", "client_secret = load_secret(env1)", "signing_key_id: \"{{rand:alnum:12}}{{rand:digits:2}}\"", "secret: https://vault.corp.test/v1/kv/app", "secret: /run/secrets/app_secret", "secret: this.config.secret", "secret: 1234567890123", "secret: changeme", "SECRET_KEY_NAME = \"foo\"", "secret_name: \"app-db-credentials\"", "secretName: prodDatabaseCredentials", "private_key: keys/server.pem", "secret: \"{{rand:lower:20}}\""] } }, { "id": "generic-api-key", "description": "API key or access key assigned to a key-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:api[_.-]?key|access[_.-]?key|credentials?))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["apikey", "api_key", "api-key", "api.key", "accesskey", "access_key", "access-key", "access.key", "credential"], "entropy": 3.3, "severity": "medium", "precision": "medium", "tags": ["generic", "api-key"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["API_KEY={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "apiKey: \"{{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}\",", "X-Api-Key: {{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "aws_secret_access_key = {{rand:base64:38}}{{rand:digits:2}}", "const stripeApiKey = \"{{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}\";", "api_key: \"{{rand:hex:32}}\"", "<add key=\"PartnerApiKey\" value=\"{{rand:alnum:20}}{{rand:digits:2}}\" />"], "noMatch": ["api_key: ${DB_PASSWORD}", "api_key = get_api_key()", "api_key: \"Please enter the api_key below\"", "api_key: true", "api_key = os.environ[\"APP_API_KEY\"]", "api_key: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "api_key: \"{{rand:hex:64}}\"  # sha256 digest, not the key", "api_key = keys[idx_1]", "api_key: https://vault.corp.test/v1/kv/app", "api_key: /run/secrets/app_api_key", "api_key: this.config.api_key", "api_key: 1234567890123", "api_key: changeme", "api_key_header = \"X-API-Key\"", "const key = getApiKey();", "apiKey: process.env.API_KEY", "API_KEY_ENV_VAR=MY_SERVICE_API_KEY", "api_key = ApiKeyProvider"] } }, { "id": "generic-token", "description": "Token assigned to a token-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:token))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["token"], "entropy": 3.3, "severity": "medium", "precision": "low", "tags": ["generic", "token"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["AUTH_TOKEN={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "accessToken: \"{{rand:base64url:30}}{{rand:digits:2}}\"", "\"refresh_token\": \"{{rand:alnum:20}}{{rand:digits:2}}{{rand:alnum:12}}\"", "token = \"{{rand:alnum:20}}{{rand:digits:2}}{{rand:alnum:12}}\"", "API_TOKEN={{rand:hex:64}}"], "noMatch": ["token: ${DB_PASSWORD}", "token = get_token()", "token: \"Please enter the token below\"", "token: true", "token = os.environ[\"APP_TOKEN\"]", "token: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "token: {{rand:hex:40}}  # revision", "token = tokens[idx_1]", "token: \"{{db_token_1}}\"", "token = f\"{prefix_1}\"", "token: https://vault.corp.test/v1/kv/app", "token: /run/secrets/app_token", "token: this.config.token", "token: 1234567890123", "token: changeme", "token_url = \"https://auth.corp.test/oauth/token\"", "token_type: Bearer", "max_tokens: 4096", "csrfToken: \"{{csrf_token}}\"", "next_page_token: nextPageToken", "token: AUTH_TOKEN_HEADER_NAME"] } }, { "id": "generic-bearer-token", "description": "Bearer credential in an Authorization header set from code or printed in a request log", "pattern": "(?i:authorization)[\\\"'`]?\\s*(?:[:=,]|=>)\\s*[\\\"'`]?\\s*(?i:bearer)\\s+(?P<secret>[A-Za-z0-9._~+/-]{20,}=*)(?:[\\\"'`\\s,;)}\\]]|$)", "keywords": ["bearer"], "entropy": 3.5, "severity": "medium", "precision": "medium", "tags": ["generic", "token"], "examples": { "match": ["const res = await fetch(url, { headers: { Authorization: `Bearer {{rand:alnum:20}}{{rand:digits:2}}{{rand:alnum:18}}` } });", "headers = {\"Authorization\": \"Bearer {{rand:alnum:24}}{{rand:digits:3}}{{rand:alnum:9}}\"}", "req.Header.Set(\"Authorization\", \"Bearer {{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:16}}\")", "conn.setRequestProperty(\"Authorization\", \"Bearer {{rand:alnum:30}}{{rand:digits:2}}\");", "request.Headers.Add(\"Authorization\", \"Bearer {{rand:alnum:12}}.{{rand:alnum:20}}{{rand:digits:3}}\");", "> Authorization: Bearer {{rand:alnum:28}}{{rand:digits:4}}", "'Authorization' => 'Bearer {{rand:alnum:22}}{{rand:digits:2}}{{rand:alnum:8}}',"], "noMatch": ["headers: { Authorization: `Bearer ${token}` }", "Authorization: Bearer <token>", "Authorization: Bearer {{ .Values.apiToken }}", "req.Header.Set(\"Authorization\", \"Bearer \"+token)", "Authorization: Bearer YOUR_ACCESS_TOKEN_HERE_PLEASE", "The server answers 401 unless the Authorization header carries a bearer token."] } }, { "id": "generic-env-fallback", "description": "Credential given as the fallback or assigned value of a secret-named environment variable", "pattern": "(?:process\\.env\\.[A-Za-z0-9_]*(?i:token|secret(?:_?key)?|private_?key|password|passwd|pwd|api_?key|access_?key|credentials?|auth)\\s*(?:\\|\\||\\?\\?)\\s*|os\\.(?:getenv|environ\\.get|environ\\.setdefault)\\(\\s*[\\\"'][A-Za-z0-9_]*(?i:token|secret(?:_?key)?|private_?key|password|passwd|pwd|api_?key|access_?key|credentials?|auth)[\\\"']\\s*,\\s*|os\\.environ\\[\\s*[\\\"'][A-Za-z0-9_]*(?i:token|secret(?:_?key)?|private_?key|password|passwd|pwd|api_?key|access_?key|credentials?|auth)[\\\"']\\s*\\]\\s*=\\s*)[\\\"'`](?P<secret>[^\\s\\\"'`$]{8,})[\\\"'`]", "keywords": ["process.env", "getenv", "os.environ"], "entropy": 3.3, "severity": "medium", "precision": "medium", "tags": ["generic", "secret"], "examples": { "match": ["const token = process.env.GITHUB_TOKEN || '{{rand:alnum:18}}{{rand:digits:2}}{{rand:alnum:10}}';", "const apiKey = process.env.STRIPE_API_KEY ?? \"{{rand:alnum:20}}{{rand:digits:3}}\";", "password = os.getenv(\"DB_PASSWORD\", \"{{rand:alnum:10}}{{rand:digits:2}}{{rand:alnum:4}}\")", "SECRET = os.environ.get(\"DJANGO_SECRET_KEY\", \"{{rand:alnum:30}}{{rand:digits:2}}\")", "os.environ[\"OPENAI_API_KEY\"] = \"{{rand:alnum:24}}{{rand:digits:3}}\"", "os.environ.setdefault(\"SERVICE_TOKEN\", \"{{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:6}}\")"], "noMatch": ["const token = process.env.GITHUB_TOKEN || '';", "const port = process.env.PORT || \"8080\";", "password = os.getenv(\"DB_PASSWORD\", \"changeme\")", "os.environ[\"API_TOKEN\"] = token", "url = os.getenv(\"SERVICE_URL\", \"https://service.internal.test/v1\")", "const secret = process.env.JWT_SECRET || `${prefix}-secret`;"] } }] } },
+    { name: "generic.yaml", document: { "provider": "Generic", "docs": "https://cwe.mitre.org/data/definitions/798.html", "rules": [{ "id": "generic-password", "description": "Password assigned to a password-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:password|passwd|passphrase)|(?:[\\w$.-]*[_.$-])?(?i:pass|pwd))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["pass", "pwd"], "entropy": 3, "severity": "medium", "precision": "medium", "tags": ["generic", "password"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["DB_PASSWORD={{rand:lower:5}}{{rand:digits:3}}{{rand:upper:4}}!", "export PGPASSWORD=\"{{rand:alnum:6}}{{rand:digits:2}}{{rand:alnum:6}}\"", "\"password\": \"{{rand:alnum:6}}#{{rand:digits:3}}{{rand:alnum:4}}\"", "spring.datasource.password={{rand:alnum:8}}{{rand:digits:2}}", "<password>{{rand:alnum:6}}{{rand:digits:2}}{{rand:upper:4}}</password>", "<user name=\"svc\" password=\"{{rand:alnum:8}}{{rand:digits:3}}\"/>", "dbPassword := \"{{rand:alnum:8}}{{rand:digits:3}}\"", "'password' => '{{rand:alnum:8}}{{rand:digits:3}}',", "mysql_pwd = \"{{rand:alnum:8}}{{rand:digits:3}}\"  # prod", "password: {{rand:hex:40}}", "password: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "<add key=\"SmtpPassword\" value=\"{{rand:alnum:8}}{{rand:digits:3}}\" />", "DB_PASSWORD='{{rand:lower:6}}(%{{rand:digits:3}}){{rand:alnum:8}}'", "export ADMIN_PASSWORD=\"{{rand:lower:6}}\\${{rand:digits:3}}{{rand:alnum:8}}\""], "noMatch": ["password: ${DB_PASSWORD}", "password = get_password()", "password: \"Please enter the password below\"", "password: true", "password = os.environ[\"APP_PASSWORD\"]", "password: \"{{rand:hex:64}}\"  # sha256 of the admin password", "password = hash_of(salt1)", "password: cfg[key_1]", "password: https://vault.corp.test/v1/kv/app", "password: /run/secrets/app_password", "password: this.config.password", "password: 1234567890123", "password: changeme", "password_hash = \"$2b$12${{rand:base64:53}}\"", "PASSWORD_FIELD = \"user_password\"", "password: passwordField1", "bypass={{rand:alnum:8}}{{rand:digits:3}}", "if password == confirm_password:", "password: \"{{rand:lower:12}}\""] } }, { "id": "generic-secret", "description": "Secret or private key assigned to a secret-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:secret(?:[_.-]?key)?|(?:private|signing|encryption|master|hmac)[_.-]?key))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["secret", "private", "signing", "encryption", "master", "hmac"], "entropy": 3.3, "severity": "medium", "precision": "medium", "tags": ["generic", "secret"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["CLIENT_SECRET={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "DJANGO_SECRET_KEY='{{rand:alnum:20}}{{rand:digits:2}}@{{rand:alnum:20}}'", "jwt_secret: {{rand:base64:30}}{{rand:digits:2}}", "clientSecret = \"{{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:10}}\";", "\"app_secret\": \"{{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:10}}\"", "SECRET_KEY = \"{{rand:hex:64}}\"", "SECRET_KEY = '{{rand:lower:8}}@(^{{rand:digits:4}}{{rand:lower:10}})!{{rand:lower:8}}=&{{rand:lower:6}}'", "SIGNING_KEY={{rand:base64:40}}{{rand:digits:2}}", "encryption.key={{rand:hex:64}}", "masterKey: \"{{rand:base64url:30}}{{rand:digits:2}}\"", "hmac_key = \"{{rand:alnum:20}}{{rand:digits:2}}\"", "<add key=\"JwtSecret\" value=\"{{rand:alnum:20}}{{rand:digits:2}}\" />"], "noMatch": ["secret: ${DB_PASSWORD}", "secret = get_secret()", "secret: \"Please enter the secret below\"", "secret: true", "secret = os.environ[\"APP_SECRET\"]", "secret: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "secret: {{rand:hex:40}}  # git commit that rotated it", "client_secret = load_secret(env1)", "signing_key_id: \"{{rand:alnum:12}}{{rand:digits:2}}\"", "secret: https://vault.corp.test/v1/kv/app", "secret: /run/secrets/app_secret", "secret: this.config.secret", "secret: 1234567890123", "secret: changeme", "SECRET_KEY_NAME = \"foo\"", "secret_name: \"app-db-credentials\"", "secretName: prodDatabaseCredentials", "private_key: keys/server.pem", "secret: \"{{rand:lower:20}}\""] } }, { "id": "generic-api-key", "description": "API key or access key assigned to a key-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:api[_.-]?key|access[_.-]?key|credentials?))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["apikey", "api_key", "api-key", "api.key", "accesskey", "access_key", "access-key", "access.key", "credential"], "entropy": 3.3, "severity": "medium", "precision": "medium", "tags": ["generic", "api-key"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["API_KEY={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "apiKey: \"{{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}\",", "X-Api-Key: {{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "aws_secret_access_key = {{rand:base64:38}}{{rand:digits:2}}", "const stripeApiKey = \"{{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}\";", "api_key: \"{{rand:hex:32}}\"", "<add key=\"PartnerApiKey\" value=\"{{rand:alnum:20}}{{rand:digits:2}}\" />"], "noMatch": ["api_key: ${DB_PASSWORD}", "api_key = get_api_key()", "api_key: \"Please enter the api_key below\"", "api_key: true", "api_key = os.environ[\"APP_API_KEY\"]", "api_key: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "api_key: \"{{rand:hex:64}}\"  # sha256 digest, not the key", "api_key = keys[idx_1]", "api_key: https://vault.corp.test/v1/kv/app", "api_key: /run/secrets/app_api_key", "api_key: this.config.api_key", "api_key: 1234567890123", "api_key: changeme", "api_key_header = \"X-API-Key\"", "const key = getApiKey();", "apiKey: process.env.API_KEY", "API_KEY_ENV_VAR=MY_SERVICE_API_KEY", "api_key = ApiKeyProvider"] } }, { "id": "generic-token", "description": "Token assigned to a token-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:token))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["token"], "entropy": 3.3, "severity": "medium", "precision": "low", "tags": ["generic", "token"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["AUTH_TOKEN={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "accessToken: \"{{rand:base64url:30}}{{rand:digits:2}}\"", "\"refresh_token\": \"{{rand:alnum:20}}{{rand:digits:2}}{{rand:alnum:12}}\"", "token = \"{{rand:alnum:20}}{{rand:digits:2}}{{rand:alnum:12}}\"", "API_TOKEN={{rand:hex:64}}"], "noMatch": ["token: ${DB_PASSWORD}", "token = get_token()", "token: \"Please enter the token below\"", "token: true", "token = os.environ[\"APP_TOKEN\"]", "token: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "token: {{rand:hex:40}}  # revision", "token = tokens[idx_1]", "token: \"{{db_token_1}}\"", "token = f\"{prefix_1}\"", "token: https://vault.corp.test/v1/kv/app", "token: /run/secrets/app_token", "token: this.config.token", "token: 1234567890123", "token: changeme", "token_url = \"https://auth.corp.test/oauth/token\"", "token_type: Bearer", "max_tokens: 4096", "csrfToken: \"{{csrf_token}}\"", "next_page_token: nextPageToken", "token: AUTH_TOKEN_HEADER_NAME"] } }] } },
     { name: "gitea.yaml", document: { "provider": "Gitea", "docs": "https://docs.gitea.com/development/api-usage", "rules": [{ "id": "gitea-access-token", "description": "Gitea access token (40 hex) next to a Gitea token name", "pattern": "(?i:gitea[\\w.-]{0,20}?(?:token|pat))[\\w.-]{0,12}?\\\\?[\"']?(?:\\s*(?:=>|:=|[:=])|\"\\s+value=)\\s*\\\\?[\"']?(?P<secret>[0-9a-f]{40})(?:[^A-Za-z0-9]|$)", "keywords": ["gitea"], "entropy": 3, "severity": "high", "precision": "medium", "tags": ["gitea", "git", "token"], "examples": { "match": ["GITEA_TOKEN={{rand:hex:40}}", "gitea_access_token: \"{{rand:hex:40}}\""], "noMatch": ["GITEA_COMMIT_SHA={{rand:hex:40}}", "GITEA_TOKEN={{rand:hex:32}}", "GITEA_TOKEN: ${{ secrets.GITEA_TOKEN }}"] } }] } },
     { name: "gitee.yaml", document: { "provider": "Gitee", "docs": "https://gitee.com/api/v5/oauth_doc", "rules": [{ "id": "gitee-access-token", "description": "Gitee access token (32 hex) next to a Gitee token name", "pattern": "(?i:gitee[\\w.-]{0,20}?(?:token|pat))[\\w.-]{0,12}?\\\\?[\"']?(?:\\s*(?:=>|:=|[:=])|\"\\s+value=)\\s*\\\\?[\"']?(?P<secret>[0-9a-f]{32})(?:[^A-Za-z0-9]|$)", "keywords": ["gitee"], "entropy": 3, "severity": "high", "precision": "medium", "tags": ["gitee", "git", "token"], "examples": { "match": ["GITEE_TOKEN={{rand:hex:32}}", "gitee_access_token: \"{{rand:hex:32}}\""], "noMatch": ["GITEE_TOKEN={{rand:hex:40}}", "GITEE_CLIENT_ID={{rand:hex:64}}"] } }] } },
     { name: "github.yaml", document: { "provider": "GitHub", "docs": "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/about-authentication-to-github#githubs-token-formats", "rules": [{ "id": "github-pat", "description": "GitHub personal access token (classic)", "pattern": "\\b(?P<secret>ghp_[A-Za-z0-9]{36})\\b", "keywords": ["ghp_"], "checksum": "github-crc32", "severity": "critical", "precision": "very-high", "docs": "https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/", "tags": ["github", "token"], "examples": { "match": ["GITHUB_TOKEN={{gen:github-crc32:ghp_}}", "git clone https://x-access-token:{{gen:github-crc32:ghp_}}@github.com/o/r.git"], "noMatch": ["token = \"ghp_{{rand:alnum:36}}\"", "GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "token: ${{ secrets.GITHUB_TOKEN }}"] } }, { "id": "github-oauth-token", "description": "GitHub OAuth access token", "pattern": "\\b(?P<secret>gho_[A-Za-z0-9]{36})\\b", "keywords": ["gho_"], "checksum": "github-crc32", "severity": "critical", "precision": "very-high", "tags": ["github", "token"], "examples": { "match": ["\"access_token\": \"{{gen:github-crc32:gho_}}\""], "noMatch": ["\"access_token\": \"gho_{{rand:alnum:36}}\""] } }, { "id": "github-user-to-server-token", "description": "GitHub App user access token", "pattern": "\\b(?P<secret>ghu_[A-Za-z0-9]{36})\\b", "keywords": ["ghu_"], "checksum": "github-crc32", "severity": "critical", "precision": "very-high", "tags": ["github", "token"], "examples": { "match": ["auth: {{gen:github-crc32:ghu_}}"], "noMatch": ["auth: ghu_{{rand:alnum:36}}"] } }, { "id": "github-server-to-server-token", "description": "GitHub App installation access token", "pattern": "\\b(?P<secret>ghs_[A-Za-z0-9]{36})\\b", "keywords": ["ghs_"], "checksum": "github-crc32", "severity": "high", "precision": "very-high", "tags": ["github", "token"], "examples": { "match": ["GH_TOKEN: {{gen:github-crc32:ghs_}}"], "noMatch": ["GH_TOKEN: ghs_{{rand:alnum:36}}"] } }, { "id": "github-refresh-token", "description": "GitHub App refresh token", "pattern": "\\b(?P<secret>ghr_[A-Za-z0-9]{36})\\b", "keywords": ["ghr_"], "checksum": "github-crc32", "severity": "high", "precision": "very-high", "tags": ["github", "token"], "examples": { "match": ["refresh_token={{gen:github-crc32:ghr_}}"], "noMatch": ["refresh_token=ghr_{{rand:alnum:36}}"] } }, { "id": "github-fine-grained-pat", "description": "GitHub fine-grained personal access token", "pattern": "\\b(?P<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\\b", "keywords": ["github_pat_"], "entropy": 4.5, "severity": "critical", "precision": "very-high", "tags": ["github", "token"], "examples": { "match": ["export GH_TOKEN=github_pat_{{rand:alnum:22}}_{{rand:alnum:59}}"], "noMatch": ["export GH_TOKEN=github_pat_{{rand:alnum:22}}", "GH_TOKEN=github_pat_XXXXXXXXXXXXXXXXXXXXXX_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"] } }] } },
