@@ -251,7 +251,8 @@ function real() {
   for (const r of missing) console.log(`  ${r.repo}: mirror or commit ${r.commit.slice(0, 10)} missing under ${mirrors}; fetch github:${r.repo}`);
   for (const [name, g] of Object.entries(groups)) {
     const precision = g.TP / (g.TP + g.FP);
-    console.log(`  ${name}: ${(g.bytes / 1e6).toFixed(0)} MB, ${g.findings} findings; precision ${f3(precision)} (${g.TP} TP / ${g.TP + g.FP} triaged); true positives kept ${g.tpKept} of ${g.tpRecorded}; not yet triaged ${g.untriaged}`);
+    const blobs = manifest.repositories.filter((r) => (r.kind ?? 'ordinary') === name).reduce((n, r) => n + (r.megabytes ?? 0), 0);
+    console.log(`  ${name}: ${blobs.toFixed(1)} MB committed, ${(g.bytes / 1e6).toFixed(1)} MB of text scanned, ${g.findings} findings; precision ${f3(precision)} (${g.TP} TP / ${g.TP + g.FP} triaged); true positives kept ${g.tpKept} of ${g.tpRecorded}; not yet triaged ${g.untriaged}`);
     if (g.categories.size) console.log(`    false positives by category: ${[...g.categories].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   }
   if (untriaged.length && opt.untriaged) {
