@@ -1,4 +1,4 @@
-// `pnpm bench [scan|history|eval|org|verify|provision|all]`: benchmarks print figures; they never fail a build
+// `pnpm bench [scan|history|eval|accuracy|org|verify|provision|all]`: benchmarks print figures; they never fail a build
 // for being slow. Each one is also runnable on its own (see its file).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,6 +10,8 @@ const SUITES = {
   scan: 'scan.mjs',
   history: 'history/run.mjs',
   eval: 'eval/run.mjs',
+  // independent data: peer scanners' rule examples, pinned public repositories, an npm tree
+  accuracy: 'accuracy/run.mjs',
   org: 'org/run.mjs',
   verify: 'verify/bench.ts',
   // TypeScript, run through vite-node (a dev dependency of @keyward/provision)

@@ -24,7 +24,11 @@ export type FilterReason =
   | 'encrypted'
   | 'identifier'
   | 'code-expression'
-  | 'natural-language';
+  | 'natural-language'
+  | 'password-hash'
+  | 'provider-format'
+  | 'non-credential-token'
+  | 'file-reference';
 
 /** Where the candidate sits. Without it only the value-shape filters run. */
 export interface FilterContext {
@@ -79,7 +83,7 @@ const REDACTED = /(\*{3,}|•{3,}|\[redacted\]|<redacted>|\(redacted\)|redacted|
 
 // ${VAR} {{ x }} $(cmd) %(name)s <%= x %> #{x} {x} %VAR% @Value("${..}")  -- a reference, not a value.
 // Generic rules stop a value before a closing bracket, so an unclosed `${` or `{{` (`ghp_${rand(`) counts too.
-const TEMPLATE = /\$\{|\{\{|^(?:\$\(|#\{|<%|%\()[\w.:-]*$|\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|%\([^)]+\)[sd]|<%=?[^%]*%>|#\{[^}]*\}|^\{[A-Za-z_][\w.-]*\}$|^%[A-Za-z_]\w*%$|^\$[A-Za-z_]\w*$|^<[^<>]+>$|^\[[A-Za-z_ -]+\]$/;
+const TEMPLATE = /\$\{|\{\{|^(?:\$\(|#\{|<%|%\()|\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|%\([^)]+\)[sd]|<%=?[^%]*%>|#\{[^}]*\}|^\{[A-Za-z_][\w.-]*\}$|^%[A-Za-z_]\w*%$|^\$[A-Za-z_]\w*$|^\$(?!ANSIBLE_VAULT)[A-Z_][A-Z0-9_]*(?![A-Za-z0-9])|@@[A-Za-z_][\w.-]*@@|^<[^<>]+>$|^\[[A-Za-z_ -]+\]$/;
 
 const ENV_REFERENCE =
   /process\.env\b|import\.meta\.env\b|os\.getenv\b|os\.environ\b|getenv\(|System\.getenv|Environment\.GetEnvironmentVariable|ENV\[|ENV\.fetch|env\(['"]|\$env:|secrets\.[A-Za-z_]|vars\.[A-Za-z_]/;
@@ -114,8 +118,37 @@ function isTrivialSequence(secret: string): boolean {
   return ascending >= body.length - 2;
 }
 
+// `<PASSWORD>`, `<your key>`, `<user>:<pass>@`: a slot for a value, wherever it sits in the candidate.
+const ANGLE_SLOT = /<[A-Za-z][\w .-]*>/;
+// `1a2b3c4d…` and `a1B2c3D4…`: counting letters and digits in turn, the look of a made-up value.
+const COUNTING_RUN = /(?:1a2b3c|a1b2c3)/i;
+// `VERYLONGSECRET…`, `MYSECRETTOKEN`: a capital phrase that names what it stands for.
+const SHOUTED_NAME = /^(?:VERY|MY|YOUR|SOME|THE|LONG|SUPER|TOP|TEST)+(?:SECRET|TOKEN|PASSWORD|PASSWD|APIKEY|KEY)/;
+
+/** The value with look-alike digits and symbols read as letters: `P@ssw0rd` -> `password`. */
+function deLeet(text: string): string {
+  return text.toLowerCase().replace(/[0@4$5!1|3]/g, (c) => ({ '0': 'o', '@': 'a', '4': 'a', $: 's', '5': 's', '!': 'i', '1': 'i', '|': 'l', '3': 'e' })[c]!);
+}
+
 export function isPlaceholder(secret: string): boolean {
-  return lowerIncludesAny(secret, PLACEHOLDER_WORDS) || isTrivialSequence(secret);
+  return (
+    lowerIncludesAny(secret, PLACEHOLDER_WORDS) ||
+    isTrivialSequence(secret) ||
+    /(?:\.{3}|…)$/.test(secret) || // truncated in documentation: `9cbaf023786cd7...`
+    ANGLE_SLOT.test(secret) ||
+    COUNTING_RUN.test(secret) ||
+    SHOUTED_NAME.test(secret)
+  );
+}
+
+/**
+ * A value that spells out the word it stands for (`newRootPassword123`, `TestPa$$w0rd!`,
+ * `github-oauth2-client-secret`): generated credentials do not contain the words password or secret.
+ * Generic rules only; a provider format proved itself by prefix and length.
+ */
+export function spellsItsOwnKind(secret: string): boolean {
+  const plain = deLeet(secret);
+  return /pas+w(?:o|a)?r?d|passwd|secret/.test(plain);
 }
 
 export function isTemplateReference(secret: string): boolean {
@@ -206,6 +239,144 @@ export function isNaturalLanguage(secret: string, path = ''): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// What a generic rule's value is when it is not a secret (issue 12): names, references, hashes, formats
+
+/** The name a value is assigned to on `line` (`X_TOKEN` of `X_TOKEN = "…"`, `token` of `?token=…`), or ''. */
+export function assignedName(line: string, column: number): string {
+  const before = line.slice(0, column).replace(/[\s"'`({\[<;,]*$/, '');
+  const op = /(?:\s+value=|\s*(?::=|=>|[:=>]))$/.exec(before);
+  if (!op) return '';
+  const head = before.slice(0, op.index).replace(/["'`\]]+$/, '');
+  return /[\w$.-]+$/.exec(head)?.[0] ?? '';
+}
+
+const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/** A constant whose value is its own name or a header name: `X_AWS_EC2_METADATA_TOKEN = "x-aws-ec2-metadata-token"`. */
+export function isOwnName(secret: string, name: string): boolean {
+  if (!name) return false;
+  const value = squash(secret);
+  const key = squash(name.replace(/^.*[.$]/, ''));
+  return value.length >= 6 && (value === key || key.endsWith(value) || value.endsWith(key));
+}
+
+// Tokens that authorise nothing: pagination cursors, CSRF form tokens, cluster ids, idempotency keys.
+const NON_CREDENTIAL_TOKEN =
+  /(?:continuation|next(?:forward|backward)?|prev(?:ious)?|page|pagination|cursor|sync|marker|csrf|xsrf|authenticity|anti[_.-]?forgery|request[_.-]?verification|cancellation|idempotency|client[_.-]?request|initial[_.-]?cluster|device)[_.-]?token$/i;
+
+/** Under a name for a token that is no credential (`ContinuationToken`, `authenticity_token`, `nextPageToken`). */
+export function isNonCredentialTokenName(name: string): boolean {
+  return NON_CREDENTIAL_TOKEN.test(name);
+}
+
+// Names in code: `@user.password`, `:custom_token`, `ActionController::Base.x`, `*resp.NextToken`,
+// `this.props::getPassword`, `XToken$1` (a bundler's rename), `.Values.auth.password` (a Go template field).
+const CODE_NAME = /^(?:@@?|:|\*|&|\.)?[A-Za-z_][\w]*(?:(?:::|\.|->)[A-Za-z_][\w]*)*(?:\$\d+|::)?[?!]?$/;
+// PascalCase words with version-like parts: `SignatureV4SignWithCredentials`, `S3ClientConfig`.
+const PASCAL_WITH_PARTS = /^(?:[A-Z][a-z]{2,}|[A-Z]{1,3}\d{1,2}|V\d+)+$/;
+// Names joined by dashes, dots or underscores, with digits at word ends: `airflow-cluster1-fernet-key`.
+const JOINED_WORDS = /^[a-z]+\d*(?:[_.-](?:[a-z]+\d*|\d{1,3})){2,}$/i;
+
+/** A piece of a name: letters (a digit or two at the end), in one case or with a capital per word, never `eyJzdWIiOiIx`. */
+function isWordySegment(segment: string): boolean {
+  if (/^\d{1,2}$/.test(segment)) return true; // the `1` of a bundler's `XToken$1`
+  if (!/^[A-Za-z_]+\d{0,2}$/.test(segment)) return false;
+  const letters = segment.replace(/[^A-Za-z]/g, '');
+  const capitals = letters.replace(/[^A-Z]/g, '').length;
+  return capitals === letters.length || capitals <= Math.ceil(letters.length / 4);
+}
+
+/** A name, not a value: code references, bundler renames, template fields, joined words with digits. */
+export function isNameNotValue(secret: string): boolean {
+  if (CODE_NAME.test(secret) && (/[@:*&.$]|->/.test(secret) || /^[A-Za-z_]+$/.test(secret))) {
+    if (secret.split(/::|->|[.@:*&$]/).filter(Boolean).every(isWordySegment)) return true;
+  }
+  if (PASCAL_WITH_PARTS.test(secret) && (secret.match(/[A-Z][a-z]{2,}/g)?.length ?? 0) >= 3) return true;
+  if (JOINED_WORDS.test(secret) && (secret.match(/[a-z]{3,}/gi)?.length ?? 0) >= 2 && secret.split(/[_.-]/).every((w) => /^(?:[a-z]+\d{0,2}|\d{1,3})$/i.test(w))) return true;
+  if (/(?:^|[._-])%[sd](?:[._-]|$)/.test(secret) && /^[\w.%-]+$/.test(secret)) return true; // a format string: `management.endpoint.%s.access`
+  if (/^[a-z_]+(?:\/[a-z_]+)+#[a-z_]+$/.test(secret)) return true; // a Rails route target: `active_storage/disk#update`
+  if (/^--?[a-z][\w-]*=?$/.test(secret)) return true; // the next command-line flag: `--docker-password= --docker-email=`
+  if (/^@[\w.-]+(?::\d+)?(?:\/\S*)?$/.test(secret)) return true; // the host part after a `<password>` slot: `@hostname:6379`
+  if (/\/aws4_request$/.test(secret)) return true; // a SigV4 credential scope: `AKID/20171025/us-west-2/dynamodb/aws4_request`
+  return false;
+}
+
+// Key files named by path or by a resource prefix: `classpath:ssl/server.key`, `/etc/ssl/private/app.key`.
+const KEY_FILE = /^(?:(?:classpath\*?|file|jar|resource|res|vfs):)?[\w.@~${}\/\\-]*\.(?:pem|key|crt|cer|der|p8|p12|pfx|jks|jceks|keystore|truststore|ppk|gpg|asc|kdbx|json|ya?ml|txt|env)$/i;
+
+/** A reference to a key file rather than its content. */
+export function isFileReference(secret: string): boolean {
+  return KEY_FILE.test(secret) && (/[:/\\]/.test(secret) || /^[\w.-]+$/.test(secret));
+}
+
+/**
+ * A password hash or encrypted password: bcrypt/scrypt/argon2 modular crypt (`$2a$10$…`, with an
+ * htpasswd `user:` or a Spring `{bcrypt}` tag), Jupyter's `sha1:salt:hash`, Maven's `{…=}` ciphertext.
+ */
+export function isPasswordHash(secret: string, line = ''): boolean {
+  if (/^(?:[\w.-]+:)?(?:\{[a-z0-9-]+\}?)?\$(?:2[abxy]?|5|6|argon2i?d?|scrypt|pbkdf2[\w-]*|apr1|y|gy|7)\$/i.test(secret)) return true;
+  if (/^(?:bcrypt|noop|pbkdf2|scrypt|sha256|argon2)\}/.test(secret)) return true;
+  if (/^(?:sha(?:1|256|512)|md5|pbkdf2[\w-]*|argon2\w*):[0-9a-f$:]{8,}$/i.test(secret)) return true;
+  return /<password>\{[A-Za-z0-9+/=]+\}<\/password>/.test(line); // Maven settings-security encryption
+}
+
+// Providers' prefixes and the formats their documentation gives. A generic hit that starts with a prefix but
+// fails the format is a truncated or made-up example (`ghp_xxx`, `sk_live_123`), not an unknown secret.
+const PROVIDER_FORMATS: Array<[RegExp, RegExp]> = [
+  [/^gh[pou]_/, /^gh[pou]_[A-Za-z0-9]{36}$/],
+  [/^gh[sr]_/, /^gh[sr]_[A-Za-z0-9_]{36,}$/], // installation and refresh tokens may be longer // https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
+  [/^github_pat_/, /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/],
+  [/^glpat-/, /^glpat-[A-Za-z0-9_.-]{20,}$/], // https://docs.gitlab.com/ee/security/token_overview.html
+  [/^xox[abposr]-/, /^xox[abposr]-(?:\d+-)+[A-Za-z0-9-]{10,}$/], // https://api.slack.com/authentication/token-types
+  [/^(?:sk|rk)_(?:live|test)_/, /^(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,}$/], // https://docs.stripe.com/keys
+  [/^(?:AKIA|ASIA)/, /^(?:AKIA|ASIA)[A-Z2-7]{16}$/], // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html
+  [/^AIza/, /^AIza[0-9A-Za-z_-]{35}$/], // https://cloud.google.com/docs/authentication/api-keys
+  [/^npm_/, /^npm_[A-Za-z0-9]{36}$/], // https://github.blog/changelog/2021-09-23-npm-has-a-new-access-token-format/
+  [/^SG\./, /^SG\.[\w-]{22}\.[\w-]{43}$/], // https://docs.sendgrid.com/ui/account-and-settings/api-keys
+  [/^shp(?:at|ca|pa|ss)_/, /^shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}$/], // https://shopify.dev/docs/apps/auth
+  [/^do[opr]_v1_/, /^do[opr]_v1_[a-f0-9]{64}$/], // https://docs.digitalocean.com/reference/api/create-personal-access-token/
+  [/^sk-ant-/, /^sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,}$/], // https://docs.anthropic.com/en/api/getting-started
+];
+
+/** A value with a known provider's prefix that fails that provider's documented format. */
+export function failsProviderFormat(secret: string): boolean {
+  return PROVIDER_FORMATS.some(([prefix, format]) => prefix.test(secret) && !format.test(secret));
+}
+
+/** A key=value list the rule read as one value (`--set a.password=x,b.user=y`, `?secret=x&user=y`): its first item. */
+export function firstListItem(secret: string): string | undefined {
+  const m = /^([^,&]*)[,&][A-Za-z_][\w.-]*=/.exec(secret);
+  return m ? m[1] : undefined;
+}
+
+/** A base64 value whose text is itself a look-alike: `cGFzc3dvcmQ=` is "password", `ZXhhbXBsZS1hcHAtc2VjcmV0` "example-app-secret". */
+export function decodesToLookAlike(secret: string): boolean {
+  if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(secret) || secret.length % 4 !== 0) return false;
+  const text = Buffer.from(secret, 'base64').toString('latin1').replace(/\n$/, '');
+  if (!/^[\x20-\x7e]+$/.test(text)) return false;
+  return (
+    isPlaceholder(text) ||
+    spellsItsOwnKind(text) ||
+    /^[A-Za-z]+$/.test(text) ||
+    /^[a-z]+:\/\/[^@\s]+$/.test(text) || // a URL without credentials: `tcp://127.0.0.1:5705`
+    /^[A-Za-z]+[^A-Za-z0-9]?\d{1,4}$/.test(text) || // a word and a number: `sCaleio123`
+    isNameNotValue(text) ||
+    /^[\w.-]+:[A-Za-z]+$/.test(text) // `user:word`: a Docker auth of made-up names
+  );
+}
+
+/** A regular expression, not a value: `(?i)`, `.*`, `\d{20}`, classes. */
+export function isRegexSource(secret: string): boolean {
+  return /\(\?[imsx]+\)|\.\*|\\[dws][{+*]|\[[A-Za-z0-9]-[A-Za-z0-9]+\][{+*]/.test(secret);
+}
+
+/** Inside an AWS ARN (`arn:aws:secretsmanager:…:secret:name-a1b2c3`): a resource name. */
+export function isInArn(secret: string, line: string, column: number): boolean {
+  if (/^arn:aws[\w-]*:/.test(secret)) return true;
+  return line.includes('arn:aws') && within(spanOf(line, /arn:aws[\w-]*:[\w*-]*:[\w*-]*:[\w*${}:-]*:[^\s"',]*/g), column);
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Where the value sits (every rule)
 
 const LOCKFILE = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lock|Cargo\.lock|poetry\.lock|Pipfile\.lock|pdm\.lock|uv\.lock|composer\.lock|Gemfile\.lock|packages\.lock\.json|flake\.lock|mix\.lock|pubspec\.lock|Podfile\.lock|gradle\.lockfile|go\.sum)$/;
@@ -259,7 +430,11 @@ const MINIFIED_PATH = /\.min\.(?:js|mjs|cjs|css)$|(?:^|\/)(?:dist|build|public|s
  * `token:t`), never a literal; quoted literals are still judged like any other value.
  */
 export function isMinifiedCode(line: string, column: number, path: string): boolean {
-  const minified = MINIFIED_PATH.test(path) || (line.length >= 1000 && /\.(?:js|mjs|cjs|css|html?|map)$/.test(path));
+  const minified =
+    MINIFIED_PATH.test(path) ||
+    (line.length >= 1000 && /\.(?:js|mjs|cjs|css|html?|map)$/.test(path)) ||
+    // a minified script under any name (test fixtures such as `foo.zoo`): long, and dense with code punctuation
+    (line.length >= 1000 && (line.match(/[;{}(]/g)?.length ?? 0) > line.length / 25 && /function\s*\(|=>/.test(line));
   if (!minified) return false;
   const before = line[column - 1];
   return before !== '"' && before !== "'" && before !== '`';
@@ -279,6 +454,13 @@ export function isPublicByDesign(secret: string, line = '', column = 0): boolean
   if (/^AIza[0-9A-Za-z_-]{35}$/.test(secret)) {
     const around = line.slice(Math.max(0, column - 300), column + secret.length + 300);
     if (/firebase|authDomain|messagingSenderId|storageBucket|current_key/i.test(around)) return true;
+  }
+  // Codecov's badge and graph URLs carry a token that only reads the badge: https://docs.codecov.com/docs/status-badges
+  if (/codecov\.io\/[^\s)"']*[?&]token=$/.test(line.slice(0, column))) return true;
+  // Algolia DocSearch's search-only key is published in every site's front end: https://docsearch.algolia.com/docs/api
+  if (/^[0-9a-f]{32}$/.test(secret)) {
+    const around = line.slice(Math.max(0, column - 300), column + secret.length + 300);
+    if (/docsearch|indexName|search[_-]?(?:only[_-]?)?(?:api[_-]?)?key/i.test(around) && !/admin|write/i.test(around)) return true;
   }
   // https://<public key>@o123.ingest.sentry.io/456: the DSN's key only lets clients send events.
   if (/sentry/i.test(line)) {
@@ -367,6 +549,16 @@ export function lookAlikeReason(secret: string, context?: FilterContext): Filter
   if (isCodeExpression(secret, line, column, path)) return 'code-expression';
   if (line.slice(Math.max(0, column - 2), column) === '{{') return 'template';
   if (isNaturalLanguage(secret, path)) return 'natural-language';
+  if (isPasswordHash(secret, line)) return 'password-hash';
+  if (failsProviderFormat(secret)) return 'provider-format';
+  if (isFileReference(secret)) return 'file-reference';
+  if (isNameNotValue(secret) || isRegexSource(secret) || isInArn(secret, line, column)) return 'identifier';
+  const name = context ? assignedName(line, column) : '';
+  if (isOwnName(secret, name)) return 'identifier';
+  if (isNonCredentialTokenName(name)) return 'non-credential-token';
+  if (spellsItsOwnKind(secret) || decodesToLookAlike(secret)) return 'placeholder';
+  const head = firstListItem(secret);
+  if (head !== undefined && (head.length < 8 || /^[A-Za-z]+$/.test(head) || lookAlikeReason(head, context) !== undefined)) return 'placeholder';
   if (isMinifiedCode(line, column, path)) return 'minified-code';
   return undefined;
 }

@@ -230,3 +230,104 @@ describe('checksum failures (in the detector)', () => {
     expect(detector.detect({ text: `token = ${other}`, path: 'a.env' }).map((f) => f.ruleId)).toEqual(['test-generic-token']);
   });
 });
+
+// Issue 12, section 3: what generic rules read as a value in real code, and must not report.
+describe('generic rules: names, references, hashes and made-up values found in real code', () => {
+  it.each([
+    // template and variable references
+    ['{{- $password := .Values.auth.password }}', '.Values.auth.password', 'identifier'],
+    ['{{- range $pullSecret := .Values.image.pullSecrets }}', '.Values.image.pullSecrets', 'identifier'],
+    ['--set ghostPassword=$APP_PASSWORD,ghostHost=$APP_HOST', '$APP_PASSWORD,ghostHost=$APP_HOST', 'template'],
+    ['password=@@DB_PASSWORD@@', '@@DB_PASSWORD@@', 'template'],
+    ['INFLUXDB_ADMIN_TOKEN="$(<INFLUXDB_ADMIN_TOKEN_FILE)"', '$(<INFLUXDB_ADMIN_TOKEN_FILE', 'template'],
+    ["User.find_by(\"password = '#{params[:password]}'\")", '#{params[:password]', 'template'],
+    ['String accessKey = "management.endpoint.%s.access".formatted(id);', 'management.endpoint.%s.access', 'identifier'],
+    // paths and classpath references to key files
+    ['private-key: "classpath:ssl/server.key"', 'classpath:ssl/server.key', 'file-reference'],
+    ['private-key: "file:/some/directory/application.key"', 'file:/some/directory/application.key', 'file-reference'],
+    // identifiers: bundler renames, member chains in Ruby, Go and Java, header-name constants
+    ['type SemicolonToken = SemicolonToken$1;', 'SemicolonToken$1', 'identifier'],
+    ['exports.SignatureV4SignWithCredentials = SignatureV4SignWithCredentials;', 'SignatureV4SignWithCredentials', 'identifier'],
+    ['User.authenticate_by(token: @user.token, password: @user.password)', '@user.password', 'identifier'],
+    ['ActionController::Base.request_forgery_protection_token = :custom_authenticity_token', ':custom_authenticity_token', 'identifier'],
+    ['nextToken = *resp.NextForwardToken', '*resp.NextForwardToken', 'identifier'],
+    ['Supplier<CharSequence> getPassword = this.properties::getPassword;', 'this.properties::getPassword', 'identifier'],
+    ['const X_AWS_EC2_METADATA_TOKEN = "x-aws-ec2-metadata-token";', 'x-aws-ec2-metadata-token', 'identifier'],
+    ['# - Secret: airflow-cluster1-fernet-key', 'airflow-cluster1-fernet-key', 'identifier'],
+    ['put "/disk/:encoded_token" => "active_storage/disk#update"', 'active_storage/disk#update', 'identifier'],
+    ['- "API_KEY=(?i).*api(-|_)key( *=+ *).*"', '(?i).*api(-|_)key(', 'code-expression'],
+    ['"encryptionKey": "arn:aws:kms:us-east-1:123456789012:alias/aws/s3",', 'arn:aws:kms:us-east-1:123456789012:alias/aws/s3', 'identifier'],
+    ['"ARN": "arn:aws:secretsmanager:us-west-2:123456789012:secret:MyDbSecret-x7y8z9",', 'MyDbSecret-x7y8z9', 'identifier'],
+    // tokens that authorise nothing
+    [`ContinuationToken: "${'1w41l63U0xa8q7smH50vCxyTQqdxo69O3EmK28Bi5PcRO'}",`, '1w41l63U0xa8q7smH50vCxyTQqdxo69O3EmK28Bi5PcRO', 'non-credential-token'],
+    ['<input type="hidden" name="authenticity_token" value="Lz6ILqUEs2CGdDa-oz38TqcqQORavGnbGk">', 'Lz6ILqUEs2CGdDa-oz38TqcqQORavGnbGk', 'non-credential-token'],
+    // public by design
+    ['[![codecov](https://codecov.io/gh/acme/lib/graph/badge.svg?token=JTuDzWoTRn)](https://codecov.io/gh/acme/lib)', 'JTuDzWoTRn)](https://codecov.io/gh/acme/lib', 'public-by-design'],
+    ["docsearch: { appId: 'ML0LEBN7FQ', indexName: 'vuejs', apiKey: '21cf9df0734770a2448a9da64a700c22' }", '21cf9df0734770a2448a9da64a700c22', 'public-by-design'],
+    // password hashes and encrypted passwords
+    ['htpasswd: registry_user:$2y$10$9L4Tc0DJbFFMB6RdSCunrOpTHdwhid4ktBJmLD00bYgqkkGOvll3m', 'registry_user:$2y$10$9L4Tc0DJbFFMB6RdSCunrOpTHdwhid4ktBJmLD00bYgqkkGOvll3m', 'password-hash'],
+    ['String password = "{bcrypt}$2a$10$sCBi9fy9814vUPf2ZRbtp.fR5/VgRk2iBFZ";', 'bcrypt}$2a$10$sCBi9fy9814vUPf2ZRbtp.fR5/VgRk2iBFZ', 'password-hash'],
+    ["password: 'sha1:aae8550c0a44:9507d45e087d5ee481a5ce9f4f16f37a0867318c'", 'sha1:aae8550c0a44:9507d45e087d5ee481a5ce9f4f16f37a0867318c', 'password-hash'],
+    ['<password>{Ur5BpeQGlYUHhXsHahO/HbMBcPSFSUtN5gbWuFFPYGw=}</password>', 'Ur5BpeQGlYUHhXsHahO/HbMBcPSFSUtN5gbWuFFPYGw=', 'password-hash'],
+    // a provider's prefix without the provider's format
+    [`token = "ghp_${'x1Y2'.repeat(3)}"`, `ghp_${'x1Y2'.repeat(3)}`, 'provider-format'],
+    [`api_key: sk_live_${'4eC39Hq'}`, 'sk_live_4eC39Hq', 'provider-format'],
+    // made-up values that say what they are
+    ['rootPassword: "newRootPassword123"', 'newRootPassword123', 'placeholder'],
+    ["@initial_password = 'TestPa$$w0rd!'", 'TestPa$$w0rd!', 'placeholder'],
+    ['--from-literal=clientSecret="github-oauth2-client-secret"', 'github-oauth2-client-secret', 'identifier'],
+    ['clientSecret: "VERYLONGSECRETeyJraWQiOiJrZXktMTU2NDAyODA5OSIsImFsZyI6IkhTMzg0In0",', 'VERYLONGSECRETeyJraWQiOiJrZXktMTU2NDAyODA5OSIsImFsZyI6IkhTMzg0In0', 'placeholder'],
+    ['String deviceToken = "1a2b3c4d5e6f7g8h9i0j1k2l3m4n5o6p";', '1a2b3c4d5e6f7g8h9i0j1k2l3m4n5o6p', 'placeholder'],
+    ['token = "9cbaf023786cd7..."', '9cbaf023786cd7...', 'placeholder'],
+    ['url: postgres://<USERNAME>:<PASSWORD>@<HOST>:5432/db', '<PASSWORD>@<HOST>:5432/db', 'placeholder'],
+    ['password: cGFzc3dvcmQ=', 'cGFzc3dvcmQ=', 'placeholder'],
+    ['secret: ZXhhbXBsZS1hcHAtc2VjcmV0', 'ZXhhbXBsZS1hcHAtc2VjcmV0', 'placeholder'],
+    ['apiPassword: c3RvcmFnZW9z', 'c3RvcmFnZW9z', 'placeholder'],
+    ['## redis: network=tcp,addr=:6379,password=macaron,db=0,pool_size=100', 'macaron,db=0,pool_size=100', 'code-expression'],
+    ['"QUERY_STRING" => "secret=bd4f21f&genuine=%5BFILTERED%5D",', 'bd4f21f&genuine=%5BFILTERED%5D', 'placeholder'],
+  ])('%s', (line, secret, expected) => {
+    expect(reason(line, secret, true, 'src/app.rb')).toBe(expected);
+  });
+
+  it('keeps random values in the same places', () => {
+    const value = () => `${rand(ALNUM, 14)}${rand('0123456789', 2)}${rand(ALNUM, 14)}`;
+    const b64 = Buffer.from(rng.string(ALNUM, 24)).toString('base64');
+    for (const [line, secret] of [
+      ...[value()].map((v) => [`rootPassword: "${v}"`, v]),
+      ...[value()].map((v) => [`const API_TOKEN = process.env.API_TOKEN || "${v}";`, v]),
+      ...[value()].map((v) => [`accessToken: "${v}",`, v]),
+      ...[value()].map((v) => [`--set auth.password=${v},auth.user=app`, `${v},auth.user=app`]),
+      ...[value()].map((v) => [`X_API_TOKEN = "${v}"`, v]),
+      [`password: ${b64}`, b64],
+      ...[`ghp_${rand(ALNUM, 36)}`].map((v) => [`token = "${v}"`, v]),
+      ...[`${rand(HEX, 32)}`].map((v) => [`apiKey: '${v}'`, v]),
+    ] as Array<[string, string]>) {
+      expect(reason(line, secret, true, 'charts/app/templates/NOTES.txt'), line).toBeUndefined();
+    }
+  });
+
+  it('judges a key=value list by its first item', () => {
+    const notes = 'charts/app/templates/NOTES.txt';
+    expect(reason('--set auth.password=hunter,auth.username=my-user', 'hunter,auth.username=my-user', true, notes)).toBe('placeholder');
+    expect(reason('?user=app&secret=bd4f21f&mode=x', 'bd4f21f&mode=x', true, notes)).toBe('placeholder');
+  });
+
+  it('judges shapes only for generic rules', () => {
+    expect(reason('rootPassword: "newRootPassword123"', 'newRootPassword123', false)).toBeUndefined();
+    expect(reason('password: cGFzc3dvcmQ=', 'cGFzc3dvcmQ=', false)).toBeUndefined();
+  });
+});
+
+describe('generic rules: more names seen in real code', () => {
+  it.each([
+    ['encryption_key = get_random_aes_256_gcm_key', 'get_random_aes_256_gcm_key'],
+    ['let credentials = serde_wasm_bindgen::from_value::<AwsCredentials>(x)', 'serde_wasm_bindgen::from_value::'],
+    ['"Resource": "arn:aws:secretsmanager:*:*:secret:br-studio/*",', 'br-studio/*'],
+    ['--docker-password=<DOCKER_PASSWORD> --docker-email=', '--docker-email='],
+    ['# eg redis://:<password>@hostname:6379', '@hostname:6379'],
+    ['Authorization: AWS4-HMAC-SHA256 Credential=ACCESS-KEY/20171025/us-west-2/dynamodb/aws4_request, SignedHeaders=host', 'ACCESS-KEY/20171025/us-west-2/dynamodb/aws4_request'],
+    ["iv_secretstring = '{\"api_key\":\"test-api-key-456\"}'", 'test-api-key-456'],
+  ])('%s', (line, secret) => {
+    expect(reason(line, secret, true, 'README.md')).toBe('identifier');
+  });
+});
