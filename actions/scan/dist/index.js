@@ -1,6 +1,206 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 5582:
+/***/ ((module) => {
+
+function isBuffer(value) {
+  return Buffer.isBuffer(value) || value instanceof Uint8Array
+}
+
+function isEncoding(encoding) {
+  return Buffer.isEncoding(encoding)
+}
+
+function alloc(size, fill, encoding) {
+  return Buffer.alloc(size, fill, encoding)
+}
+
+function allocUnsafe(size) {
+  return Buffer.allocUnsafe(size)
+}
+
+function allocUnsafeSlow(size) {
+  return Buffer.allocUnsafeSlow(size)
+}
+
+function byteLength(string, encoding) {
+  return Buffer.byteLength(string, encoding)
+}
+
+function compare(a, b) {
+  return Buffer.compare(a, b)
+}
+
+function concat(buffers, totalLength) {
+  return Buffer.concat(buffers, totalLength)
+}
+
+function copy(source, target, targetStart, start, end) {
+  return toBuffer(source).copy(target, targetStart, start, end)
+}
+
+function equals(a, b) {
+  return toBuffer(a).equals(b)
+}
+
+function fill(buffer, value, offset, end, encoding) {
+  return toBuffer(buffer).fill(value, offset, end, encoding)
+}
+
+function from(value, encodingOrOffset, length) {
+  return Buffer.from(value, encodingOrOffset, length)
+}
+
+function includes(buffer, value, byteOffset, encoding) {
+  return toBuffer(buffer).includes(value, byteOffset, encoding)
+}
+
+function indexOf(buffer, value, byfeOffset, encoding) {
+  return toBuffer(buffer).indexOf(value, byfeOffset, encoding)
+}
+
+function lastIndexOf(buffer, value, byteOffset, encoding) {
+  return toBuffer(buffer).lastIndexOf(value, byteOffset, encoding)
+}
+
+function swap16(buffer) {
+  return toBuffer(buffer).swap16()
+}
+
+function swap32(buffer) {
+  return toBuffer(buffer).swap32()
+}
+
+function swap64(buffer) {
+  return toBuffer(buffer).swap64()
+}
+
+function toBuffer(buffer) {
+  if (Buffer.isBuffer(buffer)) return buffer
+  return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+}
+
+function toString(buffer, encoding, start, end) {
+  return toBuffer(buffer).toString(encoding, start, end)
+}
+
+function toHex(buffer, start, end) {
+  return toBuffer(buffer).toString('hex', start, end)
+}
+
+function write(buffer, string, offset, length, encoding) {
+  return toBuffer(buffer).write(string, offset, length, encoding)
+}
+
+function readDoubleBE(buffer, offset) {
+  return toBuffer(buffer).readDoubleBE(offset)
+}
+
+function readDoubleLE(buffer, offset) {
+  return toBuffer(buffer).readDoubleLE(offset)
+}
+
+function readFloatBE(buffer, offset) {
+  return toBuffer(buffer).readFloatBE(offset)
+}
+
+function readFloatLE(buffer, offset) {
+  return toBuffer(buffer).readFloatLE(offset)
+}
+
+function readInt32BE(buffer, offset) {
+  return toBuffer(buffer).readInt32BE(offset)
+}
+
+function readInt32LE(buffer, offset) {
+  return toBuffer(buffer).readInt32LE(offset)
+}
+
+function readUInt32BE(buffer, offset) {
+  return toBuffer(buffer).readUInt32BE(offset)
+}
+
+function readUInt32LE(buffer, offset) {
+  return toBuffer(buffer).readUInt32LE(offset)
+}
+
+function writeDoubleBE(buffer, value, offset) {
+  return toBuffer(buffer).writeDoubleBE(value, offset)
+}
+
+function writeDoubleLE(buffer, value, offset) {
+  return toBuffer(buffer).writeDoubleLE(value, offset)
+}
+
+function writeFloatBE(buffer, value, offset) {
+  return toBuffer(buffer).writeFloatBE(value, offset)
+}
+
+function writeFloatLE(buffer, value, offset) {
+  return toBuffer(buffer).writeFloatLE(value, offset)
+}
+
+function writeInt32BE(buffer, value, offset) {
+  return toBuffer(buffer).writeInt32BE(value, offset)
+}
+
+function writeInt32LE(buffer, value, offset) {
+  return toBuffer(buffer).writeInt32LE(value, offset)
+}
+
+function writeUInt32BE(buffer, value, offset) {
+  return toBuffer(buffer).writeUInt32BE(value, offset)
+}
+
+function writeUInt32LE(buffer, value, offset) {
+  return toBuffer(buffer).writeUInt32LE(value, offset)
+}
+
+module.exports = {
+  isBuffer,
+  isEncoding,
+  alloc,
+  allocUnsafe,
+  allocUnsafeSlow,
+  byteLength,
+  compare,
+  concat,
+  copy,
+  equals,
+  fill,
+  from,
+  includes,
+  indexOf,
+  lastIndexOf,
+  swap16,
+  swap32,
+  swap64,
+  toBuffer,
+  toString,
+  toHex,
+  write,
+  readDoubleBE,
+  readDoubleLE,
+  readFloatBE,
+  readFloatLE,
+  readInt32BE,
+  readInt32LE,
+  readUInt32BE,
+  readUInt32LE,
+  writeDoubleBE,
+  writeDoubleLE,
+  writeFloatBE,
+  writeFloatLE,
+  writeInt32BE,
+  writeInt32LE,
+  writeUInt32BE,
+  writeUInt32LE
+}
+
+
+/***/ }),
+
 /***/ 9900:
 /***/ (function(module) {
 
@@ -1527,6 +1727,115 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 	return lib;
 
 })));
+
+
+/***/ }),
+
+/***/ 9366:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+module.exports = __nccwpck_require__(4434)
+
+
+/***/ }),
+
+/***/ 4545:
+/***/ ((module) => {
+
+module.exports = class FixedFIFO {
+  constructor (hwm) {
+    if (!(hwm > 0) || ((hwm - 1) & hwm) !== 0) throw new Error('Max size for a FixedFIFO should be a power of two')
+    this.buffer = new Array(hwm)
+    this.mask = hwm - 1
+    this.top = 0
+    this.btm = 0
+    this.next = null
+  }
+
+  clear () {
+    this.top = this.btm = 0
+    this.next = null
+    this.buffer.fill(undefined)
+  }
+
+  push (data) {
+    if (this.buffer[this.top] !== undefined) return false
+    this.buffer[this.top] = data
+    this.top = (this.top + 1) & this.mask
+    return true
+  }
+
+  shift () {
+    const last = this.buffer[this.btm]
+    if (last === undefined) return undefined
+    this.buffer[this.btm] = undefined
+    this.btm = (this.btm + 1) & this.mask
+    return last
+  }
+
+  peek () {
+    return this.buffer[this.btm]
+  }
+
+  isEmpty () {
+    return this.buffer[this.btm] === undefined
+  }
+}
+
+
+/***/ }),
+
+/***/ 9597:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const FixedFIFO = __nccwpck_require__(4545)
+
+module.exports = class FastFIFO {
+  constructor (hwm) {
+    this.hwm = hwm || 16
+    this.head = new FixedFIFO(this.hwm)
+    this.tail = this.head
+    this.length = 0
+  }
+
+  clear () {
+    this.head = this.tail
+    this.head.clear()
+    this.length = 0
+  }
+
+  push (val) {
+    this.length++
+    if (!this.head.push(val)) {
+      const prev = this.head
+      this.head = prev.next = new FixedFIFO(2 * this.head.buffer.length)
+      this.head.push(val)
+    }
+  }
+
+  shift () {
+    if (this.length !== 0) this.length--
+    const val = this.tail.shift()
+    if (val === undefined && this.tail.next) {
+      const next = this.tail.next
+      this.tail.next = null
+      this.tail = next
+      return this.tail.shift()
+    }
+
+    return val
+  }
+
+  peek () {
+    const val = this.tail.peek()
+    if (val === undefined && this.tail.next) return this.tail.next.peek()
+    return val
+  }
+
+  isEmpty () {
+    return this.length === 0
+  }
+}
 
 
 /***/ }),
@@ -3166,6 +3475,68 @@ module.exports.isPathValid = isPathValid
 
 // For testing purposes
 define(module.exports, Symbol.for('setupWindows'), setupWindows)
+
+
+/***/ }),
+
+/***/ 6182:
+/***/ ((module) => {
+
+module.exports = Pend;
+
+function Pend() {
+  this.pending = 0;
+  this.max = Infinity;
+  this.listeners = [];
+  this.waiting = [];
+  this.error = null;
+}
+
+Pend.prototype.go = function(fn) {
+  if (this.pending < this.max) {
+    pendGo(this, fn);
+  } else {
+    this.waiting.push(fn);
+  }
+};
+
+Pend.prototype.wait = function(cb) {
+  if (this.pending === 0) {
+    cb(this.error);
+  } else {
+    this.listeners.push(cb);
+  }
+};
+
+Pend.prototype.hold = function() {
+  return pendHold(this);
+};
+
+function pendHold(self) {
+  self.pending += 1;
+  var called = false;
+  return onCb;
+  function onCb(err) {
+    if (called) throw new Error("callback called twice");
+    called = true;
+    self.error = self.error || err;
+    self.pending -= 1;
+    if (self.waiting.length > 0 && self.pending < self.max) {
+      pendGo(self, self.waiting.shift());
+    } else if (self.pending === 0) {
+      var listeners = self.listeners;
+      self.listeners = [];
+      listeners.forEach(cbListener);
+    }
+  }
+  function cbListener(listener) {
+    listener(self.error);
+  }
+}
+
+function pendGo(self, fn) {
+  fn(pendHold(self));
+}
 
 
 /***/ }),
@@ -5670,6 +6041,2769 @@ exports.basename = (path, { windows } = {}) => {
 
   return last;
 };
+
+
+/***/ }),
+
+/***/ 2844:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { EventEmitter } = __nccwpck_require__(9366)
+const FIFO = __nccwpck_require__(9597)
+const TextDecoder = __nccwpck_require__(5795)
+
+const StreamError = __nccwpck_require__(2329)
+
+// if we do a future major, expect queue microtask to be there always, for now a bit defensive
+const qmt =
+  typeof queueMicrotask === 'undefined' ? (fn) => global.process.nextTick(fn) : queueMicrotask
+
+// 29 bits used total (4 from shared, 14 from read, and 11 from write)
+const MAX = (1 << 29) - 1
+
+// Shared state
+const OPENING = 0b0001
+const PREDESTROYING = 0b0010
+const DESTROYING = 0b0100
+const DESTROYED = 0b1000
+
+const NOT_OPENING = MAX ^ OPENING
+const NOT_PREDESTROYING = MAX ^ PREDESTROYING
+
+// Read state (4 bit offset from shared state)
+const READ_ACTIVE = 0b00000000000001 << 4
+const READ_UPDATING = 0b00000000000010 << 4
+const READ_PRIMARY = 0b00000000000100 << 4
+const READ_QUEUED = 0b00000000001000 << 4
+const READ_RESUMED = 0b00000000010000 << 4
+const READ_PIPE_DRAINED = 0b00000000100000 << 4
+const READ_ENDING = 0b00000001000000 << 4
+const READ_EMIT_DATA = 0b00000010000000 << 4
+const READ_EMIT_READABLE = 0b00000100000000 << 4
+const READ_EMITTED_READABLE = 0b00001000000000 << 4
+const READ_DONE = 0b00010000000000 << 4
+const READ_NEXT_TICK = 0b00100000000000 << 4
+const READ_NEEDS_PUSH = 0b01000000000000 << 4
+const READ_READ_AHEAD = 0b10000000000000 << 4
+
+// Combined read state
+const READ_FLOWING = READ_RESUMED | READ_PIPE_DRAINED
+const READ_ACTIVE_AND_NEEDS_PUSH = READ_ACTIVE | READ_NEEDS_PUSH
+const READ_PRIMARY_AND_ACTIVE = READ_PRIMARY | READ_ACTIVE
+const READ_EMIT_READABLE_AND_QUEUED = READ_EMIT_READABLE | READ_QUEUED
+const READ_RESUMED_READ_AHEAD = READ_RESUMED | READ_READ_AHEAD
+
+const READ_NOT_ACTIVE = MAX ^ READ_ACTIVE
+const READ_NON_PRIMARY = MAX ^ READ_PRIMARY
+const READ_NON_PRIMARY_AND_PUSHED = MAX ^ (READ_PRIMARY | READ_NEEDS_PUSH)
+const READ_PUSHED = MAX ^ READ_NEEDS_PUSH
+const READ_PAUSED = MAX ^ READ_RESUMED
+const READ_NOT_QUEUED = MAX ^ (READ_QUEUED | READ_EMITTED_READABLE)
+const READ_NOT_ENDING = MAX ^ READ_ENDING
+const READ_PIPE_NOT_DRAINED = MAX ^ READ_FLOWING
+const READ_NOT_NEXT_TICK = MAX ^ READ_NEXT_TICK
+const READ_NOT_UPDATING = MAX ^ READ_UPDATING
+const READ_NO_READ_AHEAD = MAX ^ READ_READ_AHEAD
+const READ_PAUSED_NO_READ_AHEAD = MAX ^ READ_RESUMED_READ_AHEAD
+
+// Write state (18 bit offset, 4 bit offset from shared state and 14 from read state)
+const WRITE_ACTIVE = 0b00000000001 << 18
+const WRITE_UPDATING = 0b00000000010 << 18
+const WRITE_PRIMARY = 0b00000000100 << 18
+const WRITE_QUEUED = 0b00000001000 << 18
+const WRITE_UNDRAINED = 0b00000010000 << 18
+const WRITE_DONE = 0b00000100000 << 18
+const WRITE_EMIT_DRAIN = 0b00001000000 << 18
+const WRITE_NEXT_TICK = 0b00010000000 << 18
+const WRITE_WRITING = 0b00100000000 << 18
+const WRITE_FINISHING = 0b01000000000 << 18
+const WRITE_CORKED = 0b10000000000 << 18
+
+const WRITE_NOT_ACTIVE = MAX ^ (WRITE_ACTIVE | WRITE_WRITING)
+const WRITE_NON_PRIMARY = MAX ^ WRITE_PRIMARY
+const WRITE_NOT_FINISHING = MAX ^ (WRITE_ACTIVE | WRITE_FINISHING)
+const WRITE_DRAINED = MAX ^ WRITE_UNDRAINED
+const WRITE_NOT_QUEUED = MAX ^ WRITE_QUEUED
+const WRITE_NOT_NEXT_TICK = MAX ^ WRITE_NEXT_TICK
+const WRITE_NOT_UPDATING = MAX ^ WRITE_UPDATING
+const WRITE_NOT_CORKED = MAX ^ WRITE_CORKED
+
+// Combined shared state
+const ACTIVE = READ_ACTIVE | WRITE_ACTIVE
+const NOT_ACTIVE = MAX ^ ACTIVE
+const DONE = READ_DONE | WRITE_DONE
+const DESTROY_STATUS = DESTROYING | DESTROYED | PREDESTROYING
+const OPEN_STATUS = DESTROY_STATUS | OPENING
+const AUTO_DESTROY = DESTROY_STATUS | DONE
+const NON_PRIMARY = WRITE_NON_PRIMARY & READ_NON_PRIMARY
+const ACTIVE_OR_TICKING = WRITE_NEXT_TICK | READ_NEXT_TICK
+const TICKING = ACTIVE_OR_TICKING & NOT_ACTIVE
+const IS_OPENING = OPEN_STATUS | TICKING
+
+// Combined shared state and read state
+const READ_PRIMARY_STATUS = OPEN_STATUS | READ_ENDING | READ_DONE
+const READ_STATUS = OPEN_STATUS | READ_DONE | READ_QUEUED
+const READ_ENDING_STATUS = OPEN_STATUS | READ_ENDING | READ_QUEUED
+const READ_READABLE_STATUS = OPEN_STATUS | READ_EMIT_READABLE | READ_QUEUED | READ_EMITTED_READABLE
+const SHOULD_NOT_READ =
+  OPEN_STATUS | READ_ACTIVE | READ_ENDING | READ_DONE | READ_NEEDS_PUSH | READ_READ_AHEAD
+const READ_BACKPRESSURE_STATUS = DESTROY_STATUS | READ_ENDING | READ_DONE
+const READ_UPDATE_SYNC_STATUS = READ_UPDATING | OPEN_STATUS | READ_NEXT_TICK | READ_PRIMARY
+const READ_NEXT_TICK_OR_OPENING = READ_NEXT_TICK | OPENING
+
+// Combined write state
+const WRITE_PRIMARY_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_DONE
+const WRITE_QUEUED_AND_UNDRAINED = WRITE_QUEUED | WRITE_UNDRAINED
+const WRITE_QUEUED_AND_ACTIVE = WRITE_QUEUED | WRITE_ACTIVE
+const WRITE_DRAIN_STATUS = WRITE_QUEUED | WRITE_UNDRAINED | OPEN_STATUS | WRITE_ACTIVE
+const WRITE_STATUS = OPEN_STATUS | WRITE_ACTIVE | WRITE_QUEUED | WRITE_CORKED
+const WRITE_PRIMARY_AND_ACTIVE = WRITE_PRIMARY | WRITE_ACTIVE
+const WRITE_ACTIVE_AND_WRITING = WRITE_ACTIVE | WRITE_WRITING
+const WRITE_FINISHING_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_QUEUED_AND_ACTIVE | WRITE_DONE
+const WRITE_BACKPRESSURE_STATUS = WRITE_UNDRAINED | DESTROY_STATUS | WRITE_FINISHING | WRITE_DONE
+const WRITE_UPDATE_SYNC_STATUS = WRITE_UPDATING | OPEN_STATUS | WRITE_NEXT_TICK | WRITE_PRIMARY
+const WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS
+
+const asyncIterator = Symbol.asyncIterator || Symbol('asyncIterator')
+
+class WritableState {
+  constructor(
+    stream,
+    { highWaterMark = 16384, map = null, mapWritable, byteLength, byteLengthWritable } = {}
+  ) {
+    this.stream = stream
+    this.queue = new FIFO()
+    this.highWaterMark = highWaterMark
+    this.buffered = 0
+    this.error = null
+    this.pipeline = null
+    this.drains = null // if we add more seldomly used helpers we might them into a subobject so its a single ptr
+    this.byteLength = byteLengthWritable || byteLength || defaultByteLength
+    this.map = mapWritable || map
+    this.afterWrite = afterWrite.bind(this)
+    this.afterUpdateNextTick = updateWriteNT.bind(this)
+  }
+
+  get ending() {
+    return (this.stream._duplexState & WRITE_FINISHING) !== 0
+  }
+
+  get ended() {
+    return (this.stream._duplexState & WRITE_DONE) !== 0
+  }
+
+  push(data) {
+    if ((this.stream._duplexState & WRITE_DROP_DATA) !== 0) return false
+    if (this.map !== null) data = this.map(data)
+
+    this.buffered += this.byteLength(data)
+    this.queue.push(data)
+
+    if (this.buffered < this.highWaterMark) {
+      this.stream._duplexState |= WRITE_QUEUED
+      return true
+    }
+
+    this.stream._duplexState |= WRITE_QUEUED_AND_UNDRAINED
+    return false
+  }
+
+  shift() {
+    const data = this.queue.shift()
+
+    this.buffered -= this.byteLength(data)
+    if (this.buffered === 0) this.stream._duplexState &= WRITE_NOT_QUEUED
+
+    return data
+  }
+
+  end(data) {
+    if (typeof data === 'function') {
+      this.stream.once('finish', data)
+    } else if (data !== undefined && data !== null) {
+      this.push(data)
+    }
+
+    this.stream._duplexState = (this.stream._duplexState | WRITE_FINISHING) & WRITE_NON_PRIMARY
+  }
+
+  autoBatch(data, cb) {
+    const buffer = []
+    const stream = this.stream
+
+    buffer.push(data)
+    while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
+      buffer.push(stream._writableState.shift())
+    }
+
+    if ((stream._duplexState & OPEN_STATUS) !== 0) return cb(null)
+    stream._writev(buffer, cb)
+  }
+
+  update() {
+    const stream = this.stream
+
+    stream._duplexState |= WRITE_UPDATING
+
+    do {
+      while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
+        const data = this.shift()
+        stream._duplexState |= WRITE_ACTIVE_AND_WRITING
+        stream._write(data, this.afterWrite)
+      }
+
+      if ((stream._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary()
+    } while (this.continueUpdate() === true)
+
+    stream._duplexState &= WRITE_NOT_UPDATING
+  }
+
+  updateNonPrimary() {
+    const stream = this.stream
+
+    if ((stream._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
+      stream._duplexState = stream._duplexState | WRITE_ACTIVE
+      stream._final(afterFinal.bind(this))
+      return
+    }
+
+    if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+      if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+        stream._duplexState |= ACTIVE
+        stream._destroy(afterDestroy.bind(this))
+      }
+      return
+    }
+
+    if ((stream._duplexState & IS_OPENING) === OPENING) {
+      stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING
+      stream._open(afterOpen.bind(this))
+    }
+  }
+
+  continueUpdate() {
+    if ((this.stream._duplexState & WRITE_NEXT_TICK) === 0) return false
+    this.stream._duplexState &= WRITE_NOT_NEXT_TICK
+    return true
+  }
+
+  updateCallback() {
+    if ((this.stream._duplexState & WRITE_UPDATE_SYNC_STATUS) === WRITE_PRIMARY) {
+      this.update()
+    } else {
+      this.updateNextTick()
+    }
+  }
+
+  updateNextTick() {
+    if ((this.stream._duplexState & WRITE_NEXT_TICK) !== 0) return
+    this.stream._duplexState |= WRITE_NEXT_TICK
+    if ((this.stream._duplexState & WRITE_UPDATING) === 0) qmt(this.afterUpdateNextTick)
+  }
+}
+
+class ReadableState {
+  constructor(
+    stream,
+    { highWaterMark = 16384, map = null, mapReadable, byteLength, byteLengthReadable } = {}
+  ) {
+    this.stream = stream
+    this.queue = new FIFO()
+    this.highWaterMark = highWaterMark === 0 ? 1 : highWaterMark
+    this.buffered = 0
+    this.readAhead = highWaterMark > 0
+    this.error = null
+    this.pipeline = null
+    this.byteLength = byteLengthReadable || byteLength || defaultByteLength
+    this.map = mapReadable || map
+    this.pipeTo = null
+    this.afterRead = afterRead.bind(this)
+    this.afterUpdateNextTick = updateReadNT.bind(this)
+  }
+
+  get ending() {
+    return (this.stream._duplexState & READ_ENDING) !== 0
+  }
+
+  get ended() {
+    return (this.stream._duplexState & READ_DONE) !== 0
+  }
+
+  pipe(pipeTo, cb) {
+    if (this.pipeTo !== null) throw StreamError.BAD_ARGUMENT('Can only pipe to one destination')
+    if (typeof cb !== 'function') cb = null
+
+    this.stream._duplexState |= READ_PIPE_DRAINED
+    this.pipeTo = pipeTo
+    this.pipeline = new Pipeline(this.stream, pipeTo, cb)
+
+    if (cb) this.stream.on('error', noop) // We already error handle this so supress crashes
+
+    if (isStreamx(pipeTo)) {
+      pipeTo._writableState.pipeline = this.pipeline
+      if (cb) pipeTo.on('error', noop) // We already error handle this so supress crashes
+      pipeTo.on('finish', this.pipeline.finished.bind(this.pipeline)) // TODO: just call finished from pipeTo itself
+    } else {
+      const onerror = this.pipeline.done.bind(this.pipeline, pipeTo)
+      const onclose = this.pipeline.done.bind(this.pipeline, pipeTo, null) // onclose has a weird bool arg
+      pipeTo.on('error', onerror)
+      pipeTo.on('close', onclose)
+      pipeTo.on('finish', this.pipeline.finished.bind(this.pipeline))
+    }
+
+    pipeTo.on('drain', afterDrain.bind(this))
+    this.stream.emit('piping', pipeTo)
+    pipeTo.emit('pipe', this.stream)
+  }
+
+  push(data) {
+    const stream = this.stream
+
+    if (data === null) {
+      this.highWaterMark = 0
+      stream._duplexState = (stream._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED
+      return false
+    }
+
+    if (this.map !== null) {
+      data = this.map(data)
+      if (data === null) {
+        stream._duplexState &= READ_PUSHED
+        return this.buffered < this.highWaterMark
+      }
+    }
+
+    this.buffered += this.byteLength(data)
+    this.queue.push(data)
+
+    stream._duplexState = (stream._duplexState | READ_QUEUED) & READ_PUSHED
+
+    return this.buffered < this.highWaterMark
+  }
+
+  shift() {
+    const data = this.queue.shift()
+
+    this.buffered -= this.byteLength(data)
+    if (this.buffered === 0) {
+      this.stream._duplexState &= READ_NOT_QUEUED
+    }
+
+    return data
+  }
+
+  unshift(data) {
+    const pending = [this.map !== null ? this.map(data) : data]
+    while (this.buffered > 0) pending.push(this.shift())
+
+    for (let i = 0; i < pending.length - 1; i++) {
+      const data = pending[i]
+      this.buffered += this.byteLength(data)
+      this.queue.push(data)
+    }
+
+    this.push(pending[pending.length - 1])
+  }
+
+  read() {
+    const stream = this.stream
+
+    if ((stream._duplexState & READ_STATUS) === READ_QUEUED) {
+      const data = this.shift()
+
+      if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+        stream._duplexState &= READ_PIPE_NOT_DRAINED
+      }
+
+      if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+        stream.emit('data', data)
+      }
+
+      return data
+    }
+
+    if (this.readAhead === false) {
+      stream._duplexState |= READ_READ_AHEAD
+      this.updateNextTick()
+    }
+
+    return null
+  }
+
+  drain() {
+    const stream = this.stream
+
+    while (
+      (stream._duplexState & READ_STATUS) === READ_QUEUED &&
+      (stream._duplexState & READ_FLOWING) !== 0
+    ) {
+      const data = this.shift()
+
+      if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+        stream._duplexState &= READ_PIPE_NOT_DRAINED
+      }
+
+      if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+        stream.emit('data', data)
+      }
+    }
+  }
+
+  update() {
+    const stream = this.stream
+
+    stream._duplexState |= READ_UPDATING
+
+    do {
+      this.drain()
+
+      while (
+        this.buffered < this.highWaterMark &&
+        (stream._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD
+      ) {
+        stream._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH
+        stream._read(this.afterRead)
+        this.drain()
+      }
+
+      if ((stream._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
+        stream._duplexState |= READ_EMITTED_READABLE
+        stream.emit('readable')
+      }
+
+      if ((stream._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
+        this.updateNonPrimary()
+      }
+    } while (this.continueUpdate() === true)
+
+    stream._duplexState &= READ_NOT_UPDATING
+  }
+
+  updateNonPrimary() {
+    const stream = this.stream
+
+    if ((stream._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
+      stream._duplexState = (stream._duplexState | READ_DONE) & READ_NOT_ENDING
+      stream.emit('end')
+
+      if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+        stream._duplexState |= DESTROYING
+      }
+
+      if (this.pipeTo !== null) {
+        this.pipeTo.end()
+      }
+    }
+
+    if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+      if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+        stream._duplexState |= ACTIVE
+        stream._destroy(afterDestroy.bind(this))
+      }
+      return
+    }
+
+    if ((stream._duplexState & IS_OPENING) === OPENING) {
+      stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING
+      stream._open(afterOpen.bind(this))
+    }
+  }
+
+  continueUpdate() {
+    if ((this.stream._duplexState & READ_NEXT_TICK) === 0) return false
+    this.stream._duplexState &= READ_NOT_NEXT_TICK
+    return true
+  }
+
+  updateCallback() {
+    if ((this.stream._duplexState & READ_UPDATE_SYNC_STATUS) === READ_PRIMARY) {
+      this.update()
+    } else {
+      this.updateNextTick()
+    }
+  }
+
+  updateNextTickIfOpen() {
+    if ((this.stream._duplexState & READ_NEXT_TICK_OR_OPENING) !== 0) return
+    this.stream._duplexState |= READ_NEXT_TICK
+    if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick)
+  }
+
+  updateNextTick() {
+    if ((this.stream._duplexState & READ_NEXT_TICK) !== 0) return
+    this.stream._duplexState |= READ_NEXT_TICK
+    if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick)
+  }
+}
+
+class TransformState {
+  constructor(stream) {
+    this.data = null
+    this.afterTransform = afterTransform.bind(stream)
+    this.afterFinal = null
+  }
+}
+
+class Pipeline {
+  constructor(src, dst, cb) {
+    this.from = src
+    this.to = dst
+    this.afterPipe = cb
+    this.error = null
+    this.pipeToFinished = false
+  }
+
+  finished() {
+    this.pipeToFinished = true
+  }
+
+  done(stream, err) {
+    if (err) this.error = err
+
+    if (stream === this.to) {
+      this.to = null
+
+      if (this.from !== null) {
+        if ((this.from._duplexState & READ_DONE) === 0 || !this.pipeToFinished) {
+          this.from.destroy(this.error || StreamError.PREMATURE_CLOSE('Writable stream closed'))
+        }
+        return
+      }
+    }
+
+    if (stream === this.from) {
+      this.from = null
+
+      if (this.to !== null) {
+        if ((stream._duplexState & READ_DONE) === 0) {
+          this.to.destroy(this.error || StreamError.PREMATURE_CLOSE('Readable stream closed'))
+        }
+        return
+      }
+    }
+
+    if (this.afterPipe !== null) this.afterPipe(this.error)
+    this.to = this.from = this.afterPipe = null
+  }
+}
+
+function afterDrain() {
+  this.stream._duplexState |= READ_PIPE_DRAINED
+  this.updateCallback()
+}
+
+function afterFinal(err) {
+  const stream = this.stream
+  if (err) stream.destroy(err)
+
+  if ((stream._duplexState & DESTROY_STATUS) === 0) {
+    stream._duplexState |= WRITE_DONE
+    stream.emit('finish')
+  }
+
+  if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+    stream._duplexState |= DESTROYING
+  }
+
+  stream._duplexState &= WRITE_NOT_FINISHING
+
+  // no need to wait the extra tick here, so we short circuit that
+  if ((stream._duplexState & WRITE_UPDATING) === 0) {
+    this.update()
+  } else {
+    this.updateNextTick()
+  }
+}
+
+function afterDestroy(err) {
+  const stream = this.stream
+
+  if (!err && !StreamError.isStreamDestroyed(this.error)) err = this.error
+  if (err) stream.emit('error', err)
+
+  stream._duplexState |= DESTROYED
+  stream.emit('close')
+
+  const rs = stream._readableState
+  const ws = stream._writableState
+
+  if (rs !== null && rs.pipeline !== null) {
+    rs.pipeline.done(stream, err)
+  }
+
+  if (ws !== null) {
+    while (ws.drains !== null && ws.drains.length > 0) {
+      ws.drains.shift().resolve(false)
+    }
+
+    if (ws.pipeline !== null) {
+      ws.pipeline.done(stream, err)
+    }
+  }
+}
+
+function afterWrite(err) {
+  const stream = this.stream
+
+  if (err) stream.destroy(err)
+  stream._duplexState &= WRITE_NOT_ACTIVE
+
+  if (this.drains !== null) tickDrains(this.drains)
+
+  if ((stream._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
+    stream._duplexState &= WRITE_DRAINED
+
+    if ((stream._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
+      stream.emit('drain')
+    }
+  }
+
+  this.updateCallback()
+}
+
+function afterRead(err) {
+  if (err) this.stream.destroy(err)
+  this.stream._duplexState &= READ_NOT_ACTIVE
+
+  if (this.readAhead === false && (this.stream._duplexState & READ_RESUMED) === 0) {
+    this.stream._duplexState &= READ_NO_READ_AHEAD
+  }
+
+  this.updateCallback()
+}
+
+function updateReadNT() {
+  if ((this.stream._duplexState & READ_UPDATING) === 0) {
+    this.stream._duplexState &= READ_NOT_NEXT_TICK
+    this.update()
+  }
+}
+
+function updateWriteNT() {
+  if ((this.stream._duplexState & WRITE_UPDATING) === 0) {
+    this.stream._duplexState &= WRITE_NOT_NEXT_TICK
+    this.update()
+  }
+}
+
+function tickDrains(drains) {
+  for (let i = 0; i < drains.length; i++) {
+    // drains.writes are monotonic, so if one is 0 its always the first one
+    if (--drains[i].writes === 0) {
+      drains.shift().resolve(true)
+      i--
+    }
+  }
+}
+
+function afterOpen(err) {
+  const stream = this.stream
+
+  if (err) stream.destroy(err)
+
+  if ((stream._duplexState & DESTROYING) === 0) {
+    if ((stream._duplexState & READ_PRIMARY_STATUS) === 0) {
+      stream._duplexState |= READ_PRIMARY
+    }
+
+    if ((stream._duplexState & WRITE_PRIMARY_STATUS) === 0) {
+      stream._duplexState |= WRITE_PRIMARY
+    }
+
+    stream.emit('open')
+  }
+
+  stream._duplexState &= NOT_ACTIVE
+
+  if (stream._writableState !== null) {
+    stream._writableState.updateCallback()
+  }
+
+  if (stream._readableState !== null) {
+    stream._readableState.updateCallback()
+  }
+}
+
+function afterTransform(err, data) {
+  if (data !== undefined && data !== null) this.push(data)
+  this._writableState.afterWrite(err)
+}
+
+function newListener(name) {
+  if (this._readableState !== null) {
+    if (name === 'data') {
+      this._duplexState |= READ_EMIT_DATA | READ_RESUMED_READ_AHEAD
+      this._readableState.updateNextTick()
+    }
+    if (name === 'readable') {
+      this._duplexState |= READ_EMIT_READABLE
+      this._readableState.updateNextTick()
+    }
+  }
+
+  if (this._writableState !== null) {
+    if (name === 'drain') {
+      this._duplexState |= WRITE_EMIT_DRAIN
+      this._writableState.updateNextTick()
+    }
+  }
+}
+
+class Stream extends EventEmitter {
+  constructor(opts) {
+    super()
+
+    this._duplexState = 0
+    this._readableState = null
+    this._writableState = null
+
+    if (opts) {
+      if (opts.open) this._open = opts.open
+      if (opts.destroy) this._destroy = opts.destroy
+      if (opts.predestroy) this._predestroy = opts.predestroy
+      if (opts.signal) opts.signal.addEventListener('abort', abort.bind(this))
+    }
+
+    this.on('newListener', newListener)
+  }
+
+  _open(cb) {
+    cb(null)
+  }
+
+  _destroy(cb) {
+    cb(null)
+  }
+
+  _predestroy() {
+    // does nothing
+  }
+
+  get readable() {
+    return this._readableState !== null ? true : undefined
+  }
+
+  get writable() {
+    return this._writableState !== null ? true : undefined
+  }
+
+  get destroyed() {
+    return (this._duplexState & DESTROYED) !== 0
+  }
+
+  get destroying() {
+    return (this._duplexState & DESTROY_STATUS) !== 0
+  }
+
+  destroy(err) {
+    if ((this._duplexState & DESTROY_STATUS) === 0) {
+      if (!err) err = StreamError.STREAM_DESTROYED()
+      this._duplexState = (this._duplexState | DESTROYING) & NON_PRIMARY
+
+      if (this._readableState !== null) {
+        this._readableState.highWaterMark = 0
+        this._readableState.error = err
+      }
+
+      if (this._writableState !== null) {
+        this._writableState.highWaterMark = 0
+        this._writableState.error = err
+      }
+
+      this._duplexState |= PREDESTROYING
+      this._predestroy()
+      this._duplexState &= NOT_PREDESTROYING
+
+      if (this._readableState !== null) {
+        this._readableState.updateNextTick()
+      }
+
+      if (this._writableState !== null) {
+        this._writableState.updateNextTick()
+      }
+    }
+  }
+}
+
+class Readable extends Stream {
+  constructor(opts) {
+    super(opts)
+
+    this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD
+    this._readableState = new ReadableState(this, opts)
+
+    if (opts) {
+      if (this._readableState.readAhead === false) this._duplexState &= READ_NO_READ_AHEAD
+      if (opts.read) this._read = opts.read
+      if (opts.eagerOpen) this._readableState.updateNextTick()
+      if (opts.encoding) this.setEncoding(opts.encoding)
+    }
+  }
+
+  static deferred(fn, opts) {
+    const out = new PassThrough(opts)
+
+    fn()
+      .then((src) => {
+        if (src === null) return out.end()
+        if (out.destroying) return
+        pipeline(src, out, noop)
+      })
+      .catch((err) => out.destroy(err))
+
+    return out
+  }
+
+  setEncoding(encoding) {
+    const dec = new TextDecoder(encoding)
+    const map = this._readableState.map || echo
+    this._readableState.map = mapOrSkip
+    return this
+
+    function mapOrSkip(data) {
+      const next = dec.push(data)
+      return next === '' && (data.byteLength !== 0 || dec.remaining > 0) ? null : map(next)
+    }
+  }
+
+  _read(cb) {
+    cb(null)
+  }
+
+  pipe(dest, cb) {
+    this._readableState.updateNextTick()
+    this._readableState.pipe(dest, cb)
+    return dest
+  }
+
+  read() {
+    this._readableState.updateNextTick()
+    return this._readableState.read()
+  }
+
+  push(data) {
+    this._readableState.updateNextTickIfOpen()
+    return this._readableState.push(data)
+  }
+
+  unshift(data) {
+    this._readableState.updateNextTickIfOpen()
+    return this._readableState.unshift(data)
+  }
+
+  resume() {
+    this._duplexState |= READ_RESUMED_READ_AHEAD
+    this._readableState.updateNextTick()
+    return this
+  }
+
+  pause() {
+    this._duplexState &=
+      this._readableState.readAhead === false ? READ_PAUSED_NO_READ_AHEAD : READ_PAUSED
+    return this
+  }
+
+  static _fromAsyncIterator(ite, opts) {
+    let destroy
+
+    const rs = new Readable({
+      ...opts,
+      read(cb) {
+        ite.next().then(push).then(cb.bind(null, null)).catch(cb)
+      },
+      predestroy() {
+        destroy = ite.return()
+      },
+      destroy(cb) {
+        if (!destroy) return cb(null)
+        destroy.then(cb.bind(null, null)).catch(cb)
+      }
+    })
+
+    return rs
+
+    function push(data) {
+      if (data.done) rs.push(null)
+      else rs.push(data.value)
+    }
+  }
+
+  static from(data, opts) {
+    if (isReadStreamx(data)) return data
+    if (data[asyncIterator]) return this._fromAsyncIterator(data[asyncIterator](), opts)
+    if (!Array.isArray(data)) data = data === undefined ? [] : [data]
+
+    let i = 0
+    return new Readable({
+      ...opts,
+      read(cb) {
+        this.push(i === data.length ? null : data[i++])
+        cb(null)
+      }
+    })
+  }
+
+  static isBackpressured(rs) {
+    return (
+      (rs._duplexState & READ_BACKPRESSURE_STATUS) !== 0 ||
+      rs._readableState.buffered >= rs._readableState.highWaterMark
+    )
+  }
+
+  static isPaused(rs) {
+    return (rs._duplexState & READ_RESUMED) === 0
+  }
+
+  [asyncIterator]() {
+    const stream = this
+
+    let error = null
+    let promiseResolve = null
+    let promiseReject = null
+
+    this.on('error', (err) => {
+      error = err
+    })
+    this.on('readable', onreadable)
+    this.on('close', onclose)
+
+    return {
+      [asyncIterator]() {
+        return this
+      },
+      next() {
+        return new Promise(function (resolve, reject) {
+          promiseResolve = resolve
+          promiseReject = reject
+          const data = stream.read()
+          if (data !== null) ondata(data)
+          else if ((stream._duplexState & DESTROYED) !== 0) ondata(null)
+        })
+      },
+      return() {
+        return destroy(null)
+      },
+      throw(err) {
+        return destroy(err)
+      }
+    }
+
+    function onreadable() {
+      if (promiseResolve !== null) ondata(stream.read())
+    }
+
+    function onclose() {
+      if (promiseResolve !== null) ondata(null)
+    }
+
+    function ondata(data) {
+      if (promiseReject === null) return
+      if (error) {
+        promiseReject(error)
+      } else if (data === null && (stream._duplexState & READ_DONE) === 0) {
+        promiseReject(StreamError.STREAM_DESTROYED())
+      } else {
+        promiseResolve({ value: data, done: data === null })
+      }
+      promiseReject = promiseResolve = null
+    }
+
+    function destroy(err) {
+      stream.destroy(err)
+      return new Promise((resolve, reject) => {
+        if (stream._duplexState & DESTROYED) return resolve({ value: undefined, done: true })
+        stream.once('close', function () {
+          if (err) reject(err)
+          else resolve({ value: undefined, done: true })
+        })
+      })
+    }
+  }
+}
+
+class Writable extends Stream {
+  constructor(opts) {
+    super(opts)
+
+    this._duplexState |= OPENING | READ_DONE
+    this._writableState = new WritableState(this, opts)
+
+    if (opts) {
+      if (opts.writev) this._writev = opts.writev
+      if (opts.write) this._write = opts.write
+      if (opts.final) this._final = opts.final
+      if (opts.eagerOpen) this._writableState.updateNextTick()
+    }
+  }
+
+  cork() {
+    this._duplexState |= WRITE_CORKED
+  }
+
+  uncork() {
+    this._duplexState &= WRITE_NOT_CORKED
+    this._writableState.updateNextTick()
+  }
+
+  _writev(batch, cb) {
+    cb(null)
+  }
+
+  _write(data, cb) {
+    this._writableState.autoBatch(data, cb)
+  }
+
+  _final(cb) {
+    cb(null)
+  }
+
+  static isBackpressured(ws) {
+    return (ws._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0
+  }
+
+  static drained(ws) {
+    if (ws.destroyed) return Promise.resolve(false)
+
+    const state = ws._writableState
+    const pending = isWritev(ws) ? Math.min(1, state.queue.length) : state.queue.length
+    const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0)
+    if (writes === 0) return Promise.resolve(true)
+
+    if (state.drains === null) state.drains = []
+    return new Promise((resolve) => {
+      state.drains.push({ writes, resolve })
+    })
+  }
+
+  write(data) {
+    this._writableState.updateNextTick()
+    return this._writableState.push(data)
+  }
+
+  end(data) {
+    this._writableState.updateNextTick()
+    this._writableState.end(data)
+    return this
+  }
+}
+
+class Duplex extends Readable {
+  // and Writable
+  constructor(opts) {
+    super(opts)
+
+    this._duplexState = OPENING | (this._duplexState & READ_READ_AHEAD)
+    this._writableState = new WritableState(this, opts)
+
+    if (opts) {
+      if (opts.writev) this._writev = opts.writev
+      if (opts.write) this._write = opts.write
+      if (opts.final) this._final = opts.final
+    }
+  }
+
+  cork() {
+    this._duplexState |= WRITE_CORKED
+  }
+
+  uncork() {
+    this._duplexState &= WRITE_NOT_CORKED
+    this._writableState.updateNextTick()
+  }
+
+  _writev(batch, cb) {
+    cb(null)
+  }
+
+  _write(data, cb) {
+    this._writableState.autoBatch(data, cb)
+  }
+
+  _final(cb) {
+    cb(null)
+  }
+
+  write(data) {
+    this._writableState.updateNextTick()
+    return this._writableState.push(data)
+  }
+
+  end(data) {
+    this._writableState.updateNextTick()
+    this._writableState.end(data)
+    return this
+  }
+}
+
+class Transform extends Duplex {
+  constructor(opts) {
+    super(opts)
+    this._transformState = new TransformState(this)
+
+    if (opts) {
+      if (opts.transform) this._transform = opts.transform
+      if (opts.flush) this._flush = opts.flush
+    }
+  }
+
+  _write(data, cb) {
+    if (this._readableState.buffered >= this._readableState.highWaterMark) {
+      this._transformState.data = data
+    } else {
+      this._transform(data, this._transformState.afterTransform)
+    }
+  }
+
+  _read(cb) {
+    if (this._transformState.data !== null) {
+      const data = this._transformState.data
+      this._transformState.data = null
+      cb(null)
+      this._transform(data, this._transformState.afterTransform)
+    } else {
+      cb(null)
+    }
+  }
+
+  destroy(err) {
+    super.destroy(err)
+    if (this._transformState.data !== null) {
+      this._transformState.data = null
+      this._transformState.afterTransform()
+    }
+  }
+
+  _transform(data, cb) {
+    cb(null, data)
+  }
+
+  _flush(cb) {
+    cb(null)
+  }
+
+  _final(cb) {
+    this._transformState.afterFinal = cb
+    this._flush(transformAfterFlush.bind(this))
+  }
+}
+
+class PassThrough extends Transform {}
+
+function transformAfterFlush(err, data) {
+  const cb = this._transformState.afterFinal
+  if (err) return cb(err)
+
+  if (data !== null && data !== undefined) this.push(data)
+  this.push(null)
+  cb(null)
+}
+
+function pipelinePromise(...streams) {
+  return new Promise((resolve, reject) => {
+    return pipeline(...streams, (err) => {
+      if (err) return reject(err)
+      resolve()
+    })
+  })
+}
+
+function pipeline(stream, ...streams) {
+  const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams]
+  const done = all.length && typeof all[all.length - 1] === 'function' ? all.pop() : null
+
+  if (all.length < 2) throw StreamError.BAD_ARGUMENT('Pipeline requires at least 2 streams')
+
+  let src = all[0]
+  let dest = null
+  let error = null
+
+  for (let i = 1; i < all.length; i++) {
+    dest = all[i]
+
+    if (isStreamx(src)) {
+      src.pipe(dest, onerror)
+    } else {
+      errorHandle(src, true, i > 1, onerror)
+      src.pipe(dest)
+    }
+
+    src = dest
+  }
+
+  if (done) {
+    let fin = false
+
+    const autoDestroy =
+      isStreamx(dest) || !!(dest._writableState && dest._writableState.autoDestroy)
+
+    dest.on('error', (err) => {
+      if (error === null) error = err
+    })
+
+    dest.on('finish', () => {
+      fin = true
+      if (!autoDestroy) done(error)
+    })
+
+    if (autoDestroy) {
+      dest.on('close', () => done(error || (fin ? null : StreamError.PREMATURE_CLOSE())))
+    }
+  }
+
+  return dest
+
+  function errorHandle(s, rd, wr, onerror) {
+    s.on('error', onerror)
+    s.on('close', onclose)
+
+    function onclose() {
+      if (rd && s._readableState && !s._readableState.ended) {
+        return onerror(StreamError.PREMATURE_CLOSE())
+      }
+      if (wr && s._writableState && !s._writableState.ended) {
+        return onerror(StreamError.PREMATURE_CLOSE())
+      }
+    }
+  }
+
+  function onerror(err) {
+    if (!err || error) return
+    error = err
+
+    for (const s of all) {
+      s.destroy(err)
+    }
+  }
+}
+
+function echo(s) {
+  return s
+}
+
+function isStream(stream) {
+  return !!stream._readableState || !!stream._writableState
+}
+
+function isStreamx(stream) {
+  return typeof stream._duplexState === 'number' && isStream(stream)
+}
+
+function isEnding(stream) {
+  return !!stream._readableState && stream._readableState.ending
+}
+
+function isEnded(stream) {
+  return !!stream._readableState && stream._readableState.ended
+}
+
+function isFinishing(stream) {
+  return !!stream._writableState && stream._writableState.ending
+}
+
+function isFinished(stream) {
+  return !!stream._writableState && stream._writableState.ended
+}
+
+function getStreamError(stream, opts = {}) {
+  const err =
+    (stream._readableState && stream._readableState.error) ||
+    (stream._writableState && stream._writableState.error)
+
+  // avoid implicit errors by default
+  return !opts.all && StreamError.isStreamDestroyed(err) ? null : err
+}
+
+function isReadStreamx(stream) {
+  return isStreamx(stream) && stream.readable
+}
+
+function isDisturbed(stream) {
+  return (
+    (stream._duplexState & OPENING) !== OPENING ||
+    (stream._duplexState & DESTROYING) === DESTROYING ||
+    (stream._duplexState & ACTIVE_OR_TICKING) !== 0
+  )
+}
+
+function isTypedArray(data) {
+  return typeof data === 'object' && data !== null && typeof data.byteLength === 'number'
+}
+
+function defaultByteLength(data) {
+  return isTypedArray(data) ? data.byteLength : 1024
+}
+
+function noop() {}
+
+function abort() {
+  this.destroy(StreamError.ABORTED())
+}
+
+function isWritev(s) {
+  return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev
+}
+
+module.exports = {
+  pipeline,
+  pipelinePromise,
+  isStream,
+  isStreamx,
+  isEnding,
+  isEnded,
+  isFinishing,
+  isFinished,
+  isDisturbed,
+  getStreamError,
+  Stream,
+  Writable,
+  Readable,
+  Duplex,
+  Transform,
+  // Export PassThrough for compatibility with Node.js core's stream module
+  PassThrough
+}
+
+
+/***/ }),
+
+/***/ 2329:
+/***/ ((module) => {
+
+module.exports = class StreamError extends Error {
+  constructor(msg, code, fn = StreamError) {
+    super(msg)
+
+    this.code = code
+
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, fn)
+    }
+  }
+
+  static isStreamDestroyed(err) {
+    return err && err.code === 'STREAM_DESTROYED'
+  }
+
+  static isPrematureClose(err) {
+    return err && err.code === 'PREMATURE_CLOSE'
+  }
+
+  static isAborted(err) {
+    return err && err.code === 'ABORTED'
+  }
+
+  static isBadArgument(err) {
+    return err && err.code === 'BAD_ARGUMENT'
+  }
+
+  get name() {
+    return 'StreamError'
+  }
+
+  static STREAM_DESTROYED() {
+    return new StreamError('Stream was destroyed', 'STREAM_DESTROYED', StreamError.STREAM_DESTROYED)
+  }
+
+  static PREMATURE_CLOSE(msg = 'Premature close') {
+    return new StreamError(msg, 'PREMATURE_CLOSE', StreamError.PREMATURE_CLOSE)
+  }
+
+  static ABORTED() {
+    return new StreamError('Stream aborted', 'ABORTED', StreamError.ABORTED)
+  }
+
+  static BAD_ARGUMENT(msg = 'Bad argument') {
+    return new StreamError(msg, 'BAD_ARGUMENT', StreamError.BAD_ARGUMENT)
+  }
+}
+
+
+/***/ }),
+
+/***/ 8029:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const constants = { // just for envs without fs
+  S_IFMT: 61440,
+  S_IFDIR: 16384,
+  S_IFCHR: 8192,
+  S_IFBLK: 24576,
+  S_IFIFO: 4096,
+  S_IFLNK: 40960
+}
+
+try {
+  module.exports = (__nccwpck_require__(9896).constants) || constants
+} catch {
+  module.exports = constants
+}
+
+
+/***/ }),
+
+/***/ 497:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { Writable, Readable, getStreamError } = __nccwpck_require__(2844)
+const FIFO = __nccwpck_require__(9597)
+const b4a = __nccwpck_require__(5582)
+const headers = __nccwpck_require__(746)
+
+const EMPTY = b4a.alloc(0)
+const MAX_HEADER_SIZE = 4 * 1024 * 1024 // arbitrary big number
+
+class BufferList {
+  constructor () {
+    this.buffered = 0
+    this.shifted = 0
+    this.queue = new FIFO()
+
+    this._offset = 0
+  }
+
+  push (buffer) {
+    this.buffered += buffer.byteLength
+    this.queue.push(buffer)
+  }
+
+  shiftFirst (size) {
+    return this.buffered === 0 ? null : this._next(size)
+  }
+
+  shift (size) {
+    if (size > this.buffered) return null
+    if (size === 0) return EMPTY
+
+    let chunk = this._next(size)
+
+    if (size === chunk.byteLength) return chunk // likely case
+
+    const chunks = [chunk]
+
+    while ((size -= chunk.byteLength) > 0) {
+      chunk = this._next(size)
+      chunks.push(chunk)
+    }
+
+    return b4a.concat(chunks)
+  }
+
+  _next (size) {
+    const buf = this.queue.peek()
+    const rem = buf.byteLength - this._offset
+
+    if (size >= rem) {
+      const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf
+      this.queue.shift()
+      this._offset = 0
+      this.buffered -= rem
+      this.shifted += rem
+      return sub
+    }
+
+    this.buffered -= size
+    this.shifted += size
+
+    return buf.subarray(this._offset, (this._offset += size))
+  }
+}
+
+class Source extends Readable {
+  constructor (self, header, offset) {
+    super()
+
+    this.header = header
+    this.offset = offset
+
+    this._parent = self
+
+    // errors are always forwarded to the parent, so the entry itself should never throw an unhandled one
+    this.on('error', noop)
+  }
+
+  _read (cb) {
+    if (this.header.size === 0) {
+      this.push(null)
+    }
+    if (this._parent._stream === this) {
+      this._parent._update()
+    }
+    cb(null)
+  }
+
+  _predestroy () {
+    this._parent.destroy(getStreamError(this))
+  }
+
+  _detach () {
+    if (this._parent._stream === this) {
+      this._parent._stream = null
+      this._parent._missing = overflow(this.header.size)
+      this._parent._update()
+    }
+  }
+
+  _destroy (cb) {
+    this._detach()
+    cb(null)
+  }
+}
+
+class Extract extends Writable {
+  constructor (opts) {
+    super(opts)
+
+    if (!opts) opts = {}
+
+    this._buffer = new BufferList()
+    this._offset = 0
+    this._header = null
+    this._stream = null
+    this._missing = 0
+    this._longHeader = false
+    this._callback = noop
+    this._locked = false
+    this._updating = false
+    this._finished = false
+    this._pax = null
+    this._paxGlobal = null
+    this._gnuLongPath = null
+    this._gnuLongLinkPath = null
+    this._filenameEncoding = opts.filenameEncoding || 'utf-8'
+    this._allowUnknownFormat = !!opts.allowUnknownFormat
+    this._unlockBound = this._unlock.bind(this)
+  }
+
+  _unlock (err) {
+    this._locked = false
+
+    if (err) {
+      this.destroy(err)
+      this._continueWrite(err)
+      return
+    }
+
+    this._update()
+  }
+
+  _consumeHeader () {
+    if (this._locked) return false
+
+    this._offset = this._buffer.shifted
+
+    try {
+      this._header = headers.decode(this._buffer.shift(512), this._filenameEncoding, this._allowUnknownFormat)
+    } catch (err) {
+      this._continueWrite(err)
+      return false
+    }
+
+    if (!this._header) return true
+
+    this._header.byteOffset = this._buffer.shifted
+
+    switch (this._header.type) {
+      case 'gnu-long-path':
+      case 'gnu-long-link-path':
+      case 'pax-global-header':
+      case 'pax-header':
+        this._longHeader = true
+        this._missing = this._header.size
+        if (this._missing > MAX_HEADER_SIZE) {
+          this._continueWrite(new Error('Header exceeds max size'))
+          return false
+        }
+        return true
+    }
+
+    this._locked = true
+    this._applyLongHeaders()
+
+    if (!(this._header.size >= 0)) {
+      this._continueWrite(new Error('Invalid header'))
+      return false
+    }
+
+    if (this._header.size === 0 || this._header.type === 'directory') {
+      this.emit('entry', this._header, this._createStream(), this._unlockBound)
+      return true
+    }
+
+    this._stream = this._createStream()
+    this._missing = this._header.size
+
+    this.emit('entry', this._header, this._stream, this._unlockBound)
+    return true
+  }
+
+  _applyLongHeaders () {
+    if (this._gnuLongPath) {
+      this._header.name = this._gnuLongPath
+      this._gnuLongPath = null
+    }
+
+    if (this._gnuLongLinkPath) {
+      this._header.linkname = this._gnuLongLinkPath
+      this._gnuLongLinkPath = null
+    }
+
+    if (this._pax) {
+      if (this._pax.path) this._header.name = this._pax.path
+      if (this._pax.linkpath) this._header.linkname = this._pax.linkpath
+      if (this._pax.size) this._header.size = parseInt(this._pax.size, 10)
+      this._header.pax = this._pax
+      this._pax = null
+    }
+  }
+
+  _decodeLongHeader (buf) {
+    switch (this._header.type) {
+      case 'gnu-long-path':
+        this._gnuLongPath = headers.decodeLongPath(buf, this._filenameEncoding)
+        break
+      case 'gnu-long-link-path':
+        this._gnuLongLinkPath = headers.decodeLongPath(buf, this._filenameEncoding)
+        break
+      case 'pax-global-header':
+        this._paxGlobal = validatePax(headers.decodePax(buf))
+        break
+      case 'pax-header':
+        this._pax = this._paxGlobal === null
+          ? validatePax(headers.decodePax(buf))
+          : Object.assign({}, this._paxGlobal, validatePax(headers.decodePax(buf)))
+        break
+    }
+  }
+
+  _consumeLongHeader () {
+    this._longHeader = false
+    this._missing = overflow(this._header.size)
+
+    const buf = this._buffer.shift(this._header.size)
+
+    try {
+      this._decodeLongHeader(buf)
+    } catch (err) {
+      this._continueWrite(err)
+      return false
+    }
+
+    return true
+  }
+
+  _consumeStream () {
+    const buf = this._buffer.shiftFirst(this._missing)
+    if (buf === null) return false
+
+    this._missing -= buf.byteLength
+    const drained = this._stream.push(buf)
+
+    if (this._missing === 0) {
+      this._stream.push(null)
+      if (drained) this._stream._detach()
+      return drained && this._locked === false
+    }
+
+    return drained
+  }
+
+  _createStream () {
+    return new Source(this, this._header, this._offset)
+  }
+
+  _update () {
+    if (this._updating) return // the running update picks up any state changes
+    this._updating = true
+    const done = this._consume()
+    this._updating = false
+    if (done) this._continueWrite(null)
+  }
+
+  _consume () {
+    while (this._buffer.buffered > 0 && !this.destroying) {
+      if (this._missing > 0) {
+        if (this._stream !== null) {
+          if (this._consumeStream() === false) return false
+          continue
+        }
+
+        if (this._longHeader === true) {
+          if (this._missing > this._buffer.buffered) break
+          if (this._consumeLongHeader() === false) return false
+          continue
+        }
+
+        const ignore = this._buffer.shiftFirst(this._missing)
+        if (ignore !== null) this._missing -= ignore.byteLength
+        continue
+      }
+
+      if (this._buffer.buffered < 512) break
+      if (this._stream !== null || this._consumeHeader() === false) return false
+    }
+
+    return true
+  }
+
+  _continueWrite (err) {
+    const cb = this._callback
+    this._callback = noop
+    cb(err)
+  }
+
+  _write (data, cb) {
+    this._callback = cb
+    this._buffer.push(data)
+    this._update()
+  }
+
+  _final (cb) {
+    this._finished = this._missing === 0 && this._buffer.buffered === 0
+    cb(this._finished ? null : new Error('Unexpected end of data'))
+  }
+
+  _predestroy () {
+    this._continueWrite(null)
+  }
+
+  _destroy (cb) {
+    if (this._stream) this._stream.destroy(getStreamError(this))
+    cb(null)
+  }
+
+  [Symbol.asyncIterator] () {
+    let error = null
+
+    let promiseResolve = null
+    let promiseReject = null
+
+    let entryStream = null
+    let entryCallback = null
+
+    const extract = this
+
+    this.on('entry', onentry)
+    this.on('error', (err) => { error = err })
+    this.on('close', onclose)
+
+    return {
+      [Symbol.asyncIterator] () {
+        return this
+      },
+      next () {
+        return new Promise(onnext)
+      },
+      return () {
+        return destroy(null)
+      },
+      throw (err) {
+        return destroy(err)
+      }
+    }
+
+    function consumeCallback (err) {
+      if (!entryCallback) return
+      const cb = entryCallback
+      entryCallback = null
+      cb(err)
+    }
+
+    function onnext (resolve, reject) {
+      if (error) {
+        return reject(error)
+      }
+
+      if (entryStream) {
+        resolve({ value: entryStream, done: false })
+        entryStream = null
+        return
+      }
+
+      promiseResolve = resolve
+      promiseReject = reject
+
+      consumeCallback(null)
+
+      if (extract._finished && promiseResolve) {
+        promiseResolve({ value: undefined, done: true })
+        promiseResolve = promiseReject = null
+      }
+    }
+
+    function onentry (header, stream, callback) {
+      entryCallback = callback
+      stream.on('error', noop) // no way around this due to tick sillyness
+
+      if (promiseResolve) {
+        promiseResolve({ value: stream, done: false })
+        promiseResolve = promiseReject = null
+      } else {
+        entryStream = stream
+      }
+    }
+
+    function onclose () {
+      consumeCallback(error)
+      if (!promiseResolve) return
+      if (error) promiseReject(error)
+      else promiseResolve({ value: undefined, done: true })
+      promiseResolve = promiseReject = null
+    }
+
+    function destroy (err) {
+      extract.destroy(err)
+      consumeCallback(err)
+      return new Promise((resolve, reject) => {
+        if (extract.destroyed) return resolve({ value: undefined, done: true })
+        extract.once('close', function () {
+          if (err) reject(err)
+          else resolve({ value: undefined, done: true })
+        })
+      })
+    }
+  }
+}
+
+module.exports = function extract (opts) {
+  return new Extract(opts)
+}
+
+function noop () {}
+
+function validatePax (pax) {
+  if (hasNull(pax.path) || hasNull(pax.linkpath)) throw new Error('Invalid tar header: pax path contains a null byte.')
+  return pax
+}
+
+function hasNull (str) {
+  return typeof str === 'string' && str.indexOf('\0') !== -1
+}
+
+function overflow (size) {
+  size &= 511
+  return size && 512 - size
+}
+
+
+/***/ }),
+
+/***/ 746:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const b4a = __nccwpck_require__(5582)
+
+const ZEROS = '0000000000000000000'
+const SEVENS = '7777777777777777777'
+const ZERO_OFFSET = '0'.charCodeAt(0)
+const USTAR_MAGIC = b4a.from([0x75, 0x73, 0x74, 0x61, 0x72, 0x00]) // ustar\x00
+const USTAR_VER = b4a.from([ZERO_OFFSET, ZERO_OFFSET])
+const GNU_MAGIC = b4a.from([0x75, 0x73, 0x74, 0x61, 0x72, 0x20]) // ustar\x20
+const GNU_VER = b4a.from([0x20, 0x00])
+const MASK = 0o7777
+const MAGIC_OFFSET = 257
+const VERSION_OFFSET = 263
+
+exports.decodeLongPath = function decodeLongPath (buf, encoding) {
+  return decodeStr(buf, 0, buf.length, encoding)
+}
+
+exports.encodePax = function encodePax (opts) { // TODO: encode more stuff in pax
+  let result = ''
+  if (opts.name) result += addLength(' path=' + opts.name + '\n')
+  if (opts.linkname) result += addLength(' linkpath=' + opts.linkname + '\n')
+  const pax = opts.pax
+  if (pax) {
+    for (const key in pax) {
+      result += addLength(' ' + key + '=' + pax[key] + '\n')
+    }
+  }
+  return b4a.from(result)
+}
+
+exports.decodePax = function decodePax (buf) {
+  const result = {}
+
+  while (buf.length) {
+    let i = 0
+    while (i < buf.length && buf[i] !== 32) i++
+    const len = parseInt(b4a.toString(buf.subarray(0, i)), 10)
+    if (!len) return result
+
+    const b = b4a.toString(buf.subarray(i + 1, len - 1))
+    const keyIndex = b.indexOf('=')
+    if (keyIndex === -1) return result
+    result[b.slice(0, keyIndex)] = b.slice(keyIndex + 1)
+
+    buf = buf.subarray(len)
+  }
+
+  return result
+}
+
+exports.encode = function encode (opts) {
+  const buf = b4a.alloc(512)
+  let name = opts.name
+  let prefix = ''
+
+  if (opts.typeflag === 5 && name[name.length - 1] !== '/') name += '/'
+  if (b4a.byteLength(name) !== name.length) return null // utf-8
+
+  while (b4a.byteLength(name) > 100) {
+    const i = name.indexOf('/')
+    if (i === -1) return null
+    prefix += prefix ? '/' + name.slice(0, i) : name.slice(0, i)
+    name = name.slice(i + 1)
+  }
+
+  if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null
+  if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null
+
+  b4a.write(buf, name)
+  b4a.write(buf, encodeOct(opts.mode & MASK, 6), 100)
+  b4a.write(buf, encodeOct(opts.uid, 6), 108)
+  b4a.write(buf, encodeOct(opts.gid, 6), 116)
+  encodeSize(opts.size, buf, 124)
+  encodeSize(Math.floor(opts.mtime.getTime() / 1000) || 0, buf, 136)
+
+  buf[156] = ZERO_OFFSET + toTypeflag(opts.type)
+
+  if (opts.linkname) b4a.write(buf, opts.linkname, 157)
+
+  b4a.copy(USTAR_MAGIC, buf, MAGIC_OFFSET)
+  b4a.copy(USTAR_VER, buf, VERSION_OFFSET)
+  if (opts.uname) b4a.write(buf, opts.uname, 265)
+  if (opts.gname) b4a.write(buf, opts.gname, 297)
+  b4a.write(buf, encodeOct(opts.devmajor || 0, 6), 329)
+  b4a.write(buf, encodeOct(opts.devminor || 0, 6), 337)
+
+  if (prefix) b4a.write(buf, prefix, 345)
+
+  b4a.write(buf, encodeOct(cksum(buf), 6), 148)
+
+  return buf
+}
+
+exports.decode = function decode (buf, filenameEncoding, allowUnknownFormat) {
+  let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET
+
+  let name = decodeStr(buf, 0, 100, filenameEncoding)
+  const mode = decodeOct(buf, 100, 8)
+  const uid = decodeOct(buf, 108, 8)
+  const gid = decodeOct(buf, 116, 8)
+  const size = decodeOct(buf, 124, 12)
+  const mtime = decodeOct(buf, 136, 12)
+  const type = toType(typeflag)
+  const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding)
+  const uname = decodeStr(buf, 265, 32)
+  const gname = decodeStr(buf, 297, 32)
+  const devmajor = decodeOct(buf, 329, 8)
+  const devminor = decodeOct(buf, 337, 8)
+
+  const c = cksum(buf)
+
+  // checksum is still initial value if header was null.
+  if (c === 8 * 32) return null
+
+  // valid checksum
+  if (c !== decodeOct(buf, 148, 8)) throw new Error('Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?')
+
+  if (isUSTAR(buf)) {
+    // ustar (posix) format.
+    // prepend prefix, if present.
+    if (buf[345]) name = decodeStr(buf, 345, 155, filenameEncoding) + '/' + name
+  } else if (isGNU(buf)) {
+    // 'gnu'/'oldgnu' format. Similar to ustar, but has support for incremental and
+    // multi-volume tarballs.
+  } else {
+    if (!allowUnknownFormat) {
+      throw new Error('Invalid tar header: unknown format.')
+    }
+  }
+
+  // to support old tar versions that use trailing / to indicate dirs
+  if (typeflag === 0 && name && name[name.length - 1] === '/') typeflag = 5
+
+  return {
+    name,
+    mode,
+    uid,
+    gid,
+    size,
+    byteOffset: 0,
+    mtime: new Date(1000 * mtime),
+    type,
+    linkname,
+    uname,
+    gname,
+    devmajor,
+    devminor,
+    pax: null
+  }
+}
+
+function isUSTAR (buf) {
+  return b4a.equals(USTAR_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6))
+}
+
+function isGNU (buf) {
+  return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) &&
+    b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2))
+}
+
+function clamp (index, len, defaultValue) {
+  if (typeof index !== 'number') return defaultValue
+  index = ~~index // Coerce to integer.
+  if (index >= len) return len
+  if (index >= 0) return index
+  index += len
+  if (index >= 0) return index
+  return 0
+}
+
+function toType (flag) {
+  switch (flag) {
+    case 0:
+      return 'file'
+    case 1:
+      return 'link'
+    case 2:
+      return 'symlink'
+    case 3:
+      return 'character-device'
+    case 4:
+      return 'block-device'
+    case 5:
+      return 'directory'
+    case 6:
+      return 'fifo'
+    case 7:
+      return 'contiguous-file'
+    case 72:
+      return 'pax-header'
+    case 55:
+      return 'pax-global-header'
+    case 27:
+      return 'gnu-long-link-path'
+    case 28:
+    case 30:
+      return 'gnu-long-path'
+  }
+
+  return null
+}
+
+function toTypeflag (flag) {
+  switch (flag) {
+    case 'file':
+      return 0
+    case 'link':
+      return 1
+    case 'symlink':
+      return 2
+    case 'character-device':
+      return 3
+    case 'block-device':
+      return 4
+    case 'directory':
+      return 5
+    case 'fifo':
+      return 6
+    case 'contiguous-file':
+      return 7
+    case 'pax-header':
+      return 72
+  }
+
+  return 0
+}
+
+function indexOf (block, num, offset, end) {
+  for (; offset < end; offset++) {
+    if (block[offset] === num) return offset
+  }
+  return end
+}
+
+function cksum (block) {
+  let sum = 8 * 32
+  for (let i = 0; i < 148; i++) sum += block[i]
+  for (let j = 156; j < 512; j++) sum += block[j]
+  return sum
+}
+
+function encodeOct (val, n) {
+  val = val.toString(8)
+  if (val.length > n) return SEVENS.slice(0, n) + ' '
+  return ZEROS.slice(0, n - val.length) + val + ' '
+}
+
+function encodeSizeBin (num, buf, off) {
+  buf[off] = num < 0 ? 0xff : 0x80
+  for (let i = 11; i > 0; i--) {
+    buf[off + i] = num & 0xff
+    num = Math.floor(num / 0x100)
+  }
+}
+
+function encodeSize (num, buf, off) {
+  if (num < 0 || num.toString(8).length > 11) {
+    encodeSizeBin(num, buf, off)
+  } else {
+    b4a.write(buf, encodeOct(num, 11), off)
+  }
+}
+
+/* Copied from the node-tar repo and modified to meet
+ * tar-stream coding standard.
+ *
+ * Source: https://github.com/npm/node-tar/blob/51b6627a1f357d2eb433e7378e5f05e83b7aa6cd/lib/header.js#L349
+ */
+function parse256 (buf) {
+  // first byte MUST be either 80 or FF
+  // 80 for positive, FF for 2's comp
+  let positive
+  if (buf[0] === 0x80) positive = true
+  else if (buf[0] === 0xFF) positive = false
+  else return null
+
+  // build up a base-256 tuple from the least sig to the highest
+  const tuple = []
+  let i
+  for (i = buf.length - 1; i > 0; i--) {
+    const byte = buf[i]
+    if (positive) tuple.push(byte)
+    else tuple.push(0xFF - byte)
+  }
+
+  let sum = 0
+  const l = tuple.length
+  for (i = 0; i < l; i++) {
+    sum += tuple[i] * Math.pow(256, i)
+  }
+
+  return positive ? sum : -(sum + 1)
+}
+
+function decodeOct (val, offset, length) {
+  val = val.subarray(offset, offset + length)
+  offset = 0
+
+  // If prefixed with 0x80 then parse as a base-256 integer
+  if (val[offset] & 0x80) {
+    return parse256(val)
+  } else {
+    // Older versions of tar can prefix with spaces
+    while (offset < val.length && val[offset] === 32) offset++
+    const end = clamp(indexOf(val, 32, offset, val.length), val.length, val.length)
+    while (offset < end && val[offset] === 0) offset++
+    if (end === offset) return 0
+    return parseInt(b4a.toString(val.subarray(offset, end)), 8)
+  }
+}
+
+function decodeStr (val, offset, length, encoding) {
+  return b4a.toString(val.subarray(offset, indexOf(val, 0, offset, offset + length)), encoding)
+}
+
+function addLength (str) {
+  const len = b4a.byteLength(str)
+  let digits = Math.floor(Math.log(len) / Math.log(10)) + 1
+  if (len + digits >= Math.pow(10, digits)) digits++
+
+  return (len + digits) + str
+}
+
+
+/***/ }),
+
+/***/ 712:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+exports.extract = __nccwpck_require__(497)
+exports.pack = __nccwpck_require__(4279)
+
+
+/***/ }),
+
+/***/ 4279:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { Readable, Writable, getStreamError } = __nccwpck_require__(2844)
+const b4a = __nccwpck_require__(5582)
+
+const constants = __nccwpck_require__(8029)
+const headers = __nccwpck_require__(746)
+
+const DMODE = 0o755
+const FMODE = 0o644
+
+const END_OF_TAR = b4a.alloc(1024)
+
+class Sink extends Writable {
+  constructor (pack, header, callback) {
+    super({ mapWritable, eagerOpen: true })
+
+    this.written = 0
+    this.header = header
+
+    this._callback = callback
+    this._linkname = null
+    this._isLinkname = header.type === 'symlink' && !header.linkname
+    this._isVoid = header.type !== 'file' && header.type !== 'contiguous-file'
+    this._finished = false
+    this._pack = pack
+    this._openCallback = null
+
+    if (this._pack._stream === null) this._pack._stream = this
+    else this._pack._pending.push(this)
+  }
+
+  _open (cb) {
+    this._openCallback = cb
+    if (this._pack._stream === this) this._continueOpen()
+  }
+
+  _continuePack (err) {
+    if (this._callback === null) return
+
+    const callback = this._callback
+    this._callback = null
+
+    callback(err)
+  }
+
+  _continueOpen () {
+    if (this._pack._stream === null) this._pack._stream = this
+
+    const cb = this._openCallback
+    this._openCallback = null
+    if (cb === null) return
+
+    if (this._pack.destroying) return cb(new Error('pack stream destroyed'))
+    if (this._pack._finalized) return cb(new Error('pack stream is already finalized'))
+
+    this._pack._stream = this
+
+    if (!this._isLinkname) {
+      this._pack._encode(this.header)
+    }
+
+    if (this._isVoid && !this._isLinkname) {
+      this._finish()
+      this._continuePack(null)
+    }
+
+    cb(null)
+  }
+
+  _write (data, cb) {
+    if (this._isLinkname) {
+      this._linkname = this._linkname ? b4a.concat([this._linkname, data]) : data
+      return cb(null)
+    }
+
+    if (this._isVoid) {
+      if (data.byteLength > 0) {
+        return cb(new Error('No body allowed for this entry'))
+      }
+      return cb()
+    }
+
+    this.written += data.byteLength
+    if (this._pack.push(data)) return cb()
+    this._pack._drain = cb
+  }
+
+  _finish () {
+    if (this._finished) return
+    this._finished = true
+
+    if (this._isLinkname) {
+      this.header.linkname = this._linkname ? b4a.toString(this._linkname, 'utf-8') : ''
+      this._pack._encode(this.header)
+    }
+
+    overflow(this._pack, this.header.size)
+
+    this._pack._done(this)
+  }
+
+  _final (cb) {
+    if (this.written !== this.header.size) { // corrupting tar
+      return cb(new Error('Size mismatch'))
+    }
+
+    this._finish()
+    cb(null)
+  }
+
+  _getError () {
+    return getStreamError(this) || new Error('tar entry destroyed')
+  }
+
+  _predestroy () {
+    this._pack.destroy(this._getError())
+  }
+
+  _destroy (cb) {
+    this._pack._done(this)
+
+    this._continuePack(this._finished ? null : this._getError())
+
+    cb()
+  }
+}
+
+class Pack extends Readable {
+  constructor (opts) {
+    super(opts)
+    this._drain = noop
+    this._finalized = false
+    this._finalizing = false
+    this._pending = []
+    this._stream = null
+  }
+
+  entry (header, buffer, callback) {
+    if (this._finalized || this.destroying) throw new Error('already finalized or destroyed')
+
+    if (typeof buffer === 'function') {
+      callback = buffer
+      buffer = null
+    }
+
+    if (!callback) callback = noop
+
+    if (!header.size || header.type === 'symlink') header.size = 0
+    if (!header.type) header.type = modeToType(header.mode)
+    if (!header.mode) header.mode = header.type === 'directory' ? DMODE : FMODE
+    if (!header.uid) header.uid = 0
+    if (!header.gid) header.gid = 0
+    if (!header.mtime) header.mtime = new Date()
+
+    if (typeof buffer === 'string') buffer = b4a.from(buffer)
+
+    const sink = new Sink(this, header, callback)
+
+    if (b4a.isBuffer(buffer)) {
+      header.size = buffer.byteLength
+      sink.write(buffer)
+      sink.end()
+      return sink
+    }
+
+    if (sink._isVoid) {
+      return sink
+    }
+
+    return sink
+  }
+
+  finalize () {
+    if (this._stream || this._pending.length > 0) {
+      this._finalizing = true
+      return
+    }
+
+    if (this._finalized) return
+    this._finalized = true
+
+    this.push(END_OF_TAR)
+    this.push(null)
+  }
+
+  _done (stream) {
+    if (stream !== this._stream) return
+
+    this._stream = null
+
+    if (this._finalizing) this.finalize()
+    if (this._pending.length) this._pending.shift()._continueOpen()
+  }
+
+  _encode (header) {
+    if (!header.pax) {
+      const buf = headers.encode(header)
+      if (buf) {
+        this.push(buf)
+        return
+      }
+    }
+    this._encodePax(header)
+  }
+
+  _encodePax (header) {
+    const paxHeader = headers.encodePax({
+      name: header.name,
+      linkname: header.linkname,
+      pax: header.pax
+    })
+
+    const newHeader = {
+      name: 'PaxHeader',
+      mode: header.mode,
+      uid: header.uid,
+      gid: header.gid,
+      size: paxHeader.byteLength,
+      mtime: header.mtime,
+      type: 'pax-header',
+      linkname: header.linkname && 'PaxHeader',
+      uname: header.uname,
+      gname: header.gname,
+      devmajor: header.devmajor,
+      devminor: header.devminor
+    }
+
+    this.push(headers.encode(newHeader))
+    this.push(paxHeader)
+    overflow(this, paxHeader.byteLength)
+
+    newHeader.size = header.size
+    newHeader.type = header.type
+    this.push(headers.encode(newHeader))
+  }
+
+  _doDrain () {
+    const drain = this._drain
+    this._drain = noop
+    drain()
+  }
+
+  _predestroy () {
+    const err = getStreamError(this)
+
+    if (this._stream) this._stream.destroy(err)
+
+    while (this._pending.length) {
+      const stream = this._pending.shift()
+      stream.destroy(err)
+      stream._continueOpen()
+    }
+
+    this._doDrain()
+  }
+
+  _read (cb) {
+    this._doDrain()
+    cb()
+  }
+}
+
+module.exports = function pack (opts) {
+  return new Pack(opts)
+}
+
+function modeToType (mode) {
+  switch (mode & constants.S_IFMT) {
+    case constants.S_IFBLK: return 'block-device'
+    case constants.S_IFCHR: return 'character-device'
+    case constants.S_IFDIR: return 'directory'
+    case constants.S_IFIFO: return 'fifo'
+    case constants.S_IFLNK: return 'symlink'
+  }
+
+  return 'file'
+}
+
+function noop () {}
+
+function overflow (self, size) {
+  size &= 511
+  if (size) self.push(END_OF_TAR.subarray(0, 512 - size))
+}
+
+function mapWritable (buf) {
+  return b4a.isBuffer(buf) ? buf : b4a.from(buf)
+}
+
+
+/***/ }),
+
+/***/ 5795:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const PassThroughDecoder = __nccwpck_require__(8983)
+const UTF8Decoder = __nccwpck_require__(7457)
+
+module.exports = class TextDecoder {
+  constructor(encoding = 'utf8') {
+    this.encoding = normalizeEncoding(encoding)
+
+    switch (this.encoding) {
+      case 'utf8':
+        this.decoder = new UTF8Decoder()
+        break
+      case 'utf16le':
+      case 'base64':
+        throw new Error('Unsupported encoding: ' + this.encoding)
+      default:
+        this.decoder = new PassThroughDecoder(this.encoding)
+    }
+  }
+
+  get remaining() {
+    return this.decoder.remaining
+  }
+
+  push(data) {
+    if (typeof data === 'string') return data
+    return this.decoder.decode(data)
+  }
+
+  // For Node.js compatibility
+  write(data) {
+    return this.push(data)
+  }
+
+  end(data) {
+    let result = ''
+    if (data) result = this.push(data)
+    result += this.decoder.flush()
+    return result
+  }
+}
+
+function normalizeEncoding(encoding) {
+  encoding = encoding.toLowerCase()
+
+  switch (encoding) {
+    case 'utf8':
+    case 'utf-8':
+      return 'utf8'
+    case 'ucs2':
+    case 'ucs-2':
+    case 'utf16le':
+    case 'utf-16le':
+      return 'utf16le'
+    case 'latin1':
+    case 'binary':
+      return 'latin1'
+    case 'base64':
+    case 'ascii':
+    case 'hex':
+      return encoding
+    default:
+      throw new Error('Unknown encoding: ' + encoding)
+  }
+}
+
+
+/***/ }),
+
+/***/ 8983:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const b4a = __nccwpck_require__(5582)
+
+module.exports = class PassThroughDecoder {
+  constructor(encoding) {
+    this.encoding = encoding
+  }
+
+  get remaining() {
+    return 0
+  }
+
+  decode(data) {
+    return b4a.toString(data, this.encoding)
+  }
+
+  flush() {
+    return ''
+  }
+}
+
+
+/***/ }),
+
+/***/ 7457:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const b4a = __nccwpck_require__(5582)
+
+/**
+ * https://encoding.spec.whatwg.org/#utf-8-decoder
+ */
+module.exports = class UTF8Decoder {
+  constructor() {
+    this._reset()
+  }
+
+  get remaining() {
+    return this.bytesSeen
+  }
+
+  decode(data) {
+    if (data.byteLength === 0) return ''
+
+    if (this.bytesNeeded === 0 && trailingIncomplete(data, 0) === 0) {
+      this.bytesSeen = trailingBytesSeen(data)
+      return b4a.toString(data, 'utf8')
+    }
+
+    let result = ''
+    let start = 0
+
+    if (this.bytesNeeded > 0) {
+      while (start < data.byteLength) {
+        const byte = data[start]
+
+        if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+          result += '\ufffd'
+          this._reset()
+          break
+        }
+
+        this.lowerBoundary = 0x80
+        this.upperBoundary = 0xbf
+        this.codePoint = (this.codePoint << 6) | (byte & 0x3f)
+        this.bytesSeen++
+        start++
+
+        if (this.bytesSeen === this.bytesNeeded) {
+          result += String.fromCodePoint(this.codePoint)
+          this._reset()
+          break
+        }
+      }
+
+      if (this.bytesNeeded > 0) return result
+    }
+
+    const trailing = trailingIncomplete(data, start)
+    const end = data.byteLength - trailing
+
+    if (end > start) result += b4a.toString(data, 'utf8', start, end)
+
+    for (let i = end; i < data.byteLength; i++) {
+      const byte = data[i]
+
+      if (this.bytesNeeded === 0) {
+        if (byte <= 0x7f) {
+          this.bytesSeen = 0
+          result += String.fromCharCode(byte)
+        } else if (byte >= 0xc2 && byte <= 0xdf) {
+          this.bytesNeeded = 2
+          this.bytesSeen = 1
+          this.codePoint = byte & 0x1f
+        } else if (byte >= 0xe0 && byte <= 0xef) {
+          if (byte === 0xe0) this.lowerBoundary = 0xa0
+          else if (byte === 0xed) this.upperBoundary = 0x9f
+          this.bytesNeeded = 3
+          this.bytesSeen = 1
+          this.codePoint = byte & 0xf
+        } else if (byte >= 0xf0 && byte <= 0xf4) {
+          if (byte === 0xf0) this.lowerBoundary = 0x90
+          else if (byte === 0xf4) this.upperBoundary = 0x8f
+          this.bytesNeeded = 4
+          this.bytesSeen = 1
+          this.codePoint = byte & 0x7
+        } else {
+          this.bytesSeen = 1
+          result += '\ufffd'
+        }
+
+        continue
+      }
+
+      if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+        result += '\ufffd'
+        i--
+        this._reset()
+
+        continue
+      }
+
+      this.lowerBoundary = 0x80
+      this.upperBoundary = 0xbf
+
+      this.codePoint = (this.codePoint << 6) | (byte & 0x3f)
+      this.bytesSeen++
+
+      if (this.bytesSeen === this.bytesNeeded) {
+        result += String.fromCodePoint(this.codePoint)
+        this._reset()
+      }
+    }
+
+    return result
+  }
+
+  flush() {
+    const result = this.bytesNeeded > 0 ? '\ufffd' : ''
+    this._reset()
+    return result
+  }
+
+  _reset() {
+    this.codePoint = 0
+    this.bytesNeeded = 0
+    this.bytesSeen = 0
+    this.lowerBoundary = 0x80
+    this.upperBoundary = 0xbf
+  }
+}
+
+function trailingIncomplete(data, start) {
+  const len = data.byteLength
+  if (len <= start) return 0
+
+  const limit = Math.max(start, len - 4)
+
+  let i = len - 1
+  while (i > limit && (data[i] & 0xc0) === 0x80) i--
+
+  if (i < start) return 0
+
+  const byte = data[i]
+
+  let needed
+  if (byte <= 0x7f) return 0
+  if (byte >= 0xc2 && byte <= 0xdf) needed = 2
+  else if (byte >= 0xe0 && byte <= 0xef) needed = 3
+  else if (byte >= 0xf0 && byte <= 0xf4) needed = 4
+  else return 0
+
+  const available = len - i
+  return available < needed ? available : 0
+}
+
+function trailingBytesSeen(data) {
+  const len = data.byteLength
+  if (len === 0) return 0
+
+  const last = data[len - 1]
+
+  if (last <= 0x7f) return 0
+  if ((last & 0xc0) !== 0x80) return 1
+
+  const limit = Math.max(0, len - 4)
+
+  let i = len - 2
+  while (i >= limit && (data[i] & 0xc0) === 0x80) i--
+
+  if (i < 0) return 1
+
+  const first = data[i]
+
+  let needed
+  if (first >= 0xc2 && first <= 0xdf) needed = 2
+  else if (first >= 0xe0 && first <= 0xef) needed = 3
+  else if (first >= 0xf0 && first <= 0xf4) needed = 4
+  else return 1
+
+  if (len - i !== needed) return 1
+
+  if (needed >= 3) {
+    const second = data[i + 1]
+    if (first === 0xe0 && second < 0xa0) return 1
+    if (first === 0xed && second > 0x9f) return 1
+    if (first === 0xf0 && second < 0x90) return 1
+    if (first === 0xf4 && second > 0x8f) return 1
+  }
+
+  return 0
+}
 
 
 /***/ }),
@@ -34043,6 +37177,1356 @@ module.exports = {
 
 /***/ }),
 
+/***/ 6829:
+/***/ ((module) => {
+
+// Adapted from https://github.com/brianloveswords/buffer-crc32/blob/v0.2.13/index.js
+const CRC_TABLE = new Int32Array([
+  0x00000000, 0x77073096, 0xee0e612c, 0x990951ba, 0x076dc419, 0x706af48f, 0xe963a535, 0x9e6495a3,
+  0x0edb8832, 0x79dcb8a4, 0xe0d5e91e, 0x97d2d988, 0x09b64c2b, 0x7eb17cbd, 0xe7b82d07, 0x90bf1d91,
+  0x1db71064, 0x6ab020f2, 0xf3b97148, 0x84be41de, 0x1adad47d, 0x6ddde4eb, 0xf4d4b551, 0x83d385c7,
+  0x136c9856, 0x646ba8c0, 0xfd62f97a, 0x8a65c9ec, 0x14015c4f, 0x63066cd9, 0xfa0f3d63, 0x8d080df5,
+  0x3b6e20c8, 0x4c69105e, 0xd56041e4, 0xa2677172, 0x3c03e4d1, 0x4b04d447, 0xd20d85fd, 0xa50ab56b,
+  0x35b5a8fa, 0x42b2986c, 0xdbbbc9d6, 0xacbcf940, 0x32d86ce3, 0x45df5c75, 0xdcd60dcf, 0xabd13d59,
+  0x26d930ac, 0x51de003a, 0xc8d75180, 0xbfd06116, 0x21b4f4b5, 0x56b3c423, 0xcfba9599, 0xb8bda50f,
+  0x2802b89e, 0x5f058808, 0xc60cd9b2, 0xb10be924, 0x2f6f7c87, 0x58684c11, 0xc1611dab, 0xb6662d3d,
+  0x76dc4190, 0x01db7106, 0x98d220bc, 0xefd5102a, 0x71b18589, 0x06b6b51f, 0x9fbfe4a5, 0xe8b8d433,
+  0x7807c9a2, 0x0f00f934, 0x9609a88e, 0xe10e9818, 0x7f6a0dbb, 0x086d3d2d, 0x91646c97, 0xe6635c01,
+  0x6b6b51f4, 0x1c6c6162, 0x856530d8, 0xf262004e, 0x6c0695ed, 0x1b01a57b, 0x8208f4c1, 0xf50fc457,
+  0x65b0d9c6, 0x12b7e950, 0x8bbeb8ea, 0xfcb9887c, 0x62dd1ddf, 0x15da2d49, 0x8cd37cf3, 0xfbd44c65,
+  0x4db26158, 0x3ab551ce, 0xa3bc0074, 0xd4bb30e2, 0x4adfa541, 0x3dd895d7, 0xa4d1c46d, 0xd3d6f4fb,
+  0x4369e96a, 0x346ed9fc, 0xad678846, 0xda60b8d0, 0x44042d73, 0x33031de5, 0xaa0a4c5f, 0xdd0d7cc9,
+  0x5005713c, 0x270241aa, 0xbe0b1010, 0xc90c2086, 0x5768b525, 0x206f85b3, 0xb966d409, 0xce61e49f,
+  0x5edef90e, 0x29d9c998, 0xb0d09822, 0xc7d7a8b4, 0x59b33d17, 0x2eb40d81, 0xb7bd5c3b, 0xc0ba6cad,
+  0xedb88320, 0x9abfb3b6, 0x03b6e20c, 0x74b1d29a, 0xead54739, 0x9dd277af, 0x04db2615, 0x73dc1683,
+  0xe3630b12, 0x94643b84, 0x0d6d6a3e, 0x7a6a5aa8, 0xe40ecf0b, 0x9309ff9d, 0x0a00ae27, 0x7d079eb1,
+  0xf00f9344, 0x8708a3d2, 0x1e01f268, 0x6906c2fe, 0xf762575d, 0x806567cb, 0x196c3671, 0x6e6b06e7,
+  0xfed41b76, 0x89d32be0, 0x10da7a5a, 0x67dd4acc, 0xf9b9df6f, 0x8ebeeff9, 0x17b7be43, 0x60b08ed5,
+  0xd6d6a3e8, 0xa1d1937e, 0x38d8c2c4, 0x4fdff252, 0xd1bb67f1, 0xa6bc5767, 0x3fb506dd, 0x48b2364b,
+  0xd80d2bda, 0xaf0a1b4c, 0x36034af6, 0x41047a60, 0xdf60efc3, 0xa867df55, 0x316e8eef, 0x4669be79,
+  0xcb61b38c, 0xbc66831a, 0x256fd2a0, 0x5268e236, 0xcc0c7795, 0xbb0b4703, 0x220216b9, 0x5505262f,
+  0xc5ba3bbe, 0xb2bd0b28, 0x2bb45a92, 0x5cb36a04, 0xc2d7ffa7, 0xb5d0cf31, 0x2cd99e8b, 0x5bdeae1d,
+  0x9b64c2b0, 0xec63f226, 0x756aa39c, 0x026d930a, 0x9c0906a9, 0xeb0e363f, 0x72076785, 0x05005713,
+  0x95bf4a82, 0xe2b87a14, 0x7bb12bae, 0x0cb61b38, 0x92d28e9b, 0xe5d5be0d, 0x7cdcefb7, 0x0bdbdf21,
+  0x86d3d2d4, 0xf1d4e242, 0x68ddb3f8, 0x1fda836e, 0x81be16cd, 0xf6b9265b, 0x6fb077e1, 0x18b74777,
+  0x88085ae6, 0xff0f6a70, 0x66063bca, 0x11010b5c, 0x8f659eff, 0xf862ae69, 0x616bffd3, 0x166ccf45,
+  0xa00ae278, 0xd70dd2ee, 0x4e048354, 0x3903b3c2, 0xa7672661, 0xd06016f7, 0x4969474d, 0x3e6e77db,
+  0xaed16a4a, 0xd9d65adc, 0x40df0b66, 0x37d83bf0, 0xa9bcae53, 0xdebb9ec5, 0x47b2cf7f, 0x30b5ffe9,
+  0xbdbdf21c, 0xcabac28a, 0x53b39330, 0x24b4a3a6, 0xbad03605, 0xcdd70693, 0x54de5729, 0x23d967bf,
+  0xb3667a2e, 0xc4614ab8, 0x5d681b02, 0x2a6f2b94, 0xb40bbe37, 0xc30c8ea1, 0x5a05df1b, 0x2d02ef8d,
+]);
+
+function crc32(buf) {
+  let crc = -1;
+  for (let x of buf) {
+    crc = CRC_TABLE[(crc ^ x) & 0xff] ^ (crc >>> 8);
+  }
+  return (crc ^ -1) >>> 0;
+}
+
+module.exports = crc32;
+
+
+/***/ }),
+
+/***/ 3243:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+// This was adapted from https://github.com/andrewrk/node-fd-slicer by Andrew Kelley under the MIT License.
+var fs = __nccwpck_require__(9896);
+var util = __nccwpck_require__(9023);
+var stream = __nccwpck_require__(2203);
+var Readable = stream.Readable;
+var PassThrough = stream.PassThrough;
+var Pend = __nccwpck_require__(6182);
+var EventEmitter = (__nccwpck_require__(4434).EventEmitter);
+
+exports.BufferSlicer = BufferSlicer;
+exports.FdSlicer = FdSlicer;
+
+util.inherits(FdSlicer, EventEmitter);
+function FdSlicer(fd) {
+  EventEmitter.call(this);
+
+  this.fd = fd;
+  this.pend = new Pend();
+  this.pend.max = 1;
+  this.refCount = 0;
+}
+
+FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+  var self = this;
+  self.pend.go(function(cb) {
+    fs.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer) {
+      cb();
+      callback(err, bytesRead, buffer);
+    });
+  });
+};
+
+FdSlicer.prototype.createReadStream = function(options) {
+  return new ReadStream(this, options);
+};
+
+FdSlicer.prototype.ref = function() {
+  this.refCount += 1;
+};
+
+FdSlicer.prototype.unref = function() {
+  var self = this;
+  self.refCount -= 1;
+  if (self.refCount < 0) throw new Error("invalid unref");
+  if (self.refCount > 0) return;
+
+  fs.close(self.fd, onCloseDone);
+
+  function onCloseDone(err) {
+    if (err) {
+      self.emit('error', err);
+    } else {
+      self.emit('close');
+    }
+  }
+};
+
+util.inherits(ReadStream, Readable);
+function ReadStream(context, options) {
+  options = options || {};
+  Readable.call(this, options);
+
+  this.context = context;
+  this.context.ref();
+
+  this.start = options.start || 0;
+  this.endOffset = options.end;
+  this.pos = this.start;
+}
+
+ReadStream.prototype._read = function(n) {
+  var self = this;
+
+  var toRead = Math.min(self._readableState.highWaterMark, n);
+  if (self.endOffset != null) {
+    toRead = Math.min(toRead, self.endOffset - self.pos);
+  }
+  if (toRead <= 0) {
+    self.push(null);
+    this._cleanup();
+    return;
+  }
+  self.context.pend.go(function(cb) {
+    var buffer = Buffer.allocUnsafe(toRead);
+    fs.read(self.context.fd, buffer, 0, toRead, self.pos, function(err, bytesRead) {
+      if (err) {
+        self.destroy(err);
+      } else if (bytesRead === 0) {
+        self.push(null);
+        self._cleanup();
+      } else {
+        self.pos += bytesRead;
+        self.push(buffer.slice(0, bytesRead));
+      }
+      cb();
+    });
+  });
+};
+
+ReadStream.prototype._destroy = function(err, cb) {
+  // Node 14+ calls this automatically at EOF.
+  this._cleanup();
+  cb(err);
+};
+
+ReadStream.prototype._cleanup = function() {
+  if (this.context != null) {
+    this.context.unref();
+    this.context = null;
+  }
+};
+
+util.inherits(BufferSlicer, EventEmitter);
+function BufferSlicer(buffer) {
+  EventEmitter.call(this);
+
+  this.refCount = 0;
+  this.buffer = buffer;
+}
+
+BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+  if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
+  if (position < 0) throw new RangeError("position is negative: " + position);
+  if (offset + length > buffer.length) {
+    // The caller's buffer can't hold all the bytes they're trying to read.
+    // Clamp the length instead of giving an error.
+    // The callback will be informed of fewer than expected bytes written.
+    length = buffer.length - offset;
+  }
+  if (position + length > this.buffer.length) {
+    // Clamp any attempt to read past the end of the source buffer.
+    length = this.buffer.length - position;
+  }
+  if (length <= 0) {
+    // After any clamping, we're fully out of bounds or otherwise have nothing to do.
+    // This isn't an error; it's just zero bytes written.
+    setImmediate(function() {
+      callback(null, 0);
+    });
+    return;
+  }
+  this.buffer.copy(buffer, offset, position, position + length);
+  setImmediate(function() {
+    callback(null, length);
+  });
+};
+
+BufferSlicer.prototype.createReadStream = function(options) {
+  options = options || {};
+  var readStream = new PassThrough(options);
+  readStream.start = options.start || 0;
+  readStream.endOffset = options.end;
+  // by the time this function returns, we'll be done.
+  readStream.pos = readStream.endOffset || this.buffer.length;
+
+  var entireSlice = this.buffer.slice(readStream.start, readStream.pos);
+  // Cut the buffer into smaller slices for better memory usage when streaming into a zlib inflate stream.
+  // See https://github.com/thejoshwolfe/yauzl/issues/87
+  var maxChunkSize = 0x10000;
+  var offset = 0;
+  while (true) {
+    var nextOffset = offset + maxChunkSize;
+    if (nextOffset >= entireSlice.length) {
+      // last chunk
+      if (offset < entireSlice.length) {
+        readStream.write(entireSlice.slice(offset, entireSlice.length));
+      }
+      break;
+    }
+    readStream.write(entireSlice.slice(offset, nextOffset));
+    offset = nextOffset;
+  }
+
+  readStream.end();
+  return readStream;
+};
+
+BufferSlicer.prototype.ref = function() {
+  this.refCount += 1;
+};
+
+BufferSlicer.prototype.unref = function() {
+  this.refCount -= 1;
+
+  if (this.refCount < 0) {
+    throw new Error("invalid unref");
+  }
+};
+
+
+/***/ }),
+
+/***/ 4834:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var fs = __nccwpck_require__(9896);
+var zlib = __nccwpck_require__(3106);
+var fd_slicer = __nccwpck_require__(3243);
+var util = __nccwpck_require__(9023);
+var EventEmitter = (__nccwpck_require__(4434).EventEmitter);
+var Transform = (__nccwpck_require__(2203).Transform);
+var PassThrough = (__nccwpck_require__(2203).PassThrough);
+var Writable = (__nccwpck_require__(2203).Writable);
+
+// Node 20 added zlib.crc32.
+const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(6829);
+
+exports.open = open;
+exports.fromFd = fromFd;
+exports.fromBuffer = fromBuffer;
+exports.fromRandomAccessReader = fromRandomAccessReader;
+exports.openPromise = openPromise;
+exports.fromFdPromise = fromFdPromise;
+exports.fromBufferPromise = fromBufferPromise;
+exports.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise;
+
+exports.dosDateTimeToDate = dosDateTimeToDate;
+exports.getFileNameLowLevel = getFileNameLowLevel;
+exports.validateFileName = validateFileName;
+exports.parseExtraFields = parseExtraFields;
+exports.ZipFile = ZipFile;
+exports.Entry = Entry;
+exports.LocalFileHeader = LocalFileHeader;
+exports.RandomAccessReader = RandomAccessReader;
+
+function openPromise(path, options) {
+  return new Promise((resolve, reject) => {
+    open(path, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+function fromFdPromise(fd, options) {
+  return new Promise((resolve, reject) => {
+    fromFd(fd, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+function fromBufferPromise(buffer, options) {
+  return new Promise((resolve, reject) => {
+    fromBuffer(buffer, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+function fromRandomAccessReaderPromise(reader, totalSize, options) {
+  return new Promise((resolve, reject) => {
+    fromRandomAccessReader(reader, totalSize, {...options, lazyEntries: true}, function(err, zipfile) {
+      if (err) return reject(err);
+      resolve(zipfile);
+    });
+  });
+}
+
+function open(path, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (options.autoClose == null) options.autoClose = true;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  if (callback == null) callback = defaultCallback;
+  fs.open(path, "r", function(err, fd) {
+    if (err) return callback(err);
+    fromFd(fd, options, function(err, zipfile) {
+      if (err) fs.close(fd, defaultCallback);
+      callback(err, zipfile);
+    });
+  });
+}
+
+function fromFd(fd, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (options.autoClose == null) options.autoClose = false;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  if (callback == null) callback = defaultCallback;
+  fs.fstat(fd, function(err, stats) {
+    if (err) return callback(err);
+    var reader = new fd_slicer.FdSlicer(fd);
+    fromRandomAccessReader(reader, stats.size, options, callback);
+  });
+}
+
+function fromBuffer(buffer, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  options.autoClose = false;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  var reader = new fd_slicer.BufferSlicer(buffer);
+  fromRandomAccessReader(reader, buffer.length, options, callback);
+}
+
+function fromRandomAccessReader(reader, totalSize, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (options.autoClose == null) options.autoClose = true;
+  if (options.lazyEntries == null) options.lazyEntries = false;
+  if (options.decodeStrings == null) options.decodeStrings = true;
+  var decodeStrings = !!options.decodeStrings;
+  if (options.validateEntrySizes == null) options.validateEntrySizes = true;
+  if (options.strictFileNames == null) options.strictFileNames = false;
+  if (callback == null) callback = defaultCallback;
+  if (typeof totalSize !== "number") throw new Error("expected totalSize parameter to be a number");
+  if (totalSize > Number.MAX_SAFE_INTEGER) {
+    throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
+  }
+
+  // the matching unref() call is in zipfile.close()
+  reader.ref();
+
+  // eocdr means End of Central Directory Record.
+  // search backwards for the eocdr signature.
+  // the last field of the eocdr is a variable-length comment.
+  // the comment size is encoded in a 2-byte field in the eocdr, which we can't find without trudging backwards through the comment to find it.
+  // as a consequence of this design decision, it's possible to have ambiguous zip file metadata if a coherent eocdr was in the comment.
+  // we search backwards for a eocdr signature, and hope that whoever made the zip file was smart enough to forbid the eocdr signature in the comment.
+  var eocdrWithoutCommentSize = 22;
+  var zip64EocdlSize = 20; // Zip64 end of central directory locator
+  var maxCommentSize = 0xffff; // 2-byte size
+  var bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize);
+  var buffer = newBuffer(bufferSize);
+  var bufferReadStart = totalSize - buffer.length;
+  readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err) {
+    if (err) return callback(err);
+    for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1) {
+      if (buffer.readUInt32LE(i) !== 0x06054b50) continue;
+      // found eocdr
+      var eocdrBuffer = buffer.subarray(i);
+
+      // 0 - End of central directory signature = 0x06054b50
+      // 4 - Number of this disk
+      var diskNumber = eocdrBuffer.readUInt16LE(4);
+      // 6 - Disk where central directory starts
+      // 8 - Number of central directory records on this disk
+      // 10 - Total number of central directory records
+      var entryCount = eocdrBuffer.readUInt16LE(10);
+      // 12 - Size of central directory (bytes)
+      // 16 - Offset of start of central directory, relative to start of archive
+      var centralDirectoryOffset = eocdrBuffer.readUInt32LE(16);
+      // 20 - Comment length
+      var commentLength = eocdrBuffer.readUInt16LE(20);
+      var expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
+      if (commentLength !== expectedCommentLength) {
+        return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK☺☻` in the comment?"));
+      }
+      // 22 - Comment
+      // the encoding is always cp437.
+      var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), false)
+                                  : eocdrBuffer.subarray(22);
+
+      // Look for a Zip64 end of central directory locator
+      if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 0x07064b50) {
+        // ZIP64 format
+        var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize);
+        // 0 - zip64 end of central dir locator signature = 0x07064b50
+        // 4 - number of the disk with the start of the zip64 end of central directory
+        // 8 - relative offset of the zip64 end of central directory record
+        var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
+        // 16 - total number of disks
+
+        // ZIP64 end of central directory record
+        var zip64EocdrBuffer = newBuffer(56);
+        return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err) {
+          if (err) return callback(err);
+
+          // 0 - zip64 end of central dir signature                           4 bytes  (0x06064b50)
+          if (zip64EocdrBuffer.readUInt32LE(0) !== 0x06064b50) {
+            return callback(new Error("invalid zip64 end of central directory record signature"));
+          }
+          // 4 - size of zip64 end of central directory record                8 bytes
+          // 12 - version made by                                             2 bytes
+          // 14 - version needed to extract                                   2 bytes
+          // 16 - number of this disk                                         4 bytes
+          diskNumber = zip64EocdrBuffer.readUInt32LE(16);
+          if (diskNumber !== 0) {
+            // Check this only after zip64 overrides. See #118.
+            return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+          }
+          // 20 - number of the disk with the start of the central directory  4 bytes
+          // 24 - total number of entries in the central directory on this disk         8 bytes
+          // 32 - total number of entries in the central directory            8 bytes
+          entryCount = readUInt64LE(zip64EocdrBuffer, 32);
+          // 40 - size of the central directory                               8 bytes
+          // 48 - offset of start of central directory with respect to the starting disk number     8 bytes
+          centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
+          // 56 - zip64 extensible data sector                                (variable size)
+          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options.autoClose, options.lazyEntries, decodeStrings, options.validateEntrySizes, options.strictFileNames));
+        });
+      }
+
+      // Not ZIP64 format
+      if (diskNumber !== 0) {
+        return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+      }
+      return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options.autoClose, options.lazyEntries, decodeStrings, options.validateEntrySizes, options.strictFileNames));
+
+    }
+
+    // Not a zip file.
+    callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
+  });
+}
+
+util.inherits(ZipFile, EventEmitter);
+function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
+  var self = this;
+  EventEmitter.call(self);
+  self.reader = reader;
+  // forward close events
+  self.reader.on("error", function(err) {
+    // error closing the fd
+    emitError(self, err);
+  });
+  self.reader.once("close", function() {
+    self.emit("close");
+  });
+  self.readEntryCursor = centralDirectoryOffset;
+  self.fileSize = fileSize;
+  self.entryCount = entryCount;
+  self.comment = comment;
+  self.entriesRead = 0;
+  self.autoClose = !!autoClose;
+  self.lazyEntries = !!lazyEntries;
+  self.decodeStrings = !!decodeStrings;
+  self.validateEntrySizes = !!validateEntrySizes;
+  self.strictFileNames = !!strictFileNames;
+  self.isOpen = true;
+  self.emittedError = false;
+  self.hasEachEntryBeenCalled = false;
+
+  if (!self.lazyEntries) self._readEntry();
+}
+ZipFile.prototype.close = function() {
+  if (!this.isOpen) return;
+  this.isOpen = false;
+  this.reader.unref();
+};
+
+function emitErrorAndAutoClose(self, err) {
+  if (self.autoClose) self.close();
+  emitError(self, err);
+}
+function emitError(self, err) {
+  if (self.emittedError) return;
+  self.emittedError = true;
+  self.emit("error", err);
+}
+
+ZipFile.prototype.readEntry = function() {
+  if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
+  this._readEntry();
+};
+ZipFile.prototype._readEntry = function() {
+  var self = this;
+  if (self.entryCount === self.entriesRead) {
+    // done with metadata
+    setImmediate(function() {
+      if (self.autoClose) self.close();
+      if (self.emittedError) return;
+      self.emit("end");
+    });
+    return;
+  }
+  if (self.emittedError) return;
+  var buffer = newBuffer(46);
+  readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
+    if (err) return emitErrorAndAutoClose(self, err);
+    if (self.emittedError) return;
+    var entry = new Entry();
+    // 0 - Central directory file header signature
+    var signature = buffer.readUInt32LE(0);
+    if (signature !== 0x02014b50) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
+    // 4 - Version made by
+    entry.versionMadeBy = buffer.readUInt16LE(4);
+    // 6 - Version needed to extract (minimum)
+    entry.versionNeededToExtract = buffer.readUInt16LE(6);
+    // 8 - General purpose bit flag
+    entry.generalPurposeBitFlag = buffer.readUInt16LE(8);
+    // 10 - Compression method
+    entry.compressionMethod = buffer.readUInt16LE(10);
+    // 12 - File last modification time
+    entry.lastModFileTime = buffer.readUInt16LE(12);
+    // 14 - File last modification date
+    entry.lastModFileDate = buffer.readUInt16LE(14);
+    // 16 - CRC-32
+    entry.crc32 = buffer.readUInt32LE(16);
+    // 20 - Compressed size
+    entry.compressedSize = buffer.readUInt32LE(20);
+    // 24 - Uncompressed size
+    entry.uncompressedSize = buffer.readUInt32LE(24);
+    // 28 - File name length (n)
+    entry.fileNameLength = buffer.readUInt16LE(28);
+    // 30 - Extra field length (m)
+    entry.extraFieldLength = buffer.readUInt16LE(30);
+    // 32 - File comment length (k)
+    entry.fileCommentLength = buffer.readUInt16LE(32);
+    // 34 - Disk number where file starts
+    // 36 - Internal file attributes
+    entry.internalFileAttributes = buffer.readUInt16LE(36);
+    // 38 - External file attributes
+    entry.externalFileAttributes = buffer.readUInt32LE(38);
+    // 42 - Relative offset of local file header
+    entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42);
+
+    if (entry.generalPurposeBitFlag & 0x40) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
+
+    self.readEntryCursor += 46;
+
+    buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
+    readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
+      if (err) return emitErrorAndAutoClose(self, err);
+      if (self.emittedError) return;
+      // 46 - File name
+      entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
+      // 46+n - Extra field
+      var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
+      entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart);
+      // 46+n+m - File comment
+      entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
+
+      // Parse the extra fields, which we need for processing other fields.
+      try {
+        entry.extraFields = parseExtraFields(entry.extraFieldRaw);
+      } catch (err) {
+        return emitErrorAndAutoClose(self, err);
+      }
+
+      // Interpret strings according to bit flags, extra fields, and options.
+      if (self.decodeStrings) {
+        var isUtf8 = (entry.generalPurposeBitFlag & 0x800) !== 0;
+        entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8);
+        entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
+        var errorMessage = validateFileName(entry.fileName);
+        if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
+      } else {
+        entry.fileComment = entry.fileCommentRaw;
+        entry.fileName = entry.fileNameRaw;
+      }
+      // Maintain API compatibility. See https://github.com/thejoshwolfe/yauzl/issues/47
+      entry.comment = entry.fileComment;
+
+      self.readEntryCursor += buffer.length;
+      self.entriesRead += 1;
+
+      // Check for the Zip64 Extended Information Extra Field.
+      for (var i = 0; i < entry.extraFields.length; i++) {
+        var extraField = entry.extraFields[i];
+        if (extraField.id !== 0x0001) continue;
+        // Found it.
+
+        var zip64EiefBuffer = extraField.data;
+        var index = 0;
+        // 0 - Original Size          8 bytes
+        if (entry.uncompressedSize === 0xffffffff) {
+          if (index + 8 > zip64EiefBuffer.length) {
+            return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
+          }
+          entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index);
+          index += 8;
+        }
+        // 8 - Compressed Size        8 bytes
+        if (entry.compressedSize === 0xffffffff) {
+          if (index + 8 > zip64EiefBuffer.length) {
+            return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
+          }
+          entry.compressedSize = readUInt64LE(zip64EiefBuffer, index);
+          index += 8;
+        }
+        // 16 - Relative Header Offset 8 bytes
+        if (entry.relativeOffsetOfLocalHeader === 0xffffffff) {
+          if (index + 8 > zip64EiefBuffer.length) {
+            return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
+          }
+          entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index);
+          index += 8;
+        }
+        // 24 - Disk Start Number      4 bytes
+
+        break;
+      }
+
+      // validate file size
+      if (self.validateEntrySizes && entry.compressionMethod === 0) {
+        var expectedCompressedSize = entry.uncompressedSize;
+        if (entry.isEncrypted()) {
+          // traditional encryption prefixes the file data with a header
+          expectedCompressedSize += 12;
+        }
+        if (entry.compressedSize !== expectedCompressedSize) {
+          var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
+          return emitErrorAndAutoClose(self, new Error(msg));
+        }
+      }
+
+      self.emit("entry", entry);
+
+      if (!self.lazyEntries) self._readEntry();
+    });
+  });
+};
+
+ZipFile.prototype.eachEntry = function() {
+  const self = this;
+  if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
+  if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
+  self.hasEachEntryBeenCalled = true;
+
+  let pendingResolveReject = null;
+  self.on("entry", onEntry);
+  self.on("end", onEnd);
+  self.on("error", onError);
+  function cleanup() {
+    self.removeListener("entry", onEntry);
+    self.removeListener("end", onEnd);
+    self.removeListener("error", onError);
+    if (self.autoClose) self.close();
+  }
+
+  function onEntry(entry) {
+    let {resolve} = pendingResolveReject;
+    pendingResolveReject = null;
+    resolve({value: entry});
+  }
+  function onEnd() {
+    let {resolve} = pendingResolveReject;
+    pendingResolveReject = null;
+    cleanup();
+    resolve({done: true});
+  }
+  function onError(err) {
+    let {reject} = pendingResolveReject;
+    pendingResolveReject = null;
+    cleanup();
+    reject(err);
+  }
+
+  return {
+    [Symbol.asyncIterator]() {
+      // Called once by `for await...of`.
+      return this;
+    },
+    next() {
+      // Called on each iteration in a `for await...of`.
+      const promise = new Promise((resolve, reject) => {
+        if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
+        pendingResolveReject = {resolve, reject};
+      });
+      self.readEntry();
+      return promise;
+    },
+    return(value) {
+      // Called when breaking, returning, throwing out of a `for await...of`.
+      cleanup();
+      return Promise.resolve({done: true, value});
+    },
+    throw(value) {
+      // Almost never called. Something about `yield*` maybe?
+      cleanup();
+      return Promise.reject(value);
+    },
+  };
+};
+
+ZipFile.prototype.openReadStream = function(entry, options, callback) {
+  var self = this;
+  // parameter validation
+  var relativeStart = 0;
+  var relativeEnd = entry.compressedSize;
+  if (callback == null) {
+    callback = options;
+    options = null;
+  }
+  if (options == null) {
+    options = {};
+  } else {
+    if (options.decodeFileData === false) {
+      // new, simple option
+      if (options.decrypt != null) {
+        throw new Error("cannot use options.decrypt when options.decodeFileData === false");
+      }
+      if (options.decompress != null) {
+        throw new Error("cannot use options.decompress when options.decodeFileData === false");
+      }
+      // start and end are allowed
+    } else {
+      // old, complicated options
+      if (options.decrypt != null) {
+        if (!entry.isEncrypted()) {
+          throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
+        }
+        if (options.decrypt !== false) throw new Error("invalid options.decrypt value: " + options.decrypt);
+        if (entry.isCompressed()) {
+          if (options.decompress !== false) throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
+        }
+      }
+      if (options.decompress != null) {
+        if (!entry.isCompressed()) {
+          throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
+        }
+        if (!(options.decompress === false || options.decompress === true)) {
+          throw new Error("invalid options.decompress value: " + options.decompress);
+        }
+        decompress = options.decompress;
+      }
+    }
+    if (options.start != null) {
+      relativeStart = options.start;
+      if (relativeStart < 0) throw new Error("options.start < 0");
+      if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
+    }
+    if (options.end != null) {
+      relativeEnd = options.end;
+      if (relativeEnd < 0) throw new Error("options.end < 0");
+      if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
+      if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
+    }
+  }
+  var rawMode = (
+    options.decodeFileData === false || // Explicitly requested raw.
+    (
+      (entry.compressionMethod === 0 || // Naturally without compression.
+        (entry.compressionMethod === 8 && options.decompress === false) // Deprecated compression bypass option.
+      ) &&
+      (!entry.isEncrypted() || // Naturally without encryption.
+        options.decrypt === false // Deprecated encryption bypass option.
+      )
+    )
+  );
+  if (options.start != null || options.end != null) {
+    // Ensure slicing deals with raw data.
+    if (!rawMode) throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
+  }
+
+  // any further errors can either be caused by the zipfile,
+  // or were introduced in a minor version of yauzl,
+  // so should be passed to the client rather than thrown.
+  if (!self.isOpen) return callback(new Error("closed"));
+  if (entry.isEncrypted() && !rawMode) {
+    if (options.decrypt !== false) return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
+  }
+  var decompress;
+  if (rawMode) {
+    decompress = false;
+  } else if (entry.compressionMethod === 8) {
+    // 8 - The file is Deflated
+    decompress = options.decodeFileData !== true;
+  } else {
+    return callback(new Error("unsupported compression method: " + entry.compressionMethod));
+  }
+
+  self.readLocalFileHeader(entry, {minimal: true}, function(err, localFileHeader) {
+    if (err) return callback(err);
+    self.openReadStreamLowLevel(
+      localFileHeader.fileDataStart, entry.compressedSize,
+      relativeStart, relativeEnd,
+      decompress, entry.uncompressedSize,
+      callback);
+  });
+};
+
+ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, callback) {
+  var self = this;
+
+  var fileDataEnd = fileDataStart + compressedSize;
+  var readStream = self.reader.createReadStream({
+    start: fileDataStart + relativeStart,
+    end: fileDataStart + relativeEnd,
+  });
+  var endpointStream = readStream;
+  if (decompress) {
+    var destroyed = false;
+    var inflateFilter = zlib.createInflateRaw();
+    readStream.on("error", function(err) {
+      // setImmediate here because errors can be emitted during the first call to pipe()
+      setImmediate(function() {
+        if (!destroyed) inflateFilter.emit("error", err);
+      });
+    });
+    readStream.pipe(inflateFilter);
+
+    if (self.validateEntrySizes) {
+      endpointStream = new AssertByteCountStream(uncompressedSize);
+      inflateFilter.on("error", function(err) {
+        // forward zlib errors to the client-visible stream
+        setImmediate(function() {
+          if (!destroyed) endpointStream.emit("error", err);
+        });
+      });
+      inflateFilter.pipe(endpointStream);
+    } else {
+      // the zlib filter is the client-visible stream
+      endpointStream = inflateFilter;
+    }
+    // this is part of yauzl's API, so implement this function on the client-visible stream
+    installDestroyFn(endpointStream, function() {
+      destroyed = true;
+      if (inflateFilter !== endpointStream) inflateFilter.unpipe(endpointStream);
+      readStream.unpipe(inflateFilter);
+      // TODO: the inflateFilter may cause a memory leak. see Issue #27.
+      readStream.destroy();
+    });
+  }
+  callback(null, endpointStream);
+};
+
+ZipFile.prototype.readLocalFileHeader = function(entry, options, callback) {
+  var self = this;
+  if (callback == null) {
+    callback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+
+  self.reader.ref();
+  var buffer = newBuffer(30);
+  readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err) {
+    try {
+      if (err) return callback(err);
+      // 0 - Local file header signature = 0x04034b50
+      var signature = buffer.readUInt32LE(0);
+      if (signature !== 0x04034b50) {
+        return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
+      }
+
+      var fileNameLength = buffer.readUInt16LE(26);
+      var extraFieldLength = buffer.readUInt16LE(28);
+      var fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
+      // We now have enough information to do this bounds check.
+      if (fileDataStart + entry.compressedSize > self.fileSize) {
+        return callback(new Error("file data overflows file bounds: " +
+            fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
+      }
+
+      if (options.minimal) {
+        return callback(null, {fileDataStart: fileDataStart});
+      }
+
+      var localFileHeader = new LocalFileHeader();
+      localFileHeader.fileDataStart = fileDataStart;
+
+      // 4 - Version needed to extract (minimum)
+      localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4);
+      // 6 - General purpose bit flag
+      localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6);
+      // 8 - Compression method
+      localFileHeader.compressionMethod = buffer.readUInt16LE(8);
+      // 10 - File last modification time
+      localFileHeader.lastModFileTime = buffer.readUInt16LE(10);
+      // 12 - File last modification date
+      localFileHeader.lastModFileDate = buffer.readUInt16LE(12);
+      // 14 - CRC-32
+      localFileHeader.crc32 = buffer.readUInt32LE(14);
+      // 18 - Compressed size
+      localFileHeader.compressedSize = buffer.readUInt32LE(18);
+      // 22 - Uncompressed size
+      localFileHeader.uncompressedSize = buffer.readUInt32LE(22);
+      // 26 - File name length (n)
+      localFileHeader.fileNameLength = fileNameLength;
+      // 28 - Extra field length (m)
+      localFileHeader.extraFieldLength = extraFieldLength;
+      // 30 - File name
+      // 30+n - Extra field
+
+      buffer = newBuffer(fileNameLength + extraFieldLength);
+      self.reader.ref();
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err) {
+        try {
+          if (err) return callback(err);
+          localFileHeader.fileName = buffer.subarray(0, fileNameLength);
+          localFileHeader.extraField = buffer.subarray(fileNameLength);
+          return callback(null, localFileHeader);
+        } finally {
+          self.reader.unref();
+        }
+      });
+    } finally {
+      self.reader.unref();
+    }
+  });
+};
+
+ZipFile.prototype.openReadStreamPromise = function(entry, options) {
+  return new Promise((resolve, reject) => {
+    this.openReadStream(entry, options, function(err, readStream) {
+      if (err) return reject(err);
+      resolve(readStream);
+    });
+  });
+};
+ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
+  return new Promise((resolve, reject) => {
+    this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
+      if (err) return reject(err);
+      resolve(readStream);
+    });
+  });
+};
+ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options) {
+  return new Promise((resolve, reject) => {
+    this.readLocalFileHeader(entry, options, function(err, localFileHeader) {
+      if (err) return reject(err);
+      resolve(localFileHeader);
+    });
+  });
+};
+
+function Entry() {
+}
+Entry.prototype.getLastModDate = function(options) {
+  if (options == null) options = {};
+
+  if (!options.forceDosFormat) {
+    // Check extended fields.
+    for (var i = 0; i < this.extraFields.length; i++) {
+      var extraField = this.extraFields[i];
+      if (extraField.id === 0x5455) {
+        // Info-ZIP "universal timestamp" extended field (`0x5455` aka `"UT"`).
+        // See the Info-ZIP source code unix/unix.c:set_extra_field() and zipfile.c:ef_scan_ut_time().
+        var data = extraField.data;
+        if (data.length < 5) continue; // Too short.
+        // The flags define which of the three fields are present: mtime, atime, ctime.
+        // We only care about mtime.
+        // Also, ctime is never included in practice.
+        // And also, atime is only included in the local file header for some reason
+        // despite the flags lying about its inclusion in the central header.
+        var flags = data[0];
+        var HAS_MTIME = 1;
+        if (!(flags & HAS_MTIME)) continue; // This will realistically never happen.
+        // Although the positions of all of the fields shift around depending on the presence of other fields,
+        // mtime is always first if present, and that's the only one we care about.
+        var posixTimestamp = data.readInt32LE(1);
+        return new Date(posixTimestamp * 1000);
+      } else if (extraField.id === 0x000a) {
+        var data = extraField.data;
+        if (data.length !== 32) continue; // The length is always the same.
+        // 4 bytes reserved
+        // 2 bytes Tag
+        if (data.readUInt16LE(4) !== 1) continue; // Tag1 is actually the only defined Tag.
+        // 2 bytes Size
+        if (data.readUInt16LE(6) !== 24) continue; // Size is always 24.
+        // 8 bytes Mtime
+        var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12);
+        // Convert from NTFS to POSIX milliseconds.
+        // The big number below is the milliseconds between year 1601 and year 1970
+        // (i.e. the negative POSIX timestamp of 1601-01-01 00:00:00Z)
+        var millisecondsSince1970 = hundredNanoSecondsSince1601 / 10000 - 11644473600000;
+        // Note on numeric precision: JavaScript Number objects lose precision above Number.MAX_SAFE_INTEGER,
+        // and NTFS timestamps are typically much bigger than that limit.
+        // (MAX_SAFE_INTEGER would represent 1629-07-17T23:58:45.475Z.)
+        // However, we're losing precision in the conversion from 100nanosecond units to millisecond units anyway,
+        // and the time at which we also lose 1-millisecond precision is year 275760, the JavaScript Date limit (by design).
+        // Up through the year 2057, this conversion only drops 4 bits of precision,
+        // which is well under the 13-14 bits ratio between the milliseconds and 100nanoseconds.
+        return new Date(millisecondsSince1970);
+      }
+    }
+  }
+
+  // Fallback to non-extended encoding.
+  return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options.timezone);
+};
+
+Entry.prototype.canDecodeFileData = function() {
+  return (
+    !this.isEncrypted() &&
+    (this.compressionMethod === 0 || this.compressionMethod === 8)
+  );
+};
+Entry.prototype.isEncrypted = function() {
+  return (this.generalPurposeBitFlag & 0x1) !== 0;
+};
+Entry.prototype.isCompressed = function() {
+  return this.compressionMethod === 8;
+};
+
+function LocalFileHeader() {
+}
+
+function dosDateTimeToDate(date, time, timezone) {
+  var day = date & 0x1f; // 1-31
+  var month = (date >> 5 & 0xf) - 1; // 1-12, 0-11
+  var year = (date >> 9 & 0x7f) + 1980; // 0-128, 1980-2108
+
+  var millisecond = 0;
+  var second = (time & 0x1f) * 2; // 0-29, 0-58 (even numbers)
+  var minute = time >> 5 & 0x3f; // 0-59
+  var hour = time >> 11 & 0x1f; // 0-23
+
+  if (timezone == null || timezone === "local") {
+    return new Date(year, month, day, hour, minute, second, millisecond);
+  } else if (timezone === "UTC") {
+    return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
+  } else {
+    throw new Error("unrecognized options.timezone: " + options.timezone);
+  }
+}
+
+function getFileNameLowLevel(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
+  var fileName = null;
+
+  // check for Info-ZIP Unicode Path Extra Field (0x7075)
+  // see https://github.com/thejoshwolfe/yauzl/issues/33
+  for (var i = 0; i < extraFields.length; i++) {
+    var extraField = extraFields[i];
+    if (extraField.id === 0x7075) {
+      if (extraField.data.length < 6) {
+        // too short to be meaningful
+        continue;
+      }
+      // Version       1 byte      version of this extra field, currently 1
+      if (extraField.data.readUInt8(0) !== 1) {
+        // > Changes may not be backward compatible so this extra
+        // > field should not be used if the version is not recognized.
+        continue;
+      }
+      // NameCRC32     4 bytes     File Name Field CRC32 Checksum
+      var oldNameCrc32 = extraField.data.readUInt32LE(1);
+      if (crc32(fileNameBuffer) !== oldNameCrc32) {
+        // > If the CRC check fails, this UTF-8 Path Extra Field should be
+        // > ignored and the File Name field in the header should be used instead.
+        continue;
+      }
+      // UnicodeName   Variable    UTF-8 version of the entry File Name
+      fileName = decodeBuffer(extraField.data.subarray(5), true);
+      break;
+    }
+  }
+
+  if (fileName == null) {
+    // The typical case.
+    var isUtf8 = (generalPurposeBitFlag & 0x800) !== 0;
+    fileName = decodeBuffer(fileNameBuffer, isUtf8);
+  }
+
+  if (!strictFileNames) {
+    // Allow backslash.
+    fileName = fileName.replace(/\\/g, "/");
+  }
+  return fileName;
+}
+
+function validateFileName(fileName) {
+  if (fileName.indexOf("\\") !== -1) {
+    return "invalid characters in fileName: " + fileName;
+  }
+  if (/^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName)) {
+    return "absolute path: " + fileName;
+  }
+  if (fileName.split("/").indexOf("..") !== -1) {
+    return "invalid relative path: " + fileName;
+  }
+  // all good
+  return null;
+}
+
+function parseExtraFields(extraFieldBuffer) {
+  var extraFields = [];
+  var i = 0;
+  while (i < extraFieldBuffer.length - 3) {
+    var headerId = extraFieldBuffer.readUInt16LE(i + 0);
+    var dataSize = extraFieldBuffer.readUInt16LE(i + 2);
+    var dataStart = i + 4;
+    var dataEnd = dataStart + dataSize;
+    if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
+    var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
+    extraFields.push({
+      id: headerId,
+      data: dataBuffer,
+    });
+    i = dataEnd;
+  }
+  return extraFields;
+}
+
+function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
+  if (length === 0) {
+    // fs.read will throw an out-of-bounds error if you try to read 0 bytes from a 0 byte file
+    return setImmediate(function() { callback(null, newBuffer(0)); });
+  }
+  reader.read(buffer, offset, length, position, function(err, bytesRead) {
+    if (err) return callback(err);
+    if (bytesRead < length) {
+      return callback(new Error("unexpected EOF"));
+    }
+    callback();
+  });
+}
+
+util.inherits(AssertByteCountStream, Transform);
+function AssertByteCountStream(byteCount) {
+  Transform.call(this);
+  this.actualByteCount = 0;
+  this.expectedByteCount = byteCount;
+}
+AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
+  this.actualByteCount += chunk.length;
+  if (this.actualByteCount > this.expectedByteCount) {
+    var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
+    return cb(new Error(msg));
+  }
+  cb(null, chunk);
+};
+AssertByteCountStream.prototype._flush = function(cb) {
+  if (this.actualByteCount < this.expectedByteCount) {
+    var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
+    return cb(new Error(msg));
+  }
+  cb();
+};
+
+util.inherits(RandomAccessReader, EventEmitter);
+function RandomAccessReader() {
+  EventEmitter.call(this);
+  this.refCount = 0;
+}
+RandomAccessReader.prototype.ref = function() {
+  this.refCount += 1;
+};
+RandomAccessReader.prototype.unref = function() {
+  var self = this;
+  self.refCount -= 1;
+
+  if (self.refCount > 0) return;
+  if (self.refCount < 0) throw new Error("invalid unref");
+
+  self.close(onCloseDone);
+
+  function onCloseDone(err) {
+    if (err) return self.emit('error', err);
+    self.emit('close');
+  }
+};
+RandomAccessReader.prototype.createReadStream = function(options) {
+  if (options == null) options = {};
+  var start = options.start;
+  var end = options.end;
+  if (start === end) {
+    var emptyStream = new PassThrough();
+    setImmediate(function() {
+      emptyStream.end();
+    });
+    return emptyStream;
+  }
+  var stream = this._readStreamForRange(start, end);
+
+  var destroyed = false;
+  var refUnrefFilter = new RefUnrefFilter(this);
+  stream.on("error", function(err) {
+    setImmediate(function() {
+      if (!destroyed) refUnrefFilter.emit("error", err);
+    });
+  });
+  installDestroyFn(refUnrefFilter, function() {
+    stream.unpipe(refUnrefFilter);
+    refUnrefFilter.unref();
+    stream.destroy();
+  });
+
+  var byteCounter = new AssertByteCountStream(end - start);
+  refUnrefFilter.on("error", function(err) {
+    setImmediate(function() {
+      if (!destroyed) byteCounter.emit("error", err);
+    });
+  });
+  installDestroyFn(byteCounter, function() {
+    destroyed = true;
+    refUnrefFilter.unpipe(byteCounter);
+    refUnrefFilter.destroy();
+  });
+
+  return stream.pipe(refUnrefFilter).pipe(byteCounter);
+};
+RandomAccessReader.prototype._readStreamForRange = function(start, end) {
+  throw new Error("not implemented");
+};
+RandomAccessReader.prototype.read = function(buffer, offset, length, position, callback) {
+  var readStream = this.createReadStream({start: position, end: position + length});
+  var writeStream = new Writable();
+  var written = 0;
+  writeStream._write = function(chunk, encoding, cb) {
+    chunk.copy(buffer, offset + written, 0, chunk.length);
+    written += chunk.length;
+    cb();
+  };
+  writeStream.on("finish", callback);
+  readStream.on("error", function(error) {
+    callback(error);
+  });
+  readStream.pipe(writeStream);
+};
+RandomAccessReader.prototype.close = function(callback) {
+  setImmediate(callback);
+};
+
+util.inherits(RefUnrefFilter, PassThrough);
+function RefUnrefFilter(context) {
+  PassThrough.call(this);
+  this.context = context;
+  this.context.ref();
+  this.unreffedYet = false;
+}
+RefUnrefFilter.prototype._flush = function(cb) {
+  this.unref();
+  cb();
+};
+RefUnrefFilter.prototype.unref = function(cb) {
+  if (this.unreffedYet) return;
+  this.unreffedYet = true;
+  this.context.unref();
+};
+
+var cp437 = '\u0000☺☻♥♦♣♠•◘○◙♂♀♪♫☼►◄↕‼¶§▬↨↑↓→←∟↔▲▼ !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⌂ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■ ';
+function decodeBuffer(buffer, isUtf8) {
+  if (isUtf8) {
+    return buffer.toString("utf8");
+  } else {
+    var result = "";
+    for (var i = 0; i < buffer.length; i++) {
+      result += cp437[buffer[i]];
+    }
+    return result;
+  }
+}
+
+function readUInt64LE(buffer, offset) {
+  // There is no native function for this, because we can't actually store 64-bit integers precisely.
+  // after 53 bits, JavaScript's Number type (IEEE 754 double) can't store individual integers anymore.
+  // but since 53 bits is a whole lot more than 32 bits, we do our best anyway.
+  // As of 2020, Node has added support for BigInt, which obviates this whole function,
+  // but yauzl hasn't been updated to depend on BigInt (yet?).
+  var lower32 = buffer.readUInt32LE(offset);
+  var upper32 = buffer.readUInt32LE(offset + 4);
+  // we can't use bitshifting here, because JavaScript bitshifting only works on 32-bit integers.
+  return upper32 * 0x100000000 + lower32;
+  // as long as we're bounds checking the result of this function against the total file size,
+  // we'll catch any overflow errors, because we already made sure the total file size was within reason.
+}
+
+// Node 10 deprecated new Buffer().
+var newBuffer;
+if (typeof Buffer.allocUnsafe === "function") {
+  newBuffer = function(len) {
+    return Buffer.allocUnsafe(len);
+  };
+} else {
+  newBuffer = function(len) {
+    return new Buffer(len);
+  };
+}
+
+// Node 8 introduced a proper destroy() implementation on writable streams.
+function installDestroyFn(stream, fn) {
+  if (typeof stream.destroy === "function") {
+    // New API.
+    stream._destroy = function(err, cb) {
+      fn();
+      if (cb != null) cb(err);
+    };
+  } else {
+    // Old API.
+    stream.destroy = fn;
+  }
+}
+
+function defaultCallback(err) {
+  if (err) throw err;
+}
+
+
+/***/ }),
+
 /***/ 5312:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -34202,8 +38686,8 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./packages/engine/src/index.ts + 69 modules
-var src = __nccwpck_require__(5801);
+// EXTERNAL MODULE: ./packages/engine/src/index.ts + 73 modules
+var src = __nccwpck_require__(187);
 ;// CONCATENATED MODULE: ./actions/scan/src/inputs.ts
 // Every input and every runner variable the action reads, read once into one typed settings object.
 // A bad value fails here, before any scanning, with a message that names the input and what it takes.
@@ -34366,7 +38850,7 @@ function readSettings(getInput, env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1447);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5042);
 /* harmony import */ var _keyward_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6912);
 /* harmony import */ var _git_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5312);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9302);
@@ -34429,8 +38913,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: ./packages/engine/src/index.ts + 69 modules
-var src = __nccwpck_require__(5801);
+// EXTERNAL MODULE: ./packages/engine/src/index.ts + 73 modules
+var src = __nccwpck_require__(187);
 // EXTERNAL MODULE: ./packages/github/src/index.ts + 30 modules
 var github_src = __nccwpck_require__(6912);
 // EXTERNAL MODULE: ./actions/scan/src/git.ts
@@ -34846,7 +39330,7 @@ async function run(settings, deps) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ engineSources)
 /* harmony export */ });
-/* harmony import */ var _keyward_engine__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5801);
+/* harmony import */ var _keyward_engine__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(187);
 // The seam between the action and the engine's sources. The action asks for "the files", "the lines
 // base..head added" or "the whole history"; which engine function answers is decided here only.
 
@@ -34869,7 +39353,7 @@ const engineSources = {
 
 /***/ }),
 
-/***/ 5801:
+/***/ 187:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34889,7 +39373,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   qW: () => (/* reexport */ scanGitHistory)
 });
 
-// UNUSED EXPORTS: ALLOWED_LOG_OPTIONS, BASELINE_VERSION, BaselineError, ByteReader, COMMIT_AUTHOR_PATH, COMMIT_MESSAGE_PATH, CONFIG_FILE_NAMES, ConfigError, DEFAULT_MAX_FILE_SIZE, Detector, DetectorPool, FINGERPRINT_KEY, FINGERPRINT_VERSION, GitError, GitMissingCommitError, GitRunner, INLINE_IGNORE_STYLES, IgnoreFileError, KeywordPrefilter, LogOptionError, ObjectIdSet, PeerImportError, RegexSyntaxError, RuleError, SARIF_SCHEMA, SeededRandom, Verifier, VerifySpecError, addedLinesOf, alphabetOf, assertUniqueIds, availableBackends, builtinRules, compareFindings, compileRegex, createBaseline, decodeText, decodeWithAscii, defaultConfig, detectPeerFormat, expandExample, expandExampleWithSpans, fingerprintOf, fixedStartOfSecret, formatCount, fragmentText, historyLogArgs, importGitleaksConfig, inlineIgnores, isDetectorWorker, isGuessable, isTemplate, legacyFingerprintOf, loadRuleDirectory, loadRuleDocuments, loadRuleSources, logSelectionArgs, lookAlikeReason, looksBinary, matchPeerEntries, nameSecretGroup, nativeBackendStatus, parseBaseline, parseConfig, parseIgnoreFile, parseLogOptions, parsePeerFile, parseRule, parseRuleDocument, parseRuleFile, parseSize, parseVerifySpec, redactSecret, renderJson, renderJsonLines, renderJunit, renderSarif, renderText, resolveBackend, resolveRules, ruleName, scanGitStaged, serializeBaseline, serveDetector, shannonEntropy, splitArguments, summaryLine, unquoteGitPath, validators, verifyFindings
+// UNUSED EXPORTS: ALLOWED_LOG_OPTIONS, BASELINE_VERSION, BaselineError, ByteReader, COMMIT_AUTHOR_PATH, COMMIT_MESSAGE_PATH, CONFIG_FILE_NAMES, ConfigError, DEFAULT_CHUNK_BYTES, DEFAULT_CHUNK_CONTEXT_BYTES, DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_FINDINGS_PER_RULE, Detector, DetectorPool, FINGERPRINT_KEY, FINGERPRINT_VERSION, GitError, GitMissingCommitError, GitRunner, INLINE_IGNORE_STYLES, IgnoreFileError, KeywordPrefilter, LogOptionError, ObjectIdSet, PeerImportError, RegexSyntaxError, RuleError, SARIF_SCHEMA, SeededRandom, UNSCANNED_REASONS, Verifier, VerifySpecError, addedLinesOf, alphabetOf, archiveKind, assertUniqueIds, availableBackends, builtinRules, bytesAsEvents, compareFindings, compileRegex, createBaseline, decodeAs, decodeText, decodeWithAscii, defaultConfig, detectEncoding, detectPeerFormat, displayName, expandExample, expandExampleWithSpans, fingerprintOf, fixedStartOfSecret, formatCount, fragmentText, historyLogArgs, importGitleaksConfig, inlineIgnores, isDetectorWorker, isGuessable, isTemplate, legacyFingerprintOf, loadRuleDirectory, loadRuleDocuments, loadRuleSources, logSelectionArgs, lookAlikeReason, looksBinary, matchPeerEntries, nameSecretGroup, nativeBackendStatus, parseBaseline, parseConfig, parseIgnoreFile, parseLogOptions, parsePeerFile, parseRule, parseRuleDocument, parseRuleFile, parseSize, parseVerifySpec, redactSecret, renderJson, renderJsonLines, renderJunit, renderSarif, renderText, resolveBackend, resolveRules, ruleName, scanArchive, scanGitStaged, serializeBaseline, serveDetector, shannonEntropy, splitArguments, summaryLine, unquoteGitPath, validators, verifyFindings
+
+;// CONCATENATED MODULE: ./packages/engine/src/types.ts
+/** The `path` of a finding in a commit message, and in a commit's author name or e-mail. */
+const COMMIT_MESSAGE_PATH = '<commit message>';
+const COMMIT_AUTHOR_PATH = '<commit author>';
+/** Skip reasons that mean "this input was not scanned though it should have been" (`--fail-on-skipped`). */
+const UNSCANNED_REASONS = new Set(['too-large', 'unreadable', 'archive']);
 
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/re2js@2.10.0/node_modules/re2js/build/index.js
 /*!
@@ -43852,7 +48343,7 @@ const PLACEHOLDER_WORDS = [
 const REDACTED = /(\*{3,}|•{3,}|\[redacted\]|<redacted>|\(redacted\)|redacted|\[filtered\]|\[masked\]|\[hidden\])/i;
 // ${VAR} {{ x }} $(cmd) %(name)s <%= x %> #{x} {x} %VAR% @Value("${..}")  -- a reference, not a value.
 // Generic rules stop a value before a closing bracket, so an unclosed `${` or `{{` (`ghp_${rand(`) counts too.
-const filters_TEMPLATE = /\$\{|\{\{|^(?:\$\(|#\{|<%|%\()[\w.:-]*$|\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|%\([^)]+\)[sd]|<%=?[^%]*%>|#\{[^}]*\}|^\{[A-Za-z_][\w.-]*\}$|^%[A-Za-z_]\w*%$|^\$[A-Za-z_]\w*$|^<[^<>]+>$|^\[[A-Za-z_ -]+\]$/;
+const filters_TEMPLATE = /\$\{|\{\{|^(?:\$\(|#\{|<%|%\()|\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|%\([^)]+\)[sd]|<%=?[^%]*%>|#\{[^}]*\}|^\{[A-Za-z_][\w.-]*\}$|^%[A-Za-z_]\w*%$|^\$[A-Za-z_]\w*$|^\$(?!ANSIBLE_VAULT)[A-Z_][A-Z0-9_]*(?![A-Za-z0-9])|@@[A-Za-z_][\w.-]*@@|^<[^<>]+>$|^\[[A-Za-z_ -]+\]$/;
 const ENV_REFERENCE = /process\.env\b|import\.meta\.env\b|os\.getenv\b|os\.environ\b|getenv\(|System\.getenv|Environment\.GetEnvironmentVariable|ENV\[|ENV\.fetch|env\(['"]|\$env:|secrets\.[A-Za-z_]|vars\.[A-Za-z_]/;
 // Keys that providers print in their own documentation. AWS marks every documented key with EXAMPLE.
 const DOCUMENTED_EXAMPLES = new Set([
@@ -43885,8 +48376,32 @@ function isTrivialSequence(secret) {
             ascending++;
     return ascending >= body.length - 2;
 }
+// `<PASSWORD>`, `<your key>`, `<user>:<pass>@`: a slot for a value, wherever it sits in the candidate.
+const ANGLE_SLOT = /<[A-Za-z][\w .-]*>/;
+// `1a2b3c4d…` and `a1B2c3D4…`: counting letters and digits in turn, the look of a made-up value.
+const COUNTING_RUN = /(?:1a2b3c|a1b2c3)/i;
+// `VERYLONGSECRET…`, `MYSECRETTOKEN`: a capital phrase that names what it stands for.
+const SHOUTED_NAME = /^(?:VERY|MY|YOUR|SOME|THE|LONG|SUPER|TOP|TEST)+(?:SECRET|TOKEN|PASSWORD|PASSWD|APIKEY|KEY)/;
+/** The value with look-alike digits and symbols read as letters: `P@ssw0rd` -> `password`. */
+function deLeet(text) {
+    return text.toLowerCase().replace(/[0@4$5!1|3]/g, (c) => ({ '0': 'o', '@': 'a', '4': 'a', $: 's', '5': 's', '!': 'i', '1': 'i', '|': 'l', '3': 'e' })[c]);
+}
 function isPlaceholder(secret) {
-    return lowerIncludesAny(secret, PLACEHOLDER_WORDS) || isTrivialSequence(secret);
+    return (lowerIncludesAny(secret, PLACEHOLDER_WORDS) ||
+        isTrivialSequence(secret) ||
+        /(?:\.{3}|…)$/.test(secret) || // truncated in documentation: `9cbaf023786cd7...`
+        ANGLE_SLOT.test(secret) ||
+        COUNTING_RUN.test(secret) ||
+        SHOUTED_NAME.test(secret));
+}
+/**
+ * A value that spells out the word it stands for (`newRootPassword123`, `TestPa$$w0rd!`,
+ * `github-oauth2-client-secret`): generated credentials do not contain the words password or secret.
+ * Generic rules only; a provider format proved itself by prefix and length.
+ */
+function spellsItsOwnKind(secret) {
+    const plain = deLeet(secret);
+    return /pas+w(?:o|a)?r?d|passwd|secret/.test(plain);
 }
 function isTemplateReference(secret) {
     return filters_TEMPLATE.test(secret);
@@ -43975,6 +48490,142 @@ function isNaturalLanguage(secret, path = '') {
     return I18N_PATH.test(path) && !/[A-Z].*[A-Z].*[a-z].*\d|[+/=]{2}/.test(secret) && /^[\p{L}\p{M}\s'’.,:;!?…-]+$/u.test(secret);
 }
 // ---------------------------------------------------------------------------------------------------
+// What a generic rule's value is when it is not a secret (issue 12): names, references, hashes, formats
+/** The name a value is assigned to on `line` (`X_TOKEN` of `X_TOKEN = "…"`, `token` of `?token=…`), or ''. */
+function assignedName(line, column) {
+    const before = line.slice(0, column).replace(/[\s"'`({\[<;,]*$/, '');
+    const op = /(?:\s+value=|\s*(?::=|=>|[:=>]))$/.exec(before);
+    if (!op)
+        return '';
+    const head = before.slice(0, op.index).replace(/["'`\]]+$/, '');
+    return /[\w$.-]+$/.exec(head)?.[0] ?? '';
+}
+const squash = (text) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** A constant whose value is its own name or a header name: `X_AWS_EC2_METADATA_TOKEN = "x-aws-ec2-metadata-token"`. */
+function isOwnName(secret, name) {
+    if (!name)
+        return false;
+    const value = squash(secret);
+    const key = squash(name.replace(/^.*[.$]/, ''));
+    return value.length >= 6 && (value === key || key.endsWith(value) || value.endsWith(key));
+}
+// Tokens that authorise nothing: pagination cursors, CSRF form tokens, cluster ids, idempotency keys.
+const NON_CREDENTIAL_TOKEN = /(?:continuation|next(?:forward|backward)?|prev(?:ious)?|page|pagination|cursor|sync|marker|csrf|xsrf|authenticity|anti[_.-]?forgery|request[_.-]?verification|cancellation|idempotency|client[_.-]?request|initial[_.-]?cluster|device)[_.-]?token$/i;
+/** Under a name for a token that is no credential (`ContinuationToken`, `authenticity_token`, `nextPageToken`). */
+function isNonCredentialTokenName(name) {
+    return NON_CREDENTIAL_TOKEN.test(name);
+}
+// Names in code: `@user.password`, `:custom_token`, `ActionController::Base.x`, `*resp.NextToken`,
+// `this.props::getPassword`, `XToken$1` (a bundler's rename), `.Values.auth.password` (a Go template field).
+const CODE_NAME = /^(?:@@?|:|\*|&|\.)?[A-Za-z_][\w]*(?:(?:::|\.|->)[A-Za-z_][\w]*)*(?:\$\d+|::)?[?!]?$/;
+// PascalCase words with version-like parts: `SignatureV4SignWithCredentials`, `S3ClientConfig`.
+const PASCAL_WITH_PARTS = /^(?:[A-Z][a-z]{2,}|[A-Z]{1,3}\d{1,2}|V\d+)+$/;
+// Names joined by dashes, dots or underscores, with digits at word ends: `airflow-cluster1-fernet-key`.
+const JOINED_WORDS = /^[a-z]+\d*(?:[_.-](?:[a-z]+\d*|\d{1,3})){2,}$/i;
+/** A piece of a name: letters (a digit or two at the end), in one case or with a capital per word, never `eyJzdWIiOiIx`. */
+function isWordySegment(segment) {
+    if (/^\d{1,2}$/.test(segment))
+        return true; // the `1` of a bundler's `XToken$1`
+    if (!/^[A-Za-z_]+\d{0,2}$/.test(segment))
+        return false;
+    const letters = segment.replace(/[^A-Za-z]/g, '');
+    const capitals = letters.replace(/[^A-Z]/g, '').length;
+    return capitals === letters.length || capitals <= Math.ceil(letters.length / 4);
+}
+/** A name, not a value: code references, bundler renames, template fields, joined words with digits. */
+function isNameNotValue(secret) {
+    if (CODE_NAME.test(secret) && (/[@:*&.$]|->/.test(secret) || /^[A-Za-z_]+$/.test(secret))) {
+        if (secret.split(/::|->|[.@:*&$]/).filter(Boolean).every(isWordySegment))
+            return true;
+    }
+    if (PASCAL_WITH_PARTS.test(secret) && (secret.match(/[A-Z][a-z]{2,}/g)?.length ?? 0) >= 3)
+        return true;
+    if (JOINED_WORDS.test(secret) && (secret.match(/[a-z]{3,}/gi)?.length ?? 0) >= 2 && secret.split(/[_.-]/).every((w) => /^(?:[a-z]+\d{0,2}|\d{1,3})$/i.test(w)))
+        return true;
+    if (/(?:^|[._-])%[sd](?:[._-]|$)/.test(secret) && /^[\w.%-]+$/.test(secret))
+        return true; // a format string: `management.endpoint.%s.access`
+    if (/^[a-z_]+(?:\/[a-z_]+)+#[a-z_]+$/.test(secret))
+        return true; // a Rails route target: `active_storage/disk#update`
+    if (/^--?[a-z][\w-]*=?$/.test(secret))
+        return true; // the next command-line flag: `--docker-password= --docker-email=`
+    if (/^@[\w.-]+(?::\d+)?(?:\/\S*)?$/.test(secret))
+        return true; // the host part after a `<password>` slot: `@hostname:6379`
+    if (/\/aws4_request$/.test(secret))
+        return true; // a SigV4 credential scope: `AKID/20171025/us-west-2/dynamodb/aws4_request`
+    return false;
+}
+// Key files named by path or by a resource prefix: `classpath:ssl/server.key`, `/etc/ssl/private/app.key`.
+const KEY_FILE = /^(?:(?:classpath\*?|file|jar|resource|res|vfs):)?[\w.@~${}\/\\-]*\.(?:pem|key|crt|cer|der|p8|p12|pfx|jks|jceks|keystore|truststore|ppk|gpg|asc|kdbx|json|ya?ml|txt|env)$/i;
+/** A reference to a key file rather than its content. */
+function isFileReference(secret) {
+    return KEY_FILE.test(secret) && (/[:/\\]/.test(secret) || /^[\w.-]+$/.test(secret));
+}
+/**
+ * A password hash or encrypted password: bcrypt/scrypt/argon2 modular crypt (`$2a$10$…`, with an
+ * htpasswd `user:` or a Spring `{bcrypt}` tag), Jupyter's `sha1:salt:hash`, Maven's `{…=}` ciphertext.
+ */
+function isPasswordHash(secret, line = '') {
+    if (/^(?:[\w.-]+:)?(?:\{[a-z0-9-]+\}?)?\$(?:2[abxy]?|5|6|argon2i?d?|scrypt|pbkdf2[\w-]*|apr1|y|gy|7)\$/i.test(secret))
+        return true;
+    if (/^(?:bcrypt|noop|pbkdf2|scrypt|sha256|argon2)\}/.test(secret))
+        return true;
+    if (/^(?:sha(?:1|256|512)|md5|pbkdf2[\w-]*|argon2\w*):[0-9a-f$:]{8,}$/i.test(secret))
+        return true;
+    return /<password>\{[A-Za-z0-9+/=]+\}<\/password>/.test(line); // Maven settings-security encryption
+}
+// Providers' prefixes and the formats their documentation gives. A generic hit that starts with a prefix but
+// fails the format is a truncated or made-up example (`ghp_xxx`, `sk_live_123`), not an unknown secret.
+const PROVIDER_FORMATS = [
+    [/^gh[pou]_/, /^gh[pou]_[A-Za-z0-9]{36}$/],
+    [/^gh[sr]_/, /^gh[sr]_[A-Za-z0-9_]{36,}$/], // installation and refresh tokens may be longer // https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
+    [/^github_pat_/, /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/],
+    [/^glpat-/, /^glpat-[A-Za-z0-9_.-]{20,}$/], // https://docs.gitlab.com/ee/security/token_overview.html
+    [/^xox[abposr]-/, /^xox[abposr]-(?:\d+-)+[A-Za-z0-9-]{10,}$/], // https://api.slack.com/authentication/token-types
+    [/^(?:sk|rk)_(?:live|test)_/, /^(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,}$/], // https://docs.stripe.com/keys
+    [/^(?:AKIA|ASIA)/, /^(?:AKIA|ASIA)[A-Z2-7]{16}$/], // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html
+    [/^AIza/, /^AIza[0-9A-Za-z_-]{35}$/], // https://cloud.google.com/docs/authentication/api-keys
+    [/^npm_/, /^npm_[A-Za-z0-9]{36}$/], // https://github.blog/changelog/2021-09-23-npm-has-a-new-access-token-format/
+    [/^SG\./, /^SG\.[\w-]{22}\.[\w-]{43}$/], // https://docs.sendgrid.com/ui/account-and-settings/api-keys
+    [/^shp(?:at|ca|pa|ss)_/, /^shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}$/], // https://shopify.dev/docs/apps/auth
+    [/^do[opr]_v1_/, /^do[opr]_v1_[a-f0-9]{64}$/], // https://docs.digitalocean.com/reference/api/create-personal-access-token/
+    [/^sk-ant-/, /^sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,}$/], // https://docs.anthropic.com/en/api/getting-started
+];
+/** A value with a known provider's prefix that fails that provider's documented format. */
+function failsProviderFormat(secret) {
+    return PROVIDER_FORMATS.some(([prefix, format]) => prefix.test(secret) && !format.test(secret));
+}
+/** A key=value list the rule read as one value (`--set a.password=x,b.user=y`, `?secret=x&user=y`): its first item. */
+function firstListItem(secret) {
+    const m = /^([^,&]*)[,&][A-Za-z_][\w.-]*=/.exec(secret);
+    return m ? m[1] : undefined;
+}
+/** A base64 value whose text is itself a look-alike: `cGFzc3dvcmQ=` is "password", `ZXhhbXBsZS1hcHAtc2VjcmV0` "example-app-secret". */
+function decodesToLookAlike(secret) {
+    if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(secret) || secret.length % 4 !== 0)
+        return false;
+    const text = Buffer.from(secret, 'base64').toString('latin1').replace(/\n$/, '');
+    if (!/^[\x20-\x7e]+$/.test(text))
+        return false;
+    return (isPlaceholder(text) ||
+        spellsItsOwnKind(text) ||
+        /^[A-Za-z]+$/.test(text) ||
+        /^[a-z]+:\/\/[^@\s]+$/.test(text) || // a URL without credentials: `tcp://127.0.0.1:5705`
+        /^[A-Za-z]+[^A-Za-z0-9]?\d{1,4}$/.test(text) || // a word and a number: `sCaleio123`
+        isNameNotValue(text) ||
+        /^[\w.-]+:[A-Za-z]+$/.test(text) // `user:word`: a Docker auth of made-up names
+    );
+}
+/** A regular expression, not a value: `(?i)`, `.*`, `\d{20}`, classes. */
+function isRegexSource(secret) {
+    return /\(\?[imsx]+\)|\.\*|\\[dws][{+*]|\[[A-Za-z0-9]-[A-Za-z0-9]+\][{+*]/.test(secret);
+}
+/** Inside an AWS ARN (`arn:aws:secretsmanager:…:secret:name-a1b2c3`): a resource name. */
+function isInArn(secret, line, column) {
+    if (/^arn:aws[\w-]*:/.test(secret))
+        return true;
+    return line.includes('arn:aws') && within(spanOf(line, /arn:aws[\w-]*:[\w*-]*:[\w*-]*:[\w*${}:-]*:[^\s"',]*/g), column);
+}
+// ---------------------------------------------------------------------------------------------------
 // Where the value sits (every rule)
 const LOCKFILE = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lock|Cargo\.lock|poetry\.lock|Pipfile\.lock|pdm\.lock|uv\.lock|composer\.lock|Gemfile\.lock|packages\.lock\.json|flake\.lock|mix\.lock|pubspec\.lock|Podfile\.lock|gradle\.lockfile|go\.sum)$/;
 const SRI = /^(?:sha(?:1|256|384|512))-[A-Za-z0-9+/]{20,}={0,2}$/;
@@ -44022,7 +48673,10 @@ const MINIFIED_PATH = /\.min\.(?:js|mjs|cjs|css)$|(?:^|\/)(?:dist|build|public|s
  * `token:t`), never a literal; quoted literals are still judged like any other value.
  */
 function isMinifiedCode(line, column, path) {
-    const minified = MINIFIED_PATH.test(path) || (line.length >= 1000 && /\.(?:js|mjs|cjs|css|html?|map)$/.test(path));
+    const minified = MINIFIED_PATH.test(path) ||
+        (line.length >= 1000 && /\.(?:js|mjs|cjs|css|html?|map)$/.test(path)) ||
+        // a minified script under any name (test fixtures such as `foo.zoo`): long, and dense with code punctuation
+        (line.length >= 1000 && (line.match(/[;{}(]/g)?.length ?? 0) > line.length / 25 && /function\s*\(|=>/.test(line));
     if (!minified)
         return false;
     const before = line[column - 1];
@@ -44046,6 +48700,15 @@ function isPublicByDesign(secret, line = '', column = 0) {
     if (/^AIza[0-9A-Za-z_-]{35}$/.test(secret)) {
         const around = line.slice(Math.max(0, column - 300), column + secret.length + 300);
         if (/firebase|authDomain|messagingSenderId|storageBucket|current_key/i.test(around))
+            return true;
+    }
+    // Codecov's badge and graph URLs carry a token that only reads the badge: https://docs.codecov.com/docs/status-badges
+    if (/codecov\.io\/[^\s)"']*[?&]token=$/.test(line.slice(0, column)))
+        return true;
+    // Algolia DocSearch's search-only key is published in every site's front end: https://docsearch.algolia.com/docs/api
+    if (/^[0-9a-f]{32}$/.test(secret)) {
+        const around = line.slice(Math.max(0, column - 300), column + secret.length + 300);
+        if (/docsearch|indexName|search[_-]?(?:only[_-]?)?(?:api[_-]?)?key/i.test(around) && !/admin|write/i.test(around))
             return true;
     }
     // https://<public key>@o123.ingest.sentry.io/456: the DSN's key only lets clients send events.
@@ -44164,6 +48827,24 @@ function lookAlikeReason(secret, context) {
         return 'template';
     if (isNaturalLanguage(secret, path))
         return 'natural-language';
+    if (isPasswordHash(secret, line))
+        return 'password-hash';
+    if (failsProviderFormat(secret))
+        return 'provider-format';
+    if (isFileReference(secret))
+        return 'file-reference';
+    if (isNameNotValue(secret) || isRegexSource(secret) || isInArn(secret, line, column))
+        return 'identifier';
+    const name = context ? assignedName(line, column) : '';
+    if (isOwnName(secret, name))
+        return 'identifier';
+    if (isNonCredentialTokenName(name))
+        return 'non-credential-token';
+    if (spellsItsOwnKind(secret) || decodesToLookAlike(secret))
+        return 'placeholder';
+    const head = firstListItem(secret);
+    if (head !== undefined && (head.length < 8 || /^[A-Za-z]+$/.test(head) || lookAlikeReason(head, context) !== undefined))
+        return 'placeholder';
     if (isMinifiedCode(line, column, path))
         return 'minified-code';
     return undefined;
@@ -44537,24 +49218,91 @@ function literalChoice(pattern, from) {
 var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./packages/engine/src/sources/text.ts
 // Bytes to text the way people's editors see it: UTF-8 by default with invalid bytes replaced (never
-// thrown), a UTF-8 BOM dropped, UTF-16 with a BOM decoded. Shared by every source.
+// thrown), a UTF-8 BOM dropped, UTF-16 decoded when the content is UTF-16. Shared by every source.
+// The encoding and binary-ness are judged from the content, never from two bytes alone: a BOM that is
+// followed by plain ASCII lies, and one stray NUL does not make a text file binary.
 
-const PROBE = 8000; // git's own binary heuristic looks for a NUL in the first 8000 bytes
-function hasUtf16Bom(buffer) {
-    if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe)
-        return 'utf-16le';
-    if (buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff)
-        return 'utf-16be';
-    return undefined;
+/** Bytes judged: git's own binary heuristic looks at the first 8000. */
+const PROBE = 8000;
+/**
+ * More than this share of control bytes (NUL and C0 controls other than whitespace and escape) in the
+ * probe means binary: random or compressed bytes have about 11%, text has next to none. Broken UTF-8 does
+ * not count: a Latin-1 text file is still text, and scanning a binary file as text costs nothing but time.
+ */
+const BINARY_SHARE = 0.05;
+/** Share of the code units in the probe whose high byte (at `highAt` 0 or 1) is NUL: ASCII text in UTF-16 has nearly all. */
+function nulHighShare(buffer, from, highAt) {
+    const end = Math.min(buffer.length, from + PROBE);
+    let units = 0;
+    let nul = 0;
+    for (let i = from; i + 1 < end; i += 2) {
+        units++;
+        if (buffer[i + highAt] === 0 && buffer[i + 1 - highAt] !== 0)
+            nul++;
+    }
+    return units === 0 ? 0 : nul / units;
 }
+/** Shares of the probe that are not text: C0 controls other than tab, newlines, form feed and escape, and DEL; and bytes of broken UTF-8. */
+function nonTextShares(buffer, from) {
+    const end = Math.min(buffer.length, from + PROBE);
+    let controls = 0;
+    let broken = 0;
+    for (let i = from; i < end; i++) {
+        const b = buffer[i];
+        if (b < 0x80) {
+            if ((b < 0x20 && b !== 9 && b !== 10 && b !== 11 && b !== 12 && b !== 13 && b !== 27) || b === 0x7f)
+                controls++;
+            continue;
+        }
+        // A UTF-8 sequence: a lead byte and the continuation bytes it announces.
+        const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+        let ok = need > 0;
+        for (let k = 1; ok && k <= need; k++) {
+            if (i + k >= buffer.length)
+                break; // cut by the end of the buffer: give it the benefit of the doubt
+            const c = buffer[i + k];
+            if (c < 0x80 || c > 0xbf)
+                ok = false;
+        }
+        if (ok)
+            i += need;
+        else
+            broken++;
+    }
+    const judged = Math.max(1, end - from);
+    return { controls: controls / judged, brokenUtf8: broken / judged };
+}
+/**
+ * The encoding the content is in. A UTF-16 BOM counts only when what follows reads as UTF-16 (ASCII
+ * text in UTF-16 has a NUL in every other byte; other scripts have none but are not all printable ASCII);
+ * without a BOM, NULs in alternate bytes of ASCII-heavy text mean UTF-16 too.
+ */
+function detectEncoding(buffer) {
+    const le = buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe;
+    const be = buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff;
+    if (le || be) {
+        const highAt = le ? 1 : 0;
+        if (nulHighShare(buffer, 2, highAt) >= 0.3)
+            return le ? 'utf-16le' : 'utf-16be';
+        // No NUL high bytes: UTF-16 in another script, unless the rest is plain text in UTF-8 (the BOM lies).
+        const rest = nonTextShares(buffer, 2);
+        if (rest.controls + rest.brokenUtf8 < 0.02)
+            return 'utf-8';
+        return le ? 'utf-16le' : 'utf-16be';
+    }
+    if (buffer.length >= 4 && buffer.subarray(0, PROBE).includes(0)) {
+        if (nulHighShare(buffer, 0, 1) >= 0.9)
+            return 'utf-16le';
+        if (nulHighShare(buffer, 0, 0) >= 0.9)
+            return 'utf-16be';
+    }
+    return 'utf-8';
+}
+/** Binary when more than BINARY_SHARE of the first 8000 bytes are control bytes; text in UTF-16 is never binary. */
 function looksBinary(buffer) {
-    if (hasUtf16Bom(buffer))
+    if (buffer.length === 0 || detectEncoding(buffer) !== 'utf-8')
         return false;
-    const end = Math.min(buffer.length, PROBE);
-    for (let i = 0; i < end; i++)
-        if (buffer[i] === 0)
-            return true;
-    return false;
+    return nonTextShares(buffer, 0).controls > BINARY_SHARE;
 }
 const text_utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
 /**
@@ -44562,7 +49310,8 @@ const text_utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
  * and character offsets agree, and the native regex backend can search the bytes as they are.
  */
 function decodeWithAscii(bytes) {
-    if (!(0,external_node_buffer_.isAscii)(bytes))
+    // ASCII with NULs may be UTF-16 without a BOM (NUL high bytes are ASCII too).
+    if (!(0,external_node_buffer_.isAscii)(bytes) || (bytes.includes(0) && detectEncoding(bytes) !== 'utf-8'))
         return { text: decodeText(bytes), ascii: undefined };
     const ascii = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return { text: ascii.toString('latin1'), ascii };
@@ -44572,11 +49321,18 @@ function fragmentText(fragment) {
     return 'bytes' in fragment ? decodeText(fragment.bytes) : fragment.text;
 }
 function decodeText(buffer) {
-    const utf16 = hasUtf16Bom(buffer);
-    if (utf16)
-        return new TextDecoder(utf16, { fatal: false }).decode(buffer);
-    // TextDecoder strips a UTF-8 BOM (ignoreBOM: false) and replaces invalid sequences with U+FFFD.
-    return text_utf8.decode(buffer);
+    return decodeAs(buffer, detectEncoding(buffer));
+}
+const utf8KeepingBom = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+/**
+ * Decode in a known encoding (a later chunk of a large file, as its first chunk was judged). A leading
+ * BOM is dropped, unless `midFile`: then the bytes are not the file's start and U+FEFF is a character.
+ */
+function decodeAs(buffer, encoding, midFile = false) {
+    // TextDecoder replaces invalid sequences with U+FFFD and never throws.
+    if (encoding !== 'utf-8')
+        return new TextDecoder(encoding, { fatal: false, ignoreBOM: midFile }).decode(buffer);
+    return (midFile ? utf8KeepingBom : text_utf8).decode(buffer);
 }
 
 ;// CONCATENATED MODULE: ./packages/engine/src/detector.ts
@@ -44602,7 +49358,8 @@ const INLINE_ALLOW = 'keyward:allow';
 /**
  * Lines longer than this (minified bundles, data blobs) are searched in a window of WINDOW characters
  * either side of each keyword instead of whole. A window never ends inside a token: its end moves on to
- * the next separator, up to GROW characters, so a long secret (a JWT, say) is found whole.
+ * the next separator, up to GROW characters, so a long secret (a JWT, say) is found whole. Overlapping
+ * windows of one rule merge into one span, so no character is searched twice for the same rule.
  */
 const LONG_LINE = 4096;
 const WINDOW = 256;
@@ -44613,25 +49370,66 @@ const PENDING_SPANS = 4096;
 const SEPARATOR = new Uint8Array(128);
 for (const c of ' \t\r\n"\'`,;()[]{}<>')
     SEPARATOR[c.charCodeAt(0)] = 1;
-/** Move a window's end on to the end of the token it would cut, within `ceiling` and GROW. */
-function snapForward(text, from, ceiling) {
-    const limit = Math.min(ceiling, from + GROW);
-    for (let i = from; i < limit; i++) {
-        const c = text.charCodeAt(i);
-        if (c < 128 && SEPARATOR[c] === 1)
-            return i;
-    }
-    return limit;
+function isSeparator(c) {
+    return c < 128 && SEPARATOR[c] === 1;
 }
-/** Move a window's start back to just after a separator (at most WINDOW characters), so it does not begin mid-token. */
-function snapBack(text, from, floor) {
-    for (let i = from; i > floor && from - i < WINDOW; i--) {
-        const c = text.charCodeAt(i - 1);
-        if (c < 128 && SEPARATOR[c] === 1)
-            return i;
+/**
+ * Places keyword windows on long lines. Hits come in order of position, so both window edges only move
+ * forward: one cursor remembers the last separator behind, another how far ahead is known to hold none.
+ * Each character is looked at at most twice per fragment, however many keyword hits a line gives (a run
+ * of `A` hits the Twitter prefix at every position; looking 64 KB ahead for each hit was quadratic).
+ */
+class WindowPlacer {
+    text;
+    effort;
+    /** Characters before `behindCursor` have been looked at; `lastSeparator` is the last separator among them. */
+    behindCursor = 0;
+    lastSeparator = -1;
+    /** No separator in [aheadFrom, aheadClear); `aheadFound` is the first separator at or after aheadClear, if known. */
+    aheadFrom = 0;
+    aheadClear = 0;
+    aheadFound = -1;
+    constructor(text, effort) {
+        this.text = text;
+        this.effort = effort;
     }
-    return from;
+    /** Just after the last separator before `from`, within WINDOW characters and above `floor`; else `from`. */
+    start(from, floor) {
+        const { text } = this;
+        // Only the last WINDOW characters before `from` can matter, so a long jump skips ahead.
+        if (this.behindCursor < from - WINDOW)
+            this.behindCursor = from - WINDOW;
+        while (this.behindCursor < from) {
+            this.effort.charsExamined++;
+            if (isSeparator(text.charCodeAt(this.behindCursor)))
+                this.lastSeparator = this.behindCursor;
+            this.behindCursor++;
+        }
+        const after = this.lastSeparator + 1;
+        return this.lastSeparator >= 0 && after > floor && from - after < WINDOW ? after : from;
+    }
+    /** The first separator at or after `from`, within `ceiling` and GROW characters; else that limit. */
+    end(from, ceiling) {
+        const limit = Math.min(ceiling, from + GROW);
+        if (this.aheadFound >= from && from >= this.aheadFrom)
+            return Math.min(this.aheadFound, limit);
+        let i = from >= this.aheadFrom && from < this.aheadClear ? this.aheadClear : from;
+        this.aheadFrom = from;
+        this.aheadFound = -1;
+        const { text } = this;
+        for (; i < limit; i++) {
+            this.effort.charsExamined++;
+            if (isSeparator(text.charCodeAt(i))) {
+                this.aheadClear = i;
+                this.aheadFound = i;
+                return i;
+            }
+        }
+        this.aheadClear = limit;
+        return limit;
+    }
 }
+const DEFAULT_MAX_FINDINGS_PER_RULE = 100;
 class detector_Detector {
     options;
     rules;
@@ -44643,7 +49441,12 @@ class detector_Detector {
     globalAllowlist;
     decodeDepth;
     inline;
+    maxFindingsPerRule;
+    /** Candidates kept per rule in the fragment being detected: memory stays bounded whatever a rule matches. */
+    candidateCounts = new Map();
+    cappedRules = new Set();
     counts = { allowlist: 0, inline: 0, filtered: 0 };
+    effort = { charsExamined: 0, charsSearched: 0 };
     constructor(rules, options = {}) {
         this.options = options;
         this.rules = rules;
@@ -44651,6 +49454,7 @@ class detector_Detector {
         this.globalAllowlist = options.allowlist ? new CompiledAllowlist(options.allowlist, backendPreference) : undefined;
         this.decodeDepth = options.decodeDepth ?? 2;
         this.inline = inlineIgnores(options.inlineIgnores);
+        this.maxFindingsPerRule = options.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
         this.backend = resolveBackend(backendPreference);
         this.prepared = rules.map((rule) => {
             const allowlists = [];
@@ -44710,13 +49514,24 @@ class detector_Detector {
     }
     /** Findings in one fragment, given as text or as the bytes it was read as. */
     detect(fragment) {
+        return this.detectWithCaps(fragment).findings;
+    }
+    /** As detect, also naming the rules that found more than `maxFindingsPerRule` here (only that many are reported). */
+    detectWithCaps(fragment) {
         const { text, ascii } = 'bytes' in fragment ? decodeWithAscii(fragment.bytes) : { text: fragment.text, ascii: undefined };
         if (text.length === 0)
-            return [];
-        const candidates = this.candidates(text, fragment.path, 0, { ...DEFAULT_DECODE_BUDGET }, undefined, ascii);
-        if (candidates.length === 0)
-            return [];
-        return this.toFindings(fragment, text, candidates);
+            return { findings: [], capped: [] };
+        this.candidateCounts.clear();
+        this.cappedRules.clear();
+        try {
+            const candidates = this.candidates(text, fragment.path, 0, { ...DEFAULT_DECODE_BUDGET }, undefined, ascii);
+            const findings = candidates.length === 0 ? [] : this.toFindings(fragment, text, candidates);
+            return { findings, capped: [...this.cappedRules].map((p) => p.rule.id) };
+        }
+        finally {
+            this.candidateCounts.clear();
+            this.cappedRules.clear();
+        }
     }
     /** Candidates in `text` as written, then in the encoded runs inside it, down to `decodeDepth` levels. */
     candidates(text, path, depth, budget, focus = { start: 0, end: text.length }, ascii) {
@@ -44812,6 +49627,7 @@ class detector_Detector {
             }
             subjects.clear();
         };
+        const windows = new WindowPlacer(text, this.effort);
         let lineStart = 0;
         let nextNewline = text.indexOf('\n');
         this.prefilter.forEachHit(text, (keyword, hitEnd) => {
@@ -44825,8 +49641,8 @@ class detector_Detector {
             let spanEnd = lineEnd;
             if (lineEnd - lineStart > LONG_LINE) {
                 // Minified bundles and data blobs: a window around the keyword, not the whole megabyte line.
-                spanStart = snapBack(text, Math.max(lineStart, hitEnd - WINDOW), lineStart);
-                spanEnd = snapForward(text, Math.min(lineEnd, hitEnd + WINDOW), lineEnd);
+                spanStart = windows.start(Math.max(lineStart, hitEnd - WINDOW), lineStart);
+                spanEnd = windows.end(Math.min(lineEnd, hitEnd + WINDOW), lineEnd);
             }
             for (const ruleIndex of this.keywordRules[keyword]) {
                 const p = this.prepared[ruleIndex];
@@ -44857,6 +49673,7 @@ class detector_Detector {
     }
     collect(p, subject, offset, out, text, path, failedChecks, ascii) {
         const { regex, secretGroup } = (p.compiled ??= this.compile(p.rule));
+        this.effort.charsSearched += subject.length;
         regex.forEachMatch(subject, (m) => {
             const group = m.groups[secretGroup] ?? m.groups[0];
             if (!group || group.text.length === 0)
@@ -44873,6 +49690,13 @@ class detector_Detector {
                 this.counts.filtered++;
                 return;
             }
+            // Allowlists and overlaps may still drop some, so keep a few times the cap; past that, the rule is capped.
+            const kept = this.candidateCounts.get(p) ?? 0;
+            if (kept >= this.maxFindingsPerRule * 4) {
+                this.cappedRules.add(p);
+                return;
+            }
+            this.candidateCounts.set(p, kept + 1);
             out.push({
                 prepared: p,
                 start: offset + group.start,
@@ -44889,7 +49713,12 @@ class detector_Detector {
         const seen = new Set();
         const findings = [];
         const lines = new LineIndex(text, this.inline);
+        const chunk = fragment.chunk;
+        const reported = new Map();
         for (const c of kept) {
+            // A chunk's overlap with its neighbours is context: what starts there is the neighbour's to report.
+            if (chunk && (c.start < chunk.reportFrom || c.start >= chunk.reportTo))
+                continue;
             const key = `${c.prepared.rule.id}:${c.start}:${c.end}`;
             if (seen.has(key))
                 continue;
@@ -44908,6 +49737,13 @@ class detector_Detector {
                 this.counts.inline++;
                 continue;
             }
+            // Earlier chunks of the same file may have used part of the cap (and paid for those fingerprints).
+            const count = reported.get(c.prepared) ?? chunk?.reportedBefore?.[c.prepared.rule.id] ?? 0;
+            if (count >= this.maxFindingsPerRule) {
+                this.cappedRules.add(c.prepared);
+                continue;
+            }
+            reported.set(c.prepared, count + 1);
             const rule = c.prepared.rule;
             const finding = {
                 ruleId: rule.id,
@@ -44915,9 +49751,9 @@ class detector_Detector {
                 severity: rule.severity,
                 path: fragment.path,
                 startLine: realLine(fragment, startLine),
-                startColumn: c.start - lines.startOf(startLine) + 1,
+                startColumn: c.start - lines.startOf(startLine) + 1 + (startLine === 0 ? (chunk?.column ?? 0) : 0),
                 endLine: realLine(fragment, endLine),
-                endColumn: c.end - lines.startOf(endLine) + 1,
+                endColumn: c.end - lines.startOf(endLine) + 1 + (endLine === 0 ? (chunk?.column ?? 0) : 0),
                 secret: c.secret,
                 redacted: redactSecret(c.secret, rule),
                 fingerprint: fingerprintOf(rule, fragment.path, c.secret, this.options.fingerprintKey),
@@ -45009,7 +49845,7 @@ function mostSpecific(candidates) {
     return dropped.size === 0 ? candidates : candidates.filter((c) => !dropped.has(c));
 }
 function realLine(fragment, zeroBased) {
-    return fragment.lineNumbers?.[zeroBased] ?? zeroBased + 1;
+    return fragment.lineNumbers?.[zeroBased] ?? zeroBased + (fragment.chunk?.line ?? 1);
 }
 /** Offsets of line starts, built lazily: most fragments with findings have few of them. */
 class LineIndex {
@@ -45376,7 +50212,7 @@ const builtinRuleFiles = [
     { name: "gcp.yaml", document: { "provider": "Google Cloud", "docs": "https://cloud.google.com/docs/authentication/api-keys", "rules": [{ "id": "gcp-api-key", "description": "Google Cloud API key", "pattern": "\\b(?P<secret>AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)", "keywords": ["aiza"], "entropy": 3.5, "severity": "high", "precision": "high", "tags": ["gcp", "api-key"], "allowlist": { "regexes": ["^\\s*apiKey\\s*:\\s*[\"']AIza", "\"current_key\"\\s*:\\s*\"AIza"], "regexTarget": "line" }, "examples": { "match": ["GOOGLE_API_KEY=AIza{{rand:A-Za-z0-9_-:35}}", "url = \"https://maps.googleapis.com/maps/api/geocode/json?key=AIza{{rand:alnum:35}}\""], "noMatch": ["  apiKey: \"AIza{{rand:alnum:35}}\",", "\"current_key\": \"AIza{{rand:alnum:35}}\"", "GOOGLE_API_KEY=AIza{{rand:alnum:34}}", "GOOGLE_API_KEY=AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe"] } }, { "id": "gcp-service-account-key", "description": "Google Cloud service account key file (JSON with a private key)", "pattern": "\"type\"\\s*:\\s*\"service_account\"[\\s\\S]*?\"private_key\"\\s*:\\s*\"(?P<secret>-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\\\\\r\\n]+-----END PRIVATE KEY-----(?:\\\\n)?)\"", "keywords": ["service_account"], "checksum": "pem-private-key", "scope": "file", "skipFilters": true, "severity": "critical", "precision": "very-high", "docs": "https://cloud.google.com/iam/docs/keys-create-delete", "tags": ["gcp", "service-account", "private-key"], "examples": { "match": ["{\n  \"type\": \"service_account\",\n  \"project_id\": \"demo-project\",\n  \"private_key_id\": \"{{rand:hex:40}}\",\n  \"private_key\": \"{{gen:pem-private-key:PKCS8-JSON}}\\n\",\n  \"client_email\": \"ci@demo-project.iam.gserviceaccount.com\"\n}\n", "{\"type\":\"service_account\",\"private_key\":\"{{gen:pem-private-key:PKCS8-JSON}}\"}"], "noMatch": ["{\n  \"type\": \"service_account\",\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{{rand:base64:64}}\\n-----END PRIVATE KEY-----\\n\"\n}\n", "{\n  \"type\": \"authorized_user\",\n  \"client_secret\": \"{{rand:alnum:24}}\"\n}\n", "{\"type\": \"service_account\", \"private_key\": \"${GCP_PRIVATE_KEY}\"}"] } }, { "id": "gcp-oauth-client-secret", "description": "Google OAuth 2.0 client secret", "pattern": "\\b(?P<secret>GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)", "keywords": ["gocspx-"], "entropy": 3.5, "severity": "high", "precision": "very-high", "docs": "https://developers.google.com/identity/protocols/oauth2", "tags": ["gcp", "oauth"], "examples": { "match": ["\"client_secret\": \"GOCSPX-{{rand:A-Za-z0-9_-:28}}\"", "GOOGLE_CLIENT_SECRET=GOCSPX-{{rand:alnum:28}}"], "noMatch": ["GOOGLE_CLIENT_SECRET=GOCSPX-{{rand:alnum:20}}", "GOOGLE_CLIENT_SECRET=GOCSPX-xxxxxxxxxxxxxxxxxxxxxxxxxxxx", "client_secret: GOCSPX-{{rand:alnum:40}}"] } }, { "id": "gcp-oauth-legacy-client-secret", "description": "Google OAuth client secret (pre-2021 format) in a client_secret.json-style object", "pattern": "\"client_id\"\\s*:\\s*\"[0-9]{6,20}-[a-z0-9]{32}\\.apps\\.googleusercontent\\.com\"[^}]{0,400}?\"client_secret\"\\s*:\\s*\"(?P<secret>[A-Za-z0-9_-]{24})\"", "keywords": ["googleusercontent.com"], "entropy": 3.5, "severity": "high", "precision": "high", "scope": "file", "docs": "https://developers.google.com/identity/protocols/oauth2/native-app", "tags": ["gcp", "oauth"], "allowlist": { "regexes": ["\"client_id\"\\s*:\\s*\"764086051850-"], "regexTarget": "match" }, "examples": { "match": ["{\"installed\":{\"client_id\":\"{{rand:digits:12}}-{{rand:lowernum:32}}.apps.googleusercontent.com\",\"project_id\":\"demo\",\"client_secret\":\"{{rand:base64url:24}}\"}}", "{\"web\": {\n  \"client_id\": \"{{rand:digits:12}}-{{rand:lowernum:32}}.apps.googleusercontent.com\",\n  \"auth_uri\": \"https://accounts.google.com/o/oauth2/auth\",\n  \"client_secret\": \"{{rand:alnum:24}}\"\n}}\n"], "noMatch": ["{\"client_id\":\"764086051850-{{rand:lowernum:32}}.apps.googleusercontent.com\",\"client_secret\":\"{{rand:alnum:24}}\",\"type\":\"authorized_user\"}", "{\"client_id\":\"{{rand:digits:12}}-{{rand:lowernum:32}}.apps.googleusercontent.com\",\"client_secret\":\"GOCSPX-{{rand:alnum:28}}\"}"] } }, { "id": "gcp-storage-hmac-secret", "description": "Google Cloud Storage HMAC secret (after a GOOG1 access ID)", "pattern": "\\bGOOG1[A-Z0-9]{20,60}\\b[\\s\\S]{0,200}?(?i:secret)[\\w.-]{0,30}\\\\?[\"']?\\s*(?::=|=>|[:=])\\s*\\\\?[\"']?(?P<secret>[A-Za-z0-9+/]{40})(?:[^A-Za-z0-9+/=]|$)", "keywords": ["goog1"], "entropy": 4, "severity": "critical", "precision": "high", "scope": "file", "docs": "https://cloud.google.com/storage/docs/authentication/hmackeys", "tags": ["gcp", "storage", "hmac"], "examples": { "match": ["[Credentials]\ngs_access_key_id = GOOG1E{{rand:uppernum:55}}\ngs_secret_access_key = {{rand:base64:40}}\n"], "noMatch": ["gs_access_key_id = GOOG1E{{rand:uppernum:55}}\ngs_secret_access_key = ${GS_SECRET}\n", "aws_access_key_id = AKIA{{rand:uppernum:16}}\naws_secret_access_key = {{rand:base64:40}}\n"] } }] } },
     { name: "geckoboard.yaml", document: { "provider": "Geckoboard", "docs": "https://developer.geckoboard.com/#authentication", "rules": [{ "id": "geckoboard-api-key", "description": "Geckoboard API key (with Geckoboard context)", "pattern": "(?i:geckoboard[\\w. -]{0,25}?(?:key|token|secret|pass(?:word)?|auth)[\\w.-]{0,20})\\\\?[\"']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"'\\x60]?(?P<secret>[A-Za-z0-9]{32,44})(?:[^A-Za-z0-9_-]|$)", "keywords": ["geckoboard"], "entropy": 3.5, "severity": "high", "precision": "medium", "tags": ["geckoboard", "api-key"], "examples": { "match": ["GECKOBOARD_API_KEY={{rand:alnum:32}}", "geckoboard_api_key: \"{{rand:alnum:32}}\""], "noMatch": ["API_KEY={{rand:alnum:32}}", "GECKOBOARD_API_KEY={{rand:alnum:16}}", "GECKOBOARD_API_KEY=${GECKOBOARD_API_KEY}"] } }] } },
     { name: "gemini-exchange.yaml", document: { "provider": "Gemini (exchange)", "docs": "https://docs.gemini.com/rest/authentication", "rules": [{ "id": "gemini-exchange-api-key", "description": "Gemini exchange API key (account- / master-)", "pattern": "(?i:gemini[\\w. -]{0,25}?(?:api[_-]?key|key|token)[\\w.-]{0,20})\\\\?[\"']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"'\\x60]?(?P<secret>(?:account|master)-[A-Za-z0-9]{20})(?:[^A-Za-z0-9_-]|$)", "keywords": ["gemini"], "entropy": 3, "severity": "high", "precision": "high", "tags": ["gemini", "crypto", "api-key"], "examples": { "match": ["GEMINI_API_KEY=account-{{rand:alnum:20}}", "gemini_api_key: \"account-{{rand:alnum:20}}\""], "noMatch": ["API_KEY=account-{{rand:alnum:20}}", "GEMINI_API_KEY=account-{{rand:alnum:10}}", "GEMINI_API_KEY=${GEMINI_API_KEY}"] } }] } },
-    { name: "generic.yaml", document: { "provider": "Generic", "docs": "https://cwe.mitre.org/data/definitions/798.html", "rules": [{ "id": "generic-password", "description": "Password assigned to a password-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:password|passwd|passphrase)|(?:[\\w$.-]*[_.$-])?(?i:pass|pwd))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["pass", "pwd"], "entropy": 3, "severity": "medium", "precision": "medium", "tags": ["generic", "password"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["DB_PASSWORD={{rand:lower:5}}{{rand:digits:3}}{{rand:upper:4}}!", "export PGPASSWORD=\"{{rand:alnum:6}}{{rand:digits:2}}{{rand:alnum:6}}\"", "\"password\": \"{{rand:alnum:6}}#{{rand:digits:3}}{{rand:alnum:4}}\"", "spring.datasource.password={{rand:alnum:8}}{{rand:digits:2}}", "<password>{{rand:alnum:6}}{{rand:digits:2}}{{rand:upper:4}}</password>", "<user name=\"svc\" password=\"{{rand:alnum:8}}{{rand:digits:3}}\"/>", "dbPassword := \"{{rand:alnum:8}}{{rand:digits:3}}\"", "'password' => '{{rand:alnum:8}}{{rand:digits:3}}',", "mysql_pwd = \"{{rand:alnum:8}}{{rand:digits:3}}\"  # prod", "password: {{rand:hex:40}}", "password: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "<add key=\"SmtpPassword\" value=\"{{rand:alnum:8}}{{rand:digits:3}}\" />", "DB_PASSWORD='{{rand:lower:6}}(%{{rand:digits:3}}){{rand:alnum:8}}'", "export ADMIN_PASSWORD=\"{{rand:lower:6}}\\${{rand:digits:3}}{{rand:alnum:8}}\""], "noMatch": ["password: ${DB_PASSWORD}", "password = get_password()", "password: \"Please enter the password below\"", "password: true", "password = os.environ[\"APP_PASSWORD\"]", "password: \"{{rand:hex:64}}\"  # sha256 of the admin password", "password = hash_of(salt1)", "password: cfg[key_1]", "password: https://vault.corp.test/v1/kv/app", "password: /run/secrets/app_password", "password: this.config.password", "password: 1234567890123", "password: changeme", "password_hash = \"$2b$12${{rand:base64:53}}\"", "PASSWORD_FIELD = \"user_password\"", "password: passwordField1", "bypass={{rand:alnum:8}}{{rand:digits:3}}", "if password == confirm_password:", "password: \"{{rand:lower:12}}\""] } }, { "id": "generic-secret", "description": "Secret or private key assigned to a secret-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:secret(?:[_.-]?key)?|(?:private|signing|encryption|master|hmac)[_.-]?key))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["secret", "private", "signing", "encryption", "master", "hmac"], "entropy": 3.3, "severity": "medium", "precision": "medium", "tags": ["generic", "secret"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["CLIENT_SECRET={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "DJANGO_SECRET_KEY='{{rand:alnum:20}}{{rand:digits:2}}@{{rand:alnum:20}}'", "jwt_secret: {{rand:base64:30}}{{rand:digits:2}}", "clientSecret = \"{{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:10}}\";", "\"app_secret\": \"{{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:10}}\"", "SECRET_KEY = \"{{rand:hex:64}}\"", "SECRET_KEY = '{{rand:lower:8}}@(^{{rand:digits:4}}{{rand:lower:10}})!{{rand:lower:8}}=&{{rand:lower:6}}'", "SIGNING_KEY={{rand:base64:40}}{{rand:digits:2}}", "encryption.key={{rand:hex:64}}", "masterKey: \"{{rand:base64url:30}}{{rand:digits:2}}\"", "hmac_key = \"{{rand:alnum:20}}{{rand:digits:2}}\"", "<add key=\"JwtSecret\" value=\"{{rand:alnum:20}}{{rand:digits:2}}\" />"], "noMatch": ["secret: ${DB_PASSWORD}", "secret = get_secret()", "secret: \"Please enter the secret below\"", "secret: true", "secret = os.environ[\"APP_SECRET\"]", "secret: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "secret: {{rand:hex:40}}  # git commit that rotated it", "client_secret = load_secret(env1)", "signing_key_id: \"{{rand:alnum:12}}{{rand:digits:2}}\"", "secret: https://vault.corp.test/v1/kv/app", "secret: /run/secrets/app_secret", "secret: this.config.secret", "secret: 1234567890123", "secret: changeme", "SECRET_KEY_NAME = \"foo\"", "secret_name: \"app-db-credentials\"", "secretName: prodDatabaseCredentials", "private_key: keys/server.pem", "secret: \"{{rand:lower:20}}\""] } }, { "id": "generic-api-key", "description": "API key or access key assigned to a key-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:api[_.-]?key|access[_.-]?key|credentials?))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["apikey", "api_key", "api-key", "api.key", "accesskey", "access_key", "access-key", "access.key", "credential"], "entropy": 3.3, "severity": "medium", "precision": "medium", "tags": ["generic", "api-key"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["API_KEY={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "apiKey: \"{{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}\",", "X-Api-Key: {{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "aws_secret_access_key = {{rand:base64:38}}{{rand:digits:2}}", "const stripeApiKey = \"{{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}\";", "api_key: \"{{rand:hex:32}}\"", "<add key=\"PartnerApiKey\" value=\"{{rand:alnum:20}}{{rand:digits:2}}\" />"], "noMatch": ["api_key: ${DB_PASSWORD}", "api_key = get_api_key()", "api_key: \"Please enter the api_key below\"", "api_key: true", "api_key = os.environ[\"APP_API_KEY\"]", "api_key: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "api_key: \"{{rand:hex:64}}\"  # sha256 digest, not the key", "api_key = keys[idx_1]", "api_key: https://vault.corp.test/v1/kv/app", "api_key: /run/secrets/app_api_key", "api_key: this.config.api_key", "api_key: 1234567890123", "api_key: changeme", "api_key_header = \"X-API-Key\"", "const key = getApiKey();", "apiKey: process.env.API_KEY", "API_KEY_ENV_VAR=MY_SERVICE_API_KEY", "api_key = ApiKeyProvider"] } }, { "id": "generic-token", "description": "Token assigned to a token-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:token))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["token"], "entropy": 3.3, "severity": "medium", "precision": "low", "tags": ["generic", "token"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["AUTH_TOKEN={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "accessToken: \"{{rand:base64url:30}}{{rand:digits:2}}\"", "\"refresh_token\": \"{{rand:alnum:20}}{{rand:digits:2}}{{rand:alnum:12}}\"", "token = \"{{rand:alnum:20}}{{rand:digits:2}}{{rand:alnum:12}}\"", "API_TOKEN={{rand:hex:64}}"], "noMatch": ["token: ${DB_PASSWORD}", "token = get_token()", "token: \"Please enter the token below\"", "token: true", "token = os.environ[\"APP_TOKEN\"]", "token: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "token: {{rand:hex:40}}  # revision", "token = tokens[idx_1]", "token: \"{{db_token_1}}\"", "token = f\"{prefix_1}\"", "token: https://vault.corp.test/v1/kv/app", "token: /run/secrets/app_token", "token: this.config.token", "token: 1234567890123", "token: changeme", "token_url = \"https://auth.corp.test/oauth/token\"", "token_type: Bearer", "max_tokens: 4096", "csrfToken: \"{{csrf_token}}\"", "next_page_token: nextPageToken", "token: AUTH_TOKEN_HEADER_NAME"] } }] } },
+    { name: "generic.yaml", document: { "provider": "Generic", "docs": "https://cwe.mitre.org/data/definitions/798.html", "rules": [{ "id": "generic-password", "description": "Password assigned to a password-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:password|passwd|passphrase)|(?:[\\w$.-]*[_.$-])?(?i:pass|pwd))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["pass", "pwd"], "entropy": 3, "severity": "medium", "precision": "medium", "tags": ["generic", "password"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["password = {{rand:alnum:10}}{{rand:digits:2}}{{rand:alnum:6}}", "2024-05-01 12:00:01 DEBUG DB_PASSWORD={{rand:alnum:10}}{{rand:digits:2}}{{rand:alnum:4}}", "DB_PASSWORD={{rand:lower:5}}{{rand:digits:3}}{{rand:upper:4}}!", "export PGPASSWORD=\"{{rand:alnum:6}}{{rand:digits:2}}{{rand:alnum:6}}\"", "\"password\": \"{{rand:alnum:6}}#{{rand:digits:3}}{{rand:alnum:4}}\"", "spring.datasource.password={{rand:alnum:8}}{{rand:digits:2}}", "<password>{{rand:alnum:6}}{{rand:digits:2}}{{rand:upper:4}}</password>", "<user name=\"svc\" password=\"{{rand:alnum:8}}{{rand:digits:3}}\"/>", "dbPassword := \"{{rand:alnum:8}}{{rand:digits:3}}\"", "'password' => '{{rand:alnum:8}}{{rand:digits:3}}',", "mysql_pwd = \"{{rand:alnum:8}}{{rand:digits:3}}\"  # prod", "password: {{rand:hex:40}}", "password: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "<add key=\"SmtpPassword\" value=\"{{rand:alnum:8}}{{rand:digits:3}}\" />", "DB_PASSWORD='{{rand:lower:6}}(%{{rand:digits:3}}){{rand:alnum:8}}'", "export ADMIN_PASSWORD=\"{{rand:lower:6}}\\${{rand:digits:3}}{{rand:alnum:8}}\""], "noMatch": ["{{- $password := .Values.auth.password }}", "--set ghostPassword=$APP_PASSWORD,ghostHost=$APP_HOST", "password=@@DB_PASSWORD@@", "rootPassword: \"newRootPassword123\"", "htpasswd: registry_user:$2y$10${{rand:base64:53}}", "String password = \"{bcrypt}$2a$10${{rand:base64:53}}\";", "User.authenticate_by(token: @user.token, password: @user.password)", "password: cGFzc3dvcmQ=", "password: ${DB_PASSWORD}", "password = get_password()", "password: \"Please enter the password below\"", "password: true", "password = os.environ[\"APP_PASSWORD\"]", "password: \"{{rand:hex:64}}\"  # sha256 of the admin password", "password = hash_of(salt1)", "password: cfg[key_1]", "password: https://vault.corp.test/v1/kv/app", "password: /run/secrets/app_password", "password: this.config.password", "password: 1234567890123", "password: changeme", "password_hash = \"$2b$12${{rand:base64:53}}\"", "PASSWORD_FIELD = \"user_password\"", "password: passwordField1", "bypass={{rand:alnum:8}}{{rand:digits:3}}", "if password == confirm_password:", "password: \"{{rand:lower:12}}\""] } }, { "id": "generic-secret", "description": "Secret or private key assigned to a secret-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:secret(?:[_.-]?key)?|(?:private|signing|encryption|master|hmac)[_.-]?key))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["secret", "private", "signing", "encryption", "master", "hmac"], "entropy": 3.3, "severity": "medium", "precision": "medium", "tags": ["generic", "secret"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["secret_key = {{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:12}}", "CLIENT_SECRET={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "DJANGO_SECRET_KEY='{{rand:alnum:20}}{{rand:digits:2}}@{{rand:alnum:20}}'", "jwt_secret: {{rand:base64:30}}{{rand:digits:2}}", "clientSecret = \"{{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:10}}\";", "\"app_secret\": \"{{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:10}}\"", "SECRET_KEY = \"{{rand:hex:64}}\"", "SECRET_KEY = '{{rand:lower:8}}@(^{{rand:digits:4}}{{rand:lower:10}})!{{rand:lower:8}}=&{{rand:lower:6}}'", "SIGNING_KEY={{rand:base64:40}}{{rand:digits:2}}", "encryption.key={{rand:hex:64}}", "masterKey: \"{{rand:base64url:30}}{{rand:digits:2}}\"", "hmac_key = \"{{rand:alnum:20}}{{rand:digits:2}}\"", "<add key=\"JwtSecret\" value=\"{{rand:alnum:20}}{{rand:digits:2}}\" />"], "noMatch": ["private-key: \"classpath:ssl/server.key\"", "{{- range $pullSecret := .Values.image.pullSecrets }}", "secret: ZXhhbXBsZS1hcHAtc2VjcmV0", "\"Resource\": \"arn:aws:secretsmanager:*:*:secret:app-prod/*\",", "secret: ${DB_PASSWORD}", "secret = get_secret()", "secret: \"Please enter the secret below\"", "secret: true", "secret = os.environ[\"APP_SECRET\"]", "secret: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "secret: {{rand:hex:40}}  # git commit that rotated it", "client_secret = load_secret(env1)", "signing_key_id: \"{{rand:alnum:12}}{{rand:digits:2}}\"", "secret: https://vault.corp.test/v1/kv/app", "secret: /run/secrets/app_secret", "secret: this.config.secret", "secret: 1234567890123", "secret: changeme", "SECRET_KEY_NAME = \"foo\"", "secret_name: \"app-db-credentials\"", "secretName: prodDatabaseCredentials", "private_key: keys/server.pem", "secret: \"{{rand:lower:20}}\""] } }, { "id": "generic-api-key", "description": "API key or access key assigned to a key-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:api[_.-]?key|access[_.-]?key|credentials?))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["apikey", "api_key", "api-key", "api.key", "accesskey", "access_key", "access-key", "access.key", "credential"], "entropy": 3.3, "severity": "medium", "precision": "medium", "tags": ["generic", "api-key"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["API_KEY={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "apiKey: \"{{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}\",", "X-Api-Key: {{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "aws_secret_access_key = {{rand:base64:38}}{{rand:digits:2}}", "const stripeApiKey = \"{{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}\";", "api_key: \"{{rand:hex:32}}\"", "<add key=\"PartnerApiKey\" value=\"{{rand:alnum:20}}{{rand:digits:2}}\" />"], "noMatch": ["exports.SignatureV4SignWithCredentials = SignatureV4SignWithCredentials;", "Authorization: AWS4-HMAC-SHA256 Credential=ACCESS-KEY/20171025/us-west-2/dynamodb/aws4_request, SignedHeaders=host", "api_key: ${DB_PASSWORD}", "api_key = get_api_key()", "api_key: \"Please enter the api_key below\"", "api_key: true", "api_key = os.environ[\"APP_API_KEY\"]", "api_key: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "api_key: \"{{rand:hex:64}}\"  # sha256 digest, not the key", "api_key = keys[idx_1]", "api_key: https://vault.corp.test/v1/kv/app", "api_key: /run/secrets/app_api_key", "api_key: this.config.api_key", "api_key: 1234567890123", "api_key: changeme", "api_key_header = \"X-API-Key\"", "const key = getApiKey();", "apiKey: process.env.API_KEY", "API_KEY_ENV_VAR=MY_SERVICE_API_KEY", "api_key = ApiKeyProvider"] } }, { "id": "generic-token", "description": "Token assigned to a token-like name", "pattern": "(?:^|[^\\w$.-])(?:[\\w$.-]*(?i:token))[\\\"'`]?(?:\\s*(?::=|=>|[:=>])|\\s+value=)\\s*[\\\"'`]?[(){}<>\\[\\];,]*(?P<secret>[A-Za-z](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*(?:[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,]|[^A-Za-z\\s\\\"'`\\\\](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z])|[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,](?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[A-Za-z](?:(?:[^\\s\\\"'`\\\\]|\\\\[^\\s])*[^A-Za-z\\s\\\"'`\\\\(){}<>\\[\\];,])?)(?:[\\\"'`<]|\\s*(?:$|[,;#)}\\]]))", "keywords": ["token"], "entropy": 3.3, "severity": "medium", "precision": "low", "tags": ["generic", "token"], "allowlist": { "regexes": ["^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^(?:~|\\.{1,2})?/", "^[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?$", "^[\\w.-]+\\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|ini|cfg|conf|properties|xml)$", "^_*[A-Za-z$]+(?:[._-]+[A-Za-z$]+)+[0-9]{0,2}$", "^[a-z]+(?:[A-Z][a-z]{2,})+[0-9]?$", "^(?:[A-Z][a-z]{2,}){2,}[0-9]?$", "^v?[0-9]+(?:\\.[0-9]+)+[A-Za-z0-9.+-]*$", "^[^A-Za-z0-9]?[A-Za-z]+[0-9]?$", "0{6,}|ABCDEFGHIJ|abcdefghij|0123456789"] }, "examples": { "match": ["2024-05-01T10:00:00Z INFO API_TOKEN={{rand:alnum:20}}{{rand:digits:2}}{{rand:alnum:10}}", "AUTH_TOKEN={{rand:alnum:12}}{{rand:digits:2}}{{rand:alnum:18}}", "accessToken: \"{{rand:base64url:30}}{{rand:digits:2}}\"", "\"refresh_token\": \"{{rand:alnum:20}}{{rand:digits:2}}{{rand:alnum:12}}\"", "token = \"{{rand:alnum:20}}{{rand:digits:2}}{{rand:alnum:12}}\"", "API_TOKEN={{rand:hex:64}}"], "noMatch": ["type SemicolonToken = SemicolonToken$1;", "export declare const X_AWS_EC2_METADATA_TOKEN = \"x-aws-ec2-metadata-token\";", "ContinuationToken: \"{{rand:alnum:30}}{{rand:digits:3}}/{{rand:alnum:8}}==\",", "[![codecov](https://codecov.io/gh/acme/lib/graph/badge.svg?token={{rand:alnum:8}}{{rand:digits:2}})](https://codecov.io/gh/acme/lib)", "nextToken = *resp.NextForwardToken", "INFLUXDB_ADMIN_TOKEN=\"$(<INFLUXDB_ADMIN_TOKEN_FILE)\"", "token = \"ghp_{{rand:alnum:12}}\"", "token: ${DB_PASSWORD}", "token = get_token()", "token: \"Please enter the token below\"", "token: true", "token = os.environ[\"APP_TOKEN\"]", "token: {{rand:hex:8}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:4}}-{{rand:hex:12}}", "token: {{rand:hex:40}}  # revision", "token = tokens[idx_1]", "token: \"{{db_token_1}}\"", "token = f\"{prefix_1}\"", "token: https://vault.corp.test/v1/kv/app", "token: /run/secrets/app_token", "token: this.config.token", "token: 1234567890123", "token: changeme", "token_url = \"https://auth.corp.test/oauth/token\"", "token_type: Bearer", "max_tokens: 4096", "csrfToken: \"{{csrf_token}}\"", "next_page_token: nextPageToken", "token: AUTH_TOKEN_HEADER_NAME"] } }, { "id": "generic-bearer-token", "description": "Bearer credential in an Authorization header set from code or printed in a request log", "pattern": "(?i:authorization)[\\\"'`]?\\s*(?:[:=,]|=>)\\s*[\\\"'`]?\\s*(?i:bearer)\\s+(?P<secret>[A-Za-z0-9._~+/-]{20,}=*)(?:[\\\"'`\\s,;)}\\]]|$)", "keywords": ["bearer"], "entropy": 3.5, "severity": "medium", "precision": "medium", "tags": ["generic", "token"], "examples": { "match": ["const res = await fetch(url, { headers: { Authorization: `Bearer {{rand:alnum:20}}{{rand:digits:2}}{{rand:alnum:18}}` } });", "headers = {\"Authorization\": \"Bearer {{rand:alnum:24}}{{rand:digits:3}}{{rand:alnum:9}}\"}", "req.Header.Set(\"Authorization\", \"Bearer {{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:16}}\")", "conn.setRequestProperty(\"Authorization\", \"Bearer {{rand:alnum:30}}{{rand:digits:2}}\");", "request.Headers.Add(\"Authorization\", \"Bearer {{rand:alnum:12}}.{{rand:alnum:20}}{{rand:digits:3}}\");", "> Authorization: Bearer {{rand:alnum:28}}{{rand:digits:4}}", "'Authorization' => 'Bearer {{rand:alnum:22}}{{rand:digits:2}}{{rand:alnum:8}}',"], "noMatch": ["headers: { Authorization: `Bearer ${token}` }", "Authorization: Bearer <token>", "Authorization: Bearer {{ .Values.apiToken }}", "req.Header.Set(\"Authorization\", \"Bearer \"+token)", "Authorization: Bearer YOUR_ACCESS_TOKEN_HERE_PLEASE", "The server answers 401 unless the Authorization header carries a bearer token."] } }, { "id": "generic-env-fallback", "description": "Credential given as the fallback or assigned value of a secret-named environment variable", "pattern": "(?:process\\.env\\.[A-Za-z0-9_]*(?i:token|secret(?:_?key)?|private_?key|password|passwd|pwd|api_?key|access_?key|credentials?|auth)\\s*(?:\\|\\||\\?\\?)\\s*|os\\.(?:getenv|environ\\.get|environ\\.setdefault)\\(\\s*[\\\"'][A-Za-z0-9_]*(?i:token|secret(?:_?key)?|private_?key|password|passwd|pwd|api_?key|access_?key|credentials?|auth)[\\\"']\\s*,\\s*|os\\.environ\\[\\s*[\\\"'][A-Za-z0-9_]*(?i:token|secret(?:_?key)?|private_?key|password|passwd|pwd|api_?key|access_?key|credentials?|auth)[\\\"']\\s*\\]\\s*=\\s*)[\\\"'`](?P<secret>[^\\s\\\"'`$]{8,})[\\\"'`]", "keywords": ["process.env", "getenv", "os.environ"], "entropy": 3.3, "severity": "medium", "precision": "medium", "tags": ["generic", "secret"], "examples": { "match": ["const token = process.env.GITHUB_TOKEN || '{{rand:alnum:18}}{{rand:digits:2}}{{rand:alnum:10}}';", "const apiKey = process.env.STRIPE_API_KEY ?? \"{{rand:alnum:20}}{{rand:digits:3}}\";", "password = os.getenv(\"DB_PASSWORD\", \"{{rand:alnum:10}}{{rand:digits:2}}{{rand:alnum:4}}\")", "SECRET = os.environ.get(\"DJANGO_SECRET_KEY\", \"{{rand:alnum:30}}{{rand:digits:2}}\")", "os.environ[\"OPENAI_API_KEY\"] = \"{{rand:alnum:24}}{{rand:digits:3}}\"", "os.environ.setdefault(\"SERVICE_TOKEN\", \"{{rand:alnum:16}}{{rand:digits:2}}{{rand:alnum:6}}\")"], "noMatch": ["const token = process.env.GITHUB_TOKEN || '';", "const port = process.env.PORT || \"8080\";", "password = os.getenv(\"DB_PASSWORD\", \"changeme\")", "os.environ[\"API_TOKEN\"] = token", "url = os.getenv(\"SERVICE_URL\", \"https://service.internal.test/v1\")", "const secret = process.env.JWT_SECRET || `${prefix}-secret`;"] } }] } },
     { name: "geoapify.yaml", document: { "provider": "Geoapify", "docs": "https://apidocs.geoapify.com/docs/", "rules": [{ "id": "geoapify-api-key", "description": "Geoapify API key (with Geoapify context)", "pattern": "(?i:geoapify[\\w. -]{0,25}?(?:key|token|secret|pass(?:word)?|auth)[\\w.-]{0,20})\\\\?[\"']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"'\\x60]?(?P<secret>[a-f0-9]{32})(?:[^A-Za-z0-9_-]|$)", "keywords": ["geoapify"], "entropy": 3, "severity": "high", "precision": "medium", "tags": ["geoapify", "api-key"], "examples": { "match": ["GEOAPIFY_API_KEY={{rand:hex:32}}", "geoapify_api_key: \"{{rand:hex:32}}\""], "noMatch": ["API_KEY={{rand:hex:32}}", "GEOAPIFY_API_KEY={{rand:hex:24}}", "GEOAPIFY_API_KEY=${GEOAPIFY_API_KEY}"] } }] } },
     { name: "geocodify.yaml", document: { "provider": "Geocodify", "docs": "https://geocodify.com/api-documentation", "rules": [{ "id": "geocodify-api-key", "description": "Geocodify API key (with Geocodify context)", "pattern": "(?i:geocodify[\\w. -]{0,25}?(?:key|token|secret|pass(?:word)?|auth)[\\w.-]{0,20})\\\\?[\"']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"'\\x60]?(?P<secret>[a-f0-9]{40})(?:[^A-Za-z0-9_-]|$)", "keywords": ["geocodify"], "entropy": 3, "severity": "high", "precision": "medium", "tags": ["geocodify", "api-key"], "examples": { "match": ["GEOCODIFY_API_KEY={{rand:hex:40}}", "geocodify_api_key: \"{{rand:hex:40}}\""], "noMatch": ["API_KEY={{rand:hex:40}}", "GEOCODIFY_API_KEY={{rand:hex:30}}", "GEOCODIFY_API_KEY=${GEOCODIFY_API_KEY}"] } }] } },
     { name: "geocodio.yaml", document: { "provider": "Geocodio", "docs": "https://www.geocod.io/docs/#authentication", "rules": [{ "id": "geocodio-api-key", "description": "Geocodio API key (with Geocodio context)", "pattern": "(?i:geocodio[\\w. -]{0,25}?(?:key|token|secret|pass(?:word)?|auth)[\\w.-]{0,20})\\\\?[\"']?(?:\\s*(?::=|=>|[:=>])|\"\\s+value=)\\s*\\\\?[\"'\\x60]?(?P<secret>[a-f0-9]{39})(?:[^A-Za-z0-9_-]|$)", "keywords": ["geocodio"], "entropy": 3, "severity": "high", "precision": "medium", "tags": ["geocodio", "api-key"], "examples": { "match": ["GEOCODIO_API_KEY={{rand:hex:39}}", "geocodio_api_key: \"{{rand:hex:39}}\""], "noMatch": ["API_KEY={{rand:hex:39}}", "GEOCODIO_API_KEY={{rand:hex:30}}", "GEOCODIO_API_KEY=${GEOCODIO_API_KEY}"] } }] } },
@@ -45789,7 +50625,24 @@ class ConfigError extends Error {
         this.name = 'ConfigError';
     }
 }
-const TOP_KEYS = ['useDefaultRules', 'disabledRules', 'rules', 'allowlist', 'ruleAllowlists', 'maxFileSize', 'respectGitignore', 'inlineIgnores', 'verify'];
+const DEFAULT_MAX_FINDINGS_PER_RULE_PER_FILE = 100;
+const DEFAULT_MAX_ARCHIVE_DEPTH = 2;
+const DEFAULT_MAX_ARCHIVE_SIZE = 256 * 1024 * 1024;
+const TOP_KEYS = [
+    'useDefaultRules',
+    'disabledRules',
+    'rules',
+    'allowlist',
+    'ruleAllowlists',
+    'maxFileSize',
+    'respectGitignore',
+    'inlineIgnores',
+    'verify',
+    'maxFindingsPerRulePerFile',
+    'scanArchives',
+    'maxArchiveDepth',
+    'maxArchiveSize',
+];
 function defaultConfig() {
     return {
         useDefaultRules: true,
@@ -45800,6 +50653,10 @@ function defaultConfig() {
         respectGitignore: true,
         inlineIgnores: [...INLINE_IGNORE_STYLES],
         verify: false,
+        maxFindingsPerRulePerFile: DEFAULT_MAX_FINDINGS_PER_RULE_PER_FILE,
+        scanArchives: true,
+        maxArchiveDepth: DEFAULT_MAX_ARCHIVE_DEPTH,
+        maxArchiveSize: DEFAULT_MAX_ARCHIVE_SIZE,
     };
 }
 /** `25MB`, `512KB`, `1.5 GB`, or a plain number of bytes. */
@@ -45856,6 +50713,29 @@ function parseConfig(source, origin) {
         if (size === undefined)
             fail('maxFileSize', 'must be a size such as 25MB or a number of bytes');
         config.maxFileSize = size;
+    }
+    if (raw.maxFindingsPerRulePerFile !== undefined) {
+        const n = raw.maxFindingsPerRulePerFile;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+            fail('maxFindingsPerRulePerFile', 'must be a whole number of at least 1');
+        config.maxFindingsPerRulePerFile = n;
+    }
+    if (raw.scanArchives !== undefined) {
+        if (typeof raw.scanArchives !== 'boolean')
+            fail('scanArchives', 'must be true or false');
+        config.scanArchives = raw.scanArchives;
+    }
+    if (raw.maxArchiveDepth !== undefined) {
+        const n = raw.maxArchiveDepth;
+        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 16)
+            fail('maxArchiveDepth', 'must be a whole number from 1 to 16');
+        config.maxArchiveDepth = n;
+    }
+    if (raw.maxArchiveSize !== undefined) {
+        const size = typeof raw.maxArchiveSize === 'string' || typeof raw.maxArchiveSize === 'number' ? parseSize(raw.maxArchiveSize) : undefined;
+        if (size === undefined)
+            fail('maxArchiveSize', 'must be a size such as 256MB or a number of bytes');
+        config.maxArchiveSize = size;
     }
     if (raw.disabledRules !== undefined) {
         if (!Array.isArray(raw.disabledRules) || raw.disabledRules.some((r) => typeof r !== 'string')) {
@@ -45941,10 +50821,357 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/.pnpm/ignore@7.0.16/node_modules/ignore/index.js
 var ignore = __nccwpck_require__(5325);
 var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
+;// CONCATENATED MODULE: ./packages/engine/src/sources/chunks.ts
+// Files too large to hold as one string (a 2 GB log: V8 strings stop at about 512 MB) are scanned as
+// chunks in bounded memory. Each chunk's text reaches `contextBytes` past the part it reports on both
+// sides, so a token across a boundary is seen whole by the chunk where it starts, reported once, at
+// the line and column it has in the file.
+
+
+/** Files up to this size are read whole (the default size cap is 25 MB, so only a raised cap gets here). */
+const DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024;
+/** Longer than any token a rule looks for (the detector grows a window at most 64 KB), with room for its context. */
+const DEFAULT_CHUNK_CONTEXT_BYTES = 256 * 1024;
+function readAt(fd, position, length) {
+    const buffer = Buffer.allocUnsafe(length);
+    let filled = 0;
+    while (filled < length) {
+        const read = (0,external_node_fs_.readSync)(fd, buffer, filled, length - filled, position + filled);
+        if (read === 0)
+            break; // the file shrank while being read
+        filled += read;
+    }
+    return filled < length ? buffer.subarray(0, filled) : buffer;
+}
+/** A cut at or just before `at` (an offset in `bytes`, which start at file offset `base`) that splits no character. */
+function characterBoundary(bytes, at, base, encoding) {
+    if (at >= bytes.length)
+        return bytes.length;
+    if (encoding !== 'utf-8')
+        return (base + at) % 2 === 0 ? at : at - 1;
+    let cut = at;
+    // UTF-8 continuation bytes are 10xxxxxx; a character is at most 4 bytes.
+    while (cut > at - 3 && cut > 0 && (bytes[cut] & 0xc0) === 0x80)
+        cut--;
+    return cut;
+}
+function countNewlines(text, from, to) {
+    let n = 0;
+    for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1))
+        n++;
+    return n;
+}
+/** Chunk events for the open file `fd` of `size` bytes, or one `binary` skip. */
+function readChunks(fd, size, path, sizes) {
+    return chunkEvents((position, length) => readAt(fd, position, length), size, path, sizes);
+}
+/**
+ * Events for text already in memory (standard input): one fragment when it is small, else chunks, so a
+ * gigabyte of piped log never becomes one string.
+ */
+function* bytesAsEvents(bytes, path, sizes = { chunkBytes: DEFAULT_CHUNK_BYTES, contextBytes: DEFAULT_CHUNK_CONTEXT_BYTES }) {
+    if (bytes.length <= sizes.chunkBytes) {
+        yield { kind: 'fragment', fragment: { bytes, path }, bytes: bytes.length };
+        return;
+    }
+    yield* chunkEvents((position, length) => bytes.subarray(position, position + length), bytes.length, path, sizes);
+}
+function* chunkEvents(read, size, path, sizes) {
+    const { chunkBytes, contextBytes } = sizes;
+    let encoding;
+    let position = 0; // file offset where the part this chunk reports begins
+    let line = 1; // line and column in the file at `position`
+    let column = 0;
+    let before = ''; // text ahead of `position` that the chunk carries as context
+    let beforeLine = 1;
+    let beforeColumn = 0;
+    while (position < size) {
+        const bytes = read(position, Math.min(size - position, chunkBytes + contextBytes));
+        if (bytes.length === 0)
+            break;
+        if (encoding === undefined) {
+            if (looksBinary(bytes)) {
+                yield { kind: 'skipped', skipped: { path, reason: 'binary' } };
+                return;
+            }
+            encoding = detectEncoding(bytes);
+        }
+        // The last read holds the rest of the file (at most chunkBytes + contextBytes): one chunk reports it all.
+        const final = position + bytes.length >= size;
+        const ownEnd = final ? bytes.length : characterBoundary(bytes, chunkBytes, position, encoding);
+        const own = decodeAs(bytes.subarray(0, ownEnd), encoding, position > 0);
+        const after = ownEnd < bytes.length ? decodeAs(bytes.subarray(ownEnd), encoding, true) : '';
+        yield {
+            kind: 'fragment',
+            fragment: {
+                text: before + own + after,
+                path,
+                chunk: { line: beforeLine, column: beforeColumn, reportFrom: before.length, reportTo: final ? Number.MAX_SAFE_INTEGER : before.length + own.length },
+            },
+            bytes: ownEnd,
+            ...(position > 0 ? { continued: true } : {}),
+        };
+        if (final)
+            return;
+        // The next chunk's context: the end of this one's own text, with its place in the file.
+        const tailStart = Math.max(0, own.length - contextBytes);
+        const lastNewlineBeforeTail = tailStart > 0 ? own.lastIndexOf('\n', tailStart - 1) : -1;
+        beforeLine = line + (tailStart > 0 ? countNewlines(own, 0, tailStart) : 0);
+        beforeColumn = lastNewlineBeforeTail >= 0 ? tailStart - lastNewlineBeforeTail - 1 : column + tailStart;
+        before = own.slice(tailStart);
+        const newlines = countNewlines(own, 0, own.length);
+        const lastNewline = own.lastIndexOf('\n');
+        line += newlines;
+        column = lastNewline >= 0 ? own.length - lastNewline - 1 : column + own.length;
+        position += ownEnd;
+    }
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./node_modules/.pnpm/tar-stream@3.3.0_bare-buffer@3.7.3/node_modules/tar-stream/index.js
+var tar_stream = __nccwpck_require__(712);
+// EXTERNAL MODULE: ./node_modules/.pnpm/yauzl@3.4.0/node_modules/yauzl/index.js
+var yauzl = __nccwpck_require__(4834);
+;// CONCATENATED MODULE: ./packages/engine/src/sources/file-names.ts
+// File names are bytes on POSIX systems and in archives; this is how one is shown, matched and reported.
+/**
+ * A file name as shown and matched: its UTF-8 text, with each byte that is not valid UTF-8 written as
+ * `\xNN`. File names are bytes on POSIX systems; one that is not UTF-8 is still scanned, under a name
+ * that is safe to print and tells two such files apart.
+ */
+function displayName(name) {
+    const text = name.toString('utf8');
+    if (!text.includes('\uFFFD'))
+        return text;
+    let out = '';
+    let i = 0;
+    while (i < name.length) {
+        const b = name[i];
+        const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+        let ok = need >= 0;
+        for (let k = 1; ok && k <= need; k++)
+            ok = i + k < name.length && (name[i + k] & 0xc0) === 0x80;
+        const piece = ok ? name.subarray(i, i + need + 1).toString('utf8') : '';
+        if (ok && !piece.includes('\uFFFD')) {
+            out += piece;
+            i += need + 1;
+        }
+        else {
+            out += `\\x${b.toString(16).padStart(2, '0')}`;
+            i++;
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/engine/src/sources/archives.ts
+// Archives in a scanned tree: zip (yauzl), tar (tar-stream), gzip and tar.gz (node:zlib). Members are
+// scanned like files, named `archive.zip!inner/path`; archives inside archives are opened down to a
+// bounded depth, and everything one archive expands to counts against one byte budget, so a zip bomb
+// costs at most that budget. An archive or member that cannot be opened (too deep, too big, encrypted,
+// corrupt) is reported as skipped, never dropped silently.
+
+
+
+
+
+
+
+
+/** The archive format by its magic bytes, not its name (a .jar or .docx is a zip; a .tgz named .bin is gzip). */
+function archiveKind(head) {
+    if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6)))
+        return 'zip';
+    if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 8)
+        return 'gzip';
+    if (head.length >= 262 && Buffer.from(head.buffer, head.byteOffset + 257, 5).toString('latin1') === 'ustar')
+        return 'tar';
+    return undefined;
+}
+class BudgetExceeded extends Error {
+    constructor() {
+        super('archive budget exceeded');
+    }
+}
+const skip = (path, detail) => ({ kind: 'skipped', skipped: { path, reason: 'archive', detail } });
+/** Events for the members of the archive at `path` (found in the tree), within `limits`. */
+async function* scanArchive(source, kind, path, options) {
+    const walk = { limits: options.limits, maxFileSize: options.maxFileSize, remaining: options.limits.maxBytes, topPath: path };
+    try {
+        yield* openArchive(source, kind, path, 1, walk);
+    }
+    catch (error) {
+        if (!(error instanceof BudgetExceeded))
+            throw error;
+        yield skip(path, `expands past ${Math.round(options.limits.maxBytes / 1048576)} MB (maxArchiveSize); the rest was not scanned`);
+    }
+}
+async function* openArchive(source, kind, path, depth, walk) {
+    try {
+        if (kind === 'zip')
+            yield* zipMembers(source, path, depth, walk);
+        else if (kind === 'tar')
+            yield* tarMembers(readable(source), path, depth, walk);
+        else if (/\.(tgz|taz|tar\.gz)$/i.test(path))
+            yield* tarMembers(readable(source).pipe((0,external_node_zlib_.createGunzip)()), path, depth, walk);
+        else
+            yield* gzipMember(source, path, depth, walk);
+    }
+    catch (error) {
+        if (error instanceof BudgetExceeded)
+            throw error;
+        // Library messages may quote bytes of the archive: say only what kind of failure it was.
+        yield skip(path, `corrupt or unsupported ${kind} archive`);
+    }
+}
+function readable(source) {
+    return 'bytes' in source ? external_node_stream_.Readable.from([source.bytes]) : (0,external_node_fs_.createReadStream)(source.file);
+}
+/** Counts decompressed bytes against the budget as they stream by. */
+function metered(walk) {
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, done) {
+            walk.remaining -= chunk.length;
+            if (walk.remaining < 0)
+                done(new BudgetExceeded());
+            else
+                done(null, chunk);
+        },
+    });
+}
+/** A member's bytes, read whole (it is at most maxFileSize), or undefined when it is over that. */
+async function collect(stream, walk, declaredSize) {
+    const chunks = [];
+    let size = 0;
+    let tooLarge = declaredSize !== undefined && declaredSize > walk.maxFileSize;
+    for await (const chunk of stream) {
+        walk.remaining -= chunk.length;
+        if (walk.remaining < 0) {
+            stream.destroy();
+            throw new BudgetExceeded();
+        }
+        size += chunk.length;
+        if (size > walk.maxFileSize)
+            tooLarge = true;
+        if (!tooLarge)
+            chunks.push(chunk);
+    }
+    return tooLarge ? undefined : Buffer.concat(chunks, size);
+}
+/** One member: an archive again (within the depth), else a file to scan. */
+async function* member(bytes, path, depth, walk) {
+    const kind = archiveKind(bytes);
+    if (kind) {
+        if (depth >= walk.limits.maxDepth) {
+            yield skip(path, `an archive nested deeper than ${walk.limits.maxDepth} (maxArchiveDepth)`);
+            return;
+        }
+        yield* openArchive({ bytes }, kind, path, depth + 1, walk);
+        return;
+    }
+    if (looksBinary(bytes)) {
+        yield { kind: 'skipped', skipped: { path, reason: 'binary' } };
+        return;
+    }
+    yield { kind: 'fragment', fragment: { bytes, path }, bytes: bytes.length };
+}
+const tooLarge = (path, size) => ({
+    kind: 'skipped',
+    skipped: { path, reason: 'too-large', ...(size !== undefined ? { detail: `${size} bytes` } : {}) },
+});
+async function* tarMembers(input, path, depth, walk) {
+    const extract = tar_stream.extract();
+    const piping = (0,external_node_stream_promises_namespaceObject.pipeline)(input, metered(walk), extract);
+    piping.catch(() => undefined); // its failure surfaces through the entry iteration below
+    for await (const entry of extract) {
+        const { header } = entry;
+        const name = `${path}!${header.name}`;
+        if (header.type !== 'file' && header.type !== 'contiguous-file') {
+            entry.resume();
+            continue;
+        }
+        const bytes = await collect(entry, walk, header.size);
+        if (!bytes) {
+            yield tooLarge(name, header.size);
+            continue;
+        }
+        yield* member(bytes, name, depth, walk);
+    }
+    await piping;
+}
+async function* gzipMember(source, path, depth, walk) {
+    const inner = path.replace(/\.gz$/i, '');
+    const name = `${path}!${inner.slice(inner.lastIndexOf('!') + 1).split('/').pop() || 'content'}`;
+    const gunzip = readable(source).pipe((0,external_node_zlib_.createGunzip)());
+    const bytes = await collect(gunzip, walk, undefined);
+    if (!bytes) {
+        yield tooLarge(name, undefined);
+        return;
+    }
+    yield* member(bytes, name, depth, walk);
+}
+async function* zipMembers(source, path, depth, walk) {
+    const options = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false };
+    const zip = 'bytes' in source ? await yauzl.fromBufferPromise(source.bytes, options) : await yauzl.openPromise(source.file, options);
+    try {
+        for (;;) {
+            const entry = await new Promise((resolve, reject) => {
+                zip.once('entry', (e) => {
+                    zip.removeListener('end', onEnd);
+                    resolve(e);
+                });
+                const onEnd = () => resolve(undefined);
+                zip.once('end', onEnd);
+                zip.once('error', reject);
+                zip.readEntry();
+            });
+            zip.removeAllListeners('error');
+            if (!entry)
+                break;
+            const raw = entry.fileNameRaw;
+            if (raw[raw.length - 1] === 0x2f)
+                continue; // a folder
+            const name = `${path}!${displayName(raw)}`;
+            if (entry.isEncrypted()) {
+                yield skip(name, 'encrypted');
+                continue;
+            }
+            if (!entry.canDecodeFileData()) {
+                yield skip(name, 'compressed in a way keyward cannot read');
+                continue;
+            }
+            if (entry.uncompressedSize > walk.maxFileSize) {
+                yield tooLarge(name, entry.uncompressedSize);
+                continue;
+            }
+            // The declared size is checked before inflating anything; yauzl then holds the data to it.
+            if (entry.uncompressedSize > walk.remaining)
+                throw new BudgetExceeded();
+            const stream = await zip.openReadStreamPromise(entry);
+            const bytes = await collect(stream, walk, entry.uncompressedSize);
+            if (!bytes) {
+                yield tooLarge(name, entry.uncompressedSize);
+                continue;
+            }
+            yield* member(bytes, name, depth, walk);
+        }
+    }
+    finally {
+        zip.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/engine/src/sources/directory.ts
 // The directory source: walks a tree and yields one fragment per text file. It honours .gitignore
 // files (nested ones too), never leaves the scanned root through a symlink, and reports every file it
 // skips (binary, too large, unreadable, symlink) instead of dropping it silently.
+
+
+
+
 
 
 
@@ -45960,7 +51187,7 @@ function isInside(root, candidate) {
 }
 async function readIgnoreFile(dir) {
     try {
-        const text = await (0,promises_.readFile)(external_node_path_default().join(dir, '.gitignore'), 'utf8');
+        const text = await (0,promises_.readFile)(Buffer.concat([dir, SEP, Buffer.from('.gitignore')]), 'utf8');
         return ignore_default()().add(text);
     }
     catch {
@@ -45980,11 +51207,14 @@ function ignoredBy(scopes, relative, isDir) {
     }
     return ignored;
 }
-/** List the files to scan, depth first in name order so output is stable. */
+const SEP = Buffer.from((external_node_path_default()).sep);
+/** List the files to scan, depth first in name order so output is stable. Paths on disk stay bytes. */
 async function* walk(root, realRoot, options) {
     const stack = [
-        { dir: root, relative: '', scopes: [] },
+        { dir: Buffer.from(root), relative: '', scopes: [] },
     ];
+    // Compared byte for byte: latin1 maps each byte to one character, so no name is lost in the comparison.
+    const realRootBytes = Buffer.from(realRoot).toString('latin1');
     while (stack.length > 0) {
         const { dir, relative, scopes: parentScopes } = stack.pop();
         let scopes = parentScopes;
@@ -45995,19 +51225,20 @@ async function* walk(root, realRoot, options) {
         }
         let entries;
         try {
-            entries = await (0,promises_.readdir)(dir, { withFileTypes: true });
+            entries = await (0,promises_.readdir)(dir, { withFileTypes: true, encoding: 'buffer' });
         }
         catch (error) {
             yield { skipped: { path: relative || '.', reason: 'unreadable', detail: error.code ?? 'error' } };
             continue;
         }
-        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        entries.sort((a, b) => Buffer.compare(a.name, b.name));
         const subdirs = [];
         for (const entry of entries) {
-            const absolute = external_node_path_default().join(dir, entry.name);
-            const rel = relative ? `${relative}/${entry.name}` : entry.name;
+            const absolute = Buffer.concat([dir, SEP, entry.name]);
+            const name = displayName(entry.name);
+            const rel = relative ? `${relative}/${name}` : name;
             if (entry.isDirectory()) {
-                if (ALWAYS_SKIPPED_DIRS.has(entry.name))
+                if (ALWAYS_SKIPPED_DIRS.has(name))
                     continue;
                 if (scopes.length > 0 && ignoredBy(scopes, rel, true))
                     continue;
@@ -46023,14 +51254,14 @@ async function* walk(root, realRoot, options) {
                 // scanned at their real path, so following it would only duplicate them or loop.
                 let target;
                 try {
-                    target = await (0,promises_.realpath)(absolute);
+                    target = await (0,promises_.realpath)(absolute, { encoding: 'buffer' });
                 }
                 catch (error) {
                     const code = error.code;
                     yield { skipped: { path: rel, reason: code === 'ELOOP' ? 'symlink-loop' : 'unreadable', detail: code ?? 'broken link' } };
                     continue;
                 }
-                if (!isInside(realRoot, target)) {
+                if (!isInside(realRootBytes, target.toString('latin1'))) {
                     yield { skipped: { path: rel, reason: 'symlink-outside-root' } };
                     continue;
                 }
@@ -46046,16 +51277,23 @@ async function* walk(root, realRoot, options) {
             stack.push(subdirs[i]);
     }
 }
-// Reads are synchronous on purpose: files come from the page cache in microseconds, and on a
-// small machine the promise round trips of async fs (open, two fstats, read, close per file) cost the
-// detection threads a good share of a core. Only regular files get here, never a FIFO that could block.
-function readCandidate(absolute, relative, maxFileSize) {
+function* readCandidate(absolute, relative, options) {
     let fd;
     try {
         fd = (0,external_node_fs_.openSync)(absolute, 'r');
         const size = (0,external_node_fs_.fstatSync)(fd).size;
-        if (size > maxFileSize) {
-            return { kind: 'skipped', skipped: { path: relative, reason: 'too-large', detail: `${size} bytes` } };
+        if (size > options.maxFileSize) {
+            yield { kind: 'skipped', skipped: { path: relative, reason: 'too-large', detail: `${size} bytes` } };
+            return;
+        }
+        const sizes = { chunkBytes: options.chunks?.chunkBytes ?? DEFAULT_CHUNK_BYTES, contextBytes: options.chunks?.contextBytes ?? DEFAULT_CHUNK_CONTEXT_BYTES };
+        if (size > sizes.chunkBytes) {
+            const format = options.archives ? archiveKind(readHead(fd)) : undefined;
+            if (format)
+                yield { kind: 'archive', format, source: { file: absolute }, path: relative };
+            else
+                yield* readChunks(fd, size, relative, sizes);
+            return;
         }
         // A buffer of its own (not a slice of Node's shared pool), so it can move to a detection thread.
         const buffer = Buffer.allocUnsafeSlow(size);
@@ -46067,17 +51305,34 @@ function readCandidate(absolute, relative, maxFileSize) {
             filled += read;
         }
         const bytes = filled < size ? buffer.subarray(0, filled) : buffer;
-        if (looksBinary(bytes))
-            return { kind: 'skipped', skipped: { path: relative, reason: 'binary' } };
-        return { kind: 'fragment', fragment: { bytes, path: relative }, bytes: bytes.length };
+        const format = options.archives ? archiveKind(bytes) : undefined;
+        if (format)
+            yield { kind: 'archive', format, source: { bytes }, path: relative };
+        else if (looksBinary(bytes))
+            yield { kind: 'skipped', skipped: { path: relative, reason: 'binary' } };
+        else
+            yield { kind: 'fragment', fragment: { bytes, path: relative }, bytes: bytes.length };
     }
     catch (error) {
         const code = error.code ?? 'error';
-        return { kind: 'skipped', skipped: { path: relative, reason: 'unreadable', detail: code } };
+        yield { kind: 'skipped', skipped: { path: relative, reason: 'unreadable', detail: code } };
     }
     finally {
         if (fd !== undefined)
             (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/** The first bytes of a file, enough to tell an archive by its magic bytes (tar's is at offset 257). */
+function readHead(fd) {
+    const head = Buffer.alloc(512);
+    return head.subarray(0, (0,external_node_fs_.readSync)(fd, head, 0, head.length, 0));
+}
+async function* withArchivesOpened(events, options) {
+    for (const event of events) {
+        if (event.kind !== 'archive')
+            yield event;
+        else
+            yield* scanArchive(event.source, event.format, event.path, { limits: options.archives, maxFileSize: options.maxFileSize });
     }
 }
 /** Fragments and skip reports for every file under `root`, reading several files at once. */
@@ -46087,14 +51342,14 @@ async function* scanDirectory(root, options) {
     const realRoot = await (0,promises_.realpath)(absoluteRoot);
     if (!info.isDirectory() && !(await (0,promises_.stat)(absoluteRoot)).isDirectory()) {
         // A single file: scan just it, named by its base name.
-        yield readCandidate(absoluteRoot, toPosix(external_node_path_default().basename(absoluteRoot)), options.maxFileSize);
+        yield* withArchivesOpened(readCandidate(absoluteRoot, toPosix(external_node_path_default().basename(absoluteRoot)), options), options);
         return;
     }
     for await (const item of walk(absoluteRoot, realRoot, options)) {
         if ('skipped' in item)
             yield { kind: 'skipped', skipped: item.skipped };
         else
-            yield readCandidate(item.absolute, item.relative, options.maxFileSize);
+            yield* withArchivesOpened(readCandidate(item.absolute, item.relative, options), options);
     }
 }
 
@@ -46210,6 +51465,7 @@ async function runScan(events, options) {
         files: 0,
         bytes: 0,
         skipped: [],
+        capped: [],
         durationMs: 0,
         suppressed: { allowlist: 0, inline: 0, ignoreFile: 0, baseline: 0 },
     };
@@ -46218,22 +51474,58 @@ async function runScan(events, options) {
     // History sources yield blobs oldest first; a key kept through later edits of its file sits in every
     // later version with the same fingerprint, and is one leak, reported at the commit that added it.
     const reportedInHistory = new Set();
-    const take = (found) => {
-        for (const finding of found) {
-            if (options.ignoredFingerprints?.has(finding)) {
-                stats.suppressed.ignoreFile++;
-                continue;
-            }
-            if (options.baseline?.has(finding)) {
-                stats.suppressed.baseline++;
-                continue;
-            }
-            if (finding.commit) {
-                if (reportedInHistory.has(finding.fingerprint))
+    // Findings per rule and file, for the cap across the chunks of a large file; only the current file's are kept.
+    const cap = options.maxFindingsPerRule ?? options.detector.options.maxFindingsPerRule ?? 100;
+    let perRule = new Map();
+    let perRuleFile;
+    const cappedKeys = new Map();
+    const markCapped = (path, blobId, ruleId) => {
+        const key = `${path}\0${blobId ?? ''}\0${ruleId}`;
+        if (!cappedKeys.has(key)) {
+            const entry = { path, ruleId, reported: cap };
+            cappedKeys.set(key, entry);
+            stats.capped.push(entry);
+        }
+    };
+    const accept = (finding) => {
+        if (options.ignoredFingerprints?.has(finding)) {
+            stats.suppressed.ignoreFile++;
+            return;
+        }
+        if (options.baseline?.has(finding)) {
+            stats.suppressed.baseline++;
+            return;
+        }
+        if (finding.commit) {
+            if (reportedInHistory.has(finding.fingerprint))
+                return;
+            reportedInHistory.add(finding.fingerprint);
+        }
+        findings.push(finding);
+    };
+    /** Findings in what is not a file's content (path names, commit messages): no per-file cap. */
+    const takeFound = (found) => {
+        for (const finding of found)
+            accept(finding);
+    };
+    const take = (detection, fragment) => {
+        const fileKey = `${fragment.path}\0${fragment.blobId ?? ''}`;
+        if (fileKey !== perRuleFile) {
+            perRuleFile = fileKey;
+            perRule = new Map();
+        }
+        for (const ruleId of detection.capped)
+            markCapped(fragment.path, fragment.blobId, ruleId);
+        for (const finding of detection.findings) {
+            if (fragment.chunk) {
+                const n = perRule.get(finding.ruleId) ?? 0;
+                if (n >= cap) {
+                    markCapped(fragment.path, fragment.blobId, finding.ruleId);
                     continue;
-                reportedInHistory.add(finding.fingerprint);
+                }
+                perRule.set(finding.ruleId, n + 1);
             }
-            findings.push(finding);
+            accept(finding);
         }
     };
     // Path names, commit messages and authors: scanned here, and redacted from the result at the end.
@@ -46247,15 +51539,17 @@ async function runScan(events, options) {
     const takeOldest = async () => {
         const oldest = inFlight.shift();
         inFlightBytes -= oldest.bytes;
-        for (const found of await oldest.result)
-            take(found);
+        const detections = await oldest.result;
+        detections.forEach((detection, i) => take(detection, oldest.origins[i]));
     };
     const send = async () => {
         if (batch.length === 0)
             return;
         const result = pool.detect(batch);
         result.catch(() => undefined); // observed when its turn comes; avoid an unhandled rejection meanwhile
-        inFlight.push({ bytes: batchBytes, result });
+        // Only where each fragment came from is kept here: its text or bytes are the worker's now.
+        const origins = batch.map((f) => ({ path: f.path, ...(f.blobId ? { blobId: f.blobId } : {}), ...(f.chunk ? { chunk: true } : {}) }));
+        inFlight.push({ bytes: batchBytes, origins, result });
         inFlightBytes += batchBytes;
         batch = [];
         batchBytes = 0;
@@ -46265,17 +51559,25 @@ async function runScan(events, options) {
     try {
         for await (const event of events) {
             if (event.kind === 'metadata') {
-                take(names.metadata(event.fragment, event.place));
+                takeFound(names.metadata(event.fragment, event.place));
                 continue;
             }
             if (event.kind === 'skipped') {
                 stats.skipped.push(event.skipped);
-                take(names.pathNames(event.path ?? event.skipped.path, event.commit, !event.nameIsOld));
+                takeFound(names.pathNames(event.path ?? event.skipped.path, event.commit, !event.nameIsOld));
                 continue;
             }
-            take(names.pathNames(event.fragment.path, event.fragment.commit, !event.nameIsOld));
-            stats.files++;
+            // A file's name is scanned once, with its first chunk.
+            if (!event.continued)
+                takeFound(names.pathNames(event.fragment.path, event.fragment.commit, !event.nameIsOld));
+            if (!event.continued)
+                stats.files++;
             stats.bytes += event.bytes;
+            const chunk = event.fragment.chunk;
+            // Chunks are big enough that each is taken before the next is read, so these counts are current.
+            if (chunk && event.continued && perRuleFile === `${event.fragment.path}\0${event.fragment.blobId ?? ''}`) {
+                chunk.reportedBefore = Object.fromEntries(perRule);
+            }
             if (!pool && options.parallel && stats.bytes > options.parallel.afterBytes)
                 pool = options.parallel.start();
             if (pool) {
@@ -46285,7 +51587,7 @@ async function runScan(events, options) {
                     await send();
             }
             else {
-                take(options.detector.detect(event.fragment));
+                take(options.detector.detectWithCaps(event.fragment), event.fragment);
             }
             options.onProgress?.({ files: stats.files, bytes: stats.bytes, findings: findings.length });
         }
@@ -46420,7 +51722,8 @@ function summaryLine(result) {
     const found = findings.length === 0 ? 'no findings' : `${plural(findings.length, 'finding')} (${severityText})`;
     const skipped = summarizeSkipped(stats.skipped);
     const suppressedTotal = Object.values(stats.suppressed).reduce((a, b) => a + b, 0);
-    const extras = [skipped, suppressedTotal ? `${suppressedTotal} suppressed` : ''].filter(Boolean).join('; ');
+    const capped = stats.capped?.length ? `findings capped at ${stats.capped[0].reported} per rule in ${plural(stats.capped.length, 'rule and file pair')}` : '';
+    const extras = [skipped, capped, suppressedTotal ? `${suppressedTotal} suppressed` : ''].filter(Boolean).join('; ');
     return `Scanned ${plural(stats.files, 'file')} (${formatBytes(stats.bytes)}) in ${seconds}s: ${found}${extras ? `; ${extras}` : ''}`;
 }
 /**
@@ -46614,6 +51917,8 @@ function buildSarif(result, options) {
                 },
                 results,
                 columnKind: 'utf16CodeUnits',
+                // Rules that found more than the per-file cap in a file: only the first findings are results.
+                ...(result.stats.capped?.length ? { properties: { cappedFindings: result.stats.capped } } : {}),
             },
         ],
     };
@@ -46621,11 +51926,6 @@ function buildSarif(result, options) {
 function renderSarif(result, options) {
     return `${JSON.stringify(buildSarif(result, options), null, 2)}\n`;
 }
-
-;// CONCATENATED MODULE: ./packages/engine/src/types.ts
-/** The `path` of a finding in a commit message, and in a commit's author name or e-mail. */
-const COMMIT_MESSAGE_PATH = '<commit message>';
-const COMMIT_AUTHOR_PATH = '<commit author>';
 
 ;// CONCATENATED MODULE: ./packages/engine/src/sources/git-object-set.ts
 // The set of blob ids a history scan has already read, kept compact because it is the one thing that
@@ -47581,13 +52881,13 @@ function serveDetector() {
     port.on('message', (request) => {
         const before = { ...detector.counts };
         try {
-            const findings = request.fragments.map((fragment) => detector.detect(fragment));
+            const detections = request.fragments.map((fragment) => detector.detectWithCaps(fragment));
             const counts = {
                 allowlist: detector.counts.allowlist - before.allowlist,
                 inline: detector.counts.inline - before.inline,
                 filtered: detector.counts.filtered - before.filtered,
             };
-            port.postMessage({ id: request.id, findings, counts });
+            port.postMessage({ id: request.id, detections, counts });
         }
         catch (error) {
             port.postMessage({ id: request.id, error: error.stack ?? String(error) });
@@ -47620,7 +52920,7 @@ class DetectorPool {
     get size() {
         return this.workers.length;
     }
-    /** Findings for each fragment, in order; the batch goes to the worker with the least text waiting. */
+    /** Findings (and capped rules) for each fragment, in order; the batch goes to the worker with the least text waiting. */
     detect(fragments) {
         if (this.failure)
             return Promise.reject(this.failure);
@@ -47658,7 +52958,7 @@ class DetectorPool {
             this.counts.inline += reply.counts.inline;
             this.counts.filtered += reply.counts.filtered;
         }
-        waiting.resolve(reply.findings ?? []);
+        waiting.resolve(reply.detections ?? []);
     }
     fail(error) {
         this.failure ??= error;
@@ -47719,6 +53019,7 @@ async function prepareScan(options) {
             regexBackend: options.regexBackend,
             ruleAllowlists: config.ruleAllowlists,
             inlineIgnores: config.inlineIgnores,
+            maxFindingsPerRule: options.maxFindingsPerRule ?? config.maxFindingsPerRulePerFile,
         };
         if (options.fingerprintKey)
             detectorOptions.fingerprintKey = options.fingerprintKey;
@@ -49574,6 +54875,10 @@ async function verifyFindings(findings, rules, options) {
 }
 
 ;// CONCATENATED MODULE: ./packages/engine/src/index.ts
+
+
+
+
 
 
 
@@ -54815,8 +60120,8 @@ async function uploadSarif(client, log, target, options = {}) {
     }
 }
 
-// EXTERNAL MODULE: ./packages/engine/src/index.ts + 69 modules
-var src = __nccwpck_require__(5801);
+// EXTERNAL MODULE: ./packages/engine/src/index.ts + 73 modules
+var src = __nccwpck_require__(187);
 ;// CONCATENATED MODULE: ./packages/github/src/annotations.ts
 // Pull-request annotations for findings: one per finding, on the exact lines, with the rule, the
 // redacted value and how to allow a false positive. Never the secret: only `redacted` is read.
@@ -55229,6 +60534,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
 /***/ 8611:
 /***/ ((module) => {
 
@@ -55425,6 +60737,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -55443,6 +60762,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
@@ -64013,7 +69339,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 1447:
+/***/ 5042:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 // ESM COMPAT FLAG
@@ -64195,8 +69521,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -64210,10 +69536,10 @@ function issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -65194,7 +70520,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -65217,7 +70543,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -65517,7 +70843,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -65544,7 +70870,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
