@@ -41,6 +41,6 @@ export async function runCli(argv: string[], cwd: string, stdin = '', env: Recor
 
 /** The real bundle (or a copy of it at `script`), as users run it. */
 export function runBundle(argv: string[], cwd: string, script = bundle): CliRun {
-  const r = spawnSync(process.execPath, [script, ...argv], { cwd, env: gitEnv() as NodeJS.ProcessEnv, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [script, ...argv], { cwd, env: gitEnv() as NodeJS.ProcessEnv, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -2,7 +2,9 @@
 import { bytesAsEvents, scanDirectory, scanGitDiff, scanGitHistory, scanGitStaged, GitError, type SourceEvent } from '@keyward/engine';
 import type { CliIo } from './io.js';
 import { UsageError } from './io.js';
-import { existsSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
 
 export type SourceSettings =
   | { kind: 'directory'; root: string }
@@ -31,18 +33,46 @@ export async function sourceFor(source: SourceSettings, context: SourceContext):
   switch (source.kind) {
     case 'stdin':
       return readStdin(context.io);
-    case 'directory':
+    case 'directory': {
       if (!existsSync(source.root)) throw new UsageError(`no such file or directory: ${source.root}`);
-      return scanDirectory(source.root, {
+      // Inside a git work tree, paths are relative to its top whichever folder was scanned, so that
+      // fingerprints, allowlists, baselines and SARIF agree between `scan repo` and `scan repo/src`.
+      const prefix = repositoryPrefix(source.root);
+      const events = scanDirectory(source.root, {
         maxFileSize: context.maxFileSize,
         respectGitignore: context.respectGitignore,
-        skipPath: context.skipPath,
+        skipPath: prefix ? (p) => context.skipPath(`${prefix}/${p}`) : context.skipPath,
         ...(context.archives ? { archives: context.archives } : {}),
       });
+      return prefix ? withPrefix(events, prefix) : events;
+    }
     case 'history':
     case 'diff':
     case 'staged':
       return gitSource(source, context);
+  }
+}
+
+/**
+ * The scanned folder's path below the top of the git work tree holding it (POSIX), '' at the top or
+ * outside any work tree. For a single file, the folder holding it (the engine names the file by its base name).
+ */
+export function repositoryPrefix(root: string): string {
+  const dir = statSync(root).isDirectory() ? root : path.dirname(root);
+  const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' });
+  if (top.status !== 0 || !top.stdout.trim()) return '';
+  const relative = path.relative(realpathSync(top.stdout.trim()), realpathSync(dir));
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return '';
+  return relative.split(path.sep).join('/');
+}
+
+/** Every path an event names, prefixed with the folder's place in the repository. */
+async function* withPrefix(events: AsyncIterable<SourceEvent>, prefix: string): AsyncGenerator<SourceEvent> {
+  for await (const event of events) {
+    if (event.kind === 'fragment') yield { ...event, fragment: { ...event.fragment, path: `${prefix}/${event.fragment.path}` } };
+    else if (event.kind === 'skipped') {
+      yield { ...event, skipped: { ...event.skipped, path: `${prefix}/${event.skipped.path}` }, ...(event.path ? { path: `${prefix}/${event.path}` } : {}) };
+    } else yield event;
   }
 }
 

@@ -1,11 +1,13 @@
 // `keyward scan [PATH]`: read flags once into typed settings, build the detector from built-in rules
 // and the config file, run the chosen source, write the report, and return the documented exit code.
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 import {
   DetectorPool,
   formatBytes,
   formatCount,
+  CONFIG_FILE_NAMES,
   IGNORE_FILE_NAME,
   parseSize,
   prepareScan,
@@ -26,7 +28,7 @@ import {
   UNSCANNED_REASONS,
 } from '@keyward/engine';
 import { EXIT_OK, UsageError, type CliIo, parseCommandArgs, writeOutputFile } from '../io.js';
-import { sourceFor, type SourceSettings } from '../sources.js';
+import { repositoryPrefix, sourceFor, type SourceSettings } from '../sources.js';
 import { VERSION } from '../version.js';
 
 export type ReportFormat = 'text' | 'json' | 'jsonl' | 'sarif' | 'junit';
@@ -258,7 +260,7 @@ export async function executeScan(settings: ScanSettings, io: CliIo, onSetup?: (
   const fingerprintKey = io.env.KEYWARD_FINGERPRINT_KEY?.trim();
   try {
     setup = await prepareScan({
-      root: settings.source.kind === 'stdin' ? io.cwd : settings.source.root,
+      root: settings.source.kind === 'stdin' ? io.cwd : settings.source.kind === 'directory' ? settingsRoot(settings.source.root) : settings.source.root,
       cwd: io.cwd,
       regexBackend: settings.regexBackend,
       ...(fingerprintKey ? { fingerprintKey } : {}),
@@ -312,6 +314,18 @@ export async function executeScan(settings: ScanSettings, io: CliIo, onSetup?: (
   } finally {
     progress?.clear();
   }
+}
+
+/**
+ * Where .keyward.yaml and .keywardignore are read for a directory scan: the scanned folder when it has
+ * either, else the top of the git work tree holding it (paths are repository-relative there too).
+ */
+function settingsRoot(root: string): string {
+  if (!existsSync(root)) return root; // the source says it is missing, by name
+  const dir = statSync(root).isDirectory() ? root : path.dirname(root);
+  if ([...CONFIG_FILE_NAMES, IGNORE_FILE_NAME].some((n) => existsSync(path.join(dir, n)))) return dir;
+  const prefix = repositoryPrefix(root);
+  return prefix ? path.resolve(dir, ...prefix.split('/').map(() => '..')) : dir;
 }
 
 /** --verify: ask each finding's provider, then keep the outcomes --results names. */
