@@ -42,6 +42,7 @@ describe('bundled action, github-app backend', () => {
     expect(main.code, main.stdout + main.stderr).toBe(0);
     const token = main.env.get('GITHUB_APP_TOKEN')!;
     expect(token).toMatch(/^ghs_/);
+    expect(main.outputs.has('token')).toBe(false); // outputs only when asked
     expect(callsSince(start)).toEqual(['GET /repos/acme/widgets/installation', `POST /app/installations/${github.installationId}/access_tokens`]);
     const create = github.server.requests[start + 1]!;
     expect(create.body).toEqual({ repositories: ['widgets'], permissions: { contents: 'read', issues: 'write' } });
@@ -78,6 +79,8 @@ describe('bundled action, github-app backend', () => {
     expect(main.env.has('GITHUB_APP_TOKEN')).toBe(false);
     const token = main.outputs.get('APP_TOKEN')!;
     expect(github.accepts(token)).toBe(true);
+    // the plain name actions/create-github-app-token gives it, for workflows that move over
+    expect(main.outputs.get('token')).toBe(token);
     await job.post(inputs());
     expect(github.accepts(token)).toBe(false);
   });

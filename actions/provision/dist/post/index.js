@@ -39713,6 +39713,14 @@ async function provision(request, deps) {
                 mask(field.value, `${request.backend} ${field.field}`, field.credentialId ?? '-');
         }
         const exported = exportFields(fields, request.exportModes, request.rename, runner, deps.job.runnerTemp);
+        // actions/create-github-app-token's name for it: with `export: output`, a github-app token is also the
+        // plain `token` output workflows moving over expect. Outputs stay opt-in: they can travel to other jobs.
+        const appToken = request.backend === 'github-app' && request.exportModes.includes('output') ? fields.find((f) => f.field === 'token') : undefined;
+        if (appToken && !exported.outputs.includes('token')) {
+            exported.outputs.push('token');
+            runner.saveState(StateKey.Exports, JSON.stringify(exported));
+            runner.setOutput('token', appToken.value);
+        }
         audit.append({
             operation: 'export',
             backend: request.backend,
