@@ -2,14 +2,11 @@
 // documentation (the URLs are in the rules' `verify.docs`): how the credential is presented and what the
 // endpoint answers for a good one and for a revoked one. One HTTPS server on loopback serves them all,
 // told apart by the host the client meant (the test's fetch routes every host here).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { FetchLike } from '../../packages/engine/src/index.js';
+import { selfSignedCertificate } from '../../packages/provision/test/support/tls.js';
 
 type Presented = (req: IncomingMessage, url: URL) => string | undefined;
 
@@ -75,20 +72,13 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-/** A self-signed certificate made now (openssl), trusted only by this test's fetch. */
-function certificate(): { key: string; cert: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'keyward-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-  return { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8') };
-}
-
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body ?? {}));
 }
 
 export async function startStandIns(): Promise<StandIn> {
-  const tls = certificate();
+  const tls = selfSignedCertificate();
   const live = new Set<string>();
   const requests: StandIn['requests'] = [];
   const behaviour: StandIn['behaviour'] = new Map();

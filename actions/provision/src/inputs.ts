@@ -1,3 +1,4 @@
+import type { VaultTls } from '@keyward/provision';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as core from '@actions/core';
@@ -42,6 +43,8 @@ export interface GitHubAppSettings {
 export interface VaultSettings {
   addr: string;
   namespace?: string;
+  /** vault-ca-certificate / vault-tls-skip-verify. */
+  tls?: VaultTls;
   method: 'jwt' | 'token';
   role?: string;
   jwtMount: string;
@@ -71,6 +74,7 @@ export interface PostSettings {
   auditPath: string;
   job: JobContext;
   postgresAdminUrl?: string;
+  vaultTls?: VaultTls;
 }
 
 export const coreInputReader: InputReader = (name) => core.getInput(name);
@@ -231,6 +235,8 @@ export function readMainSettings(read: InputReader = coreInputReader, env: Env =
       token: method === 'token' ? required(read, 'vault-token', 'for the token method') : undefined,
       secrets,
     };
+    const tls = vaultTls(read);
+    if (tls) settings.vault.tls = tls;
   }
   return settings;
 }
@@ -250,7 +256,34 @@ export function readPostSettings(read: InputReader = coreInputReader, env: Env =
     auditPath: read('audit-log') || join(env.RUNNER_TEMP ?? '.', 'keyward-audit.jsonl'),
     job: jobContext(env),
     postgresAdminUrl: read('postgres-admin-url') || undefined,
+    ...(safeVaultTls(read) ? { vaultTls: safeVaultTls(read) } : {}),
   };
+}
+
+/**
+ * vault-ca-certificate: the PEM of the CA that signed the Vault's certificate, or that PEM base64-encoded
+ * (as hashicorp/vault-action's caCertificate takes it); vault-tls-skip-verify: true turns checks off.
+ */
+export function vaultTls(read: InputReader): VaultTls | undefined {
+  const raw = read('vault-ca-certificate');
+  const skip = read('vault-tls-skip-verify');
+  if (skip && skip !== 'true' && skip !== 'false') throw new InputError('vault-tls-skip-verify', 'must be true or false');
+  let ca: string | undefined;
+  if (raw) {
+    ca = raw.includes('-----BEGIN CERTIFICATE-----') ? raw : Buffer.from(raw, 'base64').toString('utf8');
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new InputError('vault-ca-certificate', 'is neither a PEM certificate nor a base64-encoded one');
+  }
+  if (!ca && skip !== 'true') return undefined;
+  return { ...(ca ? { ca } : {}), ...(skip === 'true' ? { skipVerify: true } : {}) };
+}
+
+/** The same for post, which must never fail on a main-only input. */
+function safeVaultTls(read: InputReader): VaultTls | undefined {
+  try {
+    return vaultTls(read);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The roles the policy judges for this request. */

@@ -10,6 +10,9 @@ async function main(): Promise<void> {
   try {
     const settings = readMainSettings();
     maskSecretInputs(settings, coreRunner);
+    if (settings.vault?.tls?.skipVerify) {
+      core.warning('vault-tls-skip-verify is true: Vault\'s TLS certificate is not checked, so anyone on the path could read the secrets; use vault-ca-certificate instead');
+    }
     const idToken = oidcTokenSource(coreRunner, settings.oidcAudience);
     await provision(
       {

@@ -34,7 +34,7 @@ export function revokingBackend(entry: LedgerEntry, settings: PostSettings): Cre
     case 'github-app':
       return new GitHubAppBackend({ apiUrl: entry.revocation.apiUrl ?? settings.apiUrl });
     case 'vault':
-      return new VaultBackend({ addr: entry.revocation.addr ?? '', namespace: entry.revocation.namespace || undefined });
+      return new VaultBackend({ addr: entry.revocation.addr ?? '', namespace: entry.revocation.namespace || undefined, ...(settings.vaultTls ? { tls: settings.vaultTls } : {}) });
   }
 }
 

@@ -3,6 +3,7 @@ import { type LedgerEntry, runJanitor, verifyAuditTrail } from '../../../package
 import { type FakeVault, startFakeVault } from '../../../packages/provision/test/support/fake-vault.js';
 import { type OidcIssuer, startOidcIssuer } from '../../../packages/provision/test/support/oidc-issuer.js';
 import { revealsSecret } from '../../../packages/provision/test/support/runner-masker.js';
+import { selfSignedCertificate } from '../../../packages/provision/test/support/tls.js';
 import { ActionJob, oidcEnv } from './support/action-run.js';
 
 let vault: FakeVault;
@@ -142,5 +143,47 @@ describe('bundled action, vault backend', () => {
     const old = await runJanitor({ backend: 'vault', addr: vault.url, token: vault.rootToken, prefix: 'database/creds/', minAgeMs: 0 });
     expect(old.removed).toContain(lease!.id);
     expect(vault.leases.get(lease!.id)?.revoked).toBe(true);
+  });
+});
+
+describe('bundled action, vault backend behind a private CA', () => {
+  let tlsVault: FakeVault;
+  let ca: string;
+  beforeAll(async () => {
+    const tls = selfSignedCertificate();
+    ca = tls.cert;
+    tlsVault = await startFakeVault({ issuer, role: 'ci', audience: 'vault', tls });
+  });
+  afterAll(() => tlsVault?.close());
+
+  const tlsInputs = (extra: Record<string, string>) => inputs({ 'vault-addr': tlsVault.url, ...extra });
+
+  test('vault-ca-certificate (PEM or base64 of it) trusts the CA for main and post; without it TLS fails', async () => {
+    expect(tlsVault.url).toMatch(/^https:/);
+    const refused = await newJob().main(tlsInputs({}));
+    expect(refused.code).toBe(1);
+    expect(tlsVault.server.requests).toHaveLength(0);
+    for (const given of [ca, Buffer.from(ca).toString('base64')]) {
+      const job = newJob();
+      const main = await job.main(tlsInputs({ 'vault-ca-certificate': given }));
+      expect(main.code, main.stdout + main.stderr).toBe(0);
+      const user = main.env.get('DB_USER')!;
+      const password = main.env.get('DB_PASSWORD')!;
+      expect(tlsVault.acceptsCredentials(user, password)).toBe(true);
+      const post = await job.post(tlsInputs({ 'vault-ca-certificate': given }));
+      expect(post.code).toBe(0);
+      expect(tlsVault.acceptsCredentials(user, password)).toBe(false);
+    }
+  });
+
+  test('vault-tls-skip-verify: true works without the CA, and warns', async () => {
+    const job = newJob();
+    const main = await job.main(tlsInputs({ 'vault-tls-skip-verify': 'true' }));
+    expect(main.code, main.stdout + main.stderr).toBe(0);
+    expect(main.stdout).toContain('::warning::vault-tls-skip-verify is true');
+    expect((await job.post(tlsInputs({ 'vault-tls-skip-verify': 'true' }))).code).toBe(0);
+    const bad = await newJob().main(tlsInputs({ 'vault-tls-skip-verify': 'maybe' }));
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('vault-tls-skip-verify');
   });
 });

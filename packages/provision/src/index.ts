@@ -22,7 +22,7 @@ export { PostgresBackend, ciRoleName, CI_ROLE_PATTERN, type PostgresBackendConfi
 export { scramSha256Verifier } from './backends/scram.js';
 export { POSTGRES_SWEEPER_SQL } from './postgres-sweeper.js';
 export { GitHubAppBackend, tokenId, type GitHubAppBackendConfig } from './backends/github-app.js';
-export { VaultBackend, parseVaultSecrets, type VaultBackendConfig, type VaultSecretRequest } from './backends/vault.js';
+export { VaultBackend, parseVaultSecrets, vaultFetch, type VaultBackendConfig, type VaultSecretRequest, type VaultTls } from './backends/vault.js';
 export {
   parsePolicy,
   evaluatePolicy,

@@ -1,3 +1,4 @@
+import { Agent, fetch as undiciFetch } from 'undici';
 import { type FetchLike, httpFailure, requestJson } from '../http.js';
 import type { LedgerEntry } from '../ledger.js';
 import { PermanentError } from '../retry.js';
@@ -22,6 +23,19 @@ export interface VaultBackendConfig {
   /** Supplies the job's OIDC token for JWT login. */
   getJwt?: () => Promise<string>;
   fetch?: FetchLike;
+  /** A Vault behind a private CA (PEM, trusted instead of the public CAs), or TLS checks off (vault-action's caCertificate, tlsSkipVerify). */
+  tls?: VaultTls;
+}
+
+export interface VaultTls {
+  ca?: string;
+  skipVerify?: boolean;
+}
+
+/** fetch with the Vault's own trust settings: its CA added to the trusted ones, or verification off. */
+export function vaultFetch(tls: VaultTls): FetchLike {
+  const agent = new Agent({ connect: { ...(tls.ca ? { ca: [...tls.ca.split(/(?=-----BEGIN CERTIFICATE-----)/)] } : {}), ...(tls.skipVerify ? { rejectUnauthorized: false } : {}) } });
+  return ((url: string, init?: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher: agent } as Parameters<typeof undiciFetch>[1])) as unknown as FetchLike;
 }
 
 interface VaultAuth {
@@ -59,7 +73,7 @@ export class VaultBackend implements CredentialBackend {
   private readonly fetch: FetchLike;
 
   constructor(private readonly config: VaultBackendConfig) {
-    this.fetch = config.fetch ?? fetch;
+    this.fetch = config.fetch ?? (config.tls && (config.tls.ca || config.tls.skipVerify) ? vaultFetch(config.tls) : fetch);
   }
 
   private headers(token: string | undefined, namespace: string | undefined): Record<string, string> {

@@ -31,6 +31,8 @@ export interface FakeVaultOptions {
   /** Bound claims of the JWT role, as Vault would check them. */
   boundClaims?: Record<string, string>;
   audience?: string;
+  /** Serve HTTPS with this key and certificate. */
+  tls?: { key: string; cert: string };
 }
 
 const DENIED = { errors: ['permission denied'] };
@@ -131,7 +133,7 @@ export async function startFakeVault(options: FakeVaultOptions): Promise<FakeVau
     return sendJson(response, 404, { errors: [] });
   };
 
-  const server = await startLocalServer(handle);
+  const server = await startLocalServer(handle, options.tls);
   Object.assign(fake, {
     server,
     url: server.url,

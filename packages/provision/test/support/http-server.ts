@@ -1,4 +1,5 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** One request as a fake server saw it, for asserting the exact calls made. */
@@ -35,9 +36,9 @@ export function sendJson(response: ServerResponse, status: number, body?: unknow
 }
 
 /** An HTTP server on a free loopback port that records every request before handing it on. */
-export async function startLocalServer(handler: Handler): Promise<LocalServer> {
+export async function startLocalServer(handler: Handler, tls?: { key: string; cert: string }): Promise<LocalServer> {
   const requests: RecordedRequest[] = [];
-  const server = createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
     void (async () => {
       const recorded: RecordedRequest = {
         method: request.method ?? 'GET',
@@ -52,11 +53,12 @@ export async function startLocalServer(handler: Handler): Promise<LocalServer> {
         if (!response.headersSent) sendJson(response, 500, { message: String(error) });
       }
     })();
-  });
+  };
+  const server = tls ? createHttpsServer(tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
