@@ -43,3 +43,6 @@ export { jobHasFailed, type JobOutcomeQuery } from './job-outcome.js';
 export { runJanitor, DEFAULT_LEASE_MIN_AGE_MS, type JanitorOptions, type JanitorDeps, type JanitorResult } from './janitor.js';
 export { provisionCommands, type ProvisionCommand, type CommandIo } from './cli-commands.js';
 export { generatePassword } from './random.js';
+export { StreamRedactor, REDACTED } from './stream-redactor.js';
+export { runLocal, type LocalRunRequest, type LocalRunDeps } from './local-run.js';
+export { parseProductionMarks, refuseProductionOutsideCi, isCi, ProductionRefusedError, type ProductionMark } from './local-policy.js';
