@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const state = mkdtempSync(join(tmpdir(), 'keyward-run-bench-'));
   try {
     await createTemplateRole(server, { canCreate: true });
-    const env = { ...process.env, KEYWARD_POSTGRES_ADMIN_URL: server.adminUrl, XDG_STATE_HOME: state };
+    const env: NodeJS.ProcessEnv = { ...process.env, KEYWARD_POSTGRES_ADMIN_URL: server.adminUrl, XDG_STATE_HOME: state };
     delete env.CI;
     const keyward = (child: string): string[] => [process.execPath, cli, 'run', '--backend', 'postgres', '--role', 'app_readonly', '--ttl', '5m', '--', process.execPath, '-e', child];
 
