@@ -1,4 +1,4 @@
-import sodium from 'libsodium-wrappers';
+import sealedBox from 'tweetnacl-sealedbox-js';
 import { type FetchLike, httpFailure, requestJson } from '../http.js';
 import type { RotationDestination } from './types.js';
 
@@ -23,7 +23,7 @@ const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * A GitHub secret as a rotation destination, through the REST API: GET the scope's public key, encrypt the
- * value as a libsodium sealed box with it, PUT the ciphertext with the key id.
+ * value as a libsodium sealed box with it (tweetnacl-sealedbox-js; the test stand-in opens it with libsodium itself), PUT the ciphertext with the key id.
  * (docs.github.com/en/rest/actions/secrets: "Create or update a repository secret", "... an environment
  * secret", "... an organization secret"; dependabot and codespaces secrets take the same requests.)
  */
@@ -67,10 +67,12 @@ export class GitHubSecretDestination implements RotationDestination {
     const key = await requestJson<{ key_id?: string; key?: string }>(this.fetchImpl, { method: 'GET', url: keyUrl, headers: this.headers() });
     if (key.status !== 200) throw httpFailure(key.status, 'GET', keyUrl, key.text);
     if (!key.body?.key || !key.body.key_id) throw new Error(`GET ${new URL(keyUrl).pathname} gave no key and key_id`);
-    await sodium.ready;
-    const publicKey = sodium.from_base64(key.body.key, sodium.base64_variants.ORIGINAL);
-    const sealed = sodium.crypto_box_seal(sodium.from_string(value), publicKey);
-    const body: Record<string, string> = { encrypted_value: sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL), key_id: key.body.key_id };
+    const publicKey = Buffer.from(key.body.key, 'base64');
+    if (publicKey.length !== 32) throw new Error(`GET ${new URL(keyUrl).pathname} gave a key of ${publicKey.length} bytes, not a 32-byte X25519 public key`);
+    // libsodium's crypto_box_seal (what GitHub documents), as implemented on tweetnacl: pure JS, so it bundles
+    // into the CLI and the actions (libsodium-wrappers' WebAssembly loader does not survive ncc's ESM bundle).
+    const sealed = sealedBox.seal(Buffer.from(value, 'utf8'), publicKey);
+    const body: Record<string, string> = { encrypted_value: Buffer.from(sealed).toString('base64'), key_id: key.body.key_id };
     if ('organization' in this.config.scope) body.visibility = this.config.scope.visibility ?? 'private';
     const putUrl = `${this.base}/${encodeURIComponent(this.config.name)}`;
     const put = await requestJson(this.fetchImpl, { method: 'PUT', url: putUrl, headers: this.headers(), body });
