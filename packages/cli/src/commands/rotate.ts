@@ -50,6 +50,8 @@ function destinationFor(spec: string, name: string, app: GitHubSecretsApp, env: 
   throw new UsageError(`--to ${spec}: write github:OWNER/REPO, github:OWNER/REPO/environments/ENV or github-org:ORG`);
 }
 
+const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ');
+
 function duration(flag: string, text: string): number {
   try {
     return parseDuration(text);
@@ -151,7 +153,7 @@ export async function rotateCommand(argv: string[], io: CliIo): Promise<number> 
         store: new RotationStateFile(statePath),
         audit: new AuditTrail(auditPath, job, systemClock),
         clock: systemClock,
-        log: (line) => io.stderr(`keyward rotate: ${line}\n`),
+        log: (line) => io.stderr(`keyward rotate: ${oneLine(line)}\n`),
       },
     );
     const tail = outcome.retired ? `; ${outcome.retired} retired` : outcome.pendingRetire ? `; ${outcome.pendingRetire.id} retires after ${outcome.pendingRetire.after}` : '';
@@ -160,7 +162,8 @@ export async function rotateCommand(argv: string[], io: CliIo): Promise<number> 
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const step = error instanceof RotationFailedError ? ` at ${error.step}` : '';
-    io.stderr(`keyward rotate: ${values.secret} was not rotated (failed${step}): ${(error as Error).message}\n`);
+    // One line: a server's error text must not start a line of its own (a workflow command in the runner's log).
+    io.stderr(`keyward rotate: ${values.secret} was not rotated (failed${step}): ${oneLine((error as Error).message)}\n`);
     return 1;
   }
 }

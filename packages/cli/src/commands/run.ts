@@ -127,12 +127,13 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         audit: new AuditTrail(auditPath, job, systemClock),
         stdout: process.stdout,
         stderr: process.stderr,
-        log: (line) => io.stderr(`keyward run: ${line}\n`),
+        // One line each: a server's error text must not start a line of its own (a workflow command in CI logs).
+        log: (line) => io.stderr(`keyward run: ${line.replace(/[\r\n]+/g, ' ')}\n`),
         signals: process,
       },
     );
   } catch (error) {
-    io.stderr(`keyward run: ${(error as Error).message}\n`);
+    io.stderr(`keyward run: ${(error as Error).message.replace(/[\r\n]+/g, ' ')}\n`);
     return EXIT_RUN_FAILED;
   }
 }
