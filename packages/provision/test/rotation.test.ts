@@ -249,3 +249,31 @@ describe('keyward rotate: generated value -> GitHub environment and organization
     expect(github.stored.has('/repos/acme/widgets/actions/secrets/OTHER_SECRET')).toBe(false);
   });
 });
+
+describe('keyward rotate: the scheduled run', () => {
+  test('rotates only what is due within the window, still retires what is pending, and always retries a failed run', async () => {
+    const clock = new FakeClock();
+    const s = setup(clock);
+    const source = new GeneratedSource({ length: 32 });
+    const request = { secret: s.secret, source, destinations: [s.destination], graceMs: 0, waitForGrace: true, lifetimeMs: 90 * 86_400_000, dueWithinMs: 30 * 86_400_000 };
+    const first = await rotateSecret(request, s); // nothing recorded yet: rotates
+    const value = github.stored.get(s.storedPath);
+    expect(first.notDue).toBeUndefined();
+
+    await clock.sleep(59 * 86_400_000); // 31 days left
+    expect(await rotateSecret(request, s)).toEqual({ current: first.current, notDue: true });
+    expect(github.stored.get(s.storedPath)).toBe(value);
+
+    await clock.sleep(2 * 86_400_000); // 29 days left: due
+    github.failPutsWith = 502;
+    try {
+      await expect(rotateSecret(request, s)).rejects.toThrow(RotationFailedError);
+    } finally {
+      delete github.failPutsWith;
+    }
+    // The failure pushed the due date out, but a failed rotation is retried by the next run regardless.
+    const retried = await rotateSecret(request, s);
+    expect(retried.notDue).toBeUndefined();
+    expect(github.stored.get(s.storedPath)).not.toBe(value);
+  });
+});

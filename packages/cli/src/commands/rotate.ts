@@ -35,6 +35,8 @@ export const ROTATE_USAGE = `usage: keyward rotate --secret NAME --source postgr
   --no-wait            do not wait out the grace period: the next run retires the old value first
   --now                emergency: also retire at once a value still in an earlier rotation's grace period
   --lifetime DURATION  when the new value is due for rotation, recorded in the state (default 90d)
+  --due-within DURATION  for a scheduled run: rotate only what is due within DURATION (e.g. 30d); a pending
+                       retirement is still carried out, and a failed last run is always retried
   --state FILE         rotation state, metadata only (default .keyward-rotation.json)
   --audit FILE         audit trail (default $RUNNER_TEMP/keyward-audit.jsonl in Actions, else $XDG_STATE_HOME/keyward/audit.jsonl)
 `;
@@ -79,6 +81,7 @@ export async function rotateCommand(argv: string[], io: CliIo): Promise<number> 
       'no-wait': { type: 'boolean' },
       now: { type: 'boolean' },
       lifetime: { type: 'string' },
+      'due-within': { type: 'string' },
       state: { type: 'string' },
       audit: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -148,6 +151,7 @@ export async function rotateCommand(argv: string[], io: CliIo): Promise<number> 
         waitForGrace: !values['no-wait'],
         lifetimeMs: duration('lifetime', values.lifetime ?? '90d'),
         force: values.now,
+        dueWithinMs: values['due-within'] ? duration('due-within', values['due-within']) : undefined,
       },
       {
         store: new RotationStateFile(statePath),
@@ -156,6 +160,10 @@ export async function rotateCommand(argv: string[], io: CliIo): Promise<number> 
         log: (line) => io.stderr(`keyward rotate: ${oneLine(line)}\n`),
       },
     );
+    if (outcome.notDue) {
+      io.stdout(`${values.secret} is not due for rotation (${outcome.current} is current)\n`);
+      return 0;
+    }
     const tail = outcome.retired ? `; ${outcome.retired} retired` : outcome.pendingRetire ? `; ${outcome.pendingRetire.id} retires after ${outcome.pendingRetire.after}` : '';
     io.stdout(`rotated ${values.secret}: ${outcome.current} is current${tail}\n`);
     return 0;

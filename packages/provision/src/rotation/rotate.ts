@@ -19,6 +19,11 @@ export interface RotationRequest {
   lifetimeMs: number;
   /** Emergency (a leak): retire a value still in its grace period now instead of refusing to rotate. */
   force?: boolean;
+  /**
+   * For the scheduled run: rotate only when the current value is due within this long (by the state's
+   * expiresAt). A retirement left pending is still carried out. Ignored with `force`.
+   */
+  dueWithinMs?: number;
 }
 
 export interface RotationDeps {
@@ -30,6 +35,8 @@ export interface RotationDeps {
 
 export interface RotationOutcome {
   current: string;
+  /** Not due yet (dueWithinMs): nothing was created. */
+  notDue?: boolean;
   retired?: string;
   /** Still to retire by a later run (waitForGrace false). */
   pendingRetire?: { id: string; after: string };
@@ -79,6 +86,14 @@ export async function rotateSecret(request: RotationRequest, deps: RotationDeps)
     await retireAndCheck(id, 'left pending by an earlier rotation');
     delete state.pendingRetire;
     await store.save(state);
+  }
+
+  if (request.dueWithinMs !== undefined && !request.force && state.current && state.expiresAt && !state.lastFailure) {
+    const dueIn = new Date(state.expiresAt).getTime() - clock.now().getTime();
+    if (dueIn > request.dueWithinMs) {
+      event('rotate', 'skipped', state.current, `not due: expires ${state.expiresAt}`);
+      return { current: state.current, notDue: true };
+    }
   }
 
   event('rotate', 'ok', state.current ?? '-', `started; ${request.destinations.length} destination(s)`);
