@@ -11,6 +11,7 @@ import {
   PostgresTwoRoleSource,
   RotationFailedError,
   RotationStateFile,
+  VaultKvDestination,
   rotateSecret,
   systemClock,
   verifyAuditTrail,
@@ -275,5 +276,36 @@ describe('keyward rotate: the scheduled run', () => {
     const retried = await rotateSecret(request, s);
     expect(retried.notDue).toBeUndefined();
     expect(github.stored.get(s.storedPath)).not.toBe(value);
+  });
+});
+
+describe('keyward rotate: Vault KV v2 destination', () => {
+  test('writes a new version with the rotated key changed and the others kept; a concurrent writer makes it fail, not overwrite', async () => {
+    const { startVaultKvStandIn } = await import('./support/vault-kv-stand-in.js');
+    const vault = await startVaultKvStandIn('vault-test-token');
+    try {
+      const s = setup();
+      vault.versions.set('app/db', [{ host: 'db.internal', password: 'placeholder-old' }]);
+      const destination = new VaultKvDestination({ addr: vault.url, token: 'vault-test-token', path: 'app/db', key: 'password' });
+      const source = new PostgresTwoRoleSource({ adminUrl: server.adminUrl, group: 'app_readonly', loginRoles: ['kv_a', 'kv_b'] });
+      await rotateSecret({ secret: 'APP_DB', source, destinations: [destination, s.destination], graceMs: 0, waitForGrace: true, lifetimeMs: 86_400_000 }, s);
+      const latest = vault.versions.get('app/db')!;
+      expect(latest).toHaveLength(2);
+      expect(latest[1]).toEqual({ host: 'db.internal', password: github.stored.get(s.storedPath) });
+      expect(await canLogIn(latest[1]!.password as string)).toBe(true);
+
+      // A writer that lands between our read and our write: check-and-set refuses ours.
+      const racing = new VaultKvDestination({
+        addr: vault.url, token: 'vault-test-token', path: 'app/db', key: 'password',
+        fetch: async (url, init) => {
+          if (init?.method === 'POST') vault.versions.get('app/db')!.push({ host: 'moved.internal' });
+          return fetch(url, init);
+        },
+      });
+      await expect(racing.write('x'.repeat(16))).rejects.toThrow(/POST \/v1\/secret\/data\/app\/db answered 400: .*check-and-set/);
+      expect(vault.versions.get('app/db')!.at(-1)).toEqual({ host: 'moved.internal' });
+    } finally {
+      await vault.close();
+    }
   });
 });

@@ -15,6 +15,7 @@ import {
   parseDuration,
   rotateSecret,
   systemClock,
+  VaultKvDestination,
 } from '@keyward/provision';
 import { UsageError, parseCommandArgs, type CliIo } from '../io.js';
 
@@ -31,6 +32,8 @@ export const ROTATE_USAGE = `usage: keyward rotate --secret NAME --source postgr
     github:OWNER/REPO                       a repository secret NAME (--app actions|dependabot|codespaces)
     github:OWNER/REPO/environments/ENV      an environment secret
     github-org:ORG[:all|private|selected]   an organization secret (default visibility private)
+    vault:MOUNT/PATH#KEY                    a Vault KV v2 secret's KEY (a new version, other keys kept;
+                                            VAULT_ADDR, VAULT_TOKEN, optional VAULT_NAMESPACE)
   --grace DURATION     how long the replaced value keeps working (default 15m)
   --no-wait            do not wait out the grace period: the next run retires the old value first
   --now                emergency: also retire at once a value still in an earlier rotation's grace period
@@ -42,6 +45,11 @@ export const ROTATE_USAGE = `usage: keyward rotate --secret NAME --source postgr
 `;
 
 function destinationFor(spec: string, name: string, app: GitHubSecretsApp, env: Record<string, string | undefined>): RotationDestination {
+  const vault = /^vault:([^/\s#]+)\/([^#\s]+)#([^#\s]+)$/.exec(spec);
+  if (vault) {
+    if (!env.VAULT_ADDR || !env.VAULT_TOKEN) throw new UsageError(`--to ${spec} needs VAULT_ADDR and VAULT_TOKEN in the environment`);
+    return new VaultKvDestination({ addr: env.VAULT_ADDR, token: env.VAULT_TOKEN, namespace: env.VAULT_NAMESPACE, mount: vault[1], path: vault[2]!, key: vault[3]! });
+  }
   const token = env.GITHUB_TOKEN;
   if (!token) throw new UsageError('set GITHUB_TOKEN to a token that may write secrets (never pass it as an argument)');
   const apiUrl = env.GITHUB_API_URL || 'https://api.github.com';
@@ -49,7 +57,7 @@ function destinationFor(spec: string, name: string, app: GitHubSecretsApp, env: 
   if (repo) return new GitHubSecretDestination({ apiUrl, token, name, app, scope: { repository: repo[1]!, environment: repo[2] } });
   const org = /^github-org:([^:\s]+)(?::(all|private|selected))?$/.exec(spec);
   if (org) return new GitHubSecretDestination({ apiUrl, token, name, app, scope: { organization: org[1]!, visibility: org[2] as 'all' | 'private' | 'selected' | undefined } });
-  throw new UsageError(`--to ${spec}: write github:OWNER/REPO, github:OWNER/REPO/environments/ENV or github-org:ORG`);
+  throw new UsageError(`--to ${spec}: write github:OWNER/REPO, github:OWNER/REPO/environments/ENV, github-org:ORG or vault:MOUNT/PATH#KEY`);
 }
 
 const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ');
