@@ -52,4 +52,4 @@ export { GeneratedSource, type GeneratedSourceConfig } from './rotation/generate
 export { PostgresTwoRoleSource, type PostgresTwoRoleConfig } from './rotation/postgres-two-role.js';
 export { GitHubSecretDestination, type GitHubSecretConfig, type GitHubSecretScope, type GitHubSecretsApp } from './rotation/github-secrets.js';
 export { rotateSecret, RotationFailedError, type RotationRequest, type RotationDeps, type RotationOutcome } from './rotation/rotate.js';
-export { VaultKvDestination, type VaultKvDestinationConfig } from './rotation/vault-kv.js';
+export { VaultKvDestination, VaultKvSource, type VaultKvDestinationConfig, type VaultKvSourceConfig } from './rotation/vault-kv.js';

@@ -12,6 +12,7 @@ import {
   RotationFailedError,
   RotationStateFile,
   VaultKvDestination,
+  VaultKvSource,
   rotateSecret,
   systemClock,
   verifyAuditTrail,
@@ -304,6 +305,29 @@ describe('keyward rotate: Vault KV v2 destination', () => {
       });
       await expect(racing.write('x'.repeat(16))).rejects.toThrow(/POST \/v1\/secret\/data\/app\/db answered 400: .*check-and-set/);
       expect(vault.versions.get('app/db')!.at(-1)).toEqual({ host: 'moved.internal' });
+    } finally {
+      await vault.close();
+    }
+  });
+});
+
+describe('keyward rotate: Vault KV v2 source', () => {
+  test('the new value is a new version; after the grace the replaced version is destroyed and unreadable', async () => {
+    const { startVaultKvStandIn } = await import('./support/vault-kv-stand-in.js');
+    const vault = await startVaultKvStandIn('vault-test-token');
+    try {
+      const s = setup();
+      vault.versions.set('app/hook', [{ url: 'https://hooks.example.test', secret: 'placeholder-old' }]);
+      const generator = new GeneratedSource({ length: 32 });
+      const source = new VaultKvSource({ addr: vault.url, token: 'vault-test-token', path: 'app/hook', key: 'secret', generate: async () => (await generator.create()).value });
+      const request = { secret: 'HOOK_SECRET', source, destinations: [s.destination], graceMs: 0, waitForGrace: true, lifetimeMs: 86_400_000 };
+      expect(await rotateSecret(request, s)).toEqual({ current: 'v2' });
+      expect(await rotateSecret(request, s)).toEqual({ current: 'v3', retired: 'v2' });
+      const list = vault.versions.get('app/hook')!;
+      expect(list[1]).toBeNull(); // v2 destroyed
+      expect(list[2]).toEqual({ url: 'https://hooks.example.test', secret: github.stored.get(s.storedPath) });
+      expect(await source.verifyRetired('v2')).toBe(true);
+      expect(await source.verifyRetired('v3')).toBe(false);
     } finally {
       await vault.close();
     }

@@ -16,10 +16,11 @@ import {
   rotateSecret,
   systemClock,
   VaultKvDestination,
+  VaultKvSource,
 } from '@keyward/provision';
 import { UsageError, parseCommandArgs, type CliIo } from '../io.js';
 
-export const ROTATE_USAGE = `usage: keyward rotate --secret NAME --source postgres|generated --to DESTINATION... [options]
+export const ROTATE_USAGE = `usage: keyward rotate --secret NAME --source postgres|generated|vault --to DESTINATION... [options]
   Order: create the new value, check it works, write every destination, keep the old value valid for --grace,
   retire it, check it is dead. On failure the old value stays valid and the exit status is 1; every step goes to
   the hash-chained audit trail (names and ids only, never a value).
@@ -28,6 +29,8 @@ export const ROTATE_USAGE = `usage: keyward rotate --secret NAME --source postgr
                group ROLE (default ROLE_a, ROLE_b) used in turn; the value is a connection URL. Admin URL from
                KEYWARD_POSTGRES_ADMIN_URL
     generated  --length N [--alphabet CHARS] [--format TEXT-WITH-{}]: a random value (at least 128 bits)
+    vault      --vault-secret MOUNT/PATH#KEY and the generated options: a new KV v2 version of KEY (other keys
+               kept); retiring destroys the replaced version. VAULT_ADDR, VAULT_TOKEN, optional VAULT_NAMESPACE
   destinations (--to, repeatable; token from GITHUB_TOKEN, API from GITHUB_API_URL or https://api.github.com)
     github:OWNER/REPO                       a repository secret NAME (--app actions|dependabot|codespaces)
     github:OWNER/REPO/environments/ENV      an environment secret
@@ -83,6 +86,7 @@ export async function rotateCommand(argv: string[], io: CliIo): Promise<number> 
       'login-roles': { type: 'string' },
       'terminate-old-sessions': { type: 'boolean' },
       length: { type: 'string' },
+      'vault-secret': { type: 'string' },
       alphabet: { type: 'string' },
       format: { type: 'string' },
       grace: { type: 'string' },
@@ -114,12 +118,23 @@ export async function rotateCommand(argv: string[], io: CliIo): Promise<number> 
       const pair = values['login-roles']?.split(',').map((r) => r.trim());
       if (pair && (pair.length !== 2 || !pair[0] || !pair[1])) throw new UsageError('--login-roles takes two role names: A,B');
       source = new PostgresTwoRoleSource({ adminUrl, group: values.group, loginRoles: pair as [string, string] | undefined, terminateSessions: values['terminate-old-sessions'] });
-    } else if (values.source === 'generated') {
+    } else if (values.source === 'generated' || values.source === 'vault') {
       const length = Number(values.length);
-      if (!Number.isInteger(length) || length <= 0) throw new UsageError('--length N (a positive whole number) is required for the generated source');
-      source = new GeneratedSource({ length, alphabet: values.alphabet, format: values.format });
+      if (!Number.isInteger(length) || length <= 0) throw new UsageError(`--length N (a positive whole number) is required for the ${values.source} source`);
+      const generator = new GeneratedSource({ length, alphabet: values.alphabet, format: values.format });
+      if (values.source === 'generated') source = generator;
+      else {
+        const where = /^([^/\s#]+)\/([^#\s]+)#([^#\s]+)$/.exec(values['vault-secret'] ?? '');
+        if (!where) throw new UsageError('--vault-secret MOUNT/PATH#KEY is required for the vault source');
+        if (!io.env.VAULT_ADDR || !io.env.VAULT_TOKEN) throw new UsageError('the vault source needs VAULT_ADDR and VAULT_TOKEN in the environment');
+        source = new VaultKvSource({
+          addr: io.env.VAULT_ADDR, token: io.env.VAULT_TOKEN, namespace: io.env.VAULT_NAMESPACE,
+          mount: where[1], path: where[2]!, key: where[3]!,
+          generate: async () => (await generator.create()).value,
+        });
+      }
     } else {
-      throw new UsageError(`--source must be postgres or generated\n${ROTATE_USAGE}`);
+      throw new UsageError(`--source must be postgres, generated or vault\n${ROTATE_USAGE}`);
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
