@@ -1,4 +1,4 @@
-// `pnpm bench [scan|history|eval|accuracy|org|verify|provision|all]`: benchmarks print figures; they never fail a build
+// `pnpm bench [scan|history|eval|accuracy|org|verify|provision|run|rotation|all]`: benchmarks print figures; they never fail a build
 // for being slow. Each one is also runnable on its own (see its file).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +16,8 @@ const SUITES = {
   verify: 'verify/bench.ts',
   // TypeScript, run through vite-node (a dev dependency of @keyward/provision)
   provision: 'provision/bench.ts',
+  run: 'provision/run-bench.ts',
+  rotation: 'provision/rotation-bench.ts',
 };
 const wanted = process.argv[2] ?? 'scan';
 const names = wanted === 'all' ? Object.keys(SUITES) : [wanted];

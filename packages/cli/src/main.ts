@@ -7,6 +7,8 @@ import { doctorCommand } from './commands/doctor.js';
 import { hookCommand } from './commands/hook.js';
 import { orgCommand } from './commands/org.js';
 import { rulesCommand } from './commands/rules.js';
+import { rotateCommand } from './commands/rotate.js';
+import { runCommand } from './commands/run.js';
 import { scanCommand } from './commands/scan.js';
 import { provisionCommands } from '@keyward/provision';
 import { VERSION } from './version.js';
@@ -24,6 +26,8 @@ const commands: Command[] = [
   { name: 'org', summary: 'org plan|scan|report: scan a whole organization on a GitHub Actions matrix', run: orgCommand },
   { name: 'rules', summary: 'rules list: print the rule table (text, json or markdown)', run: rulesCommand },
   { name: 'doctor', summary: 'which keyward, Node, regex engine (and why), threads, config file and git this machine has', run: doctorCommand },
+  { name: 'run', summary: 'run -- COMMAND: a short-lived credential for one command, redacted from its output, revoked when it ends', run: runCommand },
+  { name: 'rotate', summary: 'rotate: a new value for a stored secret (PostgreSQL two-role, generated) into GitHub secrets; old one retired after a grace period', run: rotateCommand },
   { name: 'hook', summary: 'hook install: a git pre-commit hook that blocks commits adding a credential', run: hookCommand },
   // janitor and audit verify live with the provision half; their io is a subset of ours
   ...provisionCommands.map((c): Command => ({ name: c.name, summary: c.summary, run: (argv, io) => c.run(argv, io) })),

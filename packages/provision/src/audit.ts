@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { Clock, JobContext } from './runner.js';
 
-export type AuditOperation = 'mint' | 'mask' | 'export' | 'deny' | 'revoke' | 'verify' | 'keep' | 'scrub' | 'janitor';
+// rotate (a rotation's start and outcome), write (a destination updated), retire (an old value disabled): keyward rotate.
+export type AuditOperation = 'mint' | 'mask' | 'export' | 'deny' | 'revoke' | 'verify' | 'keep' | 'scrub' | 'janitor' | 'rotate' | 'write' | 'retire';
 export type AuditResult = 'ok' | 'denied' | 'failed' | 'already-gone' | 'kept' | 'skipped';
 
 export interface AuditEvent {
