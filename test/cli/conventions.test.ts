@@ -32,6 +32,9 @@ describe('help', () => {
     ['doctor', '--help'],
     ['janitor', '--help'],
     ['audit', '--help'],
+    ['org', '--help'],
+    ['run', '--help'],
+    ['rotate', '--help'],
   ])('keyward %s ... prints usage and exits 0', async (...argv) => {
     const run = await runCli(argv, tempDir('help'));
     expect(run.code, run.stderr).toBe(0);
