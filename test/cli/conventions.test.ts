@@ -35,6 +35,7 @@ describe('help', () => {
     ['org', '--help'],
     ['run', '--help'],
     ['rotate', '--help'],
+    ['verify', '--help'],
   ])('keyward %s ... prints usage and exits 0', async (...argv) => {
     const run = await runCli(argv, tempDir('help'));
     expect(run.code, run.stderr).toBe(0);

@@ -162,3 +162,51 @@ describe('keyward scan --verify', () => {
     expect((await runCli(['scan', dir, '--results', 'alive'], dir)).code).toBe(2);
   });
 });
+
+describe('keyward verify REPORT.json', () => {
+  let standIn: StandIn;
+  beforeAll(async () => {
+    standIn = await startStandIns();
+  });
+  afterAll(() => standIn?.close());
+
+  async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const io: CliIo = {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      stdin: async function* () {},
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      env: gitEnv(),
+      cwd,
+      now: () => 0,
+      verifyFetch: standIn.fetch,
+    };
+    return { code: await main(argv, io), stdout, stderr };
+  }
+
+  it('re-checks a redacted report by reading each value back: live until rotated, and a changed file is unknown', async () => {
+    const stripe = checked.find((r) => r.id === 'stripe-secret-key')!;
+    const key = sample(stripe, 'reverify').secret;
+    standIn.live.add(key);
+    const dir = tempDir('reverify');
+    writeFileSync(path.join(dir, 'a.env'), `# payments\nSTRIPE_SECRET_KEY=${key}\n`);
+    writeFileSync(path.join(dir, 'b.env'), `GITHUB_TOKEN=${githubToken('reverify')}\n`);
+    const scan = await cli(['scan', dir, '--format', 'json', '-o', path.join(dir, 'report.json')], dir);
+    expect(scan.code).toBe(1);
+    const first = await cli(['verify', 'report.json'], dir);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('verified  stripe-secret-key  a.env:2 (account: acct_1Test, email: ops@example.test)');
+    expect(first.stdout).toContain('unknown   github-pat  b.env:1  no verifier for this rule');
+    expect(first.stdout).not.toContain(key);
+    standIn.live.delete(key); // the rotation revoked it
+    const after = await cli(['verify', 'report.json', '--format', 'json'], dir);
+    expect(after.code).toBe(0);
+    expect(JSON.parse(after.stdout).findings.map((f: { verification: { status: string } }) => f.verification.status)).toEqual(['invalid', 'unknown']);
+    writeFileSync(path.join(dir, 'a.env'), 'STRIPE_SECRET_KEY=moved\n');
+    const changed = await cli(['verify', 'report.json'], dir);
+    expect(changed.stdout).toContain('the value is no longer where the report says');
+  });
+});

@@ -6,6 +6,7 @@ import { configCommand } from './commands/config.js';
 import { doctorCommand } from './commands/doctor.js';
 import { hookCommand } from './commands/hook.js';
 import { orgCommand } from './commands/org.js';
+import { verifyCommand } from './commands/verify.js';
 import { rulesCommand } from './commands/rules.js';
 import { rotateCommand } from './commands/rotate.js';
 import { runCommand } from './commands/run.js';
@@ -24,6 +25,7 @@ const commands: Command[] = [
   { name: 'baseline', summary: 'baseline create|migrate|import: record known findings (also from gitleaks or detect-secrets)', run: baselineCommand },
   { name: 'config', summary: 'config import: a .gitleaks.toml as a .keyward.yaml', run: configCommand },
   { name: 'org', summary: 'org plan|scan|report: scan a whole organization on a GitHub Actions matrix', run: orgCommand },
+  { name: 'verify', summary: 'verify REPORT.json: ask the providers again whether an earlier report\'s findings are live', run: verifyCommand },
   { name: 'rules', summary: 'rules list: print the rule table (text, json or markdown)', run: rulesCommand },
   { name: 'doctor', summary: 'which keyward, Node, regex engine (and why), threads, config file and git this machine has', run: doctorCommand },
   { name: 'run', summary: 'run -- COMMAND: a short-lived credential for one command, redacted from its output, revoked when it ends', run: runCommand },

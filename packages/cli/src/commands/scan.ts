@@ -341,7 +341,7 @@ async function verifyResult(result: ScanResult, settings: ScanSettings, io: CliI
 }
 
 /** The real network, through HTTPS_PROXY / NO_PROXY when they are set (undici's EnvHttpProxyAgent). */
-function networkFetch(io: CliIo): FetchLike {
+export function networkFetch(io: CliIo): FetchLike {
   const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => io.env[k]);
   const dispatcher = proxied ? new EnvHttpProxyAgent() : undefined;
   return (url, init) => undiciFetch(url, { ...init, ...(dispatcher ? { dispatcher } : {}) });
