@@ -78,8 +78,39 @@ for (const bundle of BUNDLES) {
 const cli = path.join(out, 'packages/cli/dist/index.js');
 writeOut('docs/rules.md', run(process.execPath, [existsSync(cli) ? cli : path.join(root, 'packages/cli/dist/index.js'), 'rules', 'list', '--format', 'markdown']));
 
+// 4. The actions' input and output tables in the READMEs, from action.yml: one source, so they cannot drift.
+const ACTION_DOCS = [
+  { action: 'action.yml', readme: 'README.md' },
+  { action: 'actions/provision/action.yml', readme: 'actions/provision/README.md' },
+];
+const cell = (text) => String(text ?? '').replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|');
+function actionTables(actionFile) {
+  const doc = parseYaml(readFileSync(path.join(root, actionFile), 'utf8'));
+  const inputs = Object.entries(doc.inputs ?? {}).map(([name, i]) => `| \`${name}\` | ${i.default === undefined || i.default === '' ? '' : `\`${cell(i.default)}\``} | ${cell(i.description)} |`);
+  const outputs = Object.entries(doc.outputs ?? {}).map(([name, o]) => `| \`${name}\` | ${cell(o.description)} |`);
+  return [
+    `<!-- generated from ${actionFile} by \`pnpm generate\`; edit the descriptions there -->`,
+    '| input | default | what it does |',
+    '| --- | --- | --- |',
+    ...inputs,
+    '',
+    '| output | what it holds |',
+    '| --- | --- |',
+    ...outputs,
+  ].join('\n');
+}
+const START = '<!-- action-inputs:start -->';
+const END = '<!-- action-inputs:end -->';
+for (const { action, readme } of ACTION_DOCS) {
+  const text = readFileSync(path.join(root, readme), 'utf8');
+  const a = text.indexOf(START);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`${readme} has no ${START} ... ${END} block for ${action}'s inputs`);
+  writeOut(readme, `${text.slice(0, a + START.length)}\n${actionTables(action)}\n${text.slice(b)}`);
+}
+
 if (!check) {
-  console.log(`generated ${rulesModulePath}, docs/rules.md and ${BUNDLES.length} bundles`);
+  console.log(`generated ${rulesModulePath}, docs/rules.md, the actions' input tables and ${BUNDLES.length} bundles`);
   process.exit(0);
 }
 
@@ -101,6 +132,7 @@ const compare = (relative) => {
 };
 compare(rulesModulePath);
 compare('docs/rules.md');
+for (const { readme } of ACTION_DOCS) compare(readme);
 for (const bundle of BUNDLES) {
   const names = new Set([...listFiles(path.join(out, bundle.dist)), ...listFiles(path.join(root, bundle.dist))]);
   for (const name of names) compare(path.join(bundle.dist, name));

@@ -39215,6 +39215,8 @@ async function run(settings, deps) {
     };
     const notes = [];
     io.info(`keyward ${VERSION} on ${settings.context.eventName}: scanning ${resolved.label}`);
+    // Which engine ran, and why: the bundle carries no native addon, so it runs on any runner, self-hosted included.
+    io.info(`regex engine: ${setup.detector.backend === 're2js' ? 're2js (the portable RE2 port; no native build needed on this runner)' : 'native RE2'}, ${setup.detector.rules.length} rules`);
     const fromTree = (result) => result.findings.map((finding) => ({ finding, file: prefix ? `${prefix}/${finding.path}` : finding.path, known: setup.baseline.has(finding) }));
     const fromGit = (result) => result.findings
         .filter((f) => inScanRoot(f.path))

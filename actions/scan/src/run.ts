@@ -131,6 +131,8 @@ export async function run(settings: ScanActionSettings, deps: RunDeps): Promise<
   };
   const notes: string[] = [];
   io.info(`keyward ${VERSION} on ${settings.context.eventName}: scanning ${resolved.label}`);
+  // Which engine ran, and why: the bundle carries no native addon, so it runs on any runner, self-hosted included.
+  io.info(`regex engine: ${setup.detector.backend === 're2js' ? 're2js (the portable RE2 port; no native build needed on this runner)' : 'native RE2'}, ${setup.detector.rules.length} rules`);
 
   const fromTree = (result: ScanResult): ReportedFinding[] =>
     result.findings.map((finding) => ({ finding, file: prefix ? `${prefix}/${finding.path}` : finding.path, known: setup.baseline.has(finding) }));

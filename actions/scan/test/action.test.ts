@@ -398,6 +398,7 @@ describe('inputs', () => {
   it('fingerprint-key: fingerprints become an HMAC under the key, and the key is masked first', async () => {
     const key = `fp-key-${randomUUID()}`;
     const keyed = await run('pull_request', pullRequestEvent(), { 'upload-sarif': 'false', 'fail-on': 'none', 'fingerprint-key': key });
+    expect(keyed.stdout).toMatch(/^regex engine: re2js \(the portable RE2 port; no native build needed on this runner\), \d+ rules$/m);
     expect(keyed.stdout.split('\n')[0]).toBe(`::add-mask::${key}`);
     const sarif = JSON.parse(readFileSync(keyed.outputs['sarif-file']!, 'utf8'));
     const app = sarif.runs[0].results.find((r: any) => r.locations[0].physicalLocation.artifactLocation.uri === 'src/app.ts');
