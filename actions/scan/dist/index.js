@@ -50732,9 +50732,11 @@ class ConfigError extends Error {
     file;
     key;
     reason;
-    constructor(file, key, reason) {
+    constructor(file, key, reason, 
+    /** True when the reason is keyward's own words only (a list of allowed keys): nothing to hide in it. */
+    reasonIsOurs = false) {
         const safeKey = key === undefined ? undefined : quoteUserText(key);
-        const safeReason = quoteUserText(reason);
+        const safeReason = reasonIsOurs ? reason : quoteUserText(reason);
         super(`${file}${safeKey ? `: "${safeKey}"` : ''}: ${safeReason}`);
         this.file = file;
         this.key = safeKey;
@@ -50805,7 +50807,7 @@ function parseConfig(source, origin) {
     const raw = doc;
     for (const key of Object.keys(raw)) {
         if (!TOP_KEYS.includes(key))
-            throw new ConfigError(origin, key, `unknown key (allowed: ${TOP_KEYS.join(', ')})`);
+            throw new ConfigError(origin, key, `unknown key (allowed: ${TOP_KEYS.join(', ')})`, true);
     }
     const fail = (key, reason) => {
         throw new ConfigError(origin, key, reason);

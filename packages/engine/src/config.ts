@@ -46,9 +46,11 @@ export class ConfigError extends Error {
     readonly file: string,
     key: string | undefined,
     reason: string,
+    /** True when the reason is keyward's own words only (a list of allowed keys): nothing to hide in it. */
+    reasonIsOurs = false,
   ) {
     const safeKey = key === undefined ? undefined : quoteUserText(key);
-    const safeReason = quoteUserText(reason);
+    const safeReason = reasonIsOurs ? reason : quoteUserText(reason);
     super(`${file}${safeKey ? `: "${safeKey}"` : ''}: ${safeReason}`);
     this.key = safeKey;
     this.reason = safeReason;
@@ -117,7 +119,7 @@ export function parseConfig(source: string, origin: string): KeywardConfig {
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(origin, undefined, 'must be a mapping');
   const raw = doc as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
-    if (!TOP_KEYS.includes(key)) throw new ConfigError(origin, key, `unknown key (allowed: ${TOP_KEYS.join(', ')})`);
+    if (!TOP_KEYS.includes(key)) throw new ConfigError(origin, key, `unknown key (allowed: ${TOP_KEYS.join(', ')})`, true);
   }
   const fail = (key: string, reason: string): never => {
     throw new ConfigError(origin, key, reason);
