@@ -16,8 +16,15 @@ const SHARDS = Number(process.env.KEYWARD_BENCH_SHARDS ?? 8);
 const root = mkdtempSync(path.join(tmpdir(), 'keyward-bench-org-'));
 
 // Seeded, so every run builds the same repositories.
+// mulberry32: a seeded generator whose arithmetic stays exact in 32 bits.
 let seed = 0x2545f491;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const rand = () => {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+};
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const line = () => Array.from({ length: 8 + Math.floor(rand() * 8) }, () => Array.from({ length: 2 + Math.floor(rand() * 8) }, () => ALNUM[Math.floor(rand() * 62)]).join('')).join(' ');
 

@@ -204,7 +204,8 @@ async function scanShard(argv: string[], io: CliIo): Promise<number> {
         continue;
       }
       const sarifName = path.join('sarif', `${fileNameOf(repo.fullName)}.sarif`);
-      const sarif = buildSarif(result, { toolVersion: VERSION });
+      // Only the rules with results: a run describing all 900 rules would be a megabyte per repository.
+      const sarif = buildSarif(result, { toolVersion: VERSION, onlyRulesWithResults: true });
       for (const run of sarif.runs) run.versionControlProvenance = [{ repositoryUri: repo.cloneUrl.replace(/\/\/[^@/]+@/, '//'), branch: repo.defaultBranch }];
       await writeOutputFile(path.join(outDir, sarifName), `${JSON.stringify(sarif, null, 2)}\n`, io);
       results.push({
