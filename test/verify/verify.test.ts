@@ -16,6 +16,24 @@ afterAll(removeTempDirs);
 
 const checked = builtinRules().filter((r) => r.verify);
 
+/** The CLI in-process, its --verify requests routed to the stand-ins (the test-only fetch injection). */
+async function inProcess(argv: string[], cwd: string, standIn: StandIn): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    stdin: async function* () {},
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env: gitEnv(),
+    cwd,
+    now: () => 0,
+    verifyFetch: standIn.fetch,
+  };
+  return { code: await main(argv, io), stdout, stderr };
+}
+
 /** A credential of the rule's format, made from its own example template, and its finding. */
 function sample(rule: Rule, seed: string): Finding {
   const text = expandExample(rule.examples.match[0]!, `${rule.id}:verify:${seed}`);
@@ -107,23 +125,7 @@ describe('keyward scan --verify', () => {
   });
   afterAll(() => standIn?.close());
 
-  async function scan(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = {
-      stdout: (t) => void (stdout += t),
-      stderr: (t) => void (stderr += t),
-      stdin: async function* () {},
-      stdoutIsTTY: false,
-      stderrIsTTY: false,
-      env: gitEnv(),
-      cwd: dir,
-      now: () => 0,
-      verifyFetch: standIn.fetch,
-    };
-    const code = await main(['scan', dir, ...args], io);
-    return { code, stdout, stderr };
-  }
+  const scan = (dir: string, args: string[]) => inProcess(['scan', dir, ...args], dir, standIn);
 
   it('reports the status in JSON and SARIF, filters with --results and --only-verified, one request per secret', async () => {
     const stripe = checked.find((r) => r.id === 'stripe-secret-key')!;
@@ -170,22 +172,7 @@ describe('keyward verify REPORT.json', () => {
   });
   afterAll(() => standIn?.close());
 
-  async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = {
-      stdout: (t) => void (stdout += t),
-      stderr: (t) => void (stderr += t),
-      stdin: async function* () {},
-      stdoutIsTTY: false,
-      stderrIsTTY: false,
-      env: gitEnv(),
-      cwd,
-      now: () => 0,
-      verifyFetch: standIn.fetch,
-    };
-    return { code: await main(argv, io), stdout, stderr };
-  }
+  const cli = (argv: string[], cwd: string) => inProcess(argv, cwd, standIn);
 
   it('re-checks a redacted report by reading each value back: live until rotated, and a changed file is unknown', async () => {
     const stripe = checked.find((r) => r.id === 'stripe-secret-key')!;

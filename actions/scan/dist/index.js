@@ -46269,10 +46269,12 @@ function resolveBackend(preference = 'auto') {
 function normaliseNamedGroups(pattern) {
     return pattern.replace(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g, '(?P<$1>');
 }
-function namedGroupIndexes(pattern) {
-    // Count capturing groups left to right: '(' not followed by '?', or '(?P<name>'.
-    const names = new Map();
-    let index = 0;
+/**
+ * The pattern's capturing groups left to right: '(' not followed by '?', or a named group. Escapes and
+ * character classes (a ']' right after '[' or '[^' is a literal) are skipped.
+ */
+function regex_capturingGroups(pattern) {
+    const groups = [];
     let inClass = false;
     for (let i = 0; i < pattern.length; i++) {
         const c = pattern[i];
@@ -46287,7 +46289,6 @@ function namedGroupIndexes(pattern) {
         }
         if (c === '[') {
             inClass = true;
-            // a ']' right after '[' or '[^' is a literal
             if (pattern[i + 1] === '^')
                 i++;
             if (pattern[i + 1] === ']')
@@ -46297,16 +46298,17 @@ function namedGroupIndexes(pattern) {
         if (c !== '(')
             continue;
         if (pattern[i + 1] !== '?') {
-            index++;
+            groups.push({ index: groups.length + 1, at: i, openerLength: 1 });
             continue;
         }
-        const named = /^\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/.exec(pattern.slice(i, i + 64));
-        if (named?.[1]) {
-            index++;
-            names.set(named[1], index);
-        }
+        const named = /^\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(pattern.slice(i, i + 64));
+        if (named?.[1])
+            groups.push({ index: groups.length + 1, at: i, openerLength: named[0].length, name: named[1] });
     }
-    return names;
+    return groups;
+}
+function namedGroupIndexes(pattern) {
+    return new Map(regex_capturingGroups(pattern).flatMap((g) => (g.name ? [[g.name, g.index]] : [])));
 }
 function regex_compileRegex(pattern, options = {}, backend = 'auto') {
     const source = normaliseNamedGroups(pattern);
@@ -54625,41 +54627,8 @@ function matchPeerEntries(findings, entries) {
 }
 /** Name capturing group `n` (1-based) `secret`, so keyward reads the secret where gitleaks' secretGroup did. */
 function nameSecretGroup(pattern, n) {
-    let group = 0;
-    let inClass = false;
-    for (let i = 0; i < pattern.length; i++) {
-        const c = pattern[i];
-        if (c === '\\') {
-            i++;
-            continue;
-        }
-        if (inClass) {
-            if (c === ']')
-                inClass = false;
-            continue;
-        }
-        if (c === '[') {
-            inClass = true;
-            if (pattern[i + 1] === ']')
-                i++; // a leading ] is literal
-            continue;
-        }
-        if (c !== '(')
-            continue;
-        if (pattern[i + 1] === '?') {
-            const named = /^\(\?P?<([A-Za-z_]\w*)>/.exec(pattern.slice(i));
-            if (!named)
-                continue; // non-capturing group or flags
-            group++;
-            if (group === n)
-                return `${pattern.slice(0, i)}(?P<secret>${pattern.slice(i + named[0].length)}`;
-            continue;
-        }
-        group++;
-        if (group === n)
-            return `${pattern.slice(0, i)}(?P<secret>${pattern.slice(i + 1)}`;
-    }
-    return undefined;
+    const group = capturingGroups(pattern).find((g) => g.index === n);
+    return group ? `${pattern.slice(0, group.at)}(?P<secret>${pattern.slice(group.at + group.openerLength)}` : undefined;
 }
 function keywardRuleId(id) {
     const slug = id.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');

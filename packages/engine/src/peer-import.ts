@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { parse as parseToml } from 'smol-toml';
 import { stringify as stringifyYaml } from 'yaml';
-import { compileRegex } from './regex.js';
+import { capturingGroups, compileRegex } from './regex.js';
 import type { Finding } from './types.js';
 
 export class PeerImportError extends Error {
@@ -162,35 +162,8 @@ type Toml = Record<string, unknown>;
 
 /** Name capturing group `n` (1-based) `secret`, so keyward reads the secret where gitleaks' secretGroup did. */
 export function nameSecretGroup(pattern: string, n: number): string | undefined {
-  let group = 0;
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') {
-      inClass = true;
-      if (pattern[i + 1] === ']') i++; // a leading ] is literal
-      continue;
-    }
-    if (c !== '(') continue;
-    if (pattern[i + 1] === '?') {
-      const named = /^\(\?P?<([A-Za-z_]\w*)>/.exec(pattern.slice(i));
-      if (!named) continue; // non-capturing group or flags
-      group++;
-      if (group === n) return `${pattern.slice(0, i)}(?P<secret>${pattern.slice(i + named[0].length)}`;
-      continue;
-    }
-    group++;
-    if (group === n) return `${pattern.slice(0, i)}(?P<secret>${pattern.slice(i + 1)}`;
-  }
-  return undefined;
+  const group = capturingGroups(pattern).find((g) => g.index === n);
+  return group ? `${pattern.slice(0, group.at)}(?P<secret>${pattern.slice(group.at + group.openerLength)}` : undefined;
 }
 
 function keywardRuleId(id: string): string {

@@ -113,10 +113,21 @@ function normaliseNamedGroups(pattern: string): string {
   return pattern.replace(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g, '(?P<$1>');
 }
 
-function namedGroupIndexes(pattern: string): Map<string, number> {
-  // Count capturing groups left to right: '(' not followed by '?', or '(?P<name>'.
-  const names = new Map<string, number>();
-  let index = 0;
+/** A capturing group of a pattern: its 1-based index, where its `(` is, how long its opener is, and its name. */
+export interface CapturingGroup {
+  index: number;
+  at: number;
+  /** `(` is 1; `(?P<name>` or `(?<name>` is longer. */
+  openerLength: number;
+  name?: string;
+}
+
+/**
+ * The pattern's capturing groups left to right: '(' not followed by '?', or a named group. Escapes and
+ * character classes (a ']' right after '[' or '[^' is a literal) are skipped.
+ */
+export function capturingGroups(pattern: string): CapturingGroup[] {
+  const groups: CapturingGroup[] = [];
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
@@ -130,23 +141,23 @@ function namedGroupIndexes(pattern: string): Map<string, number> {
     }
     if (c === '[') {
       inClass = true;
-      // a ']' right after '[' or '[^' is a literal
       if (pattern[i + 1] === '^') i++;
       if (pattern[i + 1] === ']') i++;
       continue;
     }
     if (c !== '(') continue;
     if (pattern[i + 1] !== '?') {
-      index++;
+      groups.push({ index: groups.length + 1, at: i, openerLength: 1 });
       continue;
     }
-    const named = /^\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/.exec(pattern.slice(i, i + 64));
-    if (named?.[1]) {
-      index++;
-      names.set(named[1], index);
-    }
+    const named = /^\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(pattern.slice(i, i + 64));
+    if (named?.[1]) groups.push({ index: groups.length + 1, at: i, openerLength: named[0].length, name: named[1] });
   }
-  return names;
+  return groups;
+}
+
+function namedGroupIndexes(pattern: string): Map<string, number> {
+  return new Map(capturingGroups(pattern).flatMap((g) => (g.name ? [[g.name, g.index] as [string, number]] : [])));
 }
 
 export function compileRegex(
