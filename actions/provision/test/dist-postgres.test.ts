@@ -12,7 +12,7 @@ import { createTemplateRole, type PostgresServer, startPostgres, superQuery } fr
 import { type OidcIssuer, defaultClaims, startOidcIssuer } from '../../../packages/provision/test/support/oidc-issuer.js';
 import { type FakeGitHub, startFakeGitHub } from '../../../packages/provision/test/support/fake-github.js';
 import { leakProbes, leakingLines, maskText, revealsSecret, runnerLog } from '../../../packages/provision/test/support/runner-masker.js';
-import { printWrapped } from '../../../packages/provision/test/support/wrapping-encoders.js';
+import { encodersAvailable, printWrapped } from '../../../packages/provision/test/support/wrapping-encoders.js';
 import { SaslPausingProxy } from '../../../packages/provision/test/support/sasl-pausing-proxy.js';
 import { ActionJob, oidcEnv } from './support/action-run.js';
 
@@ -120,7 +120,7 @@ describe('bundled action, postgres backend, run as the runner runs it', () => {
     }
   });
 
-  test('a later step piping DATABASE_URL or PGPASSWORD through base64, openssl or xxd -p shows no line of it', async () => {
+  test.skipIf(!encodersAvailable)('a later step piping DATABASE_URL or PGPASSWORD through base64, openssl or xxd -p shows no line of it', async () => {
     const job = newJob();
     const main = await job.main(inputs());
     expect(main.code, main.stdout + main.stderr).toBe(0);

@@ -24,6 +24,14 @@ export const WRAPPING_ENCODERS: WrappingEncoder[] = [
 ];
 
 /**
+ * Whether base64, openssl and xxd are on this machine. A developer's machine may lack xxd (Debian ships it
+ * apart from vim); the tests that need them are skipped there, and in CI (.ci/run installs them) their
+ * absence is an error, so a green CI always ran them.
+ */
+export const encodersAvailable = ['base64', 'openssl', 'xxd'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
+if (!encodersAvailable && process.env.CI) throw new Error('base64, openssl or xxd is missing: .ci/run installs them');
+
+/**
  * What each pipeline prints for `secret`, keyed by label: the real tools, all run by one bash (one process per
  * call keeps the tests quick), each pipeline's output ending where the next begins.
  */
