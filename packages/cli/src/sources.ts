@@ -18,6 +18,8 @@ export interface SourceContext {
   maxFileSize: number;
   respectGitignore: boolean;
   skipPath: (path: string) => boolean;
+  /** The directory's place in the git work tree holding it (repositoryPlace), when it is in one. */
+  repository?: RepositoryPlace;
   /** Look inside archives in directory scans, within these bounds; undefined: do not. */
   archives?: { maxDepth: number; maxBytes: number } | undefined;
 }
@@ -37,7 +39,7 @@ export async function sourceFor(source: SourceSettings, context: SourceContext):
       if (!existsSync(source.root)) throw new UsageError(`no such file or directory: ${source.root}`);
       // Inside a git work tree, paths are relative to its top whichever folder was scanned, so that
       // fingerprints, allowlists, baselines and SARIF agree between `scan repo` and `scan repo/src`.
-      const prefix = repositoryPrefix(source.root);
+      const prefix = context.repository?.prefix ?? '';
       const events = scanDirectory(source.root, {
         maxFileSize: context.maxFileSize,
         respectGitignore: context.respectGitignore,
@@ -53,17 +55,25 @@ export async function sourceFor(source: SourceSettings, context: SourceContext):
   }
 }
 
+export interface RepositoryPlace {
+  /** The work tree's top folder. */
+  top: string;
+  /** The scanned folder's path below it (POSIX), '' at the top. */
+  prefix: string;
+}
+
 /**
- * The scanned folder's path below the top of the git work tree holding it (POSIX), '' at the top or
- * outside any work tree. For a single file, the folder holding it (the engine names the file by its base name).
+ * Where the scanned folder (for a single file, the folder holding it: the engine names the file by its
+ * base name) stands in the git work tree holding it; undefined outside any work tree.
  */
-export function repositoryPrefix(root: string): string {
+export function repositoryPlace(root: string): RepositoryPlace | undefined {
   const dir = statSync(root).isDirectory() ? root : path.dirname(root);
   const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' });
-  if (top.status !== 0 || !top.stdout.trim()) return '';
-  const relative = path.relative(realpathSync(top.stdout.trim()), realpathSync(dir));
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return '';
-  return relative.split(path.sep).join('/');
+  if (top.status !== 0 || !top.stdout.trim()) return undefined;
+  const topDir = realpathSync(top.stdout.trim());
+  const relative = path.relative(topDir, realpathSync(dir));
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return { top: topDir, prefix: relative.split(path.sep).join('/') };
 }
 
 /** Every path an event names, prefixed with the folder's place in the repository. */

@@ -28,7 +28,7 @@ import {
   UNSCANNED_REASONS,
 } from '@keyward/engine';
 import { EXIT_OK, UsageError, type CliIo, parseCommandArgs, writeOutputFile } from '../io.js';
-import { repositoryPrefix, sourceFor, type SourceSettings } from '../sources.js';
+import { repositoryPlace, sourceFor, type RepositoryPlace, type SourceSettings } from '../sources.js';
 import { VERSION } from '../version.js';
 
 export type ReportFormat = 'text' | 'json' | 'jsonl' | 'sarif' | 'junit';
@@ -258,9 +258,11 @@ export function render(result: ScanResult, settings: Pick<ScanSettings, 'format'
 export async function executeScan(settings: ScanSettings, io: CliIo, onSetup?: (setup: ScanSetup) => void): Promise<ScanResult> {
   let setup: ScanSetup;
   const fingerprintKey = io.env.KEYWARD_FINGERPRINT_KEY?.trim();
+  // Asked once: it decides both where settings are read and how paths are named.
+  const repository = settings.source.kind === 'directory' && existsSync(settings.source.root) ? repositoryPlace(settings.source.root) : undefined;
   try {
     setup = await prepareScan({
-      root: settings.source.kind === 'stdin' ? io.cwd : settings.source.kind === 'directory' ? settingsRoot(settings.source.root) : settings.source.root,
+      root: settings.source.kind === 'stdin' ? io.cwd : settings.source.kind === 'directory' ? settingsRoot(settings.source.root, repository) : settings.source.root,
       cwd: io.cwd,
       regexBackend: settings.regexBackend,
       ...(fingerprintKey ? { fingerprintKey } : {}),
@@ -279,13 +281,15 @@ export async function executeScan(settings: ScanSettings, io: CliIo, onSetup?: (
     maxFileSize: settings.maxFileSize ?? config.maxFileSize,
     respectGitignore: settings.respectGitignore ?? config.respectGitignore,
     skipPath: (p) => detector.allowsPath(p),
+    ...(repository ? { repository } : {}),
     archives: settings.scanArchives ?? config.scanArchives ? { maxDepth: config.maxArchiveDepth, maxBytes: config.maxArchiveSize } : undefined,
   });
   const progress = settings.progress ? new ProgressLine(io) : undefined;
   const threads = settings.threads ?? io.cores ?? 1;
   const workerEntry = io.workerEntry;
+  let result: ScanResult;
   try {
-    const result = await runScan(events, {
+    result = await runScan(events, {
       detector,
       ...(workerEntry && threads > 1
         ? {
@@ -301,31 +305,29 @@ export async function executeScan(settings: ScanSettings, io: CliIo, onSetup?: (
       ...(progress ? { onProgress: (p) => progress.update(p.files, p.bytes) } : {}),
       now: io.now,
     });
-    progress?.clear();
-    if (settings.verify ?? config.verify) await verifyResult(result, settings, io);
-    if (atLeast(settings.logLevel, 'warn')) warnLegacyFingerprints(setup, io);
-    if (atLeast(settings.logLevel, 'debug')) {
-      io.stderr(
-        `debug: regex engine ${detector.backend}, ${detector.rules.length} rules, ${threads > 1 && workerEntry ? `up to ${threads} threads` : '1 thread'}, ` +
-          `${formatCount(result.stats.files)} files, ${formatBytes(result.stats.bytes)} in ${Math.round(result.stats.durationMs)} ms\n`,
-      );
-    }
-    return result;
   } finally {
     progress?.clear();
   }
+  if (settings.verify ?? config.verify) await verifyResult(result, settings, io);
+  if (atLeast(settings.logLevel, 'warn')) warnLegacyFingerprints(setup, io);
+  if (atLeast(settings.logLevel, 'debug')) {
+    io.stderr(
+      `debug: regex engine ${detector.backend}, ${detector.rules.length} rules, ${threads > 1 && workerEntry ? `up to ${threads} threads` : '1 thread'}, ` +
+        `${formatCount(result.stats.files)} files, ${formatBytes(result.stats.bytes)} in ${Math.round(result.stats.durationMs)} ms\n`,
+    );
+  }
+  return result;
 }
 
 /**
  * Where .keyward.yaml and .keywardignore are read for a directory scan: the scanned folder when it has
  * either, else the top of the git work tree holding it (paths are repository-relative there too).
  */
-function settingsRoot(root: string): string {
+function settingsRoot(root: string, repository: RepositoryPlace | undefined): string {
   if (!existsSync(root)) return root; // the source says it is missing, by name
   const dir = statSync(root).isDirectory() ? root : path.dirname(root);
   if ([...CONFIG_FILE_NAMES, IGNORE_FILE_NAME].some((n) => existsSync(path.join(dir, n)))) return dir;
-  const prefix = repositoryPrefix(root);
-  return prefix ? path.resolve(dir, ...prefix.split('/').map(() => '..')) : dir;
+  return repository?.top ?? dir;
 }
 
 /** --verify: ask each finding's provider, then keep the outcomes --results names. */
