@@ -107,7 +107,7 @@ async function plan(argv: string[], io: CliIo): Promise<number> {
     const status = (error as { status?: number }).status;
     throw new UsageError(`cannot list the repositories of ${values.owner}: ${status ? `HTTP ${status}` : ''} ${(error as Error).message}`.replace(/\s+/g, ' ').trim());
   }
-  const result = planShards(values.owner, repos, shards, new Date(io.now() > 1e12 ? io.now() : Date.now()));
+  const result = planShards(values.owner, repos, shards, new Date());
   if (values.output) await writeOutputFile(path.resolve(io.cwd, values.output), `${JSON.stringify(result, null, 2)}\n`, io);
   io.stdout(`${JSON.stringify(planMatrix(result))}\n`);
   const total = result.shards.reduce((n, s) => n + s.sizeKb, 0);
